@@ -1,0 +1,1 @@
+"""``make bench``: measurements against baselines measured in the same run."""

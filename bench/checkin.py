@@ -1,0 +1,336 @@
+"""Check-in under load: a real gunicorn server on the bench database and 200
+concurrent keep-alive clients (an asyncio load generator in this process),
+each checking in its own members by POSTing the QR token to the scan page.
+
+Reports ``checkin_per_s``, ``checkin_p99_ms``, ``checkin_vs_empty`` (check-in
+throughput ÷ that of an empty Django view, same server, same run),
+``checkin_lost`` (accepted check-ins without a row) and ``checkin_duplicated``
+(rows beyond one per member). Run: ``python -m bench.run --db postgres --only checkin``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+CLIENTS = 200
+PER_CLIENT = {"small": 10, "province": 25, "national": 50}
+WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
+THREADS = int(os.environ.get("BENCH_THREADS", "8"))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _setup(total: int) -> dict[str, Any]:
+    """A commune with ten cells, ``total`` members each with a user and a signed-in
+    session, a campaign and a session to check in to."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session as DjangoSession
+    from django.core import signing
+    from django.utils import timezone
+
+    from tuyengiao.documents.models import Document
+    from tuyengiao.orgs import services as org_services
+    from tuyengiao.study import services
+    from tuyengiao.study.models import Attendance
+
+    day = dt.date(2025, 9, 1)
+    province = org_services.unit_create(actor=None, code="B-TINH", name="Tỉnh", kind="Tỉnh ủy")
+    commune = org_services.unit_create(
+        actor=None, code="B-XA", name="Xã", kind="Đảng ủy xã", parent=province
+    )
+    cells = [
+        org_services.unit_create(
+            actor=None, code=f"B-CB{i}", name=f"Chi bộ {i}", kind="Chi bộ", parent=commune
+        )
+        for i in range(10)
+    ]
+    members = org_services.member_bulk_create(
+        actor=None,
+        rows=[
+            org_services.NewMember(
+                code=f"B{i:06d}", full_name=f"Nguyễn Văn Thử {i}", unit=cells[i % 10]
+            )
+            for i in range(total)
+        ],
+    )
+    user_model = get_user_model()
+    users = [
+        user_model(username=f"b{i:06d}", password="!" + secrets.token_hex(8)) for i in range(total)
+    ]
+    user_model.objects.bulk_create(users, batch_size=2000)
+    users = list(user_model.objects.filter(username__startswith="b").order_by("username"))
+    members = sorted(members, key=lambda m: m.code)
+    for m, u in zip(members, users, strict=True):
+        m.user_id = u.pk
+    type(members[0]).objects.bulk_update(members, ["user"], batch_size=2000)
+    backend = "django.contrib.auth.backends.ModelBackend"
+    store = SessionStore()
+    expire = timezone.now() + dt.timedelta(hours=2)
+    keys = []
+    rows = []
+    for u in users:
+        key = secrets.token_hex(16)
+        data = {
+            "_auth_user_id": str(u.pk),
+            "_auth_user_backend": backend,
+            "_auth_user_hash": u.get_session_auth_hash(),
+        }
+        rows.append(
+            DjangoSession(session_key=key, session_data=store.encode(data), expire_date=expire)
+        )
+        keys.append(key)
+    DjangoSession.objects.bulk_create(rows, batch_size=2000)
+    document = Document.objects.create(
+        system="party",
+        kind="Nghị quyết",
+        type_code="NQ",
+        number=57,
+        issuer_code="TW",
+        symbol="57-NQ/TW",
+        symbol_key="57-nq/tw",
+        title="Thử tải",
+    )
+    campaign = services.campaign_create(
+        actor=None,
+        title="Thử tải điểm danh",
+        documents=[document],
+        owner=commune,
+        start=day,
+        deadline=day + dt.timedelta(days=30),
+    )
+    session = services.session_create(
+        actor=None, campaign=campaign, code="B-HN", host=commune, date=day, format="truc_tuyen"
+    )
+    device_signer = signing.get_cookie_signer(salt=services.DEVICE_COOKIE + services.DEVICE_SALT)
+    devices = [device_signer.sign(secrets.token_urlsafe(12)) for _ in users]
+    assert not Attendance.objects.filter(session=session).exists()
+    return {
+        "session": session,
+        "member_ids": [m.pk for m in members],
+        "session_keys": keys,
+        "devices": devices,
+    }
+
+
+async def _request(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, raw: bytes
+) -> tuple[int, bool]:
+    writer.write(raw)
+    await writer.drain()
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split(" ")[1])
+    length = 0
+    close = False
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        lname = name.strip().lower()
+        if lname == "content-length":
+            length = int(value.strip())
+        elif lname == "connection" and value.strip().lower() == "close":
+            close = True
+    if length:
+        await reader.readexactly(length)
+    return status, close
+
+
+async def _load(port: int, jobs: list[list[Any]]) -> tuple[list[float], list[int], float]:
+    """Each job list is one client's requests, sent one after another on a
+    keep-alive connection. Returns latencies (s), statuses, wall time (s)."""
+    latencies: list[float] = []
+    statuses: list[int] = []
+
+    async def client(requests: list[bytes]) -> None:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        for item in requests:
+            raw = item() if callable(item) else item
+            for attempt in range(3):
+                start = time.perf_counter()
+                try:
+                    status, close = await _request(reader, writer, raw)
+                except (ConnectionError, asyncio.IncompleteReadError):
+                    writer.close()
+                    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                    if attempt == 2:
+                        statuses.append(0)
+                    continue
+                latencies.append(time.perf_counter() - start)
+                statuses.append(status)
+                if close:
+                    writer.close()
+                    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                break
+        writer.close()
+
+    start = time.perf_counter()
+    await asyncio.gather(*(client(r) for r in jobs))
+    return latencies, statuses, time.perf_counter() - start
+
+
+def _checkin_request(token: str, session_key: str, device: str, csrf: str) -> bytes:
+    from urllib.parse import quote
+
+    body = f"t={quote(token)}".encode()
+    return (
+        "POST /hoc-tap/quet/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        f"Cookie: sessionid={session_key}; csrftoken={csrf}; tg_thiet_bi={device}\r\n"
+        f"X-CSRFToken: {csrf}\r\n"
+        "Content-Type: application/x-www-form-urlencoded\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    ).encode() + body
+
+
+def _empty_request(session_key: str) -> bytes:
+    return (
+        f"GET /bench/empty/ HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: sessionid={session_key}\r\n\r\n"
+    ).encode()
+
+
+def _wait_ready(port: int, proc: subprocess.Popen[bytes]) -> None:
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("gunicorn exited during start-up")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
+                s.sendall(
+                    b"GET /bench/empty/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                )
+                if s.recv(64).startswith(b"HTTP/1.1 200"):
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("gunicorn did not answer within 60 s")
+
+
+def start_server(
+    port: int,
+    database_url: str,
+    extra: list[str],
+    *,
+    workers: int,
+    env: dict[str, str] | None = None,
+) -> subprocess.Popen[bytes]:
+    """gunicorn on 127.0.0.1:``port`` with the bench settings (the empty view for
+    the baseline), in its own process group so that it can be killed whole;
+    returns once it answers."""
+    environment = dict(
+        os.environ,
+        DATABASE_URL=database_url,
+        DJANGO_SETTINGS_MODULE="bench.settings_checkin",
+        AXES_ENABLED="false",
+        TWO_FACTOR_ENFORCED="false",
+        LOG_LEVEL="ERROR",
+        **(env or {}),
+    )
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    proc = subprocess.Popen(
+        [
+            gunicorn,
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+            *extra,
+        ],
+        cwd=ROOT,
+        env=environment,
+        start_new_session=True,
+    )
+    try:
+        _wait_ready(port, proc)
+    except BaseException:
+        os.killpg(proc.pid, signal.SIGKILL)
+        raise
+    return proc
+
+
+def measure(ctx: Any) -> dict[str, Any]:
+    from bench.run import percentile
+    from tuyengiao.study import services
+    from tuyengiao.study.models import Attendance
+
+    per_client = PER_CLIENT.get(ctx.scale, 10)
+    total = CLIENTS * per_client
+    data = _setup(total)
+    session = data["session"]
+    port = _free_port()
+    proc = start_server(
+        port,
+        ctx.database_url,
+        [
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(THREADS),
+            "--keep-alive",
+            "30",
+            "--backlog",
+            "2048",
+        ],
+        workers=WORKERS,
+        env={"CONN_MAX_AGE": "600"},
+    )
+    try:
+        keys, devices, csrf = data["session_keys"], data["devices"], secrets.token_hex(16)
+        # Warm up every worker (imports, connections) with the empty view.
+        asyncio.run(_load(port, [[_empty_request(keys[0])] * 5 for _ in range(20)]))
+        empty_jobs = [[_empty_request(keys[c])] * per_client for c in range(CLIENTS)]
+        _, empty_status, empty_wall = asyncio.run(_load(port, empty_jobs))
+        empty_per_s = sum(1 for s in empty_status if s == 200) / empty_wall
+        # The token in use is refreshed every 5 s, as members scan whatever the
+        # QR screen shows; each client checks in its own members.
+        current = {"token": services.make_token(session), "at": time.monotonic()}
+
+        def token() -> str:
+            if time.monotonic() - current["at"] > 5:  # type: ignore[operator]
+                current.update(token=services.make_token(session), at=time.monotonic())
+            return str(current["token"])
+
+        def request_for(n: int) -> Any:
+            return lambda: _checkin_request(token(), keys[n], devices[n], csrf)
+
+        jobs = [
+            [request_for(c * per_client + i) for i in range(per_client)] for c in range(CLIENTS)
+        ]
+        latencies, statuses, wall = asyncio.run(_load(port, jobs))
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+    accepted = sum(1 for s in statuses if s == 200)
+    rows = Attendance.objects.filter(session=session)
+    n_rows = rows.count()
+    distinct = rows.values("member_id").distinct().count()
+    checkin_per_s = accepted / wall
+    return {
+        "checkin_requests": len(statuses),
+        "checkin_accepted": accepted,
+        "checkin_errors": len(statuses) - accepted,
+        "checkin_per_s": round(checkin_per_s, 1),
+        "checkin_p50_ms": round(percentile(latencies, 50) * 1000, 1),
+        "checkin_p99_ms": round(percentile(latencies, 99) * 1000, 1),
+        "checkin_empty_per_s": round(empty_per_s, 1),
+        "checkin_vs_empty": round(checkin_per_s / empty_per_s, 3) if empty_per_s else 0.0,
+        "checkin_lost": max(0, accepted - distinct),
+        "checkin_duplicated": n_rows - distinct,
+        "checkin_server": f"gunicorn gthread {WORKERS}x{THREADS}, {CLIENTS} clients",
+    }

@@ -1,0 +1,246 @@
+"""Roll-up figures for random units at every level: ours (facts + GROUP BY)
+against a naive per-unit ORM loop over the raw rows and against DuckDB computing
+the same figures over the same raw rows (exported to CSV, read by DuckDB once).
+
+Keys: rollup_p95_ms, rollup_median_ms, rollup_naive_ratio (naive / ours),
+rollup_duckdb_ratio (ours / DuckDB), plus the data counts and generation times.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import random
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count, Q, Sum
+
+from bench.run import percentile
+from bench.synthetic import YEAR, dataset
+
+F = dt.date(YEAR, 1, 1)
+D = dt.date(YEAR, 12, 31)
+
+
+def _sample(data: Any, rng: random.Random) -> list[int]:
+    units = [data.root_id] * 5
+    for level, n in (("province", 10), ("commune", 15), ("cell", 20)):
+        ids = data.levels.get(level) or []
+        units += rng.sample(ids, min(n, len(ids)))
+    return units
+
+
+def ours(unit: Any) -> dict[str, Any]:
+    from tuyengiao.reports.selectors import report_figures
+
+    f = report_figures(unit=unit, date_from=F, date_to=D, structure="asof", allow_empty=True)
+    return {
+        "sessions": f.totals.sessions,
+        "bridge_points": f.totals.bridge_points,
+        "person_times": f.totals.person_times,
+        "public": f.totals.public_reached,
+        "required": f.members_required,
+        "attended": {c.id: c.attended for c in f.campaigns},
+    }
+
+
+def naive(unit: Any) -> dict[str, Any]:
+    """What one would write without the roll-up: walk the tree, query per unit."""
+    from tuyengiao.orgs.models import Exemption, Membership, Unit
+    from tuyengiao.study.models import Attendance, Campaign, Session
+
+    ids, stack = [], [unit]
+    while stack:
+        u = stack.pop()
+        ids.append(u.pk)
+        stack.extend(Unit.objects.filter(parent=u))
+    campaigns = list(Campaign.objects.values_list("pk", flat=True))
+    out: dict[str, Any] = {
+        "sessions": 0,
+        "bridge_points": 0,
+        "person_times": 0,
+        "public": 0,
+        "required": 0,
+        "attended": dict.fromkeys(campaigns, 0),
+    }
+    valid = (Q(valid_from__isnull=True) | Q(valid_from__lte=D)) & (
+        Q(valid_to__isnull=True) | Q(valid_to__gt=D)
+    )
+    exempt = Exemption.objects.filter(valid).values("member_id")
+    for uid in ids:
+        sessions = Session.objects.filter(host_id=uid, date__gte=F, date__lte=D)
+        agg = sessions.aggregate(
+            mains=Count("pk", filter=Q(main__isnull=True)),
+            bridges=Count("pk", filter=Q(main__isnull=False)),
+            other=Sum("other_attendees"),
+            public=Sum("public_reached"),
+        )
+        out["sessions"] += agg["mains"]
+        out["bridge_points"] += agg["bridges"]
+        out["public"] += agg["public"] or 0
+        out["person_times"] += (agg["other"] or 0) + Attendance.objects.filter(
+            session__in=sessions, status="co_mat"
+        ).count()
+        members = Membership.objects.filter(valid, unit_id=uid).exclude(member_id__in=exempt)
+        out["required"] += members.count()
+        for c in campaigns:
+            out["attended"][c] += (
+                Attendance.objects.filter(
+                    status="co_mat",
+                    session__campaign_id=c,
+                    session__date__gte=F,
+                    session__date__lte=D,
+                    member_id__in=members.values("member_id"),
+                )
+                .values("member_id")
+                .distinct()
+                .count()
+            )
+    return out
+
+
+EXPORTS = {
+    "uv": "SELECT unit_id, path, valid_from, valid_to FROM orgs_unitversion",
+    "session": "SELECT id, main_id, campaign_id, host_id, date, other_attendees, public_reached "
+    "FROM study_session",
+    "attendance": "SELECT session_id, member_id, status FROM study_attendance",
+    "membership": "SELECT member_id, unit_id, valid_from, valid_to FROM orgs_membership",
+    "exemption": "SELECT member_id, valid_from, valid_to FROM orgs_exemption",
+}
+
+
+def _duckdb(folder: Path) -> Any:
+    import duckdb
+
+    con = duckdb.connect()
+    with connection.cursor() as cursor:
+        for name, sql in EXPORTS.items():
+            path = folder / f"{name}.csv"
+            if connection.vendor == "postgresql":
+                with (
+                    path.open("wb") as fh,
+                    cursor.cursor.copy(
+                        f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER true)"
+                    ) as copy,
+                ):
+                    for block in copy:
+                        fh.write(block)
+            else:
+                cursor.execute(sql)
+                with path.open("w", newline="") as fh:
+                    w = csv.writer(fh)
+                    w.writerow([c[0] for c in cursor.description])
+                    while rows := cursor.fetchmany(50_000):
+                        w.writerows(rows)
+            types = {c: "DATE" for c in ("valid_from", "valid_to", "date") if c in sql}
+            types |= {c: "BIGINT" for c in ("main_id",) if c in sql}
+            con.execute(
+                f"CREATE TABLE {name} AS SELECT * FROM read_csv('{path}', header=true"
+                + (f", types={types!r})" if types else ")")
+            )
+    return con
+
+
+DUCK_SQL = """
+WITH units AS (
+  SELECT unit_id, path FROM uv WHERE starts_with(path, $p)
+   AND (valid_from IS NULL OR valid_from <= $d) AND (valid_to IS NULL OR valid_to > $d)),
+s AS (SELECT s.* FROM session s JOIN units u ON u.unit_id = s.host_id
+       WHERE s.date BETWEEN $f AND $d),
+members AS (
+  SELECT m.member_id FROM membership m JOIN units u ON u.unit_id = m.unit_id
+   WHERE (m.valid_from IS NULL OR m.valid_from <= $d) AND (m.valid_to IS NULL OR m.valid_to > $d)
+     AND m.member_id NOT IN (SELECT member_id FROM exemption
+       WHERE (valid_from IS NULL OR valid_from <= $d) AND (valid_to IS NULL OR valid_to > $d)))
+SELECT
+  (SELECT count(*) FILTER (WHERE main_id IS NULL) FROM s),
+  (SELECT count(*) FILTER (WHERE main_id IS NOT NULL) FROM s),
+  (SELECT count(*) FROM attendance a JOIN s ON s.id = a.session_id WHERE a.status = 'co_mat')
+    + (SELECT coalesce(sum(other_attendees), 0) FROM s),
+  (SELECT coalesce(sum(public_reached), 0) FROM s),
+  (SELECT count(*) FROM members),
+  (SELECT list(struct_pack(c := campaign_id, n := n)) FROM (
+     SELECT s2.campaign_id, count(DISTINCT a.member_id) AS n
+       FROM attendance a JOIN session s2 ON s2.id = a.session_id
+      WHERE a.status = 'co_mat' AND s2.date BETWEEN $f AND $d
+        AND a.member_id IN (SELECT member_id FROM members)
+      GROUP BY s2.campaign_id))
+"""
+
+
+def duck(con: Any, path: str) -> dict[str, Any]:
+    row = con.execute(DUCK_SQL, {"p": path, "f": F, "d": D}).fetchone()
+    return {
+        "sessions": row[0],
+        "bridge_points": row[1],
+        "person_times": row[2],
+        "public": row[3],
+        "required": row[4],
+        "attended": {x["c"]: x["n"] for x in (row[5] or [])},
+    }
+
+
+def _compare(a: dict[str, Any], b: dict[str, Any], what: str) -> None:
+    a_att = {k: v for k, v in a["attended"].items() if v}
+    b_att = {k: v for k, v in b["attended"].items() if v}
+    if {**a, "attended": a_att} != {**b, "attended": b_att}:
+        raise AssertionError(f"{what} disagrees with the roll-up: {a} != {b}")
+
+
+def measure(ctx: Any) -> dict[str, Any]:
+    from tuyengiao.orgs.models import Unit
+
+    data = dataset(ctx)
+    rng = random.Random(11)
+    sample = _sample(data, rng)
+    units = Unit.objects.in_bulk(set(sample))
+    ours(units[data.root_id])  # warm caches
+    times, results = [], {}
+    for uid in sample:
+        start = time.perf_counter()
+        results[uid] = ours(units[uid])
+        times.append(time.perf_counter() - start)
+    by_unit: dict[int, float] = {}
+    for uid, t in zip(sample, times, strict=True):
+        by_unit[uid] = min(t, by_unit.get(uid, t))
+
+    # naive: the root once (province scale and below), some communes and cells
+    naive_units = [u for u in dict.fromkeys(sample) if u != data.root_id][:12]
+    if ctx.scale != "national":
+        naive_units.insert(0, data.root_id)
+    naive_time = ours_time = 0.0
+    for uid in naive_units:
+        start = time.perf_counter()
+        got = naive(units[uid])
+        naive_time += time.perf_counter() - start
+        ours_time += by_unit[uid]
+        _compare(results[uid], got, "naive loop")
+
+    with tempfile.TemporaryDirectory() as folder:
+        start = time.perf_counter()
+        con = _duckdb(Path(folder))
+        load_s = time.perf_counter() - start
+        duck_time = ours_total = 0.0
+        for uid in dict.fromkeys(sample):
+            duck(con, units[uid].path)  # warm
+            start = time.perf_counter()
+            got = duck(con, units[uid].path)
+            duck_time += time.perf_counter() - start
+            ours_total += by_unit[uid]
+            _compare(results[uid], got, "DuckDB")
+    return {
+        **{f"data_{k}": v for k, v in data.counts.items()},
+        "data_generate_s": round(data.seconds["generate"], 1),
+        "facts_rebuild_s": round(data.seconds["facts_rebuild"], 1),
+        "rollup_samples": len(times),
+        "rollup_p95_ms": round(percentile(times, 95) * 1000, 1),
+        "rollup_median_ms": round(percentile(times, 50) * 1000, 1),
+        "rollup_root_ms": round(by_unit[data.root_id] * 1000, 1),
+        "rollup_naive_ratio": round(naive_time / ours_time, 1),
+        "rollup_duckdb_ratio": round(ours_total / duck_time, 2),
+        "duckdb_load_s": round(load_s, 1),
+    }

@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from tuyengiao.orgs import views as org_views
+
+urlpatterns = [
+    path("", org_views.home, name="home"),
+    path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("tuyengiao.orgs.urls")),
+    path("nhap-du-lieu/", include("tuyengiao.imports.urls")),
+    path("van-ban/", include("tuyengiao.documents.urls")),
+    path("hoc-tap/", include("tuyengiao.study.urls")),
+    path("bao-cao/", include("tuyengiao.reports.urls")),
+    path("an-toan/", include("tuyengiao.trust.urls")),
+    path("quan-tri/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+
+    urlpatterns += staticfiles_urlpatterns()

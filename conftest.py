@@ -1,0 +1,134 @@
+"""Shared fixtures: a small tree and the five personas of STYLE.md.
+
+Tree (built through services, as a user would):
+
+    TINH (province)
+      ├─ XA1 (commune) ─ CB1, CB2 (cells)
+      └─ XA2 (commune) ─ CB3 (cell)       <- the "sibling" of XA1
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+
+START = dt.date(2024, 1, 1)
+
+
+@dataclass
+class World:
+    province: Any
+    commune: Any
+    cell: Any
+    cell2: Any
+    sibling_commune: Any
+    sibling_cell: Any
+    members: list[Any]
+    sibling_members: list[Any]
+    users: dict[str, Any]
+
+
+def _user(username: str, unit: Any | None, role: str | None) -> Any:
+    from tuyengiao.orgs import services
+
+    user = get_user_model().objects.create_user(username=username, password="mat-khau-dai-123")
+    if unit is not None and role is not None:
+        services.assignment_set(actor=None, user=user, unit=unit, role=role)
+    return user
+
+
+@pytest.fixture(autouse=True)
+def _no_axes_lockouts(settings: Any) -> None:
+    # Lockout is tested on its own; elsewhere a failed login must not leak between tests.
+    settings.AXES_ENABLED = False
+    settings.TWO_FACTOR_ENFORCED = False
+    # Hashing the personas' passwords with PBKDF2 costs seconds per test; tests of
+    # password rules go through the validators, which do not depend on the hasher.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    from tuyengiao.orgs import services
+    from tuyengiao.orgs.models import Role
+
+    s = services
+    province = s.unit_create(actor=None, code="TINH", name="Tỉnh ủy Thử", kind="Tỉnh ủy")
+    commune = s.unit_create(
+        actor=None,
+        code="XA1",
+        name="Đảng ủy xã Một",
+        kind="Đảng ủy xã",
+        parent=province,
+        valid_from=START,
+    )
+    cell = s.unit_create(
+        actor=None,
+        code="CB1",
+        name="Chi bộ bản Một",
+        kind="Chi bộ",
+        parent=commune,
+        valid_from=START,
+    )
+    cell2 = s.unit_create(
+        actor=None,
+        code="CB2",
+        name="Chi bộ bản Hai",
+        kind="Chi bộ",
+        parent=commune,
+        valid_from=START,
+    )
+    sibling = s.unit_create(
+        actor=None,
+        code="XA2",
+        name="Đảng ủy xã Hai",
+        kind="Đảng ủy xã",
+        parent=province,
+        valid_from=START,
+    )
+    sibling_cell = s.unit_create(
+        actor=None,
+        code="CB3",
+        name="Chi bộ bản Ba",
+        kind="Chi bộ",
+        parent=sibling,
+        valid_from=START,
+    )
+    names = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung"]
+    members = [
+        s.member_create(
+            actor=None, code=f"DV{i}", full_name=n, unit=cell if i < 3 else cell2, since=START
+        )
+        for i, n in enumerate(names)
+    ]
+    sibling_members = [
+        s.member_create(
+            actor=None, code="DVX1", full_name="Hoàng Văn Xuân", unit=sibling_cell, since=START
+        )
+    ]
+    users = {
+        "province": _user("tinh", province, Role.PROVINCE_STAFF),
+        "commune": _user("xa", commune, Role.COMMUNE_STAFF),
+        "secretary": _user("chibo", cell, Role.CELL_SECRETARY),
+        "member": _user("dangvien", cell, Role.MEMBER),
+        "outsider": _user("ngoai", sibling, Role.COMMUNE_STAFF),
+        "unassigned": _user("chuaphan", None, None),
+    }
+    members[0].user = users["member"]
+    members[0].save(update_fields=["user"])
+    return World(
+        province, commune, cell, cell2, sibling, sibling_cell, members, sibling_members, users
+    )
+
+
+@pytest.fixture
+def client_for(client: Any, world: World):  # type: ignore[no-untyped-def]
+    def login(persona: str) -> Any:
+        client.force_login(world.users[persona])
+        return client
+
+    return login

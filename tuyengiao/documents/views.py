@@ -1,0 +1,251 @@
+"""Document pages: list and search, detail, register and edit, references and links."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tuyengiao.lib.dates import parse_date
+from tuyengiao.lib.refs import parse_symbol
+from tuyengiao.orgs import access
+
+from . import selectors, services
+from .forms import KIND_CHOICES, DocumentForm
+from .models import Relation, Status, System
+
+MAX_FILES = 10
+
+
+@login_required
+@require_GET
+def document_list(request: HttpRequest) -> HttpResponse:
+    access.require_scope(request.user)
+    base = access.documents_visible_to(request.user)
+    filters = selectors.Filters.from_query(request.GET)
+    documents, scores = selectors.document_list(base, filters)
+    page = Paginator(documents, 50).get_page(request.GET.get("trang"))
+    query = request.GET.copy()
+    query.pop("trang", None)
+    context = {
+        "page": page,
+        "scores": scores,
+        "f": filters,
+        "options": selectors.filter_options(base),
+        "systems": System.choices,
+        "statuses": Status.choices,
+        "query_string": query.urlencode(),
+        "can_register": access.can_register_documents(request.user),
+    }
+    template = "documents/list.html"
+    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results":
+        template += "#results"
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    document = access.get_document_for_user(request.user, pk)
+    return render(
+        request,
+        "documents/detail.html",
+        {
+            "d": selectors.document_detail(request.user, document),
+            "can_write": access.can_register_documents(request.user),
+            "relations": [c for c in Relation.choices if c[0] != Relation.CITES]
+            + [(Relation.CITES, Relation.CITES.label)],
+        },
+    )
+
+
+@login_required
+@require_GET
+def attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
+    document = access.get_document_for_user(request.user, pk)
+    found = document.attachments.filter(pk=attachment_id).first()
+    if found is None:
+        raise Http404("Không tìm thấy tệp đính kèm.")
+    try:
+        handle = found.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("Tệp đính kèm không còn trên máy chủ.") from exc
+    return FileResponse(handle, filename=found.name, content_type=found.content_type or None)
+
+
+def _files(request: HttpRequest) -> list[tuple[str, bytes]]:
+    uploads = request.FILES.getlist("tep")
+    if len(uploads) > MAX_FILES:
+        raise ValidationError(f"Mỗi lần chỉ đính kèm tối đa {MAX_FILES} tệp.")
+    return [(u.name or "tep", u.read()) for u in uploads]
+
+
+def _save(request: HttpRequest, form: DocumentForm, document: Any | None) -> Any:
+    data = form.cleaned_data
+    fields = {
+        "symbol": data["symbol"],
+        "title": data["title"],
+        "issue_date": data["issue_date"],
+        "kind": data["kind"],
+        "body": data["body"],
+        "status": data["status"],
+        "issuer_name": data["issuer_name"],
+        "attachments": _files(request),
+    }
+    if document is None:
+        return services.document_create(actor=request.user, **fields)
+    return services.document_update(actor=request.user, document=document, **fields)
+
+
+def _form_page(request: HttpRequest, document: Any | None) -> HttpResponse:
+    if request.method == "POST":
+        form = DocumentForm(request.POST)
+        if form.is_valid():
+            try:
+                saved = _save(request, form, document)
+            except ValidationError as exc:
+                form.add_error(None, " ".join(exc.messages))
+            else:
+                messages.success(
+                    request,
+                    f"Đã {'cập nhật' if document else 'đăng ký'} {saved.kind} {saved.symbol}.",
+                )
+                return redirect("documents:detail", pk=saved.pk)
+        status = 400
+    else:
+        initial = {}
+        if document is not None:
+            initial = {
+                "symbol": document.symbol,
+                "issue_date": document.issue_date,
+                "kind": document.kind,
+                "issuer_name": document.issuer_name,
+                "title": document.title,
+                "body": document.body,
+                "status": document.status,
+            }
+        form = DocumentForm(initial=initial)
+        status = 200
+    context = {
+        "form": form,
+        "document": document,
+        "kinds": KIND_CHOICES,
+        "preview": _preview(form["symbol"].value() or "", document),
+    }
+    return render(request, "documents/form.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_create(request: HttpRequest) -> HttpResponse:
+    access.check_document_write(request.user)
+    return _form_page(request, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    document = access.get_document_for_user(request.user, pk, write=True)
+    return _form_page(request, document)
+
+
+def _preview(symbol: str, document: Any | None) -> dict[str, Any]:
+    symbol = symbol.strip()
+    if not symbol:
+        return {}
+    ref = parse_symbol(symbol)
+    if ref is None or ref.system == "bare":
+        try:
+            services.parse_document_symbol(symbol)
+        except ValidationError as exc:
+            return {"error": exc.messages[0]}
+    assert ref is not None
+    same = [
+        d
+        for d in selectors.documents_by_symbol(ref.symbol)
+        if document is None or d.pk != document.pk
+    ]
+    return {"ref": ref, "kind": services.kind_for(ref), "same": same}
+
+
+@login_required
+@require_GET
+def parse_symbol_view(request: HttpRequest) -> HttpResponse:
+    """HTMX: the symbol as the system reads it, while the user types it."""
+    access.check_document_write(request.user)
+    document = None
+    raw_pk = request.GET.get("van_ban", "")
+    if raw_pk.isdigit():
+        document = access.get_document_for_user(request.user, int(raw_pk))
+    return render(
+        request,
+        "documents/form.html#symbol-preview",
+        {"preview": _preview(request.GET.get("symbol", "")[:100], document)},
+    )
+
+
+@login_required
+@require_POST
+def resolve_ref(request: HttpRequest, pk: int, ref_id: int) -> HttpResponse:
+    document = access.get_document_for_user(request.user, pk, write=True)
+    ref = document.refs.filter(pk=ref_id).first()
+    if ref is None:
+        raise Http404("Không tìm thấy tham chiếu.")
+    try:
+        if request.POST.get("bo_qua"):
+            services.ref_dismiss(actor=request.user, ref=ref)
+            messages.success(request, f"Đã bỏ qua tham chiếu {ref.symbol}.")
+        else:
+            raw = request.POST.get("target", "")
+            target = (
+                access.documents_visible_to(request.user).filter(pk=int(raw)).first()
+                if raw.isdigit()
+                else None
+            )
+            if target is None:
+                raise ValidationError("Hãy chọn văn bản mà tham chiếu này chỉ tới.")
+            services.ref_resolve(actor=request.user, ref=ref, target=target)
+            messages.success(request, f"Đã liên kết {ref.symbol} với {target.symbol}.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("documents:detail", pk=document.pk)
+
+
+@login_required
+@require_POST
+def link_add(request: HttpRequest, pk: int) -> HttpResponse:
+    document = access.get_document_for_user(request.user, pk, write=True)
+    try:
+        relation = request.POST.get("relation", "")
+        candidates = selectors.documents_by_symbol(request.POST.get("van_ban", ""))
+        raw_day = request.POST.get("ngay", "").strip()
+        if raw_day:
+            day = parse_date(raw_day)
+            candidates = [c for c in candidates if c.issue_date == day]
+        candidates = [c for c in candidates if c.pk != document.pk] or candidates
+        if not candidates:
+            raise ValidationError(
+                "Không tìm thấy văn bản có số hiệu này (và ngày ban hành, nếu đã nhập)."
+            )
+        if len(candidates) > 1:
+            dates = ", ".join(f"{c.issue_date:%d/%m/%Y}" for c in candidates if c.issue_date)
+            raise ValidationError(
+                f"Có {len(candidates)} văn bản số {candidates[0].symbol} ({dates}); hãy nhập ngày ban hành."
+            )
+        link = services.link_add(
+            actor=request.user, source=document, target=candidates[0], relation=relation
+        )
+        messages.success(
+            request, f"Đã ghi: {link.get_relation_display().lower()} {link.target.symbol}."
+        )
+    except ValueError as exc:
+        messages.error(request, f"Ngày không hợp lệ: {exc}")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("documents:detail", pk=document.pk)

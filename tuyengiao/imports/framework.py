@@ -1,0 +1,499 @@
+"""The workbook import framework: read → parse → validate → commit.
+
+Each app contributes sheets (``SheetSpec``) that plug in here (see
+``register_sheet``, called from each app's ``sheets.py``). A workbook import
+
+1. reads every sheet (xlsx/xls/ods through calamine, or CSV files named after
+   the sheet), matching sheet names, headers and enumerated values on the folded
+   form, so ``ma don vi`` is ``Mã đơn vị``;
+2. parses each row into the sheet's frozen dataclass, with sheet and row number,
+   collecting every cell error instead of stopping at the first;
+3. validates across rows, sheets and the database (codes that must exist, scope);
+4. only when there are no errors at all, commits every sheet in one transaction,
+   in the sheets' fixed order, and keeps an ``ImportBatch``.
+
+A dry run runs step 4 too and rolls it back, so the preview shows exactly the
+changes a commit would make (created / updated / unchanged per sheet) without a
+second, divergent diffing code path.
+
+Importing the same workbook twice changes nothing: codes are keys and each sheet
+writes only what differs. Two imports at once are serialised (SQLite takes the
+write lock at BEGIN; PostgreSQL takes an advisory lock), so the second sees the
+first's rows and writes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import hashlib
+import io
+import zipfile
+import zlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+
+from tuyengiao.lib.dates import parse_date
+from tuyengiao.lib.numbers import parse_int
+from tuyengiao.lib.text import fold, normalize
+
+# --- errors and results -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportIssue:
+    sheet: str
+    row: int | None
+    column: str
+    value: str
+    message: str
+
+    def as_text(self) -> str:
+        where = f"Trang '{self.sheet}'" if self.sheet else "Tệp"
+        if self.row is not None:
+            where += f", dòng {self.row}"
+        if self.column:
+            where += f", cột '{self.column}'"
+        value = f" (giá trị: '{self.value}')" if self.value != "" else ""
+        return f"{where}{value}: {self.message}"
+
+    def as_dict(self) -> dict[str, object]:
+        return dataclasses.asdict(self)
+
+
+@dataclass
+class SheetCounts:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        return dataclasses.asdict(self)
+
+
+@dataclass
+class ImportResult:
+    file_name: str
+    file_hash: str
+    errors: list[ImportIssue]
+    warnings: list[ImportIssue]
+    counts: dict[str, SheetCounts]
+    committed: bool
+    batch_id: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def changed(self) -> bool:
+        return any(c.created or c.updated for c in self.counts.values())
+
+
+class ImportRejected(Exception):
+    """Raised inside the commit transaction to roll back with collected errors."""
+
+    def __init__(self, issues: list[ImportIssue]):
+        super().__init__(f"{len(issues)} lỗi")
+        self.issues = issues
+
+
+# --- columns and parsers ----------------------------------------------------------
+
+Cell = Any  # what calamine or csv gives: str, int, float, bool, date, datetime, None
+
+
+def cell_text(value: Cell) -> str:
+    """The cell as the user sees it, for error messages."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return (
+            value.strftime("%d/%m/%Y %H:%M")
+            if value.time() != dt.time()
+            else (value.strftime("%d/%m/%Y"))
+        )
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def parse_text(value: Cell) -> str:
+    return normalize(cell_text(value))
+
+
+def parse_date_cell(value: Cell) -> dt.date | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError("ngày phải có dạng dd/mm/yyyy")
+    return parse_date(str(value))
+
+
+def parse_int_cell(value: Cell) -> int | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise ValueError("cần một số nguyên")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError("cần một số nguyên")
+        return int(value)
+    try:
+        return parse_int(str(value))
+    except ValueError as exc:
+        raise ValueError(str(exc) or "cần một số nguyên") from exc
+
+
+def enum_parser(choices: dict[str, Any], label: str) -> Callable[[Cell], Any]:
+    """Match a value on its folded form: ``co``, ``Có``, ``CÓ`` are one choice."""
+    folded = {fold(k): v for k, v in choices.items()}
+    shown = " / ".join(f"'{k}'" for k in choices)
+
+    def parse(value: Cell) -> Any:
+        text = cell_text(value).strip()
+        if not text:
+            return None
+        key = fold(text)
+        if key not in folded:
+            raise ValueError(f"{label} phải là {shown}")
+        return folded[key]
+
+    return parse
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str  # as shown in the template, e.g. "Mã đơn vị"
+    field: str  # dataclass field of the sheet's record
+    required: bool = False
+    parse: Callable[[Cell], Any] = parse_text
+    help: str = ""
+
+    @property
+    def key(self) -> str:
+        return fold(self.header)
+
+
+@dataclass
+class ImportContext:
+    """Shared by the sheets of one import: parsed records, actor, lookups."""
+
+    actor: Any
+    records: dict[str, list[Any]] = field(default_factory=dict)
+    errors: list[ImportIssue] = field(default_factory=list)
+    warnings: list[ImportIssue] = field(default_factory=list)
+    cache: dict[str, Any] = field(default_factory=dict)
+    today: dt.date = field(default_factory=dt.date.today)
+
+    def error(self, sheet: str, row: int | None, column: str, value: Cell, message: str) -> None:
+        self.errors.append(ImportIssue(sheet, row, column, cell_text(value), message))
+
+    def warn(self, sheet: str, row: int | None, column: str, value: Cell, message: str) -> None:
+        self.warnings.append(ImportIssue(sheet, row, column, cell_text(value), message))
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    """One sheet of the workbook: its columns, record type and behaviour.
+
+    ``validate(records, ctx)`` reports errors through ``ctx.error``; ``commit``
+    writes and returns counts. Both see ``ctx.records`` of every sheet present.
+    """
+
+    name: str
+    order: int
+    record: type
+    columns: Sequence[Column]
+    validate: Callable[[list[Any], ImportContext], None]
+    commit: Callable[[list[Any], ImportContext], SheetCounts]
+    key_field: str | None = None  # duplicate keys within the sheet are errors
+
+    @property
+    def key(self) -> str:
+        return fold(self.name)
+
+
+_REGISTRY: dict[str, SheetSpec] = {}
+
+
+def register_sheet(spec: SheetSpec) -> SheetSpec:
+    _REGISTRY[spec.key] = spec
+    return spec
+
+
+def registered_sheets() -> list[SheetSpec]:
+    return sorted(_REGISTRY.values(), key=lambda s: s.order)
+
+
+# --- reading ------------------------------------------------------------------------
+
+
+@dataclass
+class RawSheet:
+    name: str
+    rows: list[list[Cell]]  # row 0 is the header row (workbook row 1)
+
+
+class UnreadableFile(Exception):
+    pass
+
+
+def _read_csv(name: str, data: bytes) -> RawSheet:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UnreadableFile(
+            f"Tệp CSV '{name}' không phải mã UTF-8; hãy lưu lại dưới dạng 'CSV UTF-8'."
+        ) from exc
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel  # type: ignore[assignment]
+    try:
+        rows = [list(r) for r in csv.reader(io.StringIO(text), dialect)]
+    except csv.Error as exc:  # found by fuzzing: stray carriage returns, bad quoting
+        raise UnreadableFile(
+            f"Tệp CSV '{name}' bị hỏng (xuống dòng hoặc dấu ngoặc kép không hợp lệ); "
+            "hãy mở bằng Excel và lưu lại dưới dạng 'CSV UTF-8'."
+        ) from exc
+    return RawSheet(name=Path(name).stem, rows=rows)
+
+
+def read_workbook(files: Iterable[tuple[str, bytes]]) -> list[RawSheet]:
+    """Sheets of one or more files: a workbook, CSVs named after sheets, or a zip
+    of such CSVs."""
+    from python_calamine import CalamineWorkbook
+
+    sheets: list[RawSheet] = []
+    for name, data in files:
+        suffix = Path(name).suffix.lower()
+        if suffix == ".csv":
+            sheets.append(_read_csv(name, data))
+            continue
+        if suffix == ".zip":
+            try:
+                with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                    for info in archive.infolist():
+                        if info.filename.lower().endswith(".csv"):
+                            sheets.append(_read_csv(info.filename, archive.read(info)))
+            except (
+                zipfile.BadZipFile,
+                zlib.error,
+                EOFError,
+                RuntimeError,
+                NotImplementedError,
+            ) as exc:
+                # bad archive, damaged member, encrypted or unsupported compression
+                raise UnreadableFile(f"Tệp '{name}' không phải tệp nén zip hợp lệ.") from exc
+            continue
+        try:
+            workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+            for sheet_name in workbook.sheet_names:
+                rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+                sheets.append(RawSheet(name=sheet_name, rows=[list(r) for r in rows]))
+        except Exception as exc:  # calamine raises several error types for bad files
+            raise UnreadableFile(
+                f"Không đọc được tệp '{name}': không phải bảng tính Excel (.xlsx, .xls, .ods) "
+                "hoặc CSV, hoặc tệp bị hỏng."
+            ) from exc
+    return sheets
+
+
+def _blank(value: Cell) -> bool:
+    # normalize() also drops invisible characters (soft hyphen, zero-width space):
+    # a cell holding only those is empty (found by fuzzing).
+    return value is None or (isinstance(value, str) and not normalize(value))
+
+
+def parse_sheet(spec: SheetSpec, raw: RawSheet, ctx: ImportContext) -> list[Any]:
+    if not raw.rows:
+        ctx.warn(raw.name, None, "", "", "Trang trống, bỏ qua.")
+        return []
+    headers = [cell_text(h) for h in raw.rows[0]]
+    by_key = {c.key: c for c in spec.columns}
+    positions: dict[str, int] = {}
+    for index, header in enumerate(headers):
+        if not header.strip():
+            continue
+        column = by_key.get(fold(header))
+        if column is None:
+            ctx.warn(raw.name, 1, header, "", "Cột không được hỗ trợ, bỏ qua.")
+        elif column.field in positions:
+            ctx.error(raw.name, 1, header, "", "Cột bị lặp lại.")
+        else:
+            positions[column.field] = index
+    missing = [c for c in spec.columns if c.required and c.field not in positions]
+    for column in missing:
+        ctx.error(raw.name, 1, column.header, "", "Thiếu cột bắt buộc.")
+    if missing:
+        return []
+    records = []
+    seen: dict[Any, int] = {}
+    for offset, row in enumerate(raw.rows[1:]):
+        number = offset + 2
+        if all(_blank(v) for v in row):
+            continue
+        values: dict[str, Any] = {}
+        row_ok = True
+        for column in spec.columns:
+            position = positions.get(column.field)
+            cell = row[position] if position is not None and position < len(row) else None
+            if _blank(cell):
+                if column.required:
+                    ctx.error(raw.name, number, column.header, "", "Không được để trống.")
+                    row_ok = False
+                values[column.field] = None if column.parse is not parse_text else ""
+                continue
+            try:
+                values[column.field] = column.parse(cell)
+            except ValueError as exc:
+                ctx.error(raw.name, number, column.header, cell, str(exc))
+                row_ok = False
+        if not row_ok:
+            continue
+        record = spec.record(sheet=raw.name, row=number, **values)
+        if spec.key_field:
+            key_value = values[spec.key_field]
+            key = fold(str(key_value)) if isinstance(key_value, str) else key_value
+            if key in seen:
+                header = next(c.header for c in spec.columns if c.field == spec.key_field)
+                ctx.error(raw.name, number, header, key_value, f"Trùng với dòng {seen[key]}.")
+                continue
+            seen[key] = number
+        records.append(record)
+    return records
+
+
+# --- running ------------------------------------------------------------------------
+
+
+def file_hash(files: Sequence[tuple[str, bytes]]) -> str:
+    digest = hashlib.sha256()
+    for _, data in files:
+        digest.update(hashlib.sha256(data).digest())
+    return digest.hexdigest()
+
+
+def _serialise(file_key: str) -> None:
+    """Queue concurrent imports of the same data behind one another."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [7_000_001])
+    # SQLite: the IMMEDIATE transaction already holds the database write lock.
+
+
+def run_import(
+    files: Sequence[tuple[str, bytes]],
+    *,
+    actor: Any,
+    dry_run: bool,
+    only: Iterable[str] | None = None,
+) -> ImportResult:
+    from .models import ImportBatch  # the framework module stays importable without apps
+
+    name = ", ".join(n for n, _ in files)
+    digest = file_hash(files)
+    ctx = ImportContext(actor=actor)
+    result = ImportResult(name, digest, ctx.errors, ctx.warnings, {}, committed=False)
+    try:
+        raw_sheets = read_workbook(files)
+    except UnreadableFile as exc:
+        ctx.error("", None, "", "", str(exc))
+        return result
+    allowed = {fold(s) for s in only} if only is not None else None
+    specs = {s.key: s for s in registered_sheets()}
+    present: list[tuple[SheetSpec, RawSheet]] = []
+    for raw in raw_sheets:
+        spec = specs.get(fold(raw.name))
+        if spec is None or (allowed is not None and spec.key not in allowed):
+            ctx.warn(raw.name, None, "", "", "Trang không được hỗ trợ, bỏ qua.")
+            continue
+        if any(s.key == spec.key for s, _ in present):
+            ctx.error(raw.name, None, "", "", "Trang xuất hiện hai lần.")
+            continue
+        present.append((spec, raw))
+    if not present and not ctx.errors:
+        names = ", ".join(f"'{s.name}'" for s in registered_sheets())
+        ctx.error("", None, "", "", f"Tệp không có trang dữ liệu nào được hỗ trợ ({names}).")
+    present.sort(key=lambda pair: pair[0].order)
+    for spec, raw in present:
+        ctx.records[spec.name] = parse_sheet(spec, raw, ctx)
+    # Validate the rows that parsed even when others did not, so that one upload
+    # lists every error the user has to fix, not one round at a time.
+    for spec, _ in present:
+        spec.validate(ctx.records[spec.name], ctx)
+    if ctx.errors:
+        return _finish(result, ctx, dry_run, ImportBatch)
+
+    class _DryRunRollback(Exception):
+        pass
+
+    try:
+        with transaction.atomic():
+            _serialise(digest)
+            for spec, _ in present:
+                counts = spec.commit(ctx.records[spec.name], ctx)
+                counts.rows = len(ctx.records[spec.name])
+                result.counts[spec.name] = counts
+            if dry_run:
+                raise _DryRunRollback
+            batch = ImportBatch.objects.create(
+                file_name=name[:255],
+                file_hash=digest,
+                actor=actor if getattr(actor, "is_authenticated", False) else None,
+                status=ImportBatch.Status.COMMITTED,
+                counts={k: v.as_dict() for k, v in result.counts.items()},
+                warnings=[w.as_dict() for w in ctx.warnings],
+            )
+            result.batch_id = batch.pk
+            result.committed = True
+    except _DryRunRollback:
+        pass
+    except ImportRejected as rejected:
+        result.counts.clear()
+        ctx.errors.extend(rejected.issues)
+        return _finish(result, ctx, dry_run, ImportBatch)
+    except ValidationError as exc:
+        # A service refused a row that validation let through: still all or
+        # nothing, and the user sees the service's message instead of a crash.
+        result.counts.clear()
+        for message in exc.messages:
+            ctx.error("", None, "", "", message)
+        return _finish(result, ctx, dry_run, ImportBatch)
+    return result
+
+
+def _finish(
+    result: ImportResult, ctx: ImportContext, dry_run: bool, batch_model: Any
+) -> ImportResult:
+    """A rejected import keeps a batch row (who tried what, and why it failed)."""
+    if not dry_run:
+        batch = batch_model.objects.create(
+            file_name=result.file_name[:255],
+            file_hash=result.file_hash,
+            actor=ctx.actor if getattr(ctx.actor, "is_authenticated", False) else None,
+            status=batch_model.Status.REJECTED,
+            counts={},
+            errors=[e.as_dict() for e in ctx.errors[:1000]],
+            error_count=len(ctx.errors),
+            warnings=[w.as_dict() for w in ctx.warnings[:1000]],
+        )
+        result.batch_id = batch.pk
+    return result

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from tuyengiao.orgs import access
+
+from .models import ImportBatch
+
+
+def batches_for(user: Any) -> QuerySet[ImportBatch]:
+    """A user sees their own batches; province staff see every batch."""
+    scope = access.scope_of(user)
+    if scope is None:
+        return ImportBatch.objects.none()
+    if scope.is_province and scope.unit.parent_id is None:
+        return ImportBatch.objects.select_related("actor")
+    return ImportBatch.objects.filter(actor=user).select_related("actor")
+
+
+def get_batch_for_user(user: Any, batch_id: int) -> ImportBatch:
+    batch = batches_for(user).filter(pk=batch_id).first()
+    if batch is None:
+        raise Http404("Không tìm thấy lần nhập.")
+    return batch

@@ -1,0 +1,1 @@
+"""Pure helpers: Vietnamese text, numbers, dates, document symbols. No Django models."""

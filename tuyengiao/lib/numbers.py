@@ -1,0 +1,78 @@
+"""Vietnamese numbers: ``.`` groups thousands, ``,`` is the decimal mark (``1.234.567,89``).
+
+Django's ``vi`` locale sets no NUMBER_GROUPING, and Python's ``locale`` depends on what the
+server has installed, so reports, templates and imports use these explicit functions.
+
+Parsing is strict on purpose. Someone used to English conventions who types ``1,5`` meaning
+fifteen hundred, or ``96.23`` meaning a decimal, would otherwise be read silently wrong by a
+factor of a thousand or a hundred; rejecting the ambiguous forms with a Vietnamese message
+makes them retype instead. Stdlib only.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+
+__all__ = ["format_decimal", "format_int", "format_percent", "parse_decimal", "parse_int"]
+
+# Either plain digits, or groups of exactly three after a first group without a leading
+# zero: "1.000" is a thousand, "1.00" and "0.500" are mistakes, not numbers.
+_INTEGER_PART = r"[+-]?(?:[1-9][0-9]{0,2}(?:\.[0-9]{3})+|[0-9]+)"
+_INTEGER = re.compile(_INTEGER_PART)
+_DECIMAL = re.compile(rf"({_INTEGER_PART})(?:,([0-9]+))?")
+# Word processors turn "-" into a real minus sign.
+_MINUS_SIGNS = str.maketrans({"\u2212": "-", "\u2013": "-"})
+_TO_VIETNAMESE = str.maketrans({",": ".", ".": ","})
+
+
+def format_int(n: int) -> str:
+    """``2033`` → ``"2.033"``, ``-1234567`` → ``"-1.234.567"``."""
+    return f"{operator.index(n):,}".replace(",", ".")
+
+
+def format_decimal(x: float | Decimal, places: int = 2) -> str:
+    """``96.2345`` → ``"96,23"``: rounded half up to ``places`` digits, thousands grouped.
+
+    Floats are taken at their shortest representation (``2.675`` → ``"2,68"``, as a person
+    reading the number expects, not ``2,67`` from its binary value). Zero has no sign.
+    """
+    if places < 0:
+        raise ValueError(f"số chữ số thập phân phải không âm: {places}")
+    value = Decimal(repr(x)) if isinstance(x, float) else Decimal(x)
+    if not value.is_finite():
+        raise ValueError(f"không phải số hữu hạn: {x!r}")
+    with localcontext() as ctx:
+        # Enough precision that quantize never fails on large values.
+        ctx.prec = max(ctx.prec, value.adjusted() + places + 2)
+        rounded = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    if rounded.is_zero():
+        rounded = abs(rounded)  # "-0,00" would read as a negative amount
+    return f"{rounded:,f}".translate(_TO_VIETNAMESE)
+
+
+def format_percent(x: float | Decimal, places: int = 2) -> str:
+    """``x`` is already a percentage: ``96.23`` → ``"96,23%"``."""
+    return format_decimal(x, places) + "%"
+
+
+def parse_int(s: str) -> int:
+    """``"227.251"``, ``"227251"``, ``" 1.000 "`` → int. ``"1,5"`` (a decimal) and ``"1.00"``
+    (wrong grouping) raise ``ValueError`` with a Vietnamese message."""
+    text = s.strip()
+    if not _INTEGER.fullmatch(text.translate(_MINUS_SIGNS)):
+        raise ValueError(f"không phải số nguyên: '{text}'")
+    return int(text.translate(_MINUS_SIGNS).replace(".", ""))
+
+
+def parse_decimal(s: str) -> Decimal:
+    """``"96,23"``, ``"1.234,5"``, ``"-3"`` → Decimal. ``"96.23"`` raises ``ValueError``: the
+    decimal mark is a comma."""
+    text = s.strip()
+    match = _DECIMAL.fullmatch(text.translate(_MINUS_SIGNS))
+    if not match:
+        raise ValueError(f"không phải số: '{text}'")
+    integer, fraction = match.groups()
+    digits = integer.replace(".", "")
+    return Decimal(f"{digits}.{fraction}" if fraction else digits)

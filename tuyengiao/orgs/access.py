@@ -1,0 +1,376 @@
+"""Who may see or change what. The only way views obtain scoped objects.
+
+The model (deny by default):
+
+- A user is bound to one unit with one role (``Assignment``). A user without an
+  assignment sees nothing, superuser or not.
+- Province staff and commune staff read and write their unit's whole subtree.
+- A cell secretary reads and writes their cell (and anything below it).
+- A member reads their own record and their unit's activities, and writes nothing.
+
+Scope is today's tree: the unit's materialised ``path`` as it stands now, so a
+subtree check is ``path LIKE 'root%'``, one indexed query.
+
+Out of scope and missing look the same: ``Http404``. Visible but read-only is
+``PermissionDenied`` (403). Other apps add their own ``*_visible_to`` /
+``get_*_for_user`` functions here rather than filtering in views.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from .models import Assignment, Member, Membership, Role, Unit, valid_on_q
+
+M = TypeVar("M", bound=Model)
+
+STAFF_ROLES = {Role.PROVINCE_STAFF, Role.COMMUNE_STAFF}
+WRITER_ROLES = {Role.PROVINCE_STAFF, Role.COMMUNE_STAFF, Role.CELL_SECRETARY}
+
+
+@dataclass(frozen=True)
+class Scope:
+    unit: Unit
+    role: str
+    assignment: Assignment
+
+    @property
+    def path(self) -> str:
+        return self.unit.path
+
+    @property
+    def can_write(self) -> bool:
+        return self.role in WRITER_ROLES
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def is_province(self) -> bool:
+        return self.role == Role.PROVINCE_STAFF
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label
+
+
+def scope_of(user: Any) -> Scope | None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    cached = getattr(user, "_tuyengiao_scope", None)
+    if cached is not None:
+        return cached
+    assignment = Assignment.objects.select_related("unit").filter(user=user).first()
+    if assignment is None:
+        return None
+    scope = Scope(unit=assignment.unit, role=assignment.role, assignment=assignment)
+    user._tuyengiao_scope = scope
+    return scope
+
+
+def require_scope(user: Any) -> Scope:
+    scope = scope_of(user)
+    if scope is None:
+        raise Http404("Tài khoản chưa được gán đơn vị.")
+    return scope
+
+
+def _unit_q(scope: Scope, field: str) -> Q:
+    """Rows whose unit (via ``field``) lies in the scope's read area."""
+    prefix = f"{field}__" if field else ""
+    if scope.role == Role.MEMBER:
+        return Q(**{f"{prefix}pk": scope.unit.pk})
+    return Q(**{f"{prefix}path__startswith": scope.path})
+
+
+def units_visible_to(user: Any) -> QuerySet[Unit]:
+    scope = scope_of(user)
+    if scope is None:
+        return Unit.objects.none()
+    return Unit.objects.filter(_unit_q(scope, ""))
+
+
+def can_write_unit(user: Any, unit: Unit) -> bool:
+    scope = scope_of(user)
+    return bool(scope and scope.can_write and unit.path.startswith(scope.path))
+
+
+def can_see_unit(user: Any, unit: Unit) -> bool:
+    scope = scope_of(user)
+    if scope is None:
+        return False
+    if scope.role == Role.MEMBER:
+        return unit.pk == scope.unit.pk
+    return unit.path.startswith(scope.path)
+
+
+def check_write(user: Any, unit: Unit) -> None:
+    """403 for a unit already known to be visible but not writable."""
+    if not can_write_unit(user, unit):
+        raise PermissionDenied("Bạn chỉ có quyền xem, không có quyền thay đổi đơn vị này.")
+
+
+def get_unit_for_user(user: Any, code: str, *, write: bool = False) -> Unit:
+    unit = units_visible_to(user).filter(code=code).first()
+    if unit is None:
+        raise Http404("Không tìm thấy đơn vị.")
+    if write:
+        check_write(user, unit)
+    return unit
+
+
+def filter_by_unit(user: Any, queryset: QuerySet[M], unit_field: str) -> QuerySet[M]:
+    """Restrict any queryset of unit-owned rows to the user's read scope."""
+    scope = scope_of(user)
+    if scope is None:
+        return queryset.none()
+    return queryset.filter(_unit_q(scope, unit_field))
+
+
+def get_scoped(
+    user: Any, queryset: QuerySet[M], unit_field: str, *, write: bool = False, **lookup: Any
+) -> M:
+    """One unit-owned object by ``lookup``: 404 when missing or out of scope,
+    403 when ``write`` and the user may only read it."""
+    obj = filter_by_unit(user, queryset, unit_field).filter(**lookup).first()
+    if obj is None:
+        raise Http404("Không tìm thấy.")
+    if write:
+        unit = obj
+        for part in unit_field.split("__"):
+            unit = getattr(unit, part)
+        check_write(user, unit)  # type: ignore[arg-type]
+    return obj
+
+
+# --- members ------------------------------------------------------------------------
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def members_visible_to(user: Any, on: dt.date | None = None) -> QuerySet[Member]:
+    """Members whose membership on ``on`` (default today) is in scope; a member
+    role sees only their own record."""
+    scope = scope_of(user)
+    if scope is None:
+        return Member.objects.none()
+    if scope.role == Role.MEMBER:
+        return Member.objects.filter(user=user)
+    day = on or _today()
+    in_scope = Membership.objects.filter(valid_on_q(day), unit__path__startswith=scope.path)
+    return Member.objects.filter(pk__in=in_scope.values("member_id"))
+
+
+def can_edit_member(user: Any, member: Member) -> bool:
+    """Writers may change members whose current unit is in their subtree (a member
+    role may not, not even their own record: it is kept by the cell)."""
+    scope = scope_of(user)
+    if scope is None or not scope.can_write:
+        return False
+    return (
+        Membership.objects.filter(valid_on_q(_today()), member=member)
+        .filter(unit__path__startswith=scope.path)
+        .exists()
+    )
+
+
+def get_member_for_user(user: Any, code: str, *, write: bool = False) -> Member:
+    member = members_visible_to(user).filter(code=code).first()
+    if member is None:
+        raise Http404("Không tìm thấy đảng viên.")
+    if write and not can_edit_member(user, member):
+        raise PermissionDenied("Bạn chỉ có quyền xem hồ sơ này.")
+    return member
+
+
+def own_member(user: Any) -> Member | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Member.objects.filter(user=user).first()
+
+
+# --- documents (issue 3) ----------------------------------------------------------------
+#
+# Documents are the organisation's shared library: everyone with an assignment reads every
+# document; only province and commune staff register, edit, attach, link and resolve.
+
+
+def documents_visible_to(user: Any) -> QuerySet[Any]:
+    from tuyengiao.documents.models import Document
+
+    if scope_of(user) is None:
+        return Document.objects.none()
+    return Document.objects.all()
+
+
+def can_register_documents(user: Any) -> bool:
+    scope = scope_of(user)
+    return bool(scope and scope.is_staff)
+
+
+def check_document_write(user: Any) -> None:
+    """404 without an assignment, 403 for a reader who is not province or commune staff."""
+    require_scope(user)
+    if not can_register_documents(user):
+        raise PermissionDenied("Chỉ cán bộ cấp tỉnh và cấp xã được đăng ký, sửa văn bản.")
+
+
+def get_document_for_user(user: Any, pk: int, *, write: bool = False) -> Any:
+    document = documents_visible_to(user).select_related("issuer").filter(pk=pk).first()
+    if document is None:
+        raise Http404("Không tìm thấy văn bản.")
+    if write:
+        check_document_write(user)
+    return document
+
+
+# --- trust (issue 6) -------------------------------------------------------------------
+
+
+def require_audit_reader(user: Any) -> Scope:
+    """The audit trail is for province staff: others with a unit get 403."""
+    scope = require_scope(user)
+    if not scope.is_province:
+        raise PermissionDenied("Chỉ cán bộ Ban Tuyên giáo tỉnh được xem nhật ký hệ thống.")
+    return scope
+
+
+def can_export_personal_data(user: Any, unit: Unit) -> bool:
+    scope = scope_of(user)
+    return bool(
+        scope
+        and scope.role != Role.MEMBER
+        and scope.assignment.can_export_personal_data
+        and unit.path.startswith(scope.path)
+    )
+
+
+def get_unit_for_export(user: Any, code: str) -> Unit:
+    """A unit whose member list the user may export: 404 out of scope, 403
+    without the personal-data export permission."""
+    unit = get_unit_for_user(user, code)
+    if not can_export_personal_data(user, unit):
+        raise PermissionDenied("Bạn không có quyền xuất dữ liệu cá nhân của đảng viên.")
+    return unit
+
+
+# --- study (campaigns, sessions) ------------------------------------------------------
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    """ "/1/7/42/" → ["/1/", "/1/7/", "/1/7/42/"]: the unit and its ancestors."""
+    parts = [p for p in path.split("/") if p]
+    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def _study_unit_q(scope: Scope, field: str) -> Q:
+    """A campaign or session is visible when its unit is in the scope's read area
+    or is an ancestor of the scope's unit (a province campaign covers the commune)."""
+    return _unit_q(scope, field) | Q(**{f"{field}__path__in": _ancestor_paths(scope.path)})
+
+
+def campaigns_visible_to(user: Any) -> QuerySet[Any]:
+    from tuyengiao.study.models import Campaign
+
+    scope = scope_of(user)
+    if scope is None:
+        return Campaign.objects.none()
+    return Campaign.objects.filter(_study_unit_q(scope, "owner"))
+
+
+def can_manage_campaign(user: Any, campaign: Any) -> bool:
+    """Staff of the owner's subtree create and change campaigns."""
+    scope = scope_of(user)
+    return bool(scope and scope.is_staff and campaign.owner.path.startswith(scope.path))
+
+
+def get_campaign_for_user(user: Any, pk: int, *, write: bool = False) -> Any:
+    campaign = campaigns_visible_to(user).select_related("owner").filter(pk=pk).first()
+    if campaign is None:
+        raise Http404("Không tìm thấy đợt học tập.")
+    if write and not can_plan_in_campaign(user, campaign):
+        raise PermissionDenied("Bạn chỉ có quyền xem đợt học tập này.")
+    return campaign
+
+
+def can_plan_in_campaign(user: Any, campaign: Any) -> bool:
+    """May the user host sessions of this campaign (their writable unit lies in
+    the campaign's scope, or the campaign lies in theirs)?"""
+    scope = scope_of(user)
+    if scope is None or not scope.can_write:
+        return False
+    owner_path = campaign.owner.path
+    return scope.path.startswith(owner_path) or owner_path.startswith(scope.path)
+
+
+def campaign_host_units(user: Any, campaign: Any) -> QuerySet[Unit]:
+    """Units (valid today) that may host sessions or bridge points of the campaign
+    for this user: inside both the user's writable subtree and the campaign's."""
+    scope = scope_of(user)
+    if scope is None or not scope.can_write:
+        return Unit.objects.none()
+    return (
+        Unit.objects.filter(valid_to__isnull=True, path__startswith=scope.path)
+        .filter(path__startswith=campaign.owner.path)
+        .order_by("path")
+    )
+
+
+def sessions_visible_to(user: Any) -> QuerySet[Any]:
+    from tuyengiao.study.models import Session
+
+    scope = scope_of(user)
+    if scope is None:
+        return Session.objects.none()
+    return Session.objects.filter(_study_unit_q(scope, "host"))
+
+
+def get_session_for_user(user: Any, code: str, *, write: bool = False) -> Any:
+    session = (
+        sessions_visible_to(user)
+        .select_related("host", "campaign", "campaign__owner", "main")
+        .filter(code=code)
+        .first()
+    )
+    if session is None:
+        raise Http404("Không tìm thấy hội nghị.")
+    if write:
+        check_write(user, session.host)
+    return session
+
+
+# --- reports ------------------------------------------------------------------------
+# Dashboards are readable by anyone who can see the unit; producing a report file is
+# for the roles that write (staff and secretaries); a member gets 403. A report
+# request (the background job and its file) is visible only to the user who asked.
+
+
+def get_report_unit_for_user(user: Any, code: str | None = None, *, produce: bool = False) -> Unit:
+    scope = require_scope(user)
+    unit = scope.unit if code is None else get_unit_for_user(user, code)
+    if produce and not scope.can_write:
+        raise PermissionDenied("Bạn không có quyền lập báo cáo.")
+    return unit
+
+
+def report_requests_visible_to(user: Any) -> QuerySet:
+    from tuyengiao.reports.models import ReportRequest
+
+    return filter_by_unit(user, ReportRequest.objects.filter(requested_by=user), "unit")
+
+
+def get_report_request_for_user(user: Any, pk: int) -> Any:
+    request = report_requests_visible_to(user).select_related("unit").filter(pk=pk).first()
+    if request is None:
+        raise Http404("Không tìm thấy yêu cầu báo cáo.")
+    return request

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from django import forms
+
+from .models import Gender
+
+
+class MemberForm(forms.Form):
+    family_name = forms.CharField(label="Họ", max_length=100, required=False)
+    middle_name = forms.CharField(label="Tên đệm", max_length=100, required=False)
+    given_name = forms.CharField(
+        label="Tên", max_length=100, error_messages={"required": "Hãy nhập tên."}
+    )
+    gender = forms.ChoiceField(
+        label="Giới tính", choices=[("", "—"), *Gender.choices], required=False
+    )
+    birth_date = forms.DateField(
+        label="Ngày sinh",
+        required=False,
+        error_messages={"invalid": "Ngày phải có dạng dd/mm/yyyy."},
+    )
+    admission_date = forms.DateField(
+        label="Ngày vào Đảng",
+        required=False,
+        error_messages={"invalid": "Ngày phải có dạng dd/mm/yyyy."},
+    )
+
+
+class ExemptForm(forms.Form):
+    exempt = forms.BooleanField(label="Miễn sinh hoạt", required=False)
+    on = forms.DateField(
+        label="Từ ngày",
+        error_messages={"invalid": "Ngày phải có dạng dd/mm/yyyy.", "required": "Hãy nhập ngày."},
+    )
+    reason = forms.CharField(label="Lý do", max_length=255, required=False)
+
+
+class TransferForm(forms.Form):
+    unit_code = forms.CharField(label="Mã đơn vị chuyển đến", max_length=64)
+    on = forms.DateField(
+        label="Từ ngày",
+        error_messages={"invalid": "Ngày phải có dạng dd/mm/yyyy.", "required": "Hãy nhập ngày."},
+    )

@@ -1,0 +1,243 @@
+"""The organisation tree over time, members and the roles of users.
+
+Units are never deleted. A unit's identity (``Unit``) carries today's state
+(name, kind, parent, materialised ``path``); every change of name, kind or
+place in the tree closes the unit's current ``UnitVersion`` and opens a new one,
+so the tree as it stood on any date is the set of versions valid on that date,
+and a subtree is one ``path LIKE 'prefix%'`` query on SQLite and PostgreSQL alike.
+Merges, splits and the other structural events are written to ``UnitLineage``;
+"today's successor" of a dissolved unit follows those rows.
+
+Every validity interval here is half-open: ``[valid_from, valid_to)``; ``None``
+means open-ended (since ever / still valid). A unit dissolved "on 01/07/2025"
+has ``valid_to = 2025-07-01`` and is not valid on that day.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Unit(models.Model):
+    code = models.CharField("mã đơn vị", max_length=64, unique=True)
+    name = models.CharField("tên đơn vị", max_length=255)
+    kind = models.CharField("loại đơn vị", max_length=100)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    # "/1/7/42/": ids of the ancestors and the unit, today's structure.
+    path = models.CharField(max_length=255, db_index=True)
+    depth = models.PositiveSmallIntegerField(default=0)
+    valid_from = models.DateField("hiệu lực từ", null=True, blank=True)
+    valid_to = models.DateField("hết hiệu lực từ", null=True, blank=True)
+    population = models.PositiveIntegerField(
+        "dân số", null=True, blank=True, help_text="để tính tỷ lệ tuyên truyền trong nhân dân"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = "đơn vị"
+        verbose_name_plural = "đơn vị"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gt=models.F("valid_from")),
+                name="unit_valid_interval",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    def is_valid_on(self, day) -> bool:  # type: ignore[no-untyped-def]
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day < self.valid_to
+        )
+
+
+class UnitVersion(models.Model):
+    """The unit's name, kind and place in the tree over one interval."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="versions")
+    name = models.CharField(max_length=255)
+    kind = models.CharField(max_length=100)
+    parent = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    path = models.CharField(max_length=255)
+    depth = models.PositiveSmallIntegerField(default=0)
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["unit_id", "valid_from"]
+        indexes = [
+            models.Index(fields=["path", "valid_from", "valid_to"], name="unitversion_path_idx"),
+            models.Index(fields=["unit", "valid_from"], name="unitversion_unit_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gt=models.F("valid_from")),
+                name="unitversion_valid_interval",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} [{self.valid_from or '…'} – {self.valid_to or '…'})"
+
+
+class LineageKind(models.TextChoices):
+    CREATE = "create", "Thành lập"
+    RENAME = "rename", "Đổi tên"
+    MOVE = "move", "Chuyển trực thuộc"
+    DISSOLVE = "dissolve", "Giải thể"
+    MERGE = "merge", "Hợp nhất, sáp nhập"
+    SPLIT = "split", "Chia tách"
+
+
+class UnitLineage(models.Model):
+    """One structural event: ``from_unit`` became (part of) ``to_unit`` on ``date``."""
+
+    kind = models.CharField(max_length=16, choices=LineageKind.choices)
+    from_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="lineage_out"
+    )
+    to_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="lineage_in"
+    )
+    date = models.DateField()
+    is_primary = models.BooleanField(default=True)
+    note = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "id"]
+        indexes = [models.Index(fields=["from_unit", "date"], name="lineage_from_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.from_unit_id}→{self.to_unit_id} {self.date}"
+
+
+class Gender(models.TextChoices):
+    MALE = "nam", "Nam"
+    FEMALE = "nu", "Nữ"
+
+
+class Member(models.Model):
+    code = models.CharField("mã đảng viên", max_length=64, unique=True)
+    family_name = models.CharField("họ", max_length=100, blank=True)
+    middle_name = models.CharField("tên đệm", max_length=100, blank=True)
+    given_name = models.CharField("tên", max_length=100)
+    gender = models.CharField("giới tính", max_length=8, choices=Gender.choices, blank=True)
+    birth_date = models.DateField("ngày sinh", null=True, blank=True)
+    admission_date = models.DateField("ngày vào Đảng", null=True, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="member",
+    )
+    # Derived keys, written by the services: Vietnamese order and search without marks.
+    sort_key = models.CharField(max_length=400, db_index=True, editable=False)
+    search_key = models.CharField(max_length=400, editable=False, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["sort_key"]
+        verbose_name = "đảng viên"
+        verbose_name_plural = "đảng viên"
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.code})"
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.family_name, self.middle_name, self.given_name) if p)
+
+
+class Membership(models.Model):
+    """The member belongs to (sinh hoạt tại) the unit over ``[valid_from, valid_to)``."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="memberships")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="memberships")
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["member_id", "valid_from"]
+        indexes = [
+            models.Index(fields=["unit", "valid_from", "valid_to"], name="membership_unit_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gt=models.F("valid_from")),
+                name="membership_valid_interval",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}@{self.unit_id} [{self.valid_from} – {self.valid_to})"
+
+
+class Exemption(models.Model):
+    """Miễn sinh hoạt: the member is outside participation-rate denominators."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="exemptions")
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
+    reason = models.CharField("lý do", max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["member_id", "valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gt=models.F("valid_from")),
+                name="exemption_valid_interval",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"miễn sinh hoạt {self.member_id} [{self.valid_from} – {self.valid_to})"
+
+
+class Role(models.TextChoices):
+    PROVINCE_STAFF = "province_staff", "Cán bộ Ban Tuyên giáo tỉnh"
+    COMMUNE_STAFF = "commune_staff", "Cán bộ cấp xã"
+    CELL_SECRETARY = "cell_secretary", "Bí thư chi bộ"
+    MEMBER = "member", "Đảng viên"
+
+
+class Assignment(models.Model):
+    """A user is bound to exactly one unit with one role (see ``access.py``)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignment"
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="assignments")
+    role = models.CharField("vai trò", max_length=32, choices=Role.choices)
+    can_export_personal_data = models.BooleanField("được xuất dữ liệu cá nhân", default=False)
+
+    class Meta:
+        verbose_name = "phân quyền"
+        verbose_name_plural = "phân quyền"
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} — {self.unit.code}"
+
+
+def valid_on_q(day, prefix: str = "") -> Q:  # type: ignore[no-untyped-def]
+    """``Q`` for rows whose ``[valid_from, valid_to)`` contains ``day``."""
+    return (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": day})) & (
+        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gt": day})
+    )

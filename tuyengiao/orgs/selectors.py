@@ -1,0 +1,184 @@
+"""Reads over the tree over time and the member roll.
+
+Nothing here walks the tree in Python: a subtree on a date is the unit versions
+valid on that date whose path starts with the root's path on that date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.utils import timezone
+
+from tuyengiao.lib.text import fold
+
+from .models import Exemption, LineageKind, Member, Membership, Unit, UnitLineage, UnitVersion
+from .models import valid_on_q as valid_on_q
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def units_valid_on(day: dt.date) -> QuerySet[UnitVersion]:
+    return UnitVersion.objects.filter(valid_on_q(day)).select_related("unit")
+
+
+def version_on(unit: Unit, day: dt.date) -> UnitVersion | None:
+    return unit.versions.filter(valid_on_q(day)).first()
+
+
+def subtree_on(unit: Unit, day: dt.date) -> QuerySet[UnitVersion]:
+    """Versions of ``unit`` and its descendants as the tree stood on ``day``."""
+    root = version_on(unit, day)
+    if root is None:
+        return UnitVersion.objects.none()
+    return (
+        UnitVersion.objects.filter(valid_on_q(day), path__startswith=root.path)
+        .select_related("unit")
+        .order_by("path")
+    )
+
+
+def subtree_unit_ids_on(unit: Unit, day: dt.date) -> QuerySet:
+    """A subquery of unit ids, to filter facts without materialising the list."""
+    root = version_on(unit, day)
+    if root is None:
+        return UnitVersion.objects.none().values("unit_id")
+    return UnitVersion.objects.filter(valid_on_q(day), path__startswith=root.path).values("unit_id")
+
+
+def children_on(unit: Unit, day: dt.date) -> QuerySet[UnitVersion]:
+    return (
+        UnitVersion.objects.filter(valid_on_q(day), parent=unit)
+        .select_related("unit")
+        .order_by("unit__code")
+    )
+
+
+def roots_on(day: dt.date) -> QuerySet[UnitVersion]:
+    return UnitVersion.objects.filter(valid_on_q(day), parent__isnull=True).select_related("unit")
+
+
+def successor_today(unit: Unit, day: dt.date | None = None) -> Unit | None:
+    """The unit that carries ``unit``'s history on ``day`` (default today).
+
+    Follows merge, split (primary branch) and dissolve lineage rows; ``None`` when a
+    unit was dissolved without a successor.
+    """
+    day = day or today()
+    seen: set[int] = set()
+    current: Unit | None = unit
+    while current is not None and not current.is_valid_on(day):
+        if current.pk in seen:  # defensive: lineage must not loop
+            return None
+        seen.add(current.pk)
+        step = (
+            UnitLineage.objects.filter(
+                from_unit=current,
+                kind__in=[LineageKind.MERGE, LineageKind.SPLIT, LineageKind.DISSOLVE],
+                is_primary=True,
+                to_unit__isnull=False,
+            )
+            .select_related("to_unit")
+            .order_by("-date")
+            .first()
+        )
+        if step is None:
+            return None
+        current = step.to_unit
+        if current is not None and current.valid_from and current.valid_from > day:
+            return None
+    return current
+
+
+def successor_map(day: dt.date | None = None) -> dict[int, int]:
+    """Every historical unit id mapped to the id of its successor on ``day``.
+
+    One query for the lineage graph, then resolution in memory (the graph has one
+    edge per structural event, a few thousand rows even for a whole country).
+    """
+    day = day or today()
+    valid = {u.pk: u for u in Unit.objects.only("pk", "valid_from", "valid_to")}
+    edges: dict[int, int] = {}
+    for from_id, to_id in (
+        UnitLineage.objects.filter(
+            kind__in=[LineageKind.MERGE, LineageKind.SPLIT, LineageKind.DISSOLVE],
+            is_primary=True,
+            to_unit__isnull=False,
+            date__lte=day,
+        )
+        .order_by("date", "id")
+        .values_list("from_unit_id", "to_unit_id")
+    ):
+        edges[from_id] = to_id
+    result: dict[int, int] = {}
+    for uid, _unit in valid.items():
+        current, hops = uid, 0
+        while not valid[current].is_valid_on(day) and current in edges and hops < 64:
+            current, hops = edges[current], hops + 1
+        if valid[current].is_valid_on(day):
+            result[uid] = current
+    return result
+
+
+def predecessors(unit: Unit) -> QuerySet[UnitLineage]:
+    return UnitLineage.objects.filter(
+        to_unit=unit, kind__in=[LineageKind.MERGE, LineageKind.SPLIT, LineageKind.DISSOLVE]
+    ).select_related("from_unit")
+
+
+# --- members ----------------------------------------------------------------------
+
+
+def exempt_on_q(day: dt.date):  # type: ignore[no-untyped-def]
+    return Exists(Exemption.objects.filter(valid_on_q(day), member=OuterRef("pk")))
+
+
+def members_of_subtree(
+    unit: Unit, day: dt.date, *, include_exempt: bool = True, search: str = ""
+) -> QuerySet[Member]:
+    """Members whose membership on ``day`` is in ``unit``'s subtree on ``day``."""
+    memberships = Membership.objects.filter(
+        valid_on_q(day), unit_id__in=subtree_unit_ids_on(unit, day)
+    )
+    qs = Member.objects.filter(pk__in=memberships.values("member_id"))
+    if not include_exempt:
+        qs = qs.exclude(exempt_on_q(day))
+    if search:
+        for word in fold(search).split():
+            qs = qs.filter(search_key__contains=" " + word)
+    return qs.order_by("sort_key", "code")
+
+
+def members_with_unit(unit: Unit, day: dt.date, *, search: str = "") -> QuerySet[Member]:
+    """Members of the subtree annotated with their unit's name and exempt flag."""
+    unit_on_day = Membership.objects.filter(valid_on_q(day), member=OuterRef("pk"))
+    return members_of_subtree(unit, day, search=search).annotate(
+        unit_name=Subquery(unit_on_day.values("unit__name")[:1]),
+        unit_code=Subquery(unit_on_day.values("unit__code")[:1]),
+        is_exempt=exempt_on_q(day),
+    )
+
+
+def member_count(unit: Unit, day: dt.date, *, include_exempt: bool = True) -> int:
+    return members_of_subtree(unit, day, include_exempt=include_exempt).count()
+
+
+def member_history(member: Member) -> QuerySet[Membership]:
+    return member.memberships.select_related("unit").order_by("valid_from")
+
+
+def member_unit_on(member: Member, day: dt.date) -> Unit | None:
+    row = member.memberships.filter(valid_on_q(day)).select_related("unit").first()
+    return row.unit if row else None
+
+
+def subtree_counts(unit: Unit, day: dt.date) -> dict[str, int]:
+    versions = subtree_on(unit, day)
+    return {
+        "units": versions.count() - 1 if versions.exists() else 0,
+        "members": member_count(unit, day),
+        "members_active": member_count(unit, day, include_exempt=False),
+    }

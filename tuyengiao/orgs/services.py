@@ -1,0 +1,546 @@
+"""Writes to the organisation tree and the member roll.
+
+Every structural change is dated: it closes the affected units' current
+``UnitVersion`` on that date, opens a new one, and writes a ``UnitLineage`` row,
+so that the tree as of any earlier date stays answerable. Changes are appended in
+time order: a change dated before a unit's latest version is refused rather than
+rewriting history silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+
+from tuyengiao.lib.text import fold, name_sort_key, normalize, split_full_name
+
+from .models import (
+    Assignment,
+    Exemption,
+    LineageKind,
+    Member,
+    Membership,
+    Role,
+    Unit,
+    UnitLineage,
+    UnitVersion,
+    valid_on_q,
+)
+
+Actor = AbstractBaseUser | AnonymousUser | None
+
+
+def _fmt(day: dt.date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else "—"
+
+
+def _current_version(unit: Unit) -> UnitVersion:
+    version = unit.versions.filter(valid_to__isnull=True).order_by("-valid_from").first()
+    if version is None:
+        raise ValidationError(f"Đơn vị {unit.code} đã hết hiệu lực, không thể thay đổi.")
+    return version
+
+
+def _check_open_on(unit: Unit, on: dt.date) -> None:
+    if unit.valid_to is not None:
+        raise ValidationError(f"Đơn vị {unit.code} đã hết hiệu lực từ ngày {_fmt(unit.valid_to)}.")
+    if unit.valid_from is not None and on <= unit.valid_from:
+        raise ValidationError(
+            f"Ngày thay đổi {_fmt(on)} phải sau ngày đơn vị {unit.code} "
+            f"có hiệu lực ({_fmt(unit.valid_from)})."
+        )
+
+
+def _split_version(unit: Unit, on: dt.date, **changes: object) -> UnitVersion:
+    """Close the unit's current version on ``on`` and open one with ``changes``."""
+    current = _current_version(unit)
+    if current.valid_from is not None and on < current.valid_from:
+        raise ValidationError(
+            f"Đơn vị {unit.code} đã có thay đổi từ ngày {_fmt(current.valid_from)}; "
+            f"không thể ghi thay đổi ngày {_fmt(on)} trước đó."
+        )
+    if current.valid_from == on:
+        for field, value in changes.items():
+            setattr(current, field, value)
+        current.save()
+        return current
+    current.valid_to = on
+    current.save(update_fields=["valid_to"])
+    fields: dict[str, object] = {
+        "name": current.name,
+        "kind": current.kind,
+        "parent": current.parent,
+        "path": current.path,
+        "depth": current.depth,
+    }
+    fields.update(changes)
+    return UnitVersion.objects.create(unit=unit, valid_from=on, valid_to=None, **fields)  # type: ignore[arg-type]  # fields are checked above
+
+
+@transaction.atomic
+def unit_create(
+    *,
+    actor: Actor,
+    code: str,
+    name: str,
+    kind: str,
+    parent: Unit | None = None,
+    valid_from: dt.date | None = None,
+    population: int | None = None,
+) -> Unit:
+    code = normalize(code)
+    name = normalize(name)
+    kind = normalize(kind)
+    if not code or not name or not kind:
+        raise ValidationError("Mã, tên và loại đơn vị là bắt buộc.")
+    if Unit.objects.filter(code=code).exists():
+        raise ValidationError(f"Mã đơn vị {code} đã tồn tại.")
+    if parent is not None:
+        if parent.valid_to is not None and (valid_from is None or valid_from >= parent.valid_to):
+            raise ValidationError(f"Đơn vị cấp trên {parent.code} đã hết hiệu lực.")
+        if valid_from is not None and parent.valid_from and valid_from < parent.valid_from:
+            raise ValidationError(
+                f"Đơn vị cấp trên {parent.code} chỉ có hiệu lực từ {_fmt(parent.valid_from)}."
+            )
+    unit = Unit.objects.create(
+        code=code,
+        name=name,
+        kind=kind,
+        parent=parent,
+        path="",
+        depth=(parent.depth + 1) if parent else 0,
+        valid_from=valid_from,
+        population=population,
+    )
+    unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
+    unit.save(update_fields=["path"])
+    UnitVersion.objects.create(
+        unit=unit,
+        name=name,
+        kind=kind,
+        parent=parent,
+        path=unit.path,
+        depth=unit.depth,
+        valid_from=valid_from,
+    )
+    UnitLineage.objects.create(
+        kind=LineageKind.CREATE, to_unit=unit, date=valid_from or dt.date.min
+    )
+    return unit
+
+
+@transaction.atomic
+def unit_update(*, actor: Actor, unit: Unit, population: int | None = None) -> Unit:
+    """Undated attributes that do not change the structure."""
+    unit.population = population
+    unit.save(update_fields=["population"])
+    return unit
+
+
+@transaction.atomic
+def unit_rename(
+    *, actor: Actor, unit: Unit, name: str, on: dt.date, kind: str | None = None
+) -> Unit:
+    name = normalize(name)
+    kind = normalize(kind) if kind else unit.kind
+    if not name:
+        raise ValidationError("Tên đơn vị không được để trống.")
+    _check_open_on(unit, on)
+    _split_version(unit, on, name=name, kind=kind)
+    UnitLineage.objects.create(
+        kind=LineageKind.RENAME,
+        from_unit=unit,
+        to_unit=unit,
+        date=on,
+        note=f"{unit.name} → {name}"[:255],
+    )
+    unit.name, unit.kind = name, kind
+    unit.save(update_fields=["name", "kind"])
+    return unit
+
+
+def _reparent(unit: Unit, new_parent: Unit | None, on: dt.date) -> None:
+    """Move ``unit`` and every descendant still valid on ``on`` to a new path."""
+    old_path = unit.path
+    new_path = f"{new_parent.path if new_parent else '/'}{unit.pk}/"
+    depth_delta = (new_parent.depth + 1 if new_parent else 0) - unit.depth
+    descendants = list(
+        Unit.objects.filter(path__startswith=old_path, valid_to__isnull=True).order_by("path")
+    )
+    for node in descendants:
+        node_path = new_path + node.path[len(old_path) :]
+        changes: dict[str, object] = {"path": node_path, "depth": node.depth + depth_delta}
+        if node.pk == unit.pk:
+            changes["parent"] = new_parent
+        if node.valid_from is not None and node.valid_from >= on:
+            # Not yet valid on the move date: rewrite its only version in place.
+            node.versions.filter(valid_to__isnull=True).update(**changes)
+        else:
+            _split_version(node, on, **changes)
+        node.path = node_path
+        node.depth = node.depth + depth_delta
+        if node.pk == unit.pk:
+            node.parent = new_parent
+        node.save(update_fields=["path", "depth", "parent"])
+    unit.refresh_from_db()
+
+
+@transaction.atomic
+def unit_move(*, actor: Actor, unit: Unit, new_parent: Unit | None, on: dt.date) -> Unit:
+    _check_open_on(unit, on)
+    if new_parent is not None:
+        if new_parent.path.startswith(unit.path):
+            raise ValidationError("Không thể chuyển đơn vị vào chính nó hoặc đơn vị cấp dưới.")
+        if not new_parent.is_valid_on(on):
+            raise ValidationError(
+                f"Đơn vị cấp trên {new_parent.code} không có hiệu lực ngày {_fmt(on)}."
+            )
+    if unit.parent_id == (new_parent.pk if new_parent else None):
+        return unit
+    _reparent(unit, new_parent, on)
+    UnitLineage.objects.create(
+        kind=LineageKind.MOVE,
+        from_unit=unit,
+        to_unit=unit,
+        date=on,
+        note=f"→ {new_parent.code if new_parent else 'gốc'}",
+    )
+    return unit
+
+
+def _close(unit: Unit, on: dt.date) -> None:
+    version = _current_version(unit)
+    if version.valid_from is not None and version.valid_from >= on:
+        raise ValidationError(
+            f"Đơn vị {unit.code} có thay đổi từ {_fmt(version.valid_from)}, "
+            f"không thể giải thể ngày {_fmt(on)}."
+        )
+    version.valid_to = on
+    version.save(update_fields=["valid_to"])
+    unit.valid_to = on
+    unit.save(update_fields=["valid_to"])
+
+
+def _open_children(unit: Unit, on: dt.date) -> list[Unit]:
+    return list(
+        Unit.objects.filter(parent=unit, valid_to__isnull=True).filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=on)
+        )
+    )
+
+
+def _transfer_memberships(source: Unit, target: Unit, on: dt.date) -> None:
+    open_rows = Membership.objects.filter(unit=source).filter(valid_on_q(on))
+    moved = [Membership(member_id=row.member_id, unit=target, valid_from=on) for row in open_rows]
+    open_rows.update(valid_to=on)
+    Membership.objects.bulk_create(moved)
+
+
+@transaction.atomic
+def unit_dissolve(
+    *, actor: Actor, unit: Unit, on: dt.date, children_to: Unit | None = None
+) -> Unit:
+    """Giải thể. Children still open must go somewhere: ``children_to`` or an error."""
+    _check_open_on(unit, on)
+    children = _open_children(unit, on)
+    if children and children_to is None:
+        raise ValidationError(
+            f"Đơn vị {unit.code} còn {len(children)} đơn vị trực thuộc; "
+            "hãy chuyển chúng sang đơn vị khác trước khi giải thể."
+        )
+    members_open = Membership.objects.filter(unit=unit).filter(valid_on_q(on)).exists()
+    if members_open and children_to is None:
+        raise ValidationError(
+            f"Đơn vị {unit.code} còn đảng viên sinh hoạt; hãy chuyển sinh hoạt trước khi giải thể."
+        )
+    for child in children:
+        unit_move(actor=actor, unit=child, new_parent=children_to, on=on)
+    if children_to is not None:
+        _transfer_memberships(unit, children_to, on)
+    _close(unit, on)
+    UnitLineage.objects.create(
+        kind=LineageKind.DISSOLVE, from_unit=unit, to_unit=children_to, date=on
+    )
+    return unit
+
+
+@transaction.atomic
+def unit_merge(*, actor: Actor, sources: Sequence[Unit], into: Unit, on: dt.date) -> Unit:
+    """Hợp nhất / sáp nhập: the sources end on ``on``; ``into`` takes their children
+    and members. ``into`` may be a new unit (valid from ``on``) or one that goes on."""
+    if not sources:
+        raise ValidationError("Cần ít nhất một đơn vị để sáp nhập.")
+    if not into.is_valid_on(on):
+        raise ValidationError(f"Đơn vị tiếp nhận {into.code} không có hiệu lực ngày {_fmt(on)}.")
+    for source in sources:
+        if source.pk == into.pk:
+            continue
+        if into.path.startswith(source.path):
+            raise ValidationError(
+                f"Đơn vị tiếp nhận {into.code} đang trực thuộc {source.code}; "
+                "hãy chuyển nó ra trước khi sáp nhập."
+            )
+        _check_open_on(source, on)
+        for child in _open_children(source, on):
+            unit_move(actor=actor, unit=child, new_parent=into, on=on)
+        _transfer_memberships(source, into, on)
+        _close(source, on)
+        UnitLineage.objects.create(
+            kind=LineageKind.MERGE, from_unit=source, to_unit=into, date=on, is_primary=True
+        )
+    return into
+
+
+@transaction.atomic
+def unit_split(
+    *,
+    actor: Actor,
+    source: Unit,
+    into: Sequence[Unit],
+    primary: Unit,
+    on: dt.date,
+    children_to: dict[int, Unit] | None = None,
+) -> list[Unit]:
+    """Chia tách: ``source`` ends; its history maps to ``primary`` for today's
+    structure. Children go to ``children_to[child.pk]`` or else to ``primary``,
+    members to ``primary`` (transfer them afterwards where they belong)."""
+    if primary not in into:
+        raise ValidationError("Đơn vị chính phải nằm trong danh sách đơn vị sau chia tách.")
+    if len(into) < 2:
+        raise ValidationError("Chia tách cần ít nhất hai đơn vị mới.")
+    _check_open_on(source, on)
+    for target in into:
+        if not target.is_valid_on(on):
+            raise ValidationError(f"Đơn vị {target.code} không có hiệu lực ngày {_fmt(on)}.")
+        if target.path.startswith(source.path):
+            raise ValidationError(f"Đơn vị {target.code} đang trực thuộc {source.code}.")
+    mapping = children_to or {}
+    for child in _open_children(source, on):
+        unit_move(actor=actor, unit=child, new_parent=mapping.get(child.pk, primary), on=on)
+    _transfer_memberships(source, primary, on)
+    _close(source, on)
+    UnitLineage.objects.bulk_create(
+        UnitLineage(
+            kind=LineageKind.SPLIT,
+            from_unit=source,
+            to_unit=target,
+            date=on,
+            is_primary=target.pk == primary.pk,
+        )
+        for target in into
+    )
+    return list(into)
+
+
+# --- members ------------------------------------------------------------------------
+
+
+def _name_parts(
+    full_name: str | None, family: str | None, middle: str | None, given: str | None
+) -> tuple[str, str, str]:
+    if given is None and full_name is not None:
+        return split_full_name(full_name)
+    return normalize(family or ""), normalize(middle or ""), normalize(given or "")
+
+
+def derive_member_keys(member: Member) -> None:
+    member.sort_key = name_sort_key(
+        given=member.given_name, family=member.family_name, middle=member.middle_name
+    )
+    # A leading space lets a search match word starts: " an" finds "An", not "Thanh".
+    member.search_key = " " + fold(f"{member.full_name} {member.code}")
+
+
+@transaction.atomic
+def member_create(
+    *,
+    actor: Actor,
+    code: str,
+    unit: Unit,
+    full_name: str | None = None,
+    family_name: str | None = None,
+    middle_name: str | None = None,
+    given_name: str | None = None,
+    gender: str = "",
+    birth_date: dt.date | None = None,
+    admission_date: dt.date | None = None,
+    since: dt.date | None = None,
+    exempt: bool = False,
+) -> Member:
+    code = normalize(code)
+    family, middle, given = _name_parts(full_name, family_name, middle_name, given_name)
+    if not code or not given:
+        raise ValidationError("Mã đảng viên và tên là bắt buộc.")
+    if Member.objects.filter(code=code).exists():
+        raise ValidationError(f"Mã đảng viên {code} đã tồn tại.")
+    if since is not None and not unit.is_valid_on(since):
+        raise ValidationError(f"Đơn vị {unit.code} không có hiệu lực ngày {_fmt(since)}.")
+    member = Member(
+        code=code,
+        family_name=family,
+        middle_name=middle,
+        given_name=given,
+        gender=gender,
+        birth_date=birth_date,
+        admission_date=admission_date,
+    )
+    derive_member_keys(member)
+    member.save()
+    Membership.objects.create(member=member, unit=unit, valid_from=since)
+    if exempt:
+        Exemption.objects.create(member=member, valid_from=since)
+    return member
+
+
+@transaction.atomic
+def member_update(
+    *,
+    actor: Actor,
+    member: Member,
+    family_name: str,
+    middle_name: str,
+    given_name: str,
+    gender: str = "",
+    birth_date: dt.date | None = None,
+    admission_date: dt.date | None = None,
+) -> Member:
+    member.family_name = normalize(family_name)
+    member.middle_name = normalize(middle_name)
+    member.given_name = normalize(given_name)
+    if not member.given_name:
+        raise ValidationError("Tên không được để trống.")
+    member.gender = gender
+    member.birth_date = birth_date
+    member.admission_date = admission_date
+    derive_member_keys(member)
+    member.save()
+    return member
+
+
+def member_current_membership(member: Member, on: dt.date) -> Membership | None:
+    return member.memberships.filter(valid_on_q(on)).select_related("unit").first()
+
+
+@transaction.atomic
+def member_transfer(*, actor: Actor, member: Member, to_unit: Unit, on: dt.date) -> Membership:
+    """Chuyển sinh hoạt: close the open membership on ``on``, open one in ``to_unit``."""
+    if not to_unit.is_valid_on(on):
+        raise ValidationError(f"Đơn vị {to_unit.code} không có hiệu lực ngày {_fmt(on)}.")
+    current = member_current_membership(member, on)
+    if current is not None:
+        if current.unit_id == to_unit.pk:
+            return current
+        if current.valid_from is not None and current.valid_from >= on:
+            raise ValidationError(
+                f"Đảng viên {member.code} mới sinh hoạt tại đơn vị hiện tại từ "
+                f"{_fmt(current.valid_from)}; ngày chuyển phải sau ngày đó."
+            )
+        later = member.memberships.filter(valid_from__gt=on).exists()
+        if later:
+            raise ValidationError("Đã có quá trình sinh hoạt sau ngày chuyển.")
+        current.valid_to = on
+        current.save(update_fields=["valid_to"])
+    return Membership.objects.create(member=member, unit=to_unit, valid_from=on)
+
+
+@transaction.atomic
+def member_set_exempt(
+    *, actor: Actor, member: Member, exempt: bool, on: dt.date, reason: str = ""
+) -> None:
+    """Start or end a miễn sinh hoạt period on ``on``."""
+    open_row = member.exemptions.filter(valid_on_q(on)).first()
+    if exempt:
+        if open_row is None:
+            Exemption.objects.create(member=member, valid_from=on, reason=normalize(reason))
+        return
+    if open_row is not None:
+        if open_row.valid_from is not None and open_row.valid_from >= on:
+            open_row.delete()
+        else:
+            open_row.valid_to = on
+            open_row.save(update_fields=["valid_to"])
+
+
+@transaction.atomic
+def assignment_set(
+    *, actor: Actor, user: AbstractBaseUser, unit: Unit, role: Role | str
+) -> Assignment:
+    assignment, _ = Assignment.objects.update_or_create(
+        user=user, defaults={"unit": unit, "role": role}
+    )
+    return assignment
+
+
+@transaction.atomic
+def assignment_set_export(*, actor: Actor, user: AbstractBaseUser, allowed: bool) -> Assignment:
+    """Grant or withdraw the permission to export members' personal data."""
+    assignment = Assignment.objects.filter(user_id=user.pk).first()
+    if assignment is None:
+        raise ValidationError("Tài khoản chưa được gán đơn vị, không thể cấp quyền xuất dữ liệu.")
+    if allowed and assignment.role == Role.MEMBER:
+        raise ValidationError("Không cấp quyền xuất dữ liệu cá nhân cho vai trò đảng viên.")
+    if assignment.can_export_personal_data != allowed:
+        assignment.can_export_personal_data = allowed
+        assignment.save(update_fields=["can_export_personal_data"])
+    return assignment
+
+
+def units_by_code(codes: Iterable[str]) -> dict[str, Unit]:
+    return {u.code: u for u in Unit.objects.filter(code__in=list(codes))}
+
+
+@dataclass(frozen=True)
+class NewMember:
+    code: str
+    full_name: str
+    unit: Unit
+    gender: str = ""
+    birth_date: dt.date | None = None
+    admission_date: dt.date | None = None
+    since: dt.date | None = None
+    exempt: bool = False
+
+
+@transaction.atomic
+def member_bulk_create(*, actor: Actor, rows: Sequence[NewMember]) -> list[Member]:
+    """Many new members at once (imports, seeding): a handful of queries in all.
+
+    ``since`` blank means since the unit's ``valid_from`` (open-ended when blank too).
+    Callers have checked that the codes are new.
+    """
+    members = []
+    for row in rows:
+        family, middle, given = split_full_name(row.full_name)
+        member = Member(
+            code=normalize(row.code),
+            family_name=family,
+            middle_name=middle,
+            given_name=given,
+            gender=row.gender,
+            birth_date=row.birth_date,
+            admission_date=row.admission_date,
+        )
+        derive_member_keys(member)
+        members.append(member)
+    Member.objects.bulk_create(members, batch_size=1000)
+    if members and members[0].pk is None:  # backends that cannot return ids
+        ids = dict(
+            Member.objects.filter(code__in=[m.code for m in members]).values_list("code", "pk")
+        )
+        for member in members:
+            member.pk = ids[member.code]
+    memberships, exemptions = [], []
+    for member, row in zip(members, rows, strict=True):
+        since = row.since or row.unit.valid_from
+        memberships.append(Membership(member=member, unit=row.unit, valid_from=since))
+        if row.exempt:
+            exemptions.append(Exemption(member=member, valid_from=since))
+    Membership.objects.bulk_create(memberships, batch_size=1000)
+    Exemption.objects.bulk_create(exemptions, batch_size=1000)
+    return members

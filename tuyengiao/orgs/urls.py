@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "orgs"
+urlpatterns = [
+    path("don-vi/", views.tree, name="tree"),
+    path("don-vi/<str:code>/", views.unit_detail, name="unit"),
+    path("dang-vien/<str:code>/", views.member_detail, name="member"),
+    path("dang-vien/<str:code>/sua/", views.member_edit, name="member_edit"),
+]

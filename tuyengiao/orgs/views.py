@@ -1,0 +1,184 @@
+"""Pages of the organisation tree and the member roll. Thin: parse, select, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from tuyengiao.lib.dates import parse_date
+from tuyengiao.trust.views import record_member_view
+
+from . import access, selectors, services
+from .forms import ExemptForm, MemberForm, TransferForm
+from .models import Member
+
+
+def _day_param(request: HttpRequest, name: str = "ngay") -> tuple[dt.date, str | None]:
+    raw = request.GET.get(name, "").strip()
+    if not raw:
+        return selectors.today(), None
+    try:
+        if "-" in raw and len(raw) == 10 and raw[4] == "-":
+            return dt.date.fromisoformat(raw), None
+        return parse_date(raw), None
+    except ValueError as exc:
+        return selectors.today(), f"Ngày không hợp lệ: {exc}"
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    scope = access.scope_of(request.user)
+    context: dict[str, object] = {"scope": scope}
+    if scope is not None:
+        day = selectors.today()
+        context["counts"] = selectors.subtree_counts(scope.unit, day)
+        context["children"] = selectors.children_on(scope.unit, day)
+        context["own_member"] = access.own_member(request.user)
+    return render(request, "orgs/home.html", context)
+
+
+@login_required
+@require_GET
+def tree(request: HttpRequest) -> HttpResponse:
+    scope = access.require_scope(request.user)
+    day, error = _day_param(request)
+    root = scope.unit
+    versions = list(selectors.subtree_on(root, day)) if scope.role != "member" else []
+    base_depth = versions[0].depth if versions else 0
+    rows = [(v, v.depth - base_depth) for v in versions]
+    return render(
+        request,
+        "orgs/tree.html",
+        {"rows": rows, "day": day, "error": error, "root": root},
+    )
+
+
+@login_required
+@require_GET
+def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
+    unit = access.get_unit_for_user(request.user, code)
+    day, error = _day_param(request)
+    query = request.GET.get("q", "").strip()
+    scope = access.require_scope(request.user)
+    members = (
+        selectors.members_with_unit(unit, day, search=query)
+        if scope.role != "member"
+        else selectors.members_with_unit(unit, day).none()
+    )
+    page = Paginator(members, 50).get_page(request.GET.get("trang"))
+    context = {
+        "unit": unit,
+        "day": day,
+        "error": error,
+        "q": query,
+        "page": page,
+        "version": selectors.version_on(unit, day),
+        "children": selectors.children_on(unit, day),
+        "predecessors": selectors.predecessors(unit),
+        "successor": selectors.successor_today(unit) if not unit.is_valid_on(day) else None,
+        "counts": selectors.subtree_counts(unit, day),
+        "can_write": access.can_write_unit(request.user, unit),
+        "can_export": access.can_export_personal_data(request.user, unit),
+    }
+    template = "orgs/unit_detail.html"
+    if request.headers.get("HX-Request"):
+        template += "#member-rows"
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def member_detail(request: HttpRequest, code: str) -> HttpResponse:
+    member = access.get_member_for_user(request.user, code)
+    record_member_view(request, member)
+    day = selectors.today()
+    return render(
+        request,
+        "orgs/member_detail.html",
+        {
+            "member": member,
+            "history": selectors.member_history(member),
+            "exemptions": member.exemptions.all(),
+            "unit_now": selectors.member_unit_on(member, day),
+            "can_edit": access.can_edit_member(request.user, member),
+        },
+    )
+
+
+def _member_forms(member: Member, day: dt.date) -> dict[str, object]:
+    return {
+        "form": MemberForm(
+            initial={
+                "family_name": member.family_name,
+                "middle_name": member.middle_name,
+                "given_name": member.given_name,
+                "gender": member.gender,
+                "birth_date": member.birth_date,
+                "admission_date": member.admission_date,
+            }
+        ),
+        "exempt_form": ExemptForm(initial={"on": day}),
+        "transfer_form": TransferForm(initial={"on": day}),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_edit(request: HttpRequest, code: str) -> HttpResponse:
+    """Correct the name parts the parser guessed, and other personal details;
+    start or end an exemption; transfer to another unit in scope."""
+    member = access.get_member_for_user(request.user, code, write=True)
+    day = selectors.today()
+    context: dict[str, object] = {"member": member, **_member_forms(member, day)}
+    if request.method == "POST":
+        action = request.POST.get("action", "details")
+        try:
+            if action == "details":
+                form = MemberForm(request.POST)
+                context["form"] = form
+                if form.is_valid():
+                    services.member_update(actor=request.user, member=member, **form.cleaned_data)
+                    messages.success(request, "Đã lưu thông tin đảng viên.")
+                    return redirect("orgs:member", code=member.code)
+            elif action == "exempt":
+                exempt_form = ExemptForm(request.POST)
+                context["exempt_form"] = exempt_form
+                if exempt_form.is_valid():
+                    services.member_set_exempt(
+                        actor=request.user,
+                        member=member,
+                        exempt=exempt_form.cleaned_data["exempt"],
+                        on=exempt_form.cleaned_data["on"],
+                        reason=exempt_form.cleaned_data["reason"],
+                    )
+                    messages.success(request, "Đã cập nhật miễn sinh hoạt.")
+                    return redirect("orgs:member", code=member.code)
+            elif action == "transfer":
+                transfer_form = TransferForm(request.POST)
+                context["transfer_form"] = transfer_form
+                if transfer_form.is_valid():
+                    target = access.get_unit_for_user(
+                        request.user, transfer_form.cleaned_data["unit_code"].strip(), write=True
+                    )
+                    services.member_transfer(
+                        actor=request.user,
+                        member=member,
+                        to_unit=target,
+                        on=transfer_form.cleaned_data["on"],
+                    )
+                    messages.success(request, f"Đã chuyển sinh hoạt đến {target.name}.")
+                    return redirect("orgs:member", code=member.code)
+        except ValidationError as exc:
+            context["error"] = " ".join(exc.messages)
+        except Http404:
+            context["error"] = "Không tìm thấy đơn vị chuyển đến trong phạm vi của bạn."
+        return render(request, "orgs/member_edit.html", context, status=400)
+    return render(request, "orgs/member_edit.html", context)

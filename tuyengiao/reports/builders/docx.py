@@ -1,0 +1,242 @@
+"""The report as a Word document in the Party report layout
+(``../shared/domain/VIETNAMESE.md``, "The Party report layout").
+
+Header: a borderless two-column table, left the parent organisation (caps), the
+issuing committee (caps, bold), ``*`` and ``Số   -BC/..`` (the number is left
+for the office to fill), right ``ĐẢNG CỘNG SẢN VIỆT NAM`` (bold, underlined) and
+the italic place-and-date line. Then ``BÁO CÁO`` (bold 16 pt), the subject (bold)
+and a short rule; the body in Times New Roman 14 pt, justified, first-line
+indent; tables; ``Nơi nhận:`` on the left and the signature block on the right.
+A4, margins from ``settings.REPORT_MARGINS_MM``.
+"""
+
+from __future__ import annotations
+
+import io
+
+from django.conf import settings
+from django.utils import timezone
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+from tuyengiao.lib.dates import party_date_line
+from tuyengiao.lib.numbers import format_int
+
+from ..prose import paragraphs, pct, subject
+from ..selectors import ReportFigures
+
+FONT = "Times New Roman"
+
+
+def issuer_code(kind: str) -> str:
+    k = kind.casefold()
+    if "tỉnh ủy" in k or "tỉnh uỷ" in k or "thành ủy" in k or "thành uỷ" in k:
+        return "TU"
+    if "chi bộ" in k:
+        return "CB"
+    return "ĐU"
+
+
+def _run(
+    p: Paragraph,
+    text: str,
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    underline: bool = False,
+    size: float = 14,
+) -> None:
+    run = p.add_run(text)
+    run.bold, run.italic, run.underline = bold, italic, underline
+    run.font.size = Pt(size)
+    run.font.name = FONT
+    run._element.rPr.rFonts.set(qn("w:eastAsia"), FONT)  # type: ignore[union-attr]
+
+
+def _para(container, text: str = "", *, align=WD_ALIGN_PARAGRAPH.CENTER, **kw) -> Paragraph:  # type: ignore[no-untyped-def]
+    p = container.add_paragraph()
+    p.alignment = align
+    p.paragraph_format.space_after = Pt(0)
+    p.paragraph_format.space_before = Pt(0)
+    if text:
+        _run(p, text, **kw)
+    return p
+
+
+def _no_borders(table: Table) -> None:
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:val"), "nil")
+        borders.append(el)
+    table._tbl.tblPr.append(borders)
+
+
+def _cell_paragraph(
+    cell, text: str, *, bold: bool = False, align=WD_ALIGN_PARAGRAPH.CENTER
+) -> None:  # type: ignore[no-untyped-def]
+    p = cell.paragraphs[0]
+    p.alignment = align
+    _run(p, text, bold=bold, size=11)
+
+
+def _data_table(doc, headers: list[str], rows: list[list[str]]) -> Table:  # type: ignore[no-untyped-def]
+    table = doc.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+        _cell_paragraph(cell, text, bold=True)
+    for row in rows:
+        cells = table.add_row().cells
+        for i, (cell, text) in enumerate(zip(cells, row, strict=True)):
+            _cell_paragraph(
+                cell, text, align=WD_ALIGN_PARAGRAPH.LEFT if i == 1 else WD_ALIGN_PARAGRAPH.CENTER
+            )
+    # STT narrow, the name wide, the figures share the rest of the text width.
+    m = settings.REPORT_MARGINS_MM
+    text_width = 210 - m["left"] - m["right"]
+    rest = (text_width - 10 - 38) / max(1, len(headers) - 2)
+    table.autofit = False
+    for i, column in enumerate(table.columns):
+        width = Mm(10 if i == 0 else 38 if i == 1 else rest)
+        column.width = width  # the grid LibreOffice reads
+        for cell in column.cells:
+            cell.width = width
+    return table
+
+
+def _body(doc, text: str, *, bold: bool = False, italic: bool = False) -> Paragraph:  # type: ignore[no-untyped-def]
+    p = doc.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    fmt = p.paragraph_format
+    fmt.first_line_indent = Cm(1.27)
+    fmt.space_after = Pt(6)
+    fmt.line_spacing = 1.15
+    _run(p, text, bold=bold, italic=italic)
+    return p
+
+
+def build_docx(f: ReportFigures, *, signer: str = "") -> bytes:
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    m = settings.REPORT_MARGINS_MM
+    section.top_margin, section.bottom_margin = Mm(m["top"]), Mm(m["bottom"])
+    section.left_margin, section.right_margin = Mm(m["left"]), Mm(m["right"])
+    normal = doc.styles["Normal"]
+    normal.font.name = FONT  # type: ignore[attr-defined]
+    normal.font.size = Pt(14)  # type: ignore[attr-defined]
+
+    # --- header
+    head = doc.add_table(rows=1, cols=2)
+    _no_borders(head)
+    left, right = head.rows[0].cells
+    left.width, right.width = Cm(7.5), Cm(9)
+    lp = left.paragraphs[0]
+    lp.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if f.parent_name:
+        _run(lp, f.parent_name.upper(), size=13)
+        lp = _para(left)
+    _run(lp, f.unit_name.upper(), bold=True, size=13)
+    _para(left, "*", size=13)
+    _para(left, f"Số      -BC/{issuer_code(f.unit_kind)}", size=13)
+    rp = right.paragraphs[0]
+    rp.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _run(rp, "ĐẢNG CỘNG SẢN VIỆT NAM", bold=True, underline=True, size=14)
+    _para(right, "")
+    _para(right, party_date_line(timezone.localdate(), settings.REPORT_PLACE), italic=True, size=14)
+
+    # --- title
+    _para(doc, "")
+    _para(doc, "BÁO CÁO", bold=True, size=16)
+    _para(doc, subject(f), bold=True, size=14)
+    _para(doc, "-----", size=14)
+    _para(doc, "")
+
+    # --- body
+    _body(doc, "I. KẾT QUẢ CHUNG", bold=True)
+    for text in paragraphs(f):
+        _body(doc, text)
+
+    _body(doc, "II. KẾT QUẢ HỌC TẬP THEO VĂN BẢN", bold=True)
+    _data_table(
+        doc,
+        ["STT", "Đợt học tập, văn bản", "Phải học", "Đã học", "Tỷ lệ", "Chỉ tiêu", "Đánh giá"],
+        [
+            [
+                str(i),
+                f"{c.title} ({c.documents})" if c.documents else c.title,
+                format_int(c.required),
+                format_int(c.attended),
+                pct(c.rate),
+                pct(c.target),
+                "Đạt" if c.met else "Chưa đạt",
+            ]
+            for i, c in enumerate(f.campaigns, start=1)
+        ],
+    )
+    _para(doc, "")
+    _body(doc, "III. KẾT QUẢ THEO ĐƠN VỊ TRỰC THUỘC", bold=True)
+    shown = f.campaigns[:3]
+    _data_table(
+        doc,
+        [
+            "STT",
+            "Đơn vị",
+            "Hội nghị",
+            "Điểm cầu",
+            "Lượt người",
+            "Nhân dân",
+            *[f"Tỷ lệ {c.documents or c.title}" for c in shown],
+        ],
+        [
+            [
+                str(i),
+                ch.name,
+                format_int(ch.counts.sessions),
+                format_int(ch.counts.bridge_points),
+                format_int(ch.counts.person_times),
+                format_int(ch.counts.public_reached),
+                *[pct(ch.rate_for(c.id)) for c in shown],
+            ]
+            for i, ch in enumerate(f.children, start=1)
+        ],
+    )
+    _para(doc, "")
+    _body(doc, "IV. ĐÁNH GIÁ CHUNG VÀ PHƯƠNG HƯỚNG", bold=True)
+    _body(
+        doc,
+        "(Cấp ủy bổ sung nhận xét ưu điểm, hạn chế, nguyên nhân và phương hướng, nhiệm vụ "
+        "thời gian tới.)",
+        italic=True,
+    )
+
+    # --- recipients and signature
+    _para(doc, "")
+    foot = doc.add_table(rows=1, cols=2)
+    _no_borders(foot)
+    left, right = foot.rows[0].cells
+    lp = left.paragraphs[0]
+    lp.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    _run(lp, "Nơi nhận:", bold=True, italic=True, size=12)
+    upper = f"- {f.parent_name}," if f.parent_name else "- Cấp ủy cấp trên,"
+    for line in (upper, "- Các tổ chức đảng trực thuộc,", "- Lưu Văn phòng."):
+        _para(left, line, align=WD_ALIGN_PARAGRAPH.LEFT, size=11)
+    is_cell = issuer_code(f.unit_kind) == "CB"
+    rp = right.paragraphs[0]
+    rp.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _run(rp, "T/M CHI BỘ" if is_cell else "T/M BAN THƯỜNG VỤ", bold=True, size=14)
+    _para(right, "BÍ THƯ", bold=True, size=14)
+    for _ in range(3):
+        _para(right, "")
+    _para(right, signer, bold=True, size=14)
+
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()

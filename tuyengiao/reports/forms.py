@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from django import forms
+
+from .models import ReportFormat, Structure
+
+
+class ReportForm(forms.Form):
+    unit = forms.CharField(label="Mã đơn vị", max_length=64)
+    date_from = forms.DateField(label="Từ ngày", input_formats=["%d/%m/%Y"])
+    date_to = forms.DateField(label="Đến ngày", input_formats=["%d/%m/%Y"])
+    structure = forms.ChoiceField(
+        label="Cơ cấu tổ chức", choices=Structure.choices, initial=Structure.TODAY
+    )
+    format = forms.ChoiceField(label="Định dạng", choices=ReportFormat.choices)
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            raise forms.ValidationError(
+                f"Khoảng thời gian không hợp lệ: 'đến ngày' ({end:%d/%m/%Y}) đứng trước "
+                f"'từ ngày' ({start:%d/%m/%Y})."
+            )
+        return data

@@ -1,0 +1,255 @@
+"""Writes of the reports app: keeping the roll-up facts current, and report requests.
+
+``facts_refresh_sessions`` is called by the study services (and the study sheets
+of the import) in the same transaction as the write it follows, with the ids of
+every session row touched. It deletes those sessions' facts and recomputes them
+from the raw rows with two ``INSERT ... SELECT`` statements, so the facts are
+never stale and a rebuild gives the same rows by construction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable, Iterable
+from typing import Any, ParamSpec, TypeVar
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .models import PresenceFact, ReportRequest, RequestStatus, SessionFact
+
+PRESENT = "co_mat"
+EXCUSED = "vang_co_ly_do"
+ABSENT = "vang_khong_ly_do"
+_CHUNK = 500
+
+
+def _tables() -> dict[str, str]:
+    return {
+        "session": apps.get_model("study", "Session")._meta.db_table,
+        "attendance": apps.get_model("study", "Attendance")._meta.db_table,
+        "sfact": SessionFact._meta.db_table,
+        "pfact": PresenceFact._meta.db_table,
+    }
+
+
+def _session_fact_sql(where: str) -> str:
+    t = _tables()
+    return f"""
+        INSERT INTO {t["sfact"]} (session_id, main_session_id, is_bridge, campaign_id, unit_id,
+            date, present, excused, absent, other_attendees, public_reached)
+        SELECT s.id, COALESCE(s.main_id, s.id), CASE WHEN s.main_id IS NULL THEN 0 ELSE 1 END,
+            s.campaign_id, s.host_id, s.date,
+            COALESCE(SUM(CASE WHEN a.status = '{PRESENT}' THEN 1 ELSE 0 END), 0),
+            COALESCE(SUM(CASE WHEN a.status = '{EXCUSED}' THEN 1 ELSE 0 END), 0),
+            COALESCE(SUM(CASE WHEN a.status = '{ABSENT}' THEN 1 ELSE 0 END), 0),
+            s.other_attendees, s.public_reached
+        FROM {t["session"]} s LEFT JOIN {t["attendance"]} a ON a.session_id = s.id
+        {where}
+        GROUP BY s.id, s.main_id, s.campaign_id, s.host_id, s.date, s.other_attendees,
+            s.public_reached
+    """
+
+
+def _presence_fact_sql(where: str) -> str:
+    t = _tables()
+    return f"""
+        INSERT INTO {t["pfact"]} (session_id, member_id, campaign_id, unit_id, date)
+        SELECT s.id, a.member_id, s.campaign_id, s.host_id, s.date
+        FROM {t["attendance"]} a JOIN {t["session"]} s ON s.id = a.session_id
+        WHERE a.status = '{PRESENT}' {where}
+    """
+
+
+def _bool_fix(sql: str) -> str:
+    # PostgreSQL will not cast an integer CASE to boolean on insert; SQLite stores 0/1.
+    if connection.vendor == "postgresql":
+        return sql.replace(
+            "CASE WHEN s.main_id IS NULL THEN 0 ELSE 1 END", "(s.main_id IS NOT NULL)"
+        )
+    return sql
+
+
+@transaction.atomic
+def facts_refresh_sessions(*, session_ids: Iterable[int]) -> None:
+    """Recompute the facts of these session rows (deleted sessions lose their facts)."""
+    ids = sorted({int(i) for i in session_ids if i is not None})
+    session_model = apps.get_model("study", "Session")
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        marks = ", ".join(["%s"] * len(chunk))
+        # Two transactions refreshing one session (concurrent QR check-ins) would both
+        # delete nothing the other can see and both insert: lock the session rows, in
+        # id order, so the second recomputes after the first has committed.
+        list(
+            session_model.objects.select_for_update()
+            .filter(pk__in=chunk)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        SessionFact.objects.filter(session_id__in=chunk).delete()
+        PresenceFact.objects.filter(session_id__in=chunk).delete()
+        with connection.cursor() as cursor:
+            cursor.execute(_bool_fix(_session_fact_sql(f"WHERE s.id IN ({marks})")), chunk)
+            cursor.execute(_presence_fact_sql(f"AND s.id IN ({marks})"), chunk)
+
+
+_COUNT_COLUMN = {PRESENT: "present", EXCUSED: "excused", ABSENT: "absent"}
+
+
+def facts_attendance_changed(
+    *, session_id: int, member_id: int, old: str | None, new: str | None
+) -> None:
+    """One attendance row went from ``old`` to ``new`` status (``None``: no row):
+    adjust that session's counts in place instead of recounting the session.
+
+    QR check-in is the hot path: hundreds of members of one session scanning at
+    once. A recount per scan is O(session size) under the session's lock, so the
+    scans queued behind one another; an in-place ``UPDATE ... + 1`` holds the fact
+    row only until commit. Called inside the writing service's transaction.
+    """
+    if old == new:
+        return
+    t = _tables()
+    sets = []
+    if old in _COUNT_COLUMN:
+        sets.append(f"{_COUNT_COLUMN[old]} = {_COUNT_COLUMN[old]} - 1")
+    if new in _COUNT_COLUMN:
+        sets.append(f"{_COUNT_COLUMN[new]} = {_COUNT_COLUMN[new]} + 1")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {t['sfact']} SET {', '.join(sets)} WHERE session_id = %s", [session_id]
+        )
+        if cursor.rowcount == 0:  # no fact yet for this session: build it whole
+            facts_refresh_sessions(session_ids=[session_id])
+            return
+        if old == PRESENT:
+            cursor.execute(
+                f"DELETE FROM {t['pfact']} WHERE session_id = %s AND member_id = %s",
+                [session_id, member_id],
+            )
+        if new == PRESENT:
+            cursor.execute(
+                f"INSERT INTO {t['pfact']} (session_id, member_id, campaign_id, unit_id, date) "
+                f"SELECT s.id, %s, s.campaign_id, s.host_id, s.date FROM {t['session']} s "
+                "WHERE s.id = %s",
+                [member_id, session_id],
+            )
+
+
+@transaction.atomic
+def facts_rebuild() -> dict[str, int]:
+    """Drop every fact and recompute them from the raw rows (repair, and the reference
+    the incremental path is tested against)."""
+    SessionFact.objects.all().delete()
+    PresenceFact.objects.all().delete()
+    with connection.cursor() as cursor:
+        cursor.execute(_bool_fix(_session_fact_sql("")))
+        cursor.execute(_presence_fact_sql(""))
+    return {"sessions": SessionFact.objects.count(), "presence": PresenceFact.objects.count()}
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def keeps_facts(
+    ids_of: Callable[[dict[str, Any], Any], Iterable[int]],
+) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Decorate a study service (inside its ``@transaction.atomic``) so that the facts
+    of the sessions it touched are refreshed before its transaction commits.
+    ``ids_of(kwargs, result)`` names those sessions; the services are keyword-only."""
+
+    def decorate(fn: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(fn)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            result = fn(*args, **kwargs)
+            facts_refresh_sessions(session_ids=ids_of(kwargs, result))
+            return result
+
+        return wrapper
+
+    return decorate
+
+
+def session_ids_for_codes(codes: Iterable[str]) -> list[int]:
+    model = apps.get_model("study", "Session")
+    wanted = sorted(set(codes))
+    ids: list[int] = []
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        ids.extend(model.objects.filter(code__in=chunk).values_list("pk", flat=True))
+    return ids
+
+
+# --- report requests (the page's background reports) --------------------------------
+
+
+def validate_period(date_from: dt.date | None, date_to: dt.date | None) -> None:
+    if date_from is None or date_to is None:
+        raise ValidationError("Cần nhập đủ từ ngày và đến ngày (dd/mm/yyyy).")
+    if date_to < date_from:
+        raise ValidationError(
+            f"Khoảng thời gian không hợp lệ: 'đến ngày' ({date_to:%d/%m/%Y}) đứng trước "
+            f"'từ ngày' ({date_from:%d/%m/%Y})."
+        )
+
+
+@transaction.atomic
+def report_request_create(
+    *, actor: Any, unit: Any, date_from: dt.date, date_to: dt.date, structure: str, format: str
+) -> ReportRequest:
+    validate_period(date_from, date_to)
+    return ReportRequest.objects.create(
+        requested_by=actor,
+        unit=unit,
+        date_from=date_from,
+        date_to=date_to,
+        structure=structure,
+        format=format,
+    )
+
+
+def _progress(request: ReportRequest, percent: int, message: str = "") -> None:
+    request.progress = percent
+    request.message = message
+    request.save(update_fields=["progress", "message", "status"])
+
+
+def report_request_run(*, request_id: int) -> ReportRequest:
+    """Compute the figures and build the file; progress is saved between the steps
+    so the page can show it."""
+    from .builders import build_report
+    from .selectors import EmptyPeriod, report_figures
+
+    request = ReportRequest.objects.select_related("unit").get(pk=request_id)
+    request.status = RequestStatus.RUNNING
+    _progress(request, 10, "Đang tổng hợp số liệu")
+    try:
+        figures = report_figures(
+            unit=request.unit,
+            date_from=request.date_from,
+            date_to=request.date_to,
+            structure=request.structure,
+        )
+        _progress(request, 60, "Đang tạo tệp báo cáo")
+        content, filename = build_report(figures, request.format)
+    except (EmptyPeriod, ValidationError) as exc:
+        request.status = RequestStatus.FAILED
+        request.message = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
+        request.finished_at = timezone.now()
+        request.save(update_fields=["status", "message", "finished_at"])
+        return request
+    request.content = content
+    request.filename = filename
+    request.status = RequestStatus.DONE
+    request.progress = 100
+    request.message = "Đã tạo xong báo cáo"
+    request.finished_at = timezone.now()
+    request.save(
+        update_fields=["content", "filename", "status", "progress", "message", "finished_at"]
+    )
+    return request

@@ -1,0 +1,76 @@
+"""Study data for the reports tests, written through the study services (whose
+roll-up hooks keep the facts current); the import tests use the workbook."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from tuyengiao.documents.models import Document, System
+from tuyengiao.study import services
+from tuyengiao.study.models import Campaign, Session
+
+
+def document(number: int = 57) -> Document:
+    symbol = f"{number}-NQ/TW"
+    return Document.objects.create(
+        system=System.PARTY,
+        kind="Nghị quyết",
+        type_code="NQ",
+        number=number,
+        issuer_code="TW",
+        symbol=symbol,
+        symbol_key=symbol.casefold(),
+        title=f"Nghị quyết số {number}",
+    )
+
+
+def campaign(
+    owner: Any, doc: Document, *, start: dt.date, deadline: dt.date, target: int = 95
+) -> Campaign:
+    return services.campaign_create(
+        actor=None,
+        title=f"Học tập Nghị quyết {doc.symbol}",
+        documents=[doc],
+        owner=owner,
+        start=start,
+        deadline=deadline,
+        member_target=target,
+    )
+
+
+def session(
+    code: str,
+    camp: Campaign,
+    host: Any,
+    day: dt.date,
+    *,
+    main: Session | None = None,
+    other: int = 0,
+    public: int = 0,
+    attendance: dict[Any, str] | None = None,
+    fmt: str = "truc_tiep",
+) -> Session:
+    if main is not None:
+        s = services.bridge_point_add(
+            actor=None,
+            main=main,
+            code=code,
+            host=host,
+            other_attendees=other,
+            public_reached=public,
+        )
+    else:
+        s = services.session_create(
+            actor=None,
+            campaign=camp,
+            code=code,
+            host=host,
+            date=day,
+            format=fmt,
+            other_attendees=other,
+            public_reached=public,
+        )
+    for member, status in (attendance or {}).items():
+        services.attendance_mark(actor=None, session=s, member=member, status=status)
+    return s

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from docx import Document as open_docx
+from openpyxl import load_workbook
+
+
+def _report(
+    tmp_path, fmt: str, unit: str = "TINH", frm: str = "01/01/2025", to: str = "31/12/2025"
+):  # type: ignore[no-untyped-def]
+    out = tmp_path / f"r.{fmt}"
+    call_command("report", unit=unit, date_from=frm, date_to=to, format=fmt, output=str(out))
+    return out.read_bytes()
+
+
+def test_docx_has_the_party_layout_and_the_figures(data, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    doc = open_docx(io.BytesIO(_report(tmp_path, "docx")))
+    header = doc.tables[0].rows[0].cells
+    assert "TỈNH ỦY THỬ" in header[0].text and "Số" in header[0].text and "-BC/TU" in header[0].text
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in header[1].text
+    right_runs = [r for p in header[1].paragraphs for r in p.runs]
+    assert right_runs[0].bold and right_runs[0].underline
+    assert any(r.italic and "ngày" in r.text.lower() for r in right_runs)
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "BÁO CÁO" in text
+    assert "đã tổ chức 2 hội nghị (với 1 điểm cầu) với 9 lượt người tham gia học tập" in text
+    assert "120 lượt đoàn viên, hội viên và nhân dân được tuyên truyền" in text
+    per_doc = doc.tables[1]
+    assert [c.text for c in per_doc.rows[1].cells][2:6] == ["5", "3", "60,00%", "95,00%"]
+    per_unit = {r.cells[1].text: [c.text for c in r.cells] for r in doc.tables[2].rows[1:]}
+    assert per_unit["Đảng ủy xã Một"][2:5] == ["2", "0", "8"]
+    assert "T/M BAN THƯỜNG VỤ" in doc.tables[3].rows[0].cells[1].text
+    assert "Nơi nhận:" in doc.tables[3].rows[0].cells[0].text
+    section = doc.sections[0]
+    assert section.left_margin is not None and section.page_width is not None
+    assert round(section.left_margin.mm) == 30 and round(section.page_width.mm) == 210
+    assert doc.styles["Normal"].font.name == "Times New Roman"
+
+
+def test_xlsx_stores_numbers_as_numbers(data, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    wb = load_workbook(io.BytesIO(_report(tmp_path, "xlsx")))
+    summary = {r[0]: r[1] for r in wb["Tổng hợp"].iter_rows(min_row=2, values_only=True)}
+    assert summary["Số hội nghị"] == 2 and summary["Số lượt người tham gia"] == 9
+    row = next(wb["Theo văn bản"].iter_rows(min_row=2, values_only=True))
+    assert row[2:6] == (5, 3, 0.6, 0.95)
+    assert wb["Theo văn bản"]["E2"].number_format == "0.00%"
+
+
+def test_json_gives_the_same_figures(data, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    got = json.loads(_report(tmp_path, "json"))
+    assert got["totals"]["sessions"] == 2 and got["totals"]["public_reached"] == 120
+    assert got["campaigns"][0]["rate_percent"] == 60.0
+
+
+def test_command_explains_bad_input(data, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(CommandError, match="Không có hội nghị nào"):
+        _report(tmp_path, "json", frm="01/01/2020", to="31/01/2020")
+    with pytest.raises(CommandError, match="đứng trước"):
+        _report(tmp_path, "json", frm="31/12/2025", to="01/01/2025")
+    with pytest.raises(CommandError, match="Không tìm thấy đơn vị"):
+        _report(tmp_path, "json", unit="KHONG")
+    with pytest.raises(CommandError, match="dd/mm/yyyy"):
+        _report(tmp_path, "json", frm="2025-13-45")

@@ -1,0 +1,142 @@
+"""The facts kept by the study services' hooks equal a rebuild from raw rows,
+after a random sequence of writes (creates, bridge points, marks that change,
+bulk sets, count updates, re-imported sessions that move date or host)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from tuyengiao.reports.models import PresenceFact, SessionFact
+from tuyengiao.study import services
+from tuyengiao.study.models import Session
+
+from . import factories as f
+
+STATUSES = ["co_mat", "vang_co_ly_do", "vang_khong_ly_do"]
+
+
+def _snapshot() -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    sessions = sorted(
+        SessionFact.objects.values_list(
+            "session_id",
+            "main_session_id",
+            "is_bridge",
+            "campaign_id",
+            "unit_id",
+            "date",
+            "present",
+            "excused",
+            "absent",
+            "other_attendees",
+            "public_reached",
+        )
+    )
+    presence = sorted(
+        PresenceFact.objects.values_list(
+            "session_id", "member_id", "campaign_id", "unit_id", "date"
+        )
+    )
+    return sessions, presence
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_incremental_facts_equal_a_rebuild(world: Any, seed: int) -> None:
+    rng = random.Random(seed)
+    start = dt.date(2025, 1, 1)
+    camps = [
+        f.campaign(world.province, f.document(n), start=start, deadline=dt.date(2025, 12, 31))
+        for n in (57, 66)
+    ]
+    hosts = [
+        world.province,
+        world.commune,
+        world.cell,
+        world.cell2,
+        world.sibling_commune,
+        world.sibling_cell,
+    ]
+    everyone = [*world.members, *world.sibling_members]
+    made: list[Session] = []
+    for step in range(40):
+        action = rng.choice(["session", "bridge", "mark", "mark", "bulk", "update", "upsert"])
+        if action == "session" or not made:
+            made.append(
+                services.session_create(
+                    actor=None,
+                    campaign=rng.choice(camps),
+                    code=f"S{seed}-{step}",
+                    host=rng.choice(hosts),
+                    date=start + dt.timedelta(days=rng.randrange(300)),
+                    format=rng.choice(["truc_tiep", "truc_tuyen"]),
+                    other_attendees=rng.randrange(5),
+                    public_reached=rng.randrange(50),
+                )
+            )
+        elif action == "bridge":
+            mains = [s for s in made if s.main_id is None and s.format != "truc_tiep"]
+            if mains:
+                made.append(
+                    services.bridge_point_add(
+                        actor=None,
+                        main=rng.choice(mains),
+                        code=f"B{seed}-{step}",
+                        host=rng.choice(hosts),
+                        public_reached=rng.randrange(20),
+                    )
+                )
+        elif action == "mark":
+            session = rng.choice(made)
+            members = [
+                m for m in everyone if m.pk in services.members_in_host_scope(session, [m.pk])
+            ]
+            if members:
+                services.attendance_mark(
+                    actor=None,
+                    session=session,
+                    member=rng.choice(members),
+                    status=rng.choice(STATUSES),
+                )
+        elif action == "bulk":
+            session = rng.choice(made)
+            ids = services.members_in_host_scope(session, [m.pk for m in everyone])
+            services.attendance_bulk_set(
+                actor=None,
+                entries=[
+                    services.AttendanceEntry(session.pk, i, rng.choice(STATUSES)) for i in ids
+                ],
+            )
+        elif action == "update":
+            services.session_update(
+                actor=None,
+                session=rng.choice(made),
+                other_attendees=rng.randrange(9),
+                public_reached=rng.randrange(99),
+            )
+        else:
+            s = rng.choice([s for s in made if s.main_id is None])
+            s.refresh_from_db()
+            services.session_bulk_upsert(
+                actor=None,
+                rows=[
+                    services.SessionRow(
+                        code=s.code,
+                        campaign=rng.choice(camps),
+                        host=s.host,
+                        date=start + dt.timedelta(days=rng.randrange(300)),
+                        format=s.format,
+                        title="đổi",
+                        main_code="",
+                        other_attendees=s.other_attendees,
+                        public_reached=rng.randrange(40),
+                    )
+                ],
+            )
+    incremental = _snapshot()
+    assert incremental[0], "the sequence wrote sessions"
+    call_command("rebuild_facts", verbosity=0)
+    assert _snapshot() == incremental

@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from docx import Document as open_docx
+
+from tuyengiao.reports.models import ReportRequest
+
+PERIOD = {"tu": "01/01/2025", "den": "31/12/2025"}
+IMMEDIATE = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        "ENQUEUE_ON_COMMIT": False,  # the test transaction never commits
+    }
+}
+# (see ReportsConfig.ready for the Python 3.11 repair that makes enqueue work at all)
+
+
+def _work() -> None:
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+
+
+def test_dashboard_shows_figures_charts_and_lagging_units(data, client_for) -> None:  # type: ignore[no-untyped-def]
+    page = client_for("commune").get(reverse("reports:dashboard"), PERIOD)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Đảng ủy xã Một" in html and "<svg" in html
+    assert "Chi bộ bản Một" in html and "33,33%" in html  # below the 95% target
+    assert reverse("reports:unit", kwargs={"code": "CB1"}) in html  # drill-down
+
+
+def test_dashboard_explains_a_reversed_range_and_an_empty_period(data, client_for) -> None:  # type: ignore[no-untyped-def]
+    client = client_for("province")
+    html = client.get(reverse("reports:dashboard"), {"tu": "31/12/2025", "den": "01/01/2025"})
+    assert "đứng trước" in html.content.decode()
+    html = client.get(reverse("reports:dashboard"), {"tu": "01/01/2020", "den": "31/01/2020"})
+    assert "Không có hội nghị nào" in html.content.decode()
+    html = client.get(reverse("reports:dashboard"), {"tu": "32/01/2020"})
+    assert "ngày không hợp lệ" in html.content.decode()
+
+
+def test_report_page_refuses_a_unit_outside_scope_with_a_message(data, client_for) -> None:  # type: ignore[no-untyped-def]
+    form = {
+        "unit": "XA2",
+        "date_from": "01/01/2025",
+        "date_to": "31/12/2025",
+        "structure": "today",
+        "format": "docx",
+    }
+    page = client_for("commune").post(reverse("reports:new"), form)
+    assert page.status_code == 200
+    assert "nằm ngoài phạm vi" in page.content.decode()
+    page = client_for("commune").post(
+        reverse("reports:new"), form | {"unit": "XA1", "date_from": "31/12/2026"}
+    )
+    assert "đứng trước" in page.content.decode()
+    assert not ReportRequest.objects.exists()
+
+
+def test_member_may_not_produce_reports(data, client_for) -> None:  # type: ignore[no-untyped-def]
+    assert client_for("member").get(reverse("reports:new")).status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_report_is_queued_for_the_database_worker(data, client_for) -> None:  # type: ignore[no-untyped-def]
+    client = client_for("commune")
+    form = {
+        "unit": "XA1",
+        "date_from": "01/01/2025",
+        "date_to": "31/12/2025",
+        "structure": "today",
+        "format": "docx",
+    }
+    page = client.post(reverse("reports:new"), form)
+    queued = client.get(page["Location"]).content.decode()
+    assert "Đang chờ" in queued and "every 2s" in queued  # the page polls until done
+    _work()
+    done = client.get(page["Location"], HTTP_HX_REQUEST="true").content.decode()
+    assert "100%" in done and "Tải về" in done and "every 2s" not in done
+
+
+@pytest.mark.parametrize("fmt", ["docx", "xlsx", "json"])
+def test_report_runs_in_the_background_and_downloads(data, client_for, settings, fmt) -> None:  # type: ignore[no-untyped-def]
+    settings.TASKS = IMMEDIATE
+    client = client_for("province")
+    form = {
+        "unit": "XA1",
+        "date_from": "01/01/2025",
+        "date_to": "31/12/2025",
+        "structure": "asof",
+        "format": fmt,
+    }
+    page = client.post(reverse("reports:new"), form)
+    job = ReportRequest.objects.get()
+    assert page.status_code == 302 and page["Location"] == reverse(
+        "reports:request", kwargs={"pk": job.pk}
+    )
+    status = client.get(page["Location"], HTTP_HX_REQUEST="true").content.decode()
+    assert "100%" in status and "Tải về" in status
+    got = client.get(reverse("reports:download", kwargs={"pk": job.pk}))
+    assert got.status_code == 200 and f".{fmt}" in got["Content-Disposition"]
+    if fmt == "docx":
+        text = "\n".join(p.text for p in open_docx(io.BytesIO(got.content)).paragraphs)
+        assert "đã tổ chức 2 hội nghị với 8 lượt người" in text
+
+
+def test_background_report_of_an_empty_period_fails_with_a_message(
+    data, client_for, settings
+) -> None:  # type: ignore[no-untyped-def]
+    settings.TASKS = IMMEDIATE
+    client = client_for("province")
+    form = {
+        "unit": "TINH",
+        "date_from": "01/01/2020",
+        "date_to": "31/01/2020",
+        "structure": "today",
+        "format": "docx",
+    }
+    page = client.post(reverse("reports:new"), form)
+    html = client.get(page["Location"]).content.decode()
+    assert "Không có hội nghị nào" in html and "Tải về" not in html
+    assert (
+        client.get(
+            reverse("reports:download", kwargs={"pk": ReportRequest.objects.get().pk})
+        ).status_code
+        == 302
+    )

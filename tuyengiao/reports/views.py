@@ -1,0 +1,173 @@
+"""Dashboard and report pages. Thin: parse, call one selector or service, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from tuyengiao.lib.dates import format_date, parse_date
+from tuyengiao.orgs import access
+from tuyengiao.orgs.selectors import today
+
+from . import charts, services
+from .forms import ReportForm
+from .models import ReportRequest, RequestStatus, Structure
+from .selectors import report_figures
+from .tasks import report_generate
+
+
+def _period(request: HttpRequest) -> tuple[dt.date, dt.date, str, list[str]]:
+    errors: list[str] = []
+    now = today()
+    values = {"tu": dt.date(now.year, 1, 1), "den": now}
+    for name in values:
+        raw = request.GET.get(name, "").strip()
+        if raw:
+            try:
+                values[name] = parse_date(raw)
+            except ValueError as exc:
+                errors.append(f"{'Từ ngày' if name == 'tu' else 'Đến ngày'}: {exc}")
+    structure = request.GET.get("co_cau", Structure.TODAY)
+    if structure not in Structure.values:
+        structure = Structure.TODAY
+    return values["tu"], values["den"], structure, errors
+
+
+def _dashboard(request: HttpRequest, code: str | None) -> HttpResponse:
+    unit = access.get_report_unit_for_user(request.user, code)
+    date_from, date_to, structure, errors = _period(request)
+    context: dict[str, object] = {
+        "unit": unit,
+        "date_from": date_from,
+        "date_to": date_to,
+        "structure": structure,
+        "errors": errors,
+        "can_produce": access.can_write_unit(request.user, unit),
+    }
+    if not errors:
+        try:
+            figures = report_figures(
+                unit=unit,
+                date_from=date_from,
+                date_to=date_to,
+                structure=structure,
+                allow_empty=True,
+            )
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+        else:
+            context["figures"] = figures
+            chosen = request.GET.get("dot", "")
+            campaign = next((c for c in figures.campaigns if str(c.id) == chosen), None)
+            campaign = campaign or (figures.campaigns[0] if figures.campaigns else None)
+            context["campaign"] = campaign
+            context["child_rows"] = [
+                (ch, ch.rate_for(campaign.id) if campaign else None) for ch in figures.children
+            ]
+            if campaign is not None:
+                context["rate_chart"] = charts.rate_bars(
+                    [(c.name, c.rate_for(campaign.id)) for c in figures.children if c.required],
+                    campaign.target,
+                )
+                context["lagging"] = figures.lagging(campaign)
+            context["month_chart"] = charts.month_bars(
+                [(m.month.strftime("%m/%Y"), m.sessions, m.person_times) for m in figures.months]
+            )
+    context["query"] = f"tu={format_date(date_from)}&den={format_date(date_to)}&co_cau={structure}"
+    return render(request, "reports/dashboard.html", context)
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return _dashboard(request, None)
+
+
+@login_required
+@require_GET
+def unit_dashboard(request: HttpRequest, code: str) -> HttpResponse:
+    return _dashboard(request, code)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_new(request: HttpRequest) -> HttpResponse:
+    own = access.get_report_unit_for_user(request.user, produce=True)
+    if request.method == "POST":
+        form = ReportForm(request.POST)
+        job = _create_request(request, form) if form.is_valid() else None
+        if job is not None:
+            report_generate.enqueue(request_id=job.pk)
+            return redirect("reports:request", pk=job.pk)
+    else:
+        now = today()
+        form = ReportForm(
+            initial={
+                "unit": request.GET.get("don_vi", own.code),
+                "date_from": request.GET.get("tu", format_date(dt.date(now.year, 1, 1))),
+                "date_to": request.GET.get("den", format_date(now)),
+                "structure": request.GET.get("co_cau", Structure.TODAY),
+            }
+        )
+    recent = access.report_requests_visible_to(request.user).defer("content")[:10]
+    return render(request, "reports/report_new.html", {"form": form, "recent": recent})
+
+
+def _create_request(request: HttpRequest, form: ReportForm) -> ReportRequest | None:
+    data = form.cleaned_data
+    try:
+        unit = access.get_report_unit_for_user(request.user, data["unit"], produce=True)
+    except Http404:
+        form.add_error(
+            "unit",
+            f"Đơn vị có mã '{data['unit']}' không có hoặc nằm ngoài phạm vi đơn vị "
+            "bạn được lập báo cáo.",
+        )
+        return None
+    try:
+        return services.report_request_create(
+            actor=request.user,
+            unit=unit,
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+            structure=data["structure"],
+            format=data["format"],
+        )
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return None
+
+
+@login_required
+@require_GET
+def report_request(request: HttpRequest, pk: int) -> HttpResponse:
+    job = access.get_report_request_for_user(request.user, pk)
+    template = "reports/report_request.html"
+    if request.headers.get("HX-Request"):
+        template += "#status"
+    return render(request, template, {"job": job, "running": _running(job)})
+
+
+def _running(job: ReportRequest) -> bool:
+    return job.status in (RequestStatus.QUEUED, RequestStatus.RUNNING)
+
+
+@login_required
+@require_GET
+def report_download(request: HttpRequest, pk: int) -> HttpResponse:
+    job = access.get_report_request_for_user(request.user, pk)
+    if job.status != RequestStatus.DONE or not job.content:
+        return redirect("reports:request", pk=job.pk)
+    types = {
+        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "json": "application/json",
+    }
+    response = HttpResponse(bytes(job.content), content_type=types[job.format])
+    response["Content-Disposition"] = f'attachment; filename="{job.filename}"'
+    return response

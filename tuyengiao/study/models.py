@@ -1,0 +1,223 @@
+"""Study campaigns (học tập, quán triệt), sessions, bridge points and attendance.
+
+- ``Campaign``: one or more documents studied across the subtree of its owner
+  unit between ``start`` and ``deadline``, with target rates (members 95%,
+  public 85% by default).
+- ``Session``: one conference (hội nghị) hosted by a unit, keyed by ``code``
+  (the workbook's ``Mã hội nghị``). **A bridge point (điểm cầu) is a Session
+  row whose ``main`` points at the main session**: it has its own host unit,
+  place and attendance, the same campaign, date and format as its main session.
+  A report counts a main session and its bridge points once ("1 hội nghị, N
+  điểm cầu") by counting rows with ``main IS NULL`` and, separately, rows with
+  ``main IS NOT NULL``. Bridge points do not nest (``main`` of a bridge point
+  is always a main session; enforced by the services).
+  ``is_makeup`` marks a make-up session (học bù): it counts towards the rate.
+- ``Attendance``: one row per (session, member), status enforced by a
+  ``CheckConstraint``; ``checked_in_at`` / ``checked_out_at`` come from the QR
+  flow; ``source`` says how the row was written (grid, QR, import).
+
+Every write goes through ``services.py``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Audience(models.TextChoices):
+    MEMBERS = "members", "Đảng viên"
+    KEY_CADRES = "key_cadres", "Cán bộ chủ chốt"
+    MASS_ORGS = "mass_orgs", "Đoàn viên, hội viên"
+    PUBLIC = "public", "Nhân dân"
+
+
+DEFAULT_MEMBER_TARGET = 95
+DEFAULT_PUBLIC_TARGET = 85
+
+
+class Campaign(models.Model):
+    title = models.CharField("tên đợt học tập", max_length=255)
+    documents = models.ManyToManyField(
+        "documents.Document", related_name="campaigns", verbose_name="văn bản"
+    )
+    owner = models.ForeignKey(
+        "orgs.Unit",
+        on_delete=models.PROTECT,
+        related_name="campaigns",
+        verbose_name="đơn vị chủ trì",
+    )
+    # Comma-separated ``Audience`` values, e.g. "members,public".
+    audiences = models.CharField("đối tượng", max_length=100, default="members")
+    start = models.DateField("ngày bắt đầu")
+    deadline = models.DateField("hạn hoàn thành")
+    member_target = models.DecimalField(
+        "chỉ tiêu đảng viên (%)", max_digits=5, decimal_places=2, default=DEFAULT_MEMBER_TARGET
+    )
+    public_target = models.DecimalField(
+        "chỉ tiêu nhân dân (%)", max_digits=5, decimal_places=2, default=DEFAULT_PUBLIC_TARGET
+    )
+    note = models.TextField("ghi chú", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-start", "-id"]
+        verbose_name = "đợt học tập"
+        verbose_name_plural = "đợt học tập"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(deadline__gte=models.F("start")), name="campaign_deadline_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(member_target__gte=0, member_target__lte=100)
+                & Q(public_target__gte=0, public_target__lte=100),
+                name="campaign_targets_percent",
+            ),
+        ]
+        indexes = [models.Index(fields=["owner", "start"], name="campaign_owner_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def audience_list(self) -> list[str]:
+        return [a for a in self.audiences.split(",") if a]
+
+    def audience_labels(self) -> list[str]:
+        labels = dict(Audience.choices)
+        return [str(labels.get(a, a)) for a in self.audience_list]
+
+
+class Format(models.TextChoices):
+    IN_PERSON = "truc_tiep", "Trực tiếp"
+    ONLINE = "truc_tuyen", "Trực tuyến"
+    HYBRID = "ket_hop", "Kết hợp"
+
+
+class Session(models.Model):
+    """A conference, or a bridge point of one when ``main`` is set."""
+
+    code = models.CharField("mã hội nghị", max_length=64, unique=True)
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="sessions")
+    host = models.ForeignKey(
+        "orgs.Unit",
+        on_delete=models.PROTECT,
+        related_name="sessions",
+        verbose_name="đơn vị tổ chức",
+    )
+    main = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bridge_points",
+        verbose_name="hội nghị chính",
+    )
+    title = models.CharField("tên hội nghị", max_length=255, blank=True)
+    date = models.DateField("ngày")
+    start_time = models.TimeField("giờ bắt đầu", null=True, blank=True)
+    end_time = models.TimeField("giờ kết thúc", null=True, blank=True)
+    place = models.CharField("địa điểm", max_length=255, blank=True)
+    format = models.CharField(
+        "hình thức", max_length=16, choices=Format.choices, default=Format.IN_PERSON
+    )
+    is_makeup = models.BooleanField("học bù", default=False)
+    presenters = models.ManyToManyField(
+        "orgs.Member", blank=True, related_name="presented_sessions", verbose_name="báo cáo viên"
+    )
+    outside_presenters = models.CharField(
+        "báo cáo viên ngoài danh sách", max_length=500, blank=True
+    )
+    other_attendees = models.PositiveIntegerField("số lượt người khác tham dự", default=0)
+    public_reached = models.PositiveIntegerField("số lượt nhân dân được tuyên truyền", default=0)
+    # Set by checkout_open: from then on a check-out QR is shown, and members
+    # present without a check-out are "left early".
+    checkout_opened_at = models.DateTimeField("mở điểm danh ra về lúc", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-date", "code"]
+        verbose_name = "hội nghị"
+        verbose_name_plural = "hội nghị"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(main__isnull=True) | ~Q(main=models.F("id")),
+                name="session_main_not_self",
+            ),
+            models.CheckConstraint(
+                condition=Q(format__in=[f.value for f in Format]), name="session_format_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["campaign", "date"], name="session_campaign_idx"),
+            models.Index(fields=["host", "date"], name="session_host_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title or self.code} ({self.code})"
+
+    @property
+    def is_bridge_point(self) -> bool:
+        return self.main_id is not None
+
+
+class Status(models.TextChoices):
+    PRESENT = "co_mat", "Có mặt"
+    EXCUSED = "vang_co_ly_do", "Vắng có lý do"
+    ABSENT = "vang_khong_ly_do", "Vắng không lý do"
+
+
+class Source(models.TextChoices):
+    GRID = "grid", "Bảng điểm danh"
+    QR = "qr", "Mã QR"
+    IMPORT = "import", "Nhập từ tệp"
+
+
+class Attendance(models.Model):
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="attendance")
+    member = models.ForeignKey("orgs.Member", on_delete=models.PROTECT, related_name="attendance")
+    status = models.CharField("trạng thái", max_length=20, choices=Status.choices)
+    checked_in_at = models.DateTimeField("giờ vào", null=True, blank=True)
+    checked_out_at = models.DateTimeField("giờ ra", null=True, blank=True)
+    source = models.CharField("nguồn", max_length=8, choices=Source.choices, default=Source.GRID)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["session_id", "member_id"]
+        verbose_name = "điểm danh"
+        verbose_name_plural = "điểm danh"
+        constraints = [
+            models.UniqueConstraint(fields=["session", "member"], name="attendance_one_per_member"),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in Status]), name="attendance_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(source__in=[s.value for s in Source]), name="attendance_source_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["member", "status"], name="attendance_member_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session_id}/{self.member_id}: {self.get_status_display()}"
+
+
+class CheckinDevice(models.Model):
+    """The last QR check-in made from one device (a signed cookie id), so that
+    one phone cannot check in several members within the window."""
+
+    device_id = models.CharField(max_length=64, unique=True)
+    member = models.ForeignKey("orgs.Member", on_delete=models.CASCADE, related_name="+")
+    last_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.device_id} → {self.member_id}"

@@ -1,0 +1,315 @@
+"""Reads: campaigns, sessions, the attendance grid and participation rates.
+
+Rates follow WORKBOOK.md ("Figures derived from it"): for a campaign and a unit
+on a day (the deadline unless chosen),
+
+- required = non-exempt members whose membership on the day is in the unit's
+  subtree on the day;
+- attended = those of them with at least one ``Có mặt`` at a session of the
+  campaign (main sessions, bridge points and make-up sessions alike) dated in
+  ``[campaign.start, day]``;
+- rate = attended ÷ required × 100, against ``campaign.member_target``;
+- public reached = the sum over sessions of the campaign hosted in the subtree.
+
+Everything is SQL over ``UnitVersion.path`` prefixes; nothing walks the tree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.utils import timezone
+
+from tuyengiao.orgs import selectors as org_selectors
+from tuyengiao.orgs.models import Member, Membership, Unit, UnitVersion, valid_on_q
+
+from .models import Attendance, Campaign, Session, Status
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def session_brief(pk: int) -> Session | None:
+    return Session.objects.select_related("host", "campaign").filter(pk=pk).first()
+
+
+def campaign_sessions(campaign: Campaign) -> QuerySet[Session]:
+    return (
+        campaign.sessions.filter(main__isnull=True)
+        .select_related("host")
+        .annotate(
+            n_bridge=Count("bridge_points", distinct=True),
+            n_present=Count(
+                "attendance", filter=Q(attendance__status=Status.PRESENT), distinct=True
+            ),
+        )
+        .order_by("date", "code")
+    )
+
+
+def session_bridge_points(session: Session) -> QuerySet[Session]:
+    return (
+        session.bridge_points.select_related("host")
+        .annotate(
+            n_present=Count("attendance", filter=Q(attendance__status=Status.PRESENT)),
+        )
+        .order_by("code")
+    )
+
+
+def session_counts(session: Session) -> dict[str, int]:
+    rows = dict(
+        Attendance.objects.filter(session=session)
+        .values("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    left_early = 0
+    if session.checkout_opened_at is not None:
+        left_early = Attendance.objects.filter(
+            session=session, status=Status.PRESENT, checked_out_at__isnull=True
+        ).count()
+    return {
+        "present": rows.get(Status.PRESENT, 0),
+        "excused": rows.get(Status.EXCUSED, 0),
+        "absent": rows.get(Status.ABSENT, 0),
+        "left_early": left_early,
+        "person_times": rows.get(Status.PRESENT, 0) + session.other_attendees,
+    }
+
+
+def grid_members(session: Session) -> QuerySet[Member]:
+    """Expected members: the host's subtree on the session date, annotated with
+    their status, check-in/out times and exempt flag, in Vietnamese order."""
+    mine = Attendance.objects.filter(session=session, member=OuterRef("pk"))
+    unit_on_day = Membership.objects.filter(valid_on_q(session.date), member=OuterRef("pk"))
+    return org_selectors.members_of_subtree(session.host, session.date).annotate(
+        status=Subquery(mine.values("status")[:1]),
+        checked_in_at=Subquery(mine.values("checked_in_at")[:1]),
+        checked_out_at=Subquery(mine.values("checked_out_at")[:1]),
+        unit_name=Subquery(unit_on_day.values("unit__name")[:1]),
+        is_exempt=org_selectors.exempt_on_q(session.date),
+    )
+
+
+def left_early(session: Session) -> QuerySet[Attendance]:
+    if session.checkout_opened_at is None:
+        return Attendance.objects.none()
+    return (
+        Attendance.objects.filter(
+            session=session, status=Status.PRESENT, checked_out_at__isnull=True
+        )
+        .select_related("member")
+        .order_by("member__sort_key")
+    )
+
+
+def member_history(member: Member) -> QuerySet[Attendance]:
+    return (
+        Attendance.objects.filter(member=member)
+        .select_related("session", "session__campaign", "session__host", "session__main")
+        .order_by("-session__date", "-session_id")
+    )
+
+
+def cell_history(unit: Unit, *, limit: int = 200) -> QuerySet[Session]:
+    """Sessions hosted by the unit (a secretary's cell), newest first."""
+    return (
+        Session.objects.filter(host=unit)
+        .select_related("campaign")
+        .annotate(
+            n_present=Count("attendance", filter=Q(attendance__status=Status.PRESENT)),
+            n_marked=Count("attendance"),
+        )
+        .order_by("-date", "code")[:limit]
+    )
+
+
+# --- rates ----------------------------------------------------------------------------
+
+
+@dataclass
+class Rate:
+    unit: Unit | None
+    name: str
+    code: str
+    required: int
+    attended: int
+    target: Decimal
+
+    @property
+    def rate(self) -> float | None:
+        return self.attended * 100 / self.required if self.required else None
+
+    @property
+    def below_target(self) -> bool:
+        return self.required > 0 and self.attended * 100 < self.target * self.required
+
+
+def _period_day(campaign: Campaign, day: dt.date | None) -> dt.date:
+    return day or campaign.deadline
+
+
+def _attended_q(campaign: Campaign, day: dt.date) -> Exists:
+    return Exists(
+        Attendance.objects.filter(
+            member=OuterRef("member_id"),
+            status=Status.PRESENT,
+            session__campaign=campaign,
+            session__date__gte=campaign.start,
+            session__date__lte=day,
+        )
+    )
+
+
+def _required_memberships(unit: Unit, day: dt.date) -> QuerySet[Membership]:
+    """Memberships on ``day`` of non-exempt members in the subtree, with the
+    unit's path on that day."""
+    version = org_selectors.version_on(unit, day)
+    if version is None:
+        return Membership.objects.none()
+    path_on_day = UnitVersion.objects.filter(valid_on_q(day), unit=OuterRef("unit_id")).values(
+        "path"
+    )[:1]
+    return (
+        Membership.objects.filter(valid_on_q(day))
+        .annotate(upath=Subquery(path_on_day))
+        .filter(upath__startswith=version.path)
+        .exclude(member_id__in=_exempt_ids(day))
+    )
+
+
+def _exempt_ids(day: dt.date) -> QuerySet:
+    from tuyengiao.orgs.models import Exemption
+
+    return Exemption.objects.filter(valid_on_q(day)).values("member_id")
+
+
+def campaign_rate(campaign: Campaign, unit: Unit, day: dt.date | None = None) -> dict[str, Any]:
+    """The figures for ``unit``'s subtree: required, attended, rate, public reached."""
+    day = _period_day(campaign, day)
+    totals = (
+        _required_memberships(unit, day)
+        .annotate(attended=_attended_q(campaign, day))
+        .aggregate(
+            n_required=Count("member_id", distinct=True),
+            n_attended=Count("member_id", distinct=True, filter=Q(attended=True)),
+        )
+    )
+    sessions = Session.objects.filter(
+        campaign=campaign,
+        date__gte=campaign.start,
+        date__lte=day,
+        host_id__in=org_selectors.subtree_unit_ids_on(unit, day),
+    )
+    agg = sessions.aggregate(
+        public=Sum("public_reached"),
+        others=Sum("other_attendees"),
+        n_main=Count("id", filter=Q(main__isnull=True)),
+        n_bridge=Count("id", filter=Q(main__isnull=False)),
+    )
+    person_times = Attendance.objects.filter(
+        session__in=sessions, status=Status.PRESENT
+    ).count() + (agg["others"] or 0)
+    rate = Rate(
+        unit,
+        unit.name,
+        unit.code,
+        totals["n_required"],
+        totals["n_attended"],
+        campaign.member_target,
+    )
+    public = agg["public"] or 0
+    public_rate = public * 100 / unit.population if unit.population else None
+    return {
+        "day": day,
+        "rate": rate,
+        "public_reached": public,
+        "public_rate": public_rate,
+        "public_below_target": public_rate is not None and public_rate < campaign.public_target,
+        "sessions": agg["n_main"] or 0,
+        "bridge_points": agg["n_bridge"] or 0,
+        "person_times": person_times,
+    }
+
+
+def _grouped_rates(
+    campaign: Campaign, day: dt.date, rows: QuerySet[Membership], group: Any
+) -> dict[int, tuple[int, int]]:
+    grouped = (
+        rows.annotate(attended=_attended_q(campaign, day), grp=group)
+        .values("grp")
+        .annotate(
+            required=Count("member_id", distinct=True),
+            attended_n=Count("member_id", distinct=True, filter=Q(attended=True)),
+        )
+        .values_list("grp", "required", "attended_n")
+    )
+    return {g: (r, a) for g, r, a in grouped if g is not None}
+
+
+def progress_by_child(campaign: Campaign, unit: Unit, day: dt.date | None = None) -> list[Rate]:
+    """One row per child unit of ``unit`` on the day (one grouped query)."""
+    day = _period_day(campaign, day)
+    children = list(org_selectors.children_on(unit, day))
+    if not children:
+        return []
+    group = Case(
+        *[When(upath__startswith=v.path, then=Value(v.unit_id)) for v in children],
+        default=Value(None),
+        output_field=IntegerField(),
+    )
+    figures = _grouped_rates(campaign, day, _required_memberships(unit, day), group)
+    result = []
+    for v in children:
+        required, attended = figures.get(v.unit_id, (0, 0))
+        result.append(Rate(v.unit, v.name, v.unit.code, required, attended, campaign.member_target))
+    return result
+
+
+def units_below_target(campaign: Campaign, unit: Unit, day: dt.date | None = None) -> list[Rate]:
+    """Every unit of the subtree that has members directly (usually cells) whose
+    rate is below the campaign's target, lowest rate first."""
+    day = _period_day(campaign, day)
+    rows = (
+        _required_memberships(unit, day)
+        .annotate(attended=_attended_q(campaign, day))
+        .values("unit_id")
+        .annotate(
+            required=Count("member_id", distinct=True),
+            attended_n=Count("member_id", distinct=True, filter=Q(attended=True)),
+        )
+        .values_list("unit_id", "required", "attended_n")
+    )
+    data = {u: (r, a) for u, r, a in rows}
+    names = {
+        v.unit_id: v
+        for v in UnitVersion.objects.filter(valid_on_q(day), unit_id__in=list(data)).select_related(
+            "unit"
+        )
+    }
+    result = [
+        Rate(names[u].unit, names[u].name, names[u].unit.code, r, a, campaign.member_target)
+        for u, (r, a) in data.items()
+        if u in names
+    ]
+    below = [r for r in result if r.below_target]
+    below.sort(key=lambda r: (r.attended / r.required, r.code))
+    return below

@@ -1,0 +1,789 @@
+"""Every write to campaigns, sessions and attendance.
+
+One function per write path, so that the roll-up (reports) can hook its fact
+updates in one place each:
+
+- ``campaign_create``
+- ``session_create`` / ``session_update`` / ``bridge_point_add``
+- ``session_bulk_upsert`` (the ``Hội nghị`` sheet)
+- ``attendance_mark`` (one tap on the grid)
+- ``attendance_bulk_set`` (the ``Điểm danh`` sheet and any other bulk path)
+- ``checkin`` / ``checkout`` (QR), ``checkout_open``
+
+``actor=None`` means a trusted caller (command line, demo, import without a
+user); otherwise the actor must be allowed to write the unit concerned.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from tuyengiao.documents.models import Document
+from tuyengiao.orgs import access
+from tuyengiao.orgs.models import Member, Membership, Unit, UnitVersion, valid_on_q
+from tuyengiao.reports.services import (  # roll-up hooks
+    facts_attendance_changed,
+    keeps_facts,
+    session_ids_for_codes,
+)
+
+from .models import (
+    DEFAULT_MEMBER_TARGET,
+    DEFAULT_PUBLIC_TARGET,
+    Attendance,
+    Audience,
+    Campaign,
+    CheckinDevice,
+    Format,
+    Session,
+    Source,
+    Status,
+)
+
+Actor = AbstractBaseUser | AnonymousUser | None
+
+TOKEN_SALT = "tuyengiao.study.checkin"
+DEVICE_COOKIE = "tg_thiet_bi"
+DEVICE_SALT = "tuyengiao.study.device"
+
+
+def _fmt(day: dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def _trusted(actor: Actor) -> bool:
+    return actor is None
+
+
+def _check_writer(actor: Actor, unit: Unit, what: str) -> None:
+    if _trusted(actor):
+        return
+    if not access.can_write_unit(actor, unit):
+        raise ValidationError(f"Bạn không có quyền {what} của {unit.name}.")
+
+
+def _path_on(unit: Unit, day: dt.date) -> str | None:
+    version = UnitVersion.objects.filter(valid_on_q(day), unit=unit).values("path").first()
+    return version["path"] if version else None
+
+
+def in_subtree_on(root: Unit, unit: Unit, day: dt.date) -> bool:
+    """Is ``unit`` inside ``root``'s subtree as the tree stood on ``day``?"""
+    root_path = _path_on(root, day)
+    unit_path = _path_on(unit, day)
+    return bool(root_path and unit_path and unit_path.startswith(root_path))
+
+
+# --- campaigns ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def campaign_create(
+    *,
+    actor: Actor,
+    title: str,
+    documents: Sequence[Document],
+    owner: Unit,
+    start: dt.date,
+    deadline: dt.date,
+    audiences: Sequence[str] = (Audience.MEMBERS,),
+    member_target: Decimal | int | None = None,
+    public_target: Decimal | int | None = None,
+    note: str = "",
+) -> Campaign:
+    """A campaign owned by ``owner`` covering its subtree. Province staff create
+    them for the province, commune staff for their commune; a cell secretary or
+    a member cannot."""
+    if not _trusted(actor):
+        scope = access.scope_of(actor)
+        if scope is None or not scope.is_staff or not owner.path.startswith(scope.path):
+            raise ValidationError(
+                "Chỉ cán bộ tuyên giáo cấp tỉnh hoặc cấp xã được tạo đợt học tập cho đơn vị "
+                "của mình."
+            )
+    title = " ".join((title or "").split())
+    if not title:
+        raise ValidationError("Tên đợt học tập không được để trống.")
+    if not documents:
+        raise ValidationError("Đợt học tập phải có ít nhất một văn bản.")
+    if deadline < start:
+        raise ValidationError(
+            f"Hạn hoàn thành ({_fmt(deadline)}) phải sau ngày bắt đầu ({_fmt(start)})."
+        )
+    valid = {a.value for a in Audience}
+    chosen = [a for a in audiences if a]
+    if not chosen or any(a not in valid for a in chosen):
+        raise ValidationError("Đối tượng học tập không hợp lệ.")
+    targets = {}
+    for name, value, default in (
+        ("member_target", member_target, DEFAULT_MEMBER_TARGET),
+        ("public_target", public_target, DEFAULT_PUBLIC_TARGET),
+    ):
+        number = Decimal(default if value is None else value)
+        if not (0 <= number <= 100):
+            raise ValidationError("Chỉ tiêu phải từ 0 đến 100%.")
+        targets[name] = number
+    campaign = Campaign.objects.create(
+        title=title,
+        owner=owner,
+        audiences=",".join(dict.fromkeys(chosen)),
+        start=start,
+        deadline=deadline,
+        note=note,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,  # type: ignore[misc]
+        **targets,
+    )
+    campaign.documents.set(documents)
+    return campaign
+
+
+# --- sessions ----------------------------------------------------------------------------
+
+
+def _clean_code(code: str) -> str:
+    code = (code or "").strip()
+    if not code:
+        raise ValidationError("Mã hội nghị không được để trống.")
+    if len(code) > 64 or any(c.isspace() for c in code):
+        raise ValidationError("Mã hội nghị tối đa 64 ký tự, không có dấu cách.")
+    return code
+
+
+def _check_session_fields(
+    *,
+    campaign: Campaign,
+    host: Unit,
+    date: dt.date,
+    format: str,
+    other_attendees: int,
+    public_reached: int,
+    start_time: dt.time | None = None,
+    end_time: dt.time | None = None,
+) -> None:
+    if date < campaign.start:
+        raise ValidationError(
+            f"Ngày hội nghị ({_fmt(date)}) trước ngày bắt đầu đợt học tập ({_fmt(campaign.start)})."
+        )
+    if format not in Format.values:
+        raise ValidationError("Hình thức phải là Trực tiếp, Trực tuyến hoặc Kết hợp.")
+    if other_attendees < 0 or public_reached < 0:
+        raise ValidationError("Số lượt người tham dự không được âm.")
+    if start_time and end_time and end_time <= start_time:
+        raise ValidationError("Giờ kết thúc phải sau giờ bắt đầu.")
+    if not host.is_valid_on(date):
+        raise ValidationError(f"Đơn vị {host.name} không còn hiệu lực vào ngày {_fmt(date)}.")
+    if not in_subtree_on(campaign.owner, host, date):
+        raise ValidationError(
+            f"Đơn vị {host.name} không thuộc phạm vi đợt học tập “{campaign.title}”."
+        )
+
+
+@transaction.atomic
+@keeps_facts(lambda kw, s: [s.pk])  # reports: roll-up facts
+def session_create(
+    *,
+    actor: Actor,
+    campaign: Campaign,
+    code: str,
+    host: Unit,
+    date: dt.date,
+    format: str = Format.IN_PERSON,
+    title: str = "",
+    start_time: dt.time | None = None,
+    end_time: dt.time | None = None,
+    place: str = "",
+    is_makeup: bool = False,
+    presenters: Iterable[Member] = (),
+    outside_presenters: str = "",
+    other_attendees: int = 0,
+    public_reached: int = 0,
+) -> Session:
+    _check_writer(actor, host, "tổ chức hội nghị")
+    code = _clean_code(code)
+    _check_session_fields(
+        campaign=campaign,
+        host=host,
+        date=date,
+        format=format,
+        other_attendees=other_attendees,
+        public_reached=public_reached,
+        start_time=start_time,
+        end_time=end_time,
+    )
+    if Session.objects.filter(code=code).exists():
+        raise ValidationError(f"Mã hội nghị {code} đã được dùng.")
+    session = Session.objects.create(
+        campaign=campaign,
+        code=code,
+        host=host,
+        date=date,
+        format=format,
+        title=" ".join(title.split()),
+        start_time=start_time,
+        end_time=end_time,
+        place=place.strip(),
+        is_makeup=is_makeup,
+        outside_presenters=outside_presenters.strip(),
+        other_attendees=other_attendees,
+        public_reached=public_reached,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,  # type: ignore[misc]
+    )
+    if presenters:
+        session.presenters.set(list(presenters))
+    return session
+
+
+@transaction.atomic
+@keeps_facts(lambda kw, s: [s.pk])  # reports: roll-up facts
+def session_update(
+    *,
+    actor: Actor,
+    session: Session,
+    other_attendees: int | None = None,
+    public_reached: int | None = None,
+    place: str | None = None,
+    outside_presenters: str | None = None,
+) -> Session:
+    """Counts and details recorded after the session (not its date, host or campaign)."""
+    _check_writer(actor, session.host, "cập nhật hội nghị")
+    if (other_attendees is not None and other_attendees < 0) or (
+        public_reached is not None and public_reached < 0
+    ):
+        raise ValidationError("Số lượt người tham dự không được âm.")
+    fields = []
+    for name, value in (
+        ("other_attendees", other_attendees),
+        ("public_reached", public_reached),
+        ("place", place.strip() if place is not None else None),
+        ("outside_presenters", outside_presenters.strip() if outside_presenters else None),
+    ):
+        if value is not None and getattr(session, name) != value:
+            setattr(session, name, value)
+            fields.append(name)
+    if fields:
+        session.save(update_fields=[*fields, "updated_at"])
+    return session
+
+
+@transaction.atomic
+@keeps_facts(lambda kw, s: [s.pk])  # reports: roll-up facts
+def bridge_point_add(
+    *,
+    actor: Actor,
+    main: Session,
+    code: str,
+    host: Unit,
+    place: str = "",
+    other_attendees: int = 0,
+    public_reached: int = 0,
+) -> Session:
+    """A bridge point (điểm cầu) of an online or hybrid session: a ``Session`` row
+    with ``main`` set, same campaign, date and format, its own host and attendance."""
+    _check_writer(actor, main.host, "thêm điểm cầu cho hội nghị")
+    if main.main_id is not None:
+        raise ValidationError("Điểm cầu chỉ được thêm vào hội nghị chính, không thêm vào điểm cầu.")
+    if main.format == Format.IN_PERSON:
+        raise ValidationError(
+            "Hội nghị trực tiếp không có điểm cầu; hãy chọn Trực tuyến hoặc Kết hợp."
+        )
+    code = _clean_code(code)
+    _check_session_fields(
+        campaign=main.campaign,
+        host=host,
+        date=main.date,
+        format=main.format,
+        other_attendees=other_attendees,
+        public_reached=public_reached,
+    )
+    if Session.objects.filter(code=code).exists():
+        raise ValidationError(f"Mã hội nghị {code} đã được dùng.")
+    return Session.objects.create(
+        campaign=main.campaign,
+        main=main,
+        code=code,
+        host=host,
+        date=main.date,
+        start_time=main.start_time,
+        end_time=main.end_time,
+        format=main.format,
+        title=main.title,
+        place=place.strip(),
+        is_makeup=main.is_makeup,
+        other_attendees=other_attendees,
+        public_reached=public_reached,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,  # type: ignore[misc]
+    )
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    """One row of the ``Hội nghị`` sheet, resolved (see ``sheets.py``)."""
+
+    code: str
+    campaign: Campaign
+    host: Unit
+    date: dt.date
+    format: str
+    title: str
+    main_code: str
+    other_attendees: int
+    public_reached: int
+
+
+_ROW_FIELDS = ("campaign_id", "host_id", "date", "format", "title", "main_id")
+
+
+@transaction.atomic
+@keeps_facts(lambda kw, _: session_ids_for_codes(r.code for r in kw["rows"]))  # reports
+def session_bulk_upsert(*, actor: Actor, rows: Sequence[SessionRow]) -> tuple[int, int, int]:
+    """Create or update sessions by code in a few queries (the workbook path).
+
+    Rows are validated by the caller; main sessions are written before bridge
+    points so ``main_code`` may name a row of the same batch. Returns
+    (created, updated, unchanged)."""
+    existing = {s.code: s for s in Session.objects.filter(code__in=[r.code for r in rows])}
+    created = updated = unchanged = 0
+    for wave in (
+        [r for r in rows if not r.main_code],
+        [r for r in rows if r.main_code],
+    ):
+        mains = {
+            s.code: s.pk
+            for s in Session.objects.filter(code__in={r.main_code for r in wave if r.main_code})
+        }
+        new: list[Session] = []
+        changed: list[Session] = []
+        for r in wave:
+            values: dict[str, Any] = {
+                "campaign_id": r.campaign.pk,
+                "host_id": r.host.pk,
+                "date": r.date,
+                "format": r.format,
+                "title": r.title,
+                "main_id": mains.get(r.main_code) if r.main_code else None,
+                "other_attendees": r.other_attendees,
+                "public_reached": r.public_reached,
+            }
+            current = existing.get(r.code)
+            if current is None:
+                new.append(Session(code=r.code, **values))
+                continue
+            if all(getattr(current, k) == v for k, v in values.items()):
+                unchanged += 1
+                continue
+            for k, v in values.items():
+                setattr(current, k, v)
+            current.updated_at = timezone.now()
+            changed.append(current)
+        Session.objects.bulk_create(new, batch_size=1000)
+        if changed:
+            Session.objects.bulk_update(
+                changed,
+                [*_ROW_FIELDS, "other_attendees", "public_reached", "updated_at"],
+                batch_size=1000,
+            )
+        created += len(new)
+        updated += len(changed)
+    return created, updated, unchanged
+
+
+# --- attendance ---------------------------------------------------------------------------
+
+
+def _out_of_scope_message(member: Member, session: Session) -> str:
+    return (
+        f"Đảng viên {member.full_name} ({member.code}) không sinh hoạt trong phạm vi "
+        f"{session.host.name} vào ngày {_fmt(session.date)}."
+    )
+
+
+def members_in_host_scope(session: Session, member_ids: Iterable[int]) -> set[int]:
+    """Those of ``member_ids`` whose membership on the session's date is in the
+    host's subtree on that date (one query). For a session of a campaign, the
+    host of a main session with bridge points covers only its own subtree: a
+    member of another unit attends at that unit's bridge point."""
+    root_path = _path_on(session.host, session.date)
+    if root_path is None:
+        return set()
+    units = UnitVersion.objects.filter(valid_on_q(session.date), path__startswith=root_path)
+    return set(
+        Membership.objects.filter(
+            valid_on_q(session.date),
+            member_id__in=list(member_ids),
+            unit_id__in=units.values("unit_id"),
+        ).values_list("member_id", flat=True)
+    )
+
+
+def _check_status(status: str) -> None:
+    if status not in Status.values:
+        raise ValidationError(
+            "Trạng thái điểm danh phải là Có mặt, Vắng có lý do hoặc Vắng không lý do."
+        )
+
+
+@transaction.atomic
+@keeps_facts(lambda kw, _: [kw["session"].pk])  # reports: roll-up facts
+def attendance_mark(
+    *, actor: Actor, session: Session, member: Member, status: str, source: str = Source.GRID
+) -> Attendance:
+    """Set one member's status at one session (a tap on the grid)."""
+    _check_writer(actor, session.host, "điểm danh hội nghị")
+    _check_status(status)
+    if member.pk not in members_in_host_scope(session, [member.pk]):
+        raise ValidationError(_out_of_scope_message(member, session))
+    row = Attendance.objects.select_for_update().filter(session=session, member=member).first()
+    if row is None:
+        try:
+            with transaction.atomic():
+                return Attendance.objects.create(
+                    session=session, member=member, status=status, source=source
+                )
+        except IntegrityError:  # another tap won the race: update it instead
+            row = Attendance.objects.select_for_update().get(session=session, member=member)
+    if row.status != status:
+        row.status = status
+        row.source = source
+        row.save(update_fields=["status", "source", "updated_at"])
+    return row
+
+
+@dataclass(frozen=True)
+class AttendanceEntry:
+    session_id: int
+    member_id: int
+    status: str
+
+
+@transaction.atomic
+@keeps_facts(lambda kw, _: {e.session_id for e in kw["entries"]})  # reports
+def attendance_bulk_set(
+    *, actor: Actor, entries: Sequence[AttendanceEntry], source: str = Source.IMPORT
+) -> tuple[int, int, int]:
+    """Many (session, member, status) at once, in a few queries whatever the size
+    (the ``Điểm danh`` sheet). The caller has validated scope and statuses; a
+    second entry for the same pair is refused here too. Returns (created, updated,
+    unchanged)."""
+    seen: set[tuple[int, int]] = set()
+    for e in entries:
+        _check_status(e.status)
+        key = (e.session_id, e.member_id)
+        if key in seen:
+            raise ValidationError("Một đảng viên chỉ có một dòng điểm danh cho mỗi hội nghị.")
+        seen.add(key)
+    if not _trusted(actor):
+        hosts = Unit.objects.filter(
+            pk__in=Session.objects.filter(pk__in={e.session_id for e in entries}).values("host_id")
+        )
+        for host in hosts:
+            _check_writer(actor, host, "điểm danh hội nghị")
+    existing: dict[tuple[int, int], tuple[int, str]] = {}
+    session_ids = sorted({e.session_id for e in entries})
+    for start in range(0, len(session_ids), 500):
+        chunk = session_ids[start : start + 500]
+        for pk, session_id, member_id, status in Attendance.objects.filter(
+            session_id__in=chunk
+        ).values_list("pk", "session_id", "member_id", "status"):
+            existing[(session_id, member_id)] = (pk, status)
+    now = timezone.now()
+    new: list[Attendance] = []
+    changed: dict[str, list[int]] = {}
+    unchanged = 0
+    for e in entries:
+        found = existing.get((e.session_id, e.member_id))
+        if found is None:
+            new.append(
+                Attendance(
+                    session_id=e.session_id,
+                    member_id=e.member_id,
+                    status=e.status,
+                    source=source,
+                    updated_at=now,
+                )
+            )
+        elif found[1] == e.status:
+            unchanged += 1
+        else:
+            changed.setdefault(e.status, []).append(found[0])
+    _bulk_insert_attendance(new)
+    updated = 0
+    for status, pks in changed.items():
+        for start in range(0, len(pks), 2000):
+            chunk = pks[start : start + 2000]
+            updated += Attendance.objects.filter(pk__in=chunk).update(
+                status=status, source=source, updated_at=now
+            )
+    return len(new), updated, unchanged
+
+
+def _bulk_insert_attendance(rows: list[Attendance]) -> None:
+    """New attendance rows: ``COPY`` on PostgreSQL (the speed-up behind a backend
+    switch), one ``executemany`` INSERT elsewhere (the portable path, tested on
+    SQLite; ``bulk_create`` spent most of its time compiling SQL per batch)."""
+    if not rows:
+        return
+    table = Attendance._meta.db_table
+    columns = "session_id, member_id, status, checked_in_at, checked_out_at, source, updated_at"
+    if connection.vendor != "postgresql":
+        adapt = connection.ops.adapt_datetimefield_value
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                [
+                    (
+                        r.session_id,
+                        r.member_id,
+                        r.status,
+                        adapt(r.checked_in_at),
+                        adapt(r.checked_out_at),
+                        r.source,
+                        adapt(r.updated_at),
+                    )
+                    for r in rows
+                ],
+            )
+        return
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # the psycopg 3 cursor under Django's wrapper
+        with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for r in rows:
+                copy.write_row(
+                    (
+                        r.session_id,
+                        r.member_id,
+                        r.status,
+                        r.checked_in_at,
+                        r.checked_out_at,
+                        r.source,
+                        r.updated_at,
+                    )
+                )
+
+
+# --- QR check-in and check-out ---------------------------------------------------------------
+
+IN, OUT = "in", "out"
+
+
+def make_token(session: Session, kind: str = IN) -> str:
+    """A token for the QR code: the session and direction, signed with a timestamp."""
+    return signing.TimestampSigner(salt=TOKEN_SALT).sign(f"{session.pk}.{kind}")
+
+
+def read_any_token(token: str, *, max_age: int | None = None) -> tuple[int, str]:
+    """(session id, direction) of a valid, fresh token."""
+    age = settings.CHECKIN_TOKEN_SECONDS if max_age is None else max_age
+    try:
+        value = signing.TimestampSigner(salt=TOKEN_SALT).unsign(token or "", max_age=age)
+    except signing.SignatureExpired as exc:
+        raise ValidationError(
+            "Mã QR đã hết hạn. Hãy quét lại mã đang hiển thị trên màn hình hội nghị."
+        ) from exc
+    except signing.BadSignature as exc:
+        raise ValidationError("Mã QR không hợp lệ (không do hệ thống tạo ra).") from exc
+    pk, _, kind = value.partition(".")
+    if kind not in (IN, OUT) or not pk.isdigit():
+        raise ValidationError("Mã QR không hợp lệ (không do hệ thống tạo ra).")
+    return int(pk), kind
+
+
+def read_token(token: str, kind: str, *, max_age: int | None = None) -> int:
+    """The session id in a valid, fresh token of the given direction."""
+    pk, got = read_any_token(token, max_age=max_age)
+    if got != kind:
+        raise ValidationError(
+            "Đây là mã điểm danh ra về, không phải mã điểm danh vào."
+            if got == OUT
+            else "Đây là mã điểm danh vào, không phải mã điểm danh ra về."
+        )
+    return pk
+
+
+def _member_of(actor: Actor) -> Member:
+    user_id = getattr(actor, "pk", None) if getattr(actor, "is_authenticated", False) else None
+    member = Member.objects.filter(user_id=user_id).first() if user_id is not None else None
+    if member is None:
+        raise ValidationError(
+            "Tài khoản của bạn chưa gắn với hồ sơ đảng viên nên không điểm danh được."
+        )
+    return member
+
+
+def _claim_device(device_id: str, member: Member, now: dt.datetime) -> None:
+    """One device, one member within the window: refuse a second member."""
+    if not device_id:
+        raise ValidationError("Không nhận ra thiết bị; hãy bật cookie trên trình duyệt.")
+    window = dt.timedelta(seconds=settings.CHECKIN_DEVICE_WINDOW_SECONDS)
+    CheckinDevice.objects.bulk_create(
+        [CheckinDevice(device_id=device_id, member=member, last_at=now)], ignore_conflicts=True
+    )
+    row = CheckinDevice.objects.select_for_update().get(device_id=device_id)
+    if row.member_id == member.pk and row.last_at == now:
+        return  # first use of this device
+    if row.member_id != member.pk and now - row.last_at < window:
+        minutes = max(1, round(settings.CHECKIN_DEVICE_WINDOW_SECONDS / 60))
+        raise ValidationError(
+            "Thiết bị này vừa điểm danh cho một đảng viên khác. Mỗi người điểm danh bằng "
+            f"điện thoại của mình (thử lại sau {minutes} phút)."
+        )
+    CheckinDevice.objects.filter(pk=row.pk).update(member=member, last_at=now)
+
+
+@dataclass(frozen=True)
+class CheckinResult:
+    attendance: Attendance
+    session: Session
+    changed: bool  # False when the member had already checked in (or out)
+
+
+@transaction.atomic
+def checkin(
+    *,
+    actor: Actor,
+    token: str,
+    device_id: str,
+    now: dt.datetime | None = None,
+    token_max_age: int | None = None,
+) -> CheckinResult:
+    """A member scans the session's QR: marked present once; scanning again
+    changes nothing. ``token_max_age`` is only for a token the server itself
+    verified fresh when it was scanned before signing in (see the scan view)."""
+    session_id = read_token(token, IN, max_age=token_max_age)
+    session, member, in_scope = _session_and_member(session_id, actor)
+    if not in_scope:
+        raise ValidationError(_out_of_scope_message(member, session))
+    now = now or timezone.now()
+    _claim_device(device_id, member, now)
+    # INSERT ... ON CONFLICT DO NOTHING first (both databases): a concurrent second
+    # scan of the same member can neither create a second row nor fail.
+    Attendance.objects.bulk_create(
+        [
+            Attendance(
+                session=session,
+                member=member,
+                status=Status.PRESENT,
+                checked_in_at=now,
+                source=Source.QR,
+            )
+        ],
+        ignore_conflicts=True,
+    )
+    row = Attendance.objects.select_for_update().get(session=session, member=member)
+    row.member = member
+    if row.checked_in_at == now and row.source == Source.QR and row.status == Status.PRESENT:
+        # this call inserted it; reports: adjust the roll-up in place
+        facts_attendance_changed(
+            session_id=session.pk, member_id=member.pk, old=None, new=Status.PRESENT
+        )
+        return CheckinResult(row, session, True)
+    if row.status == Status.PRESENT and row.checked_in_at is not None:
+        return CheckinResult(row, session, False)
+    facts_attendance_changed(  # reports: roll-up facts
+        session_id=session.pk, member_id=member.pk, old=row.status, new=Status.PRESENT
+    )
+    row.status = Status.PRESENT
+    row.checked_in_at = row.checked_in_at or now
+    row.source = Source.QR
+    row.save(update_fields=["status", "checked_in_at", "source", "updated_at"])
+    return CheckinResult(row, session, True)
+
+
+def _session_and_member(session_id: int, actor: Actor) -> tuple[Session, Member, bool]:
+    """The session with its host's path on its date, and the actor's member with
+    whether they belong to the host's subtree that day: two queries."""
+    host_path = UnitVersion.objects.filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=OuterRef("date")),
+        Q(valid_to__isnull=True) | Q(valid_to__gt=OuterRef("date")),
+        unit_id=OuterRef("host_id"),
+    ).values("path")[:1]
+    session = (
+        Session.objects.select_related("host")
+        .annotate(host_path=Subquery(host_path))
+        .filter(pk=session_id)
+        .first()
+    )
+    if session is None:
+        raise ValidationError("Hội nghị không còn tồn tại.")
+    user_id = getattr(actor, "pk", None) if getattr(actor, "is_authenticated", False) else None
+    path = getattr(session, "host_path", None) or "\x00"
+    units = UnitVersion.objects.filter(valid_on_q(session.date), path__startswith=path)
+    member = (
+        Member.objects.filter(user_id=user_id)
+        .annotate(
+            in_scope=Exists(
+                Membership.objects.filter(
+                    valid_on_q(session.date),
+                    member=OuterRef("pk"),
+                    unit_id__in=units.values("unit_id"),
+                )
+            )
+        )
+        .first()
+        if user_id is not None
+        else None
+    )
+    if member is None:
+        raise ValidationError(
+            "Tài khoản của bạn chưa gắn với hồ sơ đảng viên nên không điểm danh được."
+        )
+    return session, member, bool(getattr(member, "in_scope", False))
+
+
+@transaction.atomic
+def checkout_open(*, actor: Actor, session: Session, now: dt.datetime | None = None) -> Session:
+    """Show the check-out QR: from now on, present members without a check-out
+    are counted as having left early."""
+    _check_writer(actor, session.host, "điểm danh hội nghị")
+    if session.checkout_opened_at is None:
+        session.checkout_opened_at = now or timezone.now()
+        session.save(update_fields=["checkout_opened_at", "updated_at"])
+    return session
+
+
+@transaction.atomic
+def checkout(
+    *,
+    actor: Actor,
+    token: str,
+    device_id: str,
+    now: dt.datetime | None = None,
+    token_max_age: int | None = None,
+) -> CheckinResult:
+    session_id = read_token(token, OUT, max_age=token_max_age)
+    member = _member_of(actor)
+    session = Session.objects.select_related("host").filter(pk=session_id).first()
+    if session is None:
+        raise ValidationError("Hội nghị không còn tồn tại.")
+    row = Attendance.objects.select_for_update().filter(session=session, member=member).first()
+    if row is None or row.status != Status.PRESENT:
+        raise ValidationError(
+            "Bạn chưa được điểm danh có mặt ở hội nghị này, nên không điểm danh ra về được."
+        )
+    now = now or timezone.now()
+    _claim_device(device_id, member, now)
+    if row.checked_out_at is not None:
+        return CheckinResult(row, session, False)
+    row.checked_out_at = now
+    row.save(update_fields=["checked_out_at", "updated_at"])
+    return CheckinResult(row, session, True)
+
+
+def left_early_q() -> Q:
+    """Attendance rows of members present but never checked out (once check-out opened)."""
+    return Q(
+        status=Status.PRESENT,
+        checked_out_at__isnull=True,
+        session__checkout_opened_at__isnull=False,
+    )

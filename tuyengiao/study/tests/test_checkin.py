@@ -1,0 +1,219 @@
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from typing import Any
+from unittest import mock
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.signing import TimestampSigner
+from django.db import connection
+from django.utils import timezone
+
+from tuyengiao.study import selectors, services
+from tuyengiao.study.models import Attendance, Status
+
+
+def _member_user(world: Any, member: Any, name: str) -> Any:
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user(username=name, password="mat-khau-dai-123")
+    member.user = user
+    member.save(update_fields=["user"])
+    return user
+
+
+def test_checkin_marks_present_once(study: Any) -> None:
+    user = study.users["member"]  # DV0, CB1
+    token = services.make_token(study.session)
+    first = services.checkin(actor=user, token=token, device_id="may-1")
+    assert first.changed and first.attendance.status == Status.PRESENT
+    stamp = first.attendance.checked_in_at
+    again = services.checkin(
+        actor=user, token=services.make_token(study.session), device_id="may-1"
+    )
+    assert not again.changed and again.attendance.checked_in_at == stamp
+    assert Attendance.objects.count() == 1
+
+
+def test_checkin_overrides_an_absent_mark(study: Any) -> None:
+    services.attendance_mark(
+        actor=None, session=study.session, member=study.members[0], status=Status.ABSENT
+    )
+    r = services.checkin(
+        actor=study.users["member"], token=services.make_token(study.session), device_id="d"
+    )
+    assert r.changed and r.attendance.status == Status.PRESENT and r.attendance.source == "qr"
+
+
+def test_expired_forged_and_wrong_direction_tokens(study: Any, settings: Any) -> None:
+    user = study.users["member"]
+    old = timezone.now() - dt.timedelta(seconds=settings.CHECKIN_TOKEN_SECONDS + 5)
+    signer = TimestampSigner(salt=services.TOKEN_SALT)
+    with mock.patch.object(time, "time", return_value=old.timestamp()):  # signed 35 s ago
+        expired_token = signer.sign(f"{study.session.pk}.in")
+    with pytest.raises(ValidationError, match="hết hạn"):
+        services.checkin(actor=user, token=expired_token, device_id="d")
+    forged = TimestampSigner(key="khoa-gia-mao", salt=services.TOKEN_SALT).sign(
+        f"{study.session.pk}.in"
+    )
+    with pytest.raises(ValidationError, match="không hợp lệ"):
+        services.checkin(actor=user, token=forged, device_id="d")
+    with pytest.raises(ValidationError, match="không hợp lệ"):
+        services.checkin(actor=user, token="", device_id="d")
+    with pytest.raises(ValidationError, match="ra về"):
+        services.checkin(actor=user, token=services.make_token(study.session, "out"), device_id="d")
+    assert Attendance.objects.count() == 0
+
+
+def test_member_outside_host_scope_is_refused(study: Any) -> None:
+    user = _member_user(study, study.sibling_members[0], "xuan")
+    with pytest.raises(ValidationError, match="không sinh hoạt trong phạm vi"):
+        services.checkin(actor=user, token=services.make_token(study.session), device_id="d")
+    with pytest.raises(ValidationError, match="chưa gắn với hồ sơ"):
+        services.checkin(
+            actor=study.users["secretary"], token=services.make_token(study.session), device_id="d"
+        )
+    assert Attendance.objects.count() == 0
+
+
+def test_one_device_cannot_check_in_two_members(study: Any, settings: Any) -> None:
+    other = _member_user(study, study.members[1], "binh")
+    token = services.make_token(study.session)
+    services.checkin(actor=study.users["member"], token=token, device_id="chung")
+    with pytest.raises(ValidationError, match="Thiết bị này vừa điểm danh"):
+        services.checkin(actor=other, token=token, device_id="chung")
+    assert Attendance.objects.filter(member=study.members[1]).count() == 0
+    later = timezone.now() + dt.timedelta(seconds=settings.CHECKIN_DEVICE_WINDOW_SECONDS + 1)
+    services.checkin(actor=other, token=token, device_id="chung", now=later)
+    assert Attendance.objects.filter(member=study.members[1], status=Status.PRESENT).count() == 1
+
+
+def test_checkout_and_early_leavers(study: Any) -> None:
+    a = _member_user(study, study.members[1], "binh")
+    b = study.users["member"]
+    for user, device in ((a, "d1"), (b, "d2")):
+        services.checkin(actor=user, token=services.make_token(study.session), device_id=device)
+    assert selectors.left_early(study.session).count() == 0  # check-out not opened yet
+    services.checkout_open(actor=study.users["secretary"], session=study.session)
+    out = services.make_token(study.session, "out")
+    r = services.checkout(actor=a, token=out, device_id="d1")
+    assert r.changed and r.attendance.checked_out_at is not None
+    assert not services.checkout(actor=a, token=out, device_id="d1").changed
+    assert [x.member for x in selectors.left_early(study.session)] == [study.members[0]]
+    assert selectors.session_counts(study.session)["left_early"] == 1
+    c = _member_user(study, study.members[2], "cuong")
+    with pytest.raises(ValidationError, match="chưa được điểm danh có mặt"):
+        services.checkout(actor=c, token=out, device_id="d3")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_checkins_lose_nothing_and_duplicate_nothing(world: Any) -> None:
+    """Many threads, each its own connection: distinct members checking in at
+    once, and each member scanning twice concurrently."""
+    from tuyengiao.orgs import services as org_services
+
+    from .conftest import CAMPAIGN_START, make_document
+
+    document = make_document()
+    campaign = services.campaign_create(
+        actor=None,
+        title="Đồng thời",
+        documents=[document],
+        owner=world.commune,
+        start=CAMPAIGN_START,
+        deadline=CAMPAIGN_START + dt.timedelta(days=60),
+    )
+    session = services.session_create(
+        actor=None,
+        campaign=campaign,
+        code="HN-DT",
+        host=world.commune,
+        date=CAMPAIGN_START,
+    )
+
+    users = []
+    for i in range(12):
+        m = org_services.member_create(
+            actor=None,
+            code=f"DT{i}",
+            full_name=f"Người Thứ {i}",
+            unit=world.cell,
+            since=dt.date(2024, 1, 1),
+        )
+        users.append(_member_user(world, m, f"dt{i}"))
+    token = services.make_token(session)
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(len(users) * 2)
+
+    def scan(user: Any, device: str) -> None:
+        try:
+            barrier.wait(timeout=10)
+            for attempt in range(200):  # in-memory SQLite reports "locked" under contention
+                try:
+                    services.checkin(actor=user, token=token, device_id=device)
+                    break
+                except Exception as exc:
+                    if "locked" not in str(exc) or attempt == 199:
+                        raise
+                    time.sleep(0.01)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=scan, args=(u, f"dev-{u.pk}")) for u in users for _ in range(2)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    rows = Attendance.objects.filter(session=session)
+    assert rows.count() == len(users)  # 0 lost, 0 duplicated
+    assert set(rows.values_list("member__user_id", flat=True)) == {u.pk for u in users}
+    assert all(r.status == Status.PRESENT and r.checked_in_at for r in rows)
+    # reports: the in-place fact updates of concurrent check-ins equal a full recount
+    from tuyengiao.reports.models import PresenceFact, SessionFact
+
+    assert SessionFact.objects.get(session_id=session.pk).present == len(users)
+    assert PresenceFact.objects.filter(session_id=session.pk).count() == len(users)
+
+
+def test_checkin_facts_equal_a_rebuild(study: Any) -> None:
+    """QR check-in adjusts the roll-up in place: new row, an absent mark overridden,
+    a repeat scan; the result equals recomputing the facts from the raw rows."""
+    from tuyengiao.reports.models import PresenceFact, SessionFact
+    from tuyengiao.reports.services import facts_rebuild
+
+    def snapshot() -> tuple[list[Any], list[Any]]:
+        return (
+            list(
+                SessionFact.objects.order_by("session_id").values_list(
+                    "session_id", "present", "excused", "absent", "other_attendees"
+                )
+            ),
+            list(
+                PresenceFact.objects.order_by("session_id", "member_id").values_list(
+                    "session_id", "member_id", "campaign_id", "unit_id", "date"
+                )
+            ),
+        )
+
+    services.attendance_mark(
+        actor=None, session=study.session, member=study.members[1], status=Status.EXCUSED
+    )
+    secretary_member = study.members[1]
+    user2 = _member_user(study, secretary_member, "dv-hai")
+    services.checkin(
+        actor=study.users["member"], token=services.make_token(study.session), device_id="a"
+    )
+    services.checkin(actor=user2, token=services.make_token(study.session), device_id="b")
+    services.checkin(actor=user2, token=services.make_token(study.session), device_id="b")
+    incremental = snapshot()
+    assert incremental[0][0][1:4] == (2, 0, 0)
+    facts_rebuild()
+    assert snapshot() == incremental

@@ -1,0 +1,498 @@
+"""Pages of campaigns, sessions, the attendance grid, QR check-in and history.
+
+Thin: obtain scoped objects through ``orgs/access.py``, call one service or
+selector, render. Service errors (``ValidationError``) become a Vietnamese
+message and nothing is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import time
+from typing import Any
+
+import segno
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tuyengiao.documents.models import Document
+from tuyengiao.lib.dates import parse_date
+from tuyengiao.orgs import access
+from tuyengiao.orgs.models import Role, Unit
+
+from . import exports, selectors, services
+from .models import Audience, Format, Status
+
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+STASH_KEY = "study_scan"
+STASH_SECONDS = 600  # a scan made before signing in stays usable this long
+
+
+def _errors(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+def _day(request: HttpRequest, default: dt.date) -> tuple[dt.date, str | None]:
+    raw = request.GET.get("ngay", "").strip()
+    if not raw:
+        return default, None
+    try:
+        return parse_date(raw), None
+    except ValueError as exc:
+        return default, f"Ngày không hợp lệ: {exc}"
+
+
+# --- campaigns --------------------------------------------------------------------------
+
+
+class CampaignForm(forms.Form):
+    title = forms.CharField(label="Tên đợt học tập", max_length=255)
+    documents = forms.ModelMultipleChoiceField(
+        label="Văn bản học tập", queryset=Document.objects.all()
+    )
+    owner = forms.ModelChoiceField(label="Đơn vị chủ trì", queryset=Unit.objects.none())
+    audiences = forms.MultipleChoiceField(
+        label="Đối tượng",
+        choices=Audience.choices,
+        widget=forms.CheckboxSelectMultiple,
+        initial=[Audience.MEMBERS],
+    )
+    start = forms.DateField(label="Ngày bắt đầu", input_formats=DATE_FORMATS)
+    deadline = forms.DateField(label="Hạn hoàn thành", input_formats=DATE_FORMATS)
+    member_target = forms.DecimalField(
+        label="Chỉ tiêu đảng viên (%)", initial=95, min_value=0, max_value=100
+    )
+    public_target = forms.DecimalField(
+        label="Chỉ tiêu nhân dân (%)", initial=85, min_value=0, max_value=100
+    )
+    note = forms.CharField(
+        label="Ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+@login_required
+@require_GET
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    scope = access.require_scope(request.user)
+    campaigns = access.campaigns_visible_to(request.user).select_related("owner")
+    return render(
+        request,
+        "study/campaign_list.html",
+        {
+            "campaigns": campaigns.prefetch_related("documents"),
+            "can_create": scope.is_staff,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_new(request: HttpRequest) -> HttpResponse:
+    scope = access.require_scope(request.user)
+    if not scope.is_staff:
+        raise PermissionDenied("Chỉ cán bộ tuyên giáo tỉnh hoặc xã được tạo đợt học tập.")
+    form = CampaignForm(request.POST or None)
+    form.fields["owner"].queryset = access.units_visible_to(request.user).filter(  # type: ignore[attr-defined]
+        depth__lte=scope.unit.depth + 1, valid_to__isnull=True
+    )
+    form.fields["owner"].initial = scope.unit
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            campaign = services.campaign_create(
+                actor=request.user,
+                title=data["title"],
+                documents=list(data["documents"]),
+                owner=data["owner"],
+                start=data["start"],
+                deadline=data["deadline"],
+                audiences=data["audiences"],
+                member_target=data["member_target"],
+                public_target=data["public_target"],
+                note=data["note"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, _errors(exc))
+        else:
+            messages.success(request, f"Đã tạo đợt học tập “{campaign.title}”.")
+            return redirect("study:campaign", pk=campaign.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "study/campaign_form.html", {"form": form}, status=status)
+
+
+@login_required
+@require_GET
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = access.get_campaign_for_user(request.user, pk)
+    scope = access.require_scope(request.user)
+    day, error = _day(request, campaign.deadline)
+    # The unit shown: chosen, else the viewer's unit when inside the campaign, else the owner.
+    unit = campaign.owner
+    code = request.GET.get("don_vi", "").strip()
+    if code:
+        unit = access.get_unit_for_user(request.user, code)
+    elif scope.unit.path.startswith(campaign.owner.path):
+        unit = scope.unit
+    if not unit.path.startswith(campaign.owner.path):
+        unit = campaign.owner
+    visible_unit = access.can_see_unit(request.user, unit)
+    context: dict[str, Any] = {
+        "campaign": campaign,
+        "documents": campaign.documents.all(),
+        "unit": unit,
+        "day": day,
+        "error": error,
+        "figures": selectors.campaign_rate(campaign, unit, day) if visible_unit else None,
+        "children": selectors.progress_by_child(campaign, unit, day)
+        if visible_unit and scope.role != Role.MEMBER
+        else [],
+        "below": selectors.units_below_target(campaign, unit, day)
+        if visible_unit and scope.role != Role.MEMBER
+        else [],
+        "sessions": access.filter_by_unit(
+            request.user, selectors.campaign_sessions(campaign), "host"
+        ),
+        "can_plan": access.can_plan_in_campaign(request.user, campaign),
+    }
+    return render(request, "study/campaign_detail.html", context)
+
+
+# --- sessions ---------------------------------------------------------------------------
+
+
+class SessionForm(forms.Form):
+    code = forms.CharField(label="Mã hội nghị", max_length=64)
+    title = forms.CharField(label="Tên hội nghị", max_length=255, required=False)
+    host = forms.ModelChoiceField(label="Đơn vị tổ chức", queryset=Unit.objects.none())
+    date = forms.DateField(label="Ngày", input_formats=DATE_FORMATS)
+    start_time = forms.TimeField(label="Giờ bắt đầu", required=False)
+    end_time = forms.TimeField(label="Giờ kết thúc", required=False)
+    place = forms.CharField(label="Địa điểm", max_length=255, required=False)
+    format = forms.ChoiceField(label="Hình thức", choices=Format.choices)
+    is_makeup = forms.BooleanField(label="Học bù", required=False)
+    outside_presenters = forms.CharField(label="Báo cáo viên", max_length=500, required=False)
+    other_attendees = forms.IntegerField(
+        label="Số lượt người khác tham dự", min_value=0, initial=0, required=False
+    )
+    public_reached = forms.IntegerField(
+        label="Số lượt nhân dân được tuyên truyền", min_value=0, initial=0, required=False
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_new(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = access.get_campaign_for_user(request.user, pk, write=True)
+    form = SessionForm(request.POST or None)
+    form.fields["host"].queryset = access.campaign_host_units(request.user, campaign)  # type: ignore[attr-defined]
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            session = services.session_create(
+                actor=request.user,
+                campaign=campaign,
+                code=data["code"],
+                title=data["title"],
+                host=data["host"],
+                date=data["date"],
+                start_time=data["start_time"],
+                end_time=data["end_time"],
+                place=data["place"],
+                format=data["format"],
+                is_makeup=data["is_makeup"],
+                outside_presenters=data["outside_presenters"],
+                other_attendees=data["other_attendees"] or 0,
+                public_reached=data["public_reached"] or 0,
+            )
+        except ValidationError as exc:
+            form.add_error(None, _errors(exc))
+        else:
+            messages.success(request, f"Đã lập hội nghị {session.code}.")
+            return redirect("study:session", code=session.code)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "study/session_form.html", {"form": form, "campaign": campaign}, status=status
+    )
+
+
+@login_required
+@require_GET
+def session_detail(request: HttpRequest, code: str) -> HttpResponse:
+    session = access.get_session_for_user(request.user, code)
+    can_write = access.can_write_unit(request.user, session.host)
+    bridge_hosts = (
+        access.campaign_host_units(request.user, session.campaign).exclude(pk=session.host_id)
+        if can_write and session.main_id is None and session.format != Format.IN_PERSON
+        else Unit.objects.none()
+    )
+    return render(
+        request,
+        "study/session_detail.html",
+        {
+            "session": session,
+            "bridge_points": selectors.session_bridge_points(session),
+            "counts": selectors.session_counts(session),
+            "left_early": selectors.left_early(session)[:200],
+            "can_write": can_write,
+            "bridge_hosts": bridge_hosts,
+        },
+    )
+
+
+def _int_or_none(value: str | None) -> int | None:
+    value = (value or "").strip().replace(".", "")
+    if not value:
+        return None
+    if not value.isdigit():
+        raise ValidationError("Số lượt phải là số nguyên không âm.")
+    return int(value)
+
+
+@login_required
+@require_POST
+def session_update(request: HttpRequest, code: str) -> HttpResponse:
+    session = access.get_session_for_user(request.user, code, write=True)
+    try:
+        services.session_update(
+            actor=request.user,
+            session=session,
+            other_attendees=_int_or_none(request.POST.get("other_attendees")),
+            public_reached=_int_or_none(request.POST.get("public_reached")),
+        )
+        messages.success(request, "Đã cập nhật số lượt tham dự.")
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    return redirect("study:session", code=session.code)
+
+
+@login_required
+@require_POST
+def bridge_add(request: HttpRequest, code: str) -> HttpResponse:
+    session = access.get_session_for_user(request.user, code, write=True)
+    try:
+        host = access.get_unit_for_user(request.user, request.POST.get("host", ""), write=True)
+        bp = services.bridge_point_add(
+            actor=request.user,
+            main=session,
+            code=request.POST.get("code", ""),
+            host=host,
+            place=request.POST.get("place", ""),
+        )
+        messages.success(request, f"Đã thêm điểm cầu {bp.code} ({host.name}).")
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    except (Http404, PermissionDenied):
+        messages.error(request, "Đơn vị điểm cầu không tồn tại hoặc ngoài phạm vi của bạn.")
+    return redirect("study:session", code=session.code)
+
+
+# --- attendance grid ----------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def grid(request: HttpRequest, code: str) -> HttpResponse:
+    session = access.get_session_for_user(request.user, code, write=True)
+    return render(
+        request,
+        "study/grid.html",
+        {
+            "session": session,
+            "members": selectors.grid_members(session),
+            "counts": selectors.session_counts(session),
+            "statuses": Status.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def grid_mark(request: HttpRequest, code: str, member_code: str) -> HttpResponse:
+    session = access.get_session_for_user(request.user, code, write=True)
+    member = selectors.grid_members(session).filter(code=member_code).first()
+    if member is None:
+        return HttpResponse(
+            "Đảng viên không sinh hoạt trong phạm vi đơn vị tổ chức hội nghị.", status=404
+        )
+    error = None
+    try:
+        services.attendance_mark(
+            actor=request.user,
+            session=session,
+            member=member,
+            status=request.POST.get("status", ""),
+        )
+    except ValidationError as exc:
+        error = _errors(exc)
+    m = selectors.grid_members(session).get(pk=member.pk)
+    return render(
+        request,
+        "study/grid.html#row",
+        {"session": session, "m": m, "statuses": Status.choices, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest, code: str) -> HttpResponse:
+    session = access.get_session_for_user(request.user, code, write=True)
+    response = HttpResponse(
+        exports.attendance_workbook(session),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="diem-danh-{session.code}.xlsx"'
+    return response
+
+
+# --- QR --------------------------------------------------------------------------------
+
+
+def _direction(request: HttpRequest) -> str:
+    return services.OUT if request.GET.get("chieu") == "ra" else services.IN
+
+
+@login_required
+@require_GET
+def qr_screen(request: HttpRequest, code: str) -> HttpResponse:
+    session = access.get_session_for_user(request.user, code, write=True)
+    return render(request, "study/qr.html", _qr_context(request, session))
+
+
+def _qr_context(request: HttpRequest, session: Any) -> dict[str, Any]:
+    kind = _direction(request)
+    token = services.make_token(session, kind)
+    url = request.build_absolute_uri(reverse("study:scan")) + "?t=" + token
+    svg = segno.make(url, error="m").svg_inline(
+        scale=5, dark="#111", border=4, omitsize=True
+    )  # viewBox only: CSS sizes it
+    return {
+        "session": session,
+        "kind": kind,
+        "svg": mark_safe(svg),  # segno's own SVG markup, no user input
+        "url": url,
+        "counts": selectors.session_counts(session),
+        "refresh": max(5, settings.CHECKIN_TOKEN_SECONDS // 3),
+        "open_for_checkout": session.checkout_opened_at is not None,
+    }
+
+
+@login_required
+@require_GET
+def qr_code(request: HttpRequest, code: str) -> HttpResponse:
+    """The QR fragment, polled by the QR screen: a fresh token every few seconds."""
+    session = access.get_session_for_user(request.user, code, write=True)
+    return render(request, "study/qr.html#code", _qr_context(request, session))
+
+
+@login_required
+@require_POST
+def checkout_open(request: HttpRequest, code: str) -> HttpResponse:
+    session = access.get_session_for_user(request.user, code, write=True)
+    try:
+        services.checkout_open(actor=request.user, session=session)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+        return redirect("study:session", code=session.code)
+    return redirect(reverse("study:qr", kwargs={"code": session.code}) + "?chieu=ra")
+
+
+# --- member check-in -------------------------------------------------------------------
+
+
+def _device_id(request: HttpRequest) -> tuple[str, bool]:
+    """The device's id from its signed cookie, or a new one (to be set)."""
+    value = request.get_signed_cookie(
+        services.DEVICE_COOKIE, default=None, salt=services.DEVICE_SALT
+    )
+    if value:
+        return value, False
+    return secrets.token_urlsafe(16), True
+
+
+def _with_device(response: HttpResponse, device: str, new: bool) -> HttpResponse:
+    if new:
+        response.set_signed_cookie(
+            services.DEVICE_COOKIE,
+            device,
+            salt=services.DEVICE_SALT,
+            max_age=365 * 24 * 3600,
+            httponly=True,
+            samesite="Lax",
+            secure=request_is_secure_default(),
+        )
+    return response
+
+
+def request_is_secure_default() -> bool:
+    return bool(getattr(settings, "SESSION_COOKIE_SECURE", False))
+
+
+@require_http_methods(["GET", "POST"])
+def scan(request: HttpRequest) -> HttpResponse:
+    """Where the QR leads. A scan before signing in is remembered (verified fresh
+    now) so the member can sign in and confirm without rescanning."""
+    token = request.GET.get("t", "") or request.POST.get("t", "")
+    if not request.user.is_authenticated:
+        if token:
+            try:
+                services.read_any_token(token)
+            except ValidationError as exc:
+                return render(request, "study/scan.html", {"error": _errors(exc)}, status=400)
+            request.session[STASH_KEY] = {"t": token, "at": time.time()}
+        return redirect_to_login(reverse("study:scan"))
+    device, new = _device_id(request)
+    stash = request.session.get(STASH_KEY)
+    max_age = None
+    if not token and stash and time.time() - stash.get("at", 0) < STASH_SECONDS:
+        token = stash["t"]
+        max_age = STASH_SECONDS + settings.CHECKIN_TOKEN_SECONDS
+    context: dict[str, Any] = {"token": token}
+    if not token:
+        return _with_device(render(request, "study/scan.html", context), device, new)
+    try:
+        session_id, kind = services.read_any_token(token, max_age=max_age)
+    except ValidationError as exc:
+        request.session.pop(STASH_KEY, None)
+        context["error"] = _errors(exc)
+        return _with_device(render(request, "study/scan.html", context, status=400), device, new)
+    context["kind"] = kind
+    if request.method == "GET":
+        context["session"] = selectors.session_brief(session_id)
+        context["member"] = access.own_member(request.user)
+        return _with_device(render(request, "study/scan.html", context), device, new)
+    action = services.checkout if kind == services.OUT else services.checkin
+    try:
+        result = action(actor=request.user, token=token, device_id=device, token_max_age=max_age)
+    except ValidationError as exc:
+        context["error"] = _errors(exc)
+        return _with_device(render(request, "study/scan.html", context, status=400), device, new)
+    request.session.pop(STASH_KEY, None)
+    context.update({"result": result, "session": result.session})
+    return _with_device(render(request, "study/scan.html", context), device, new)
+
+
+@login_required
+@require_GET
+def history(request: HttpRequest) -> HttpResponse:
+    scope = access.scope_of(request.user)
+    member = access.own_member(request.user)
+    context: dict[str, Any] = {
+        "member": member,
+        "rows": selectors.member_history(member)[:300] if member else [],
+        "cell_sessions": selectors.cell_history(scope.unit)
+        if scope is not None and scope.role == Role.CELL_SECRETARY
+        else [],
+        "scope": scope,
+    }
+    return render(request, "study/history.html", context)

@@ -1,0 +1,88 @@
+"""The audit trail: which models django-auditlog watches, and who is the actor.
+
+``AUDITED`` is the single list of audited models. Each app that lands adds its
+models here (label → fields to leave out), and ``register_all`` (called from
+``TrustConfig.ready``) registers them. A change made during a web request is
+attributed to the signed-in user and their address by ``AuditlogMiddleware``; a
+change made outside a request (management commands, background tasks) has no
+actor and is shown as "Hệ thống". Code that writes on behalf of a known user
+outside a request wraps the work in ``acting_as(user)``.
+
+Bulk operations (``QuerySet.update``, ``bulk_create``) send no signals and are
+therefore not in this log; workbook imports are recorded as ``ImportBatch`` rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+from typing import Any
+
+from django.apps import apps
+
+# app_label.ModelName -> fields never written to the log.
+AUDITED: dict[str, list[str]] = {
+    # orgs (issue 2)
+    "orgs.Unit": [],
+    "orgs.UnitVersion": [],
+    "orgs.UnitLineage": [],
+    "orgs.Member": ["sort_key", "search_key"],
+    "orgs.Membership": [],
+    "orgs.Exemption": [],
+    "orgs.Assignment": [],
+    # auth: never the password hash; last_login changes at every sign-in.
+    "auth.User": ["password", "last_login"],
+    # documents (issue 3): the body and extracted text are large and derived from
+    # files; the log keeps the fields a person edits.
+    "documents.Issuer": [],
+    "documents.Document": ["symbol_key", "body", "updated_at"],
+    "documents.Attachment": ["text"],
+    "documents.DocumentLink": [],
+    # study (issue 4): campaigns and sessions; attendance rows are volume data kept
+    # without per-row history (ARCHITECTURE.md), their source is on each row.
+    "study.Campaign": [],
+    "study.Session": [],
+}
+
+SYSTEM_LABEL = "Hệ thống"
+
+
+def audited_models() -> list[Any]:
+    return [apps.get_model(label) for label in AUDITED]
+
+
+def register_all() -> None:
+    from auditlog.registry import auditlog
+
+    for label, excluded in AUDITED.items():
+        model = apps.get_model(label)
+        if not auditlog.contains(model):
+            # Only the model's own columns: reverse relations are not changes of
+            # this row, and creation timestamps repeat the entry's own time.
+            fields = [
+                f.name
+                for f in model._meta.concrete_fields
+                if f.name not in excluded and f.name not in {"created_at", "updated_at"}
+            ]
+            auditlog.register(model, include_fields=fields)
+
+
+@contextmanager
+def acting_as(actor: Any, remote_addr: str | None = None) -> Iterator[None]:
+    """Attribute the changes made inside the block to ``actor`` (a user) when
+    there is no request doing it already; ``None`` means the system."""
+    from auditlog.context import auditlog_value, set_actor
+
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        with nullcontext():
+            yield
+        return
+    # django-auditlog does not restore the enclosing context (a request's) when a
+    # nested one ends; put it back so the request's own clean-up finds it.
+    outer = auditlog_value.get(None)
+    try:
+        with set_actor(actor, remote_addr=remote_addr):
+            yield
+    finally:
+        if outer is not None:
+            auditlog_value.set(outer)

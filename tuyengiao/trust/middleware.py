@@ -1,0 +1,111 @@
+"""Response headers that keep every page on the system's own origin.
+
+The Content-Security-Policy allows scripts, styles, images, fonts and connections
+from this origin only (plus ``data:`` images, which the vendored CSS uses for its
+icons). Pages therefore cannot load anything from outside, even by mistake.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        # Inline style attributes are used for tree indentation and chart bars.
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'self'",
+        "object-src 'none'",
+    ]
+)
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("Permissions-Policy", "camera=(self), microphone=()")
+        return response
+
+
+class TwoFactorMiddleware:
+    """After the password, the second factor (when ``TWO_FACTOR_ENFORCED``).
+
+    A user whose role is in ``TWO_FACTOR_REQUIRED_ROLES`` (superusers and staff
+    count as ``admin``) and who has no confirmed device is sent to enrol; anyone
+    with a confirmed device is sent to enter a code until the session is
+    verified. Others (optional roles without a device) pass.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+
+        user = getattr(request, "user", None)
+        if (
+            settings.TWO_FACTOR_ENFORCED
+            and user is not None
+            and user.is_authenticated
+            and not user.is_verified()  # type: ignore[union-attr]
+        ):
+            target = self._target(request, user)
+            if target is not None:
+                return target
+        return self.get_response(request)
+
+    def _target(self, request: HttpRequest, user: object) -> HttpResponse | None:
+        from django.conf import settings
+        from django.shortcuts import redirect
+        from django.urls import reverse
+        from django.utils.http import urlencode
+
+        from . import twofactor
+
+        enrol, verify = reverse("trust:enrol"), reverse("trust:verify")
+        exempt = {enrol, verify, reverse("logout"), reverse("login")}
+        if request.path in exempt or request.path.startswith(settings.STATIC_URL):
+            return None
+        if twofactor.has_device(user):
+            return redirect(f"{verify}?{urlencode({'next': request.get_full_path()})}")
+        if twofactor.is_required(user):
+            return redirect(enrol)
+        return None
+
+
+class ForwardedForMiddleware:
+    """Only a trusted reverse proxy may name the client's address.
+
+    django-auditlog records the first ``X-Forwarded-For`` address when the header
+    is present. Without a proxy (``USE_X_FORWARDED_FOR`` false) any client could
+    write a false address into the audit trail, so the header is dropped; behind
+    the proxy it is reduced to one valid address (or dropped if it is not one).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        import contextlib
+        import ipaddress
+
+        from django.conf import settings
+
+        raw = request.META.pop("HTTP_X_FORWARDED_FOR", None)
+        if raw and getattr(settings, "USE_X_FORWARDED_FOR", False):
+            first = raw.split(",")[0].strip()
+            with contextlib.suppress(ValueError):
+                request.META["REMOTE_ADDR"] = str(ipaddress.ip_address(first))
+        return self.get_response(request)

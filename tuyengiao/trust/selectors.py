@@ -1,0 +1,137 @@
+"""Reads of the trust app: the audit trail and the personal-data access log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from tuyengiao.orgs import selectors as org_selectors
+
+from . import audit
+from .models import AccessLog
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    who: str = ""
+    model: str = ""  # "app_label.model"
+    obj: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+def audited_types() -> list[tuple[str, str]]:
+    """(value, label) of every audited model, for the filter's select box."""
+    out = []
+    for model in audit.audited_models():
+        label = str(model._meta.verbose_name)
+        out.append(
+            (f"{model._meta.app_label}.{model._meta.model_name}", label[:1].upper() + label[1:])
+        )
+    return sorted(out, key=lambda pair: pair[1])
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def audit_entries(f: AuditFilter) -> QuerySet[Any]:
+    qs = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp", "-id")
+    if f.who:
+        if f.who.strip().lower() in {"he thong", "hệ thống", "system"}:
+            qs = qs.filter(actor__isnull=True)
+        else:
+            qs = qs.filter(actor__username__icontains=f.who.strip())
+    if f.model and "." in f.model:
+        app_label, model_name = f.model.split(".", 1)
+        ct = ContentType.objects.filter(app_label=app_label, model=model_name).first()
+        qs = qs.filter(content_type=ct) if ct else qs.none()
+    if f.obj:
+        text = f.obj.strip()
+        qs = qs.filter(Q(object_repr__icontains=text) | Q(object_pk=text))
+    if f.date_from:
+        qs = qs.filter(timestamp__gte=_day_start(f.date_from))
+    if f.date_to:
+        qs = qs.filter(timestamp__lt=_day_start(f.date_to + dt.timedelta(days=1)))
+    return qs
+
+
+# Labels for columns that carry no Vietnamese verbose_name of their own.
+FIELD_LABELS = {
+    "id": "số hiệu",
+    "parent": "đơn vị cấp trên",
+    "path": "vị trí trong cây",
+    "depth": "cấp",
+    "unit": "đơn vị",
+    "member": "đảng viên",
+    "user": "tài khoản",
+    "name": "tên",
+    "kind": "loại",
+    "valid_from": "hiệu lực từ",
+    "valid_to": "hết hiệu lực từ",
+    "from_unit": "từ đơn vị",
+    "to_unit": "sang đơn vị",
+    "date": "ngày",
+    "is_primary": "kế thừa chính",
+    "note": "ghi chú",
+    "username": "tên đăng nhập",
+    "is_active": "đang hoạt động",
+    "is_staff": "vào trang quản trị",
+    "is_superuser": "toàn quyền",
+}
+
+
+def _shown(value: Any) -> str:
+    return "—" if value in (None, "None", "") else str(value)
+
+
+def describe_changes(entry: Any) -> list[tuple[str, str, str]]:
+    """(field label, before, after) of one log entry, labels in Vietnamese."""
+    model = entry.content_type.model_class() if entry.content_type_id else None
+    out = []
+    for name, values in (entry.changes_dict or {}).items():
+        label = FIELD_LABELS.get(name, name)
+        if model is not None:
+            try:
+                verbose = str(model._meta.get_field(name).verbose_name)
+            except Exception:  # a field since removed from the model
+                verbose = ""
+            if verbose and verbose != name.replace("_", " "):
+                label = verbose
+        before, after = [*values, None, None][:2] if isinstance(values, list) else (None, values)
+        out.append((label, _shown(before), _shown(after)))
+    return out
+
+
+def access_entries(*, object_type: str = "", object_key: str = "") -> QuerySet[AccessLog]:
+    qs = AccessLog.objects.select_related("user")
+    if object_type:
+        qs = qs.filter(object_type=object_type)
+    if object_key:
+        qs = qs.filter(object_key=object_key)
+    return qs
+
+
+def member_export_rows(unit: Any, day: dt.date) -> list[list[Any]]:
+    rows: list[list[Any]] = []
+    m: Any
+    for m in org_selectors.members_with_unit(unit, day):
+        rows.append(
+            [
+                m.code,
+                m.full_name,
+                m.get_gender_display() if m.gender else "",
+                m.birth_date,
+                m.admission_date,
+                m.unit_code or "",
+                m.unit_name or "",
+                "Có" if m.is_exempt else "",
+            ]
+        )
+    return rows

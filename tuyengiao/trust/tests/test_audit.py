@@ -1,0 +1,210 @@
+"""The audit trail: what is recorded, who is the actor, who may read it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from auditlog.models import LogEntry
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.test import RequestFactory
+
+from tuyengiao.imports.tests.test_workbook_import import workbook
+from tuyengiao.orgs import services
+from tuyengiao.orgs.models import Assignment, Member, Unit
+from tuyengiao.trust import audit
+from tuyengiao.trust.models import AccessLog
+
+pytestmark = pytest.mark.django_db
+
+
+def entries_for(model: Any) -> Any:
+    return LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(model))
+
+
+def test_every_listed_model_is_registered() -> None:
+    from auditlog.registry import auditlog
+
+    for model in audit.audited_models():
+        assert auditlog.contains(model), model
+
+
+def test_service_change_outside_a_request_is_the_systems(world: Any) -> None:
+    services.unit_rename(actor=None, unit=world.cell, name="Chi bộ bản Mới", on=dt.date(2025, 1, 1))
+    entry = entries_for(Unit).filter(object_pk=str(world.cell.pk)).latest("timestamp")
+    assert entry.action == LogEntry.Action.UPDATE
+    assert entry.actor is None
+    assert entry.changes_dict["name"] == ["Chi bộ bản Một", "Chi bộ bản Mới"]
+
+
+def test_acting_as_attributes_changes_to_the_user(world: Any) -> None:
+    user = world.users["commune"]
+    with audit.acting_as(user, remote_addr="10.0.0.7"):
+        member = services.member_create(
+            actor=user, code="DV9", full_name="Vi Văn Chín", unit=world.cell, since=None
+        )
+    entry = entries_for(Member).get(object_pk=str(member.pk), action=LogEntry.Action.CREATE)
+    assert entry.actor == user
+    assert entry.remote_addr == "10.0.0.7"
+    assert "sort_key" not in entry.changes_dict and "search_key" not in entry.changes_dict
+
+
+def test_password_hash_is_never_logged(world: Any) -> None:
+    user = world.users["member"]
+    user.set_password("mot-cum-tu-rat-dai")
+    user.first_name = "An"
+    user.save()
+    entry = entries_for(get_user_model()).filter(object_pk=str(user.pk)).latest("timestamp")
+    assert "first_name" in entry.changes_dict
+    assert "password" not in entry.changes_dict
+    assert "pbkdf2" not in str(entry.changes)
+
+
+def test_web_import_is_attributed_to_the_user_and_their_address(client_for: Any, world: Any):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_for("province")
+    data = workbook(
+        units=[["XA9", "Đảng ủy xã Chín", "TINH", "Đảng ủy xã", "01/07/2025"]], members=[]
+    )
+    upload = client.post(
+        "/nhap-du-lieu/",
+        {"file": SimpleUploadedFile("dv.xlsx", data)},
+        REMOTE_ADDR="192.0.2.10",
+    )
+    assert upload.status_code == 200
+    confirm = client.post(
+        "/nhap-du-lieu/xac-nhan/", {"token": upload.context["token"]}, REMOTE_ADDR="192.0.2.10"
+    )
+    assert confirm.status_code == 302
+    unit = Unit.objects.get(code="XA9")
+    entry = entries_for(Unit).get(object_pk=str(unit.pk), action=LogEntry.Action.CREATE)
+    assert entry.actor == world.users["province"]
+    assert entry.remote_addr == "192.0.2.10"
+
+
+def test_assignment_changes_are_logged(world: Any) -> None:
+    services.assignment_set(
+        actor=None, user=world.users["unassigned"], unit=world.cell, role="member"
+    )
+    assert entries_for(Assignment).filter(action=LogEntry.Action.CREATE).exists()
+
+
+def test_province_staff_browse_and_filter_the_log(client_for: Any, world: Any) -> None:
+    user = world.users["province"]
+    with audit.acting_as(user):
+        services.unit_rename(
+            actor=user, unit=world.cell2, name="Chi bộ Hai Mới", on=dt.date(2025, 1, 1)
+        )
+    client = client_for("province")
+    page = client.get("/an-toan/nhat-ky/")
+    assert page.status_code == 200
+    assert page.context["page"].paginator.count == LogEntry.objects.count()
+    mine = client.get("/an-toan/nhat-ky/", {"ai": "tinh", "loai": "orgs.unit"})
+    rows = list(mine.context["page"].object_list)
+    assert rows and all(e.actor == user for e in rows)
+    assert "Chi bộ Hai Mới" in mine.content.decode()
+    system = client.get("/an-toan/nhat-ky/", {"ai": "hệ thống", "doi_tuong": "CB3"})
+    assert system.context["page"].paginator.count >= 1
+    assert all(e.actor is None for e in system.context["page"].object_list)
+    today = dt.date.today().strftime("%d/%m/%Y")
+    dated = client.get("/an-toan/nhat-ky/", {"tu_ngay": today, "den_ngay": today})
+    assert dated.context["page"].paginator.count == LogEntry.objects.count()
+    past = client.get("/an-toan/nhat-ky/", {"den_ngay": "01/01/2000"})
+    assert past.context["page"].paginator.count == 0
+    bad = client.get("/an-toan/nhat-ky/", {"tu_ngay": "31/02/2025"})
+    assert bad.status_code == 200 and "Từ ngày" in bad.content.decode()
+
+
+def test_log_is_paginated(client_for: Any, world: Any) -> None:
+    for i in range(60):
+        services.unit_update(actor=None, unit=world.cell, population=1000 + i)
+    client = client_for("province")
+    first = client.get("/an-toan/nhat-ky/", {"loai": "orgs.unit"})
+    assert len(first.context["page"].object_list) == 50
+    second = client.get("/an-toan/nhat-ky/", {"loai": "orgs.unit", "trang": 2})
+    assert second.context["page"].number == 2
+    assert "loai=orgs.unit" in first.content.decode()
+
+
+def test_other_roles_cannot_read_the_log(client_for: Any, world: Any) -> None:
+    assert client_for("commune").get("/an-toan/nhat-ky/").status_code == 403
+
+
+def test_log_cannot_be_changed_or_deleted_in_the_admin(world: Any) -> None:
+    superuser = get_user_model().objects.create_superuser("quantri", password="mat-khau-dai-123")
+    request = RequestFactory().get("/quan-tri/")
+    request.user = superuser
+    entry = LogEntry.objects.first()
+    for model in (LogEntry, AccessLog):
+        model_admin = admin.site._registry[model]
+        assert not model_admin.has_add_permission(request)
+        assert not model_admin.has_change_permission(request, entry)
+        assert not model_admin.has_delete_permission(request, entry)
+
+
+def test_no_route_can_post_to_the_log(client_for: Any, world: Any) -> None:
+    assert client_for("province").post("/an-toan/nhat-ky/").status_code == 405
+
+
+def test_changes_are_shown_with_vietnamese_labels(world: Any) -> None:
+    from tuyengiao.trust.selectors import describe_changes
+
+    services.unit_rename(actor=None, unit=world.cell, name="Chi bộ Tên Mới", on=dt.date(2025, 1, 1))
+    entry = entries_for(Unit).filter(object_pk=str(world.cell.pk)).latest("timestamp")
+    assert ("tên đơn vị", "Chi bộ bản Một", "Chi bộ Tên Mới") in describe_changes(entry)
+    created = entries_for(Unit).get(object_pk=str(world.cell.pk), action=LogEntry.Action.CREATE)
+    labels = {label for label, _, _ in describe_changes(created)}
+    assert {"mã đơn vị", "đơn vị cấp trên", "hiệu lực từ"} <= labels
+
+
+def _import_one_unit(client: Any, code: str, **headers: Any) -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = workbook(units=[[code, f"Đảng ủy xã {code}", "TINH", "Đảng ủy xã", ""]], members=[])
+    upload = client.post("/nhap-du-lieu/", {"file": SimpleUploadedFile("a.xlsx", data)}, **headers)
+    client.post("/nhap-du-lieu/xac-nhan/", {"token": upload.context["token"]}, **headers)
+    unit = Unit.objects.get(code=code)
+    return entries_for(Unit).get(object_pk=str(unit.pk), action=LogEntry.Action.CREATE)
+
+
+def test_a_forged_forwarded_for_header_is_ignored_without_a_proxy(
+    client_for: Any, world: Any, settings: Any
+) -> None:
+    settings.USE_X_FORWARDED_FOR = False
+    client = client_for("province")
+    entry = _import_one_unit(
+        client, "XF1", REMOTE_ADDR="192.0.2.1", HTTP_X_FORWARDED_FOR="203.0.113.66"
+    )
+    assert entry.remote_addr == "192.0.2.1"
+
+
+def test_behind_a_proxy_the_forwarded_address_is_used_if_valid(
+    client_for: Any, world: Any, settings: Any
+) -> None:
+    settings.USE_X_FORWARDED_FOR = True
+    client = client_for("province")
+    good = _import_one_unit(
+        client, "XF2", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.5, 10.0.0.1"
+    )
+    assert good.remote_addr == "203.0.113.5"
+    bad = _import_one_unit(client, "XF3", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="<script>")
+    assert bad.remote_addr == "127.0.0.1"
+
+
+def test_acting_as_blocks_in_turn_and_nested_keep_their_own_actor(world: Any) -> None:
+    first, second = world.users["commune"], world.users["secretary"]
+    with audit.acting_as(first):
+        services.unit_update(actor=first, unit=world.cell, population=10)
+        with audit.acting_as(second):
+            services.unit_update(actor=second, unit=world.cell, population=20)
+        services.unit_update(actor=first, unit=world.cell, population=30)
+    services.unit_update(actor=None, unit=world.cell, population=40)
+    rows = entries_for(Unit).filter(object_pk=str(world.cell.pk)).order_by("id")
+    by_value = {
+        e.changes_dict["population"][1]: e.actor for e in rows if "population" in e.changes_dict
+    }
+    assert by_value == {"10": first, "20": second, "30": first, "40": None}
