@@ -6,7 +6,7 @@ PORT ?= 8000
 SCALE ?= small
 DB ?= sqlite
 
-.PHONY: venv run test test-fast lint format bench migrate seed clean
+.PHONY: venv run test test-fast lint format bench fuzz migrate seed clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,13 @@ run: seed
 
 test: venv
 	$(BIN)/python -m pytest
+
+# Property tests with fresh random seeds, FUZZ_RUNS times (CI runs them with a fixed seed).
+FUZZ_RUNS ?= 20
+fuzz: venv
+	for i in $$(seq $(FUZZ_RUNS)); do \
+	  HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q -p no:cacheprovider \
+	    tuyengiao/trust/tests/test_fuzz.py tuyengiao/lib || exit 1; done
 
 lint: venv
 	$(BIN)/ruff check .

@@ -10,11 +10,19 @@ Tree (built through services, as a user would):
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from hypothesis import settings as hypothesis_settings
+
+# CI runs the property tests with a fixed seed, so a red build always means a change broke
+# something; `make fuzz` (random seeds, many more examples) is where new cases are hunted.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+hypothesis_settings.register_profile("fuzz", print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 START = dt.date(2024, 1, 1)
 

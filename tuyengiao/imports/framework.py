@@ -29,6 +29,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import io
+import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Sequence
@@ -115,6 +116,8 @@ def cell_text(value: Cell) -> str:
     """The cell as the user sees it, for error messages."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        return value
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, dt.datetime):
@@ -203,10 +206,12 @@ class ImportContext:
     today: dt.date = field(default_factory=dt.date.today)
 
     def error(self, sheet: str, row: int | None, column: str, value: Cell, message: str) -> None:
-        self.errors.append(ImportIssue(sheet, row, column, cell_text(value), message))
+        self.errors.append(ImportIssue(_shown(sheet), row, _shown(column), _shown(value), message))
 
     def warn(self, sheet: str, row: int | None, column: str, value: Cell, message: str) -> None:
-        self.warnings.append(ImportIssue(sheet, row, column, cell_text(value), message))
+        self.warnings.append(
+            ImportIssue(_shown(sheet), row, _shown(column), _shown(value), message)
+        )
 
 
 @dataclass(frozen=True)
@@ -316,6 +321,25 @@ def read_workbook(files: Iterable[tuple[str, bytes]]) -> list[RawSheet]:
     return sheets
 
 
+# Control characters other than whitespace (NUL, BEL, ESC...) never belong in a cell; PostgreSQL
+# refuses NUL in text outright, so they are reported rather than stored (found by fuzzing).
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
+def _shown(value: Cell) -> str:
+    """The value for an error list: control characters written as ``<U+0000>`` so that the
+    list can be stored (PostgreSQL refuses NUL) and the user sees where the character is."""
+    return _CONTROL.sub(lambda m: f"<U+{ord(m.group()):04X}>", cell_text(value))
+
+
+def _control_error(value: Cell) -> str | None:
+    if isinstance(value, str) and (found := _CONTROL.search(value)):
+        return (
+            f"Ô chứa ký tự điều khiển không hợp lệ (U+{ord(found.group()):04X}); hãy xoá ký tự này."
+        )
+    return None
+
+
 def _blank(value: Cell) -> bool:
     # normalize() also drops invisible characters (soft hyphen, zero-width space):
     # a cell holding only those is empty (found by fuzzing).
@@ -355,6 +379,10 @@ def parse_sheet(spec: SheetSpec, raw: RawSheet, ctx: ImportContext) -> list[Any]
         for column in spec.columns:
             position = positions.get(column.field)
             cell = row[position] if position is not None and position < len(row) else None
+            if message := _control_error(cell):
+                ctx.error(raw.name, number, column.header, cell, message)
+                row_ok = False
+                continue
             if _blank(cell):
                 if column.required:
                     ctx.error(raw.name, number, column.header, "", "Không được để trống.")

@@ -142,6 +142,18 @@ def test_csv_named_after_the_sheet_with_thousand_dots_and_nfd():
     assert Unit.objects.get(code="T1").name == "Tỉnh ủy Thử"
 
 
+def test_control_character_in_a_cell_is_an_error_not_a_crash():
+    # A NUL byte cannot be stored in PostgreSQL text; found by fuzzing on PostgreSQL.
+    text = "Mã đơn vị,Tên đơn vị,Loại đơn vị\nT1,Tỉnh\x00 ủy,Tỉnh ủy\nT2,Tỉnh ủy Hai,Tỉnh\x1b ủy\n"
+    result = run_import([("Đơn vị.csv", text.encode())], actor=None, dry_run=False)
+    assert [(e.sheet, e.row, e.column) for e in result.errors] == [
+        ("Đơn vị", 2, "Tên đơn vị"),
+        ("Đơn vị", 3, "Loại đơn vị"),
+    ]
+    assert "U+0000" in result.errors[0].message and "U+001B" in result.errors[1].message
+    assert snapshot() == (0, 0, 0, 0)
+
+
 def test_garbage_file_is_a_clear_error():
     result = run_import([("x.xlsx", b"not a workbook")], actor=None, dry_run=False)
     assert not result.ok and "Không đọc được tệp" in result.errors[0].message
