@@ -27,7 +27,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Q
 from django.utils import timezone
 
 from tuyengiao.documents.models import Document
@@ -622,23 +622,30 @@ def _member_of(actor: Actor) -> Member:
 
 
 def _claim_device(device_id: str, member: Member, now: dt.datetime) -> None:
-    """One device, one member within the window: refuse a second member."""
+    """One device, one member within the window: refuse a second member.
+
+    One conditional upsert (both databases): the device's row is taken over only
+    by the same member or once the window has passed; no row back means refused.
+    """
     if not device_id:
         raise ValidationError("Không nhận ra thiết bị; hãy bật cookie trên trình duyệt.")
     window = dt.timedelta(seconds=settings.CHECKIN_DEVICE_WINDOW_SECONDS)
-    CheckinDevice.objects.bulk_create(
-        [CheckinDevice(device_id=device_id, member=member, last_at=now)], ignore_conflicts=True
-    )
-    row = CheckinDevice.objects.select_for_update().get(device_id=device_id)
-    if row.member_id == member.pk and row.last_at == now:
-        return  # first use of this device
-    if row.member_id != member.pk and now - row.last_at < window:
-        minutes = max(1, round(settings.CHECKIN_DEVICE_WINDOW_SECONDS / 60))
-        raise ValidationError(
-            "Thiết bị này vừa điểm danh cho một đảng viên khác. Mỗi người điểm danh bằng "
-            f"điện thoại của mình (thử lại sau {minutes} phút)."
+    table = CheckinDevice._meta.db_table
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (device_id, member_id, last_at) VALUES (%s, %s, %s) "
+            "ON CONFLICT (device_id) DO UPDATE SET member_id = excluded.member_id, "
+            f"last_at = excluded.last_at WHERE {table}.member_id = excluded.member_id "
+            f"OR {table}.last_at <= %s RETURNING id",
+            [device_id, member.pk, adapt(now), adapt(now - window)],
         )
-    CheckinDevice.objects.filter(pk=row.pk).update(member=member, last_at=now)
+        if cursor.fetchone() is None:
+            minutes = max(1, round(settings.CHECKIN_DEVICE_WINDOW_SECONDS / 60))
+            raise ValidationError(
+                "Thiết bị này vừa điểm danh cho một đảng viên khác. Mỗi người điểm danh bằng "
+                f"điện thoại của mình (thử lại sau {minutes} phút)."
+            )
 
 
 @dataclass(frozen=True)
@@ -659,35 +666,46 @@ def checkin(
 ) -> CheckinResult:
     """A member scans the session's QR: marked present once; scanning again
     changes nothing. ``token_max_age`` is only for a token the server itself
-    verified fresh when it was scanned before signing in (see the scan view)."""
+    verified fresh when it was scanned before signing in (see the scan view).
+
+    The hot path of a large conference (hundreds of members scanning at once):
+    one lookup, one device upsert, one attendance insert and the roll-up's
+    in-place update, in one short transaction.
+    """
     session_id = read_token(token, IN, max_age=token_max_age)
     session, member, in_scope = _session_and_member(session_id, actor)
     if not in_scope:
         raise ValidationError(_out_of_scope_message(member, session))
     now = now or timezone.now()
     _claim_device(device_id, member, now)
-    # INSERT ... ON CONFLICT DO NOTHING first (both databases): a concurrent second
-    # scan of the same member can neither create a second row nor fail.
-    Attendance.objects.bulk_create(
-        [
-            Attendance(
-                session=session,
-                member=member,
-                status=Status.PRESENT,
-                checked_in_at=now,
-                source=Source.QR,
-            )
-        ],
-        ignore_conflicts=True,
-    )
-    row = Attendance.objects.select_for_update().get(session=session, member=member)
-    row.member = member
-    if row.checked_in_at == now and row.source == Source.QR and row.status == Status.PRESENT:
-        # this call inserted it; reports: adjust the roll-up in place
-        facts_attendance_changed(
+    # INSERT ... ON CONFLICT DO NOTHING (both databases): a concurrent second scan
+    # of the same member can neither create a second row nor fail.
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Attendance._meta.db_table} (session_id, member_id, status, "
+            "checked_in_at, source, updated_at) VALUES (%s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (session_id, member_id) DO NOTHING RETURNING id",
+            [session.pk, member.pk, Status.PRESENT, adapt(now), Source.QR, adapt(now)],
+        )
+        inserted = cursor.fetchone()
+    if inserted is not None:
+        facts_attendance_changed(  # reports: adjust the roll-up in place
             session_id=session.pk, member_id=member.pk, old=None, new=Status.PRESENT
         )
+        row = Attendance(
+            id=inserted[0],
+            session=session,
+            member=member,
+            status=Status.PRESENT,
+            checked_in_at=now,
+            source=Source.QR,
+            updated_at=now,
+        )
         return CheckinResult(row, session, True)
+    row = Attendance.objects.select_for_update().get(session=session, member=member)
+    row.member = member
+    row.session = session
     if row.status == Status.PRESENT and row.checked_in_at is not None:
         return CheckinResult(row, session, False)
     facts_attendance_changed(  # reports: roll-up facts
@@ -701,44 +719,69 @@ def checkin(
 
 
 def _session_and_member(session_id: int, actor: Actor) -> tuple[Session, Member, bool]:
-    """The session with its host's path on its date, and the actor's member with
-    whether they belong to the host's subtree that day: two queries."""
-    host_path = UnitVersion.objects.filter(
-        Q(valid_from__isnull=True) | Q(valid_from__lte=OuterRef("date")),
-        Q(valid_to__isnull=True) | Q(valid_to__gt=OuterRef("date")),
-        unit_id=OuterRef("host_id"),
-    ).values("path")[:1]
-    session = (
-        Session.objects.select_related("host")
-        .annotate(host_path=Subquery(host_path))
-        .filter(pk=session_id)
-        .first()
-    )
-    if session is None:
-        raise ValidationError("Hội nghị không còn tồn tại.")
+    """The session (with its host as named on its date), the actor's member and
+    whether the member belongs to the host's subtree that day: one query.
+
+    Raw SQL because this runs for every scan; the ORM version built two
+    correlated subqueries per call and cost more in Python than in the database.
+    """
     user_id = getattr(actor, "pk", None) if getattr(actor, "is_authenticated", False) else None
-    path = getattr(session, "host_path", None) or "\x00"
-    units = UnitVersion.objects.filter(valid_on_q(session.date), path__startswith=path)
-    member = (
-        Member.objects.filter(user_id=user_id)
-        .annotate(
-            in_scope=Exists(
-                Membership.objects.filter(
-                    valid_on_q(session.date),
-                    member=OuterRef("pk"),
-                    unit_id__in=units.values("unit_id"),
-                )
-            )
+    t = {
+        "session": Session._meta.db_table,
+        "version": UnitVersion._meta.db_table,
+        "member": Member._meta.db_table,
+        "membership": Membership._meta.db_table,
+    }
+
+    def valid(alias: str, day: str) -> str:
+        return (
+            f"({alias}.valid_from IS NULL OR {alias}.valid_from <= {day}) AND "
+            f"({alias}.valid_to IS NULL OR {alias}.valid_to > {day})"
         )
-        .first()
-        if user_id is not None
-        else None
+
+    sql = (
+        "SELECT s.id, s.code, s.title, s.date, s.campaign_id, s.host_id, s.main_id, hv.name, "
+        "m.id, m.code, m.family_name, m.middle_name, m.given_name, "
+        f"EXISTS (SELECT 1 FROM {t['membership']} ms JOIN {t['version']} v "
+        f"ON v.unit_id = ms.unit_id AND {valid('v', 's.date')} "
+        f"WHERE ms.member_id = m.id AND {valid('ms', 's.date')} "
+        "AND substr(v.path, 1, length(hv.path)) = hv.path) "
+        f"FROM {t['session']} s "
+        f"LEFT JOIN {t['version']} hv ON hv.unit_id = s.host_id AND {valid('hv', 's.date')} "
+        f"LEFT JOIN {t['member']} m ON m.user_id = %s "
+        "WHERE s.id = %s"
     )
-    if member is None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user_id, session_id])
+        row = cursor.fetchone()
+    if row is None:
+        raise ValidationError("Hội nghị không còn tồn tại.")
+    (s_id, s_code, s_title, s_date, campaign_id, host_id, main_id, host_name) = row[:8]
+    m_id, m_code, family, middle, given, in_scope = row[8:]
+    if m_id is None:
         raise ValidationError(
             "Tài khoản của bạn chưa gắn với hồ sơ đảng viên nên không điểm danh được."
         )
-    return session, member, bool(getattr(member, "in_scope", False))
+    if isinstance(s_date, str):  # raw SQLite
+        s_date = dt.date.fromisoformat(s_date)
+    session = Session(
+        id=s_id,
+        code=s_code,
+        title=s_title,
+        date=s_date,
+        campaign_id=campaign_id,
+        host=Unit(id=host_id, name=host_name or ""),
+        main_id=main_id,
+    )
+    member = Member(
+        id=m_id,
+        code=m_code,
+        family_name=family,
+        middle_name=middle,
+        given_name=given,
+        user_id=user_id,
+    )
+    return session, member, bool(in_scope) and host_name is not None
 
 
 @transaction.atomic
