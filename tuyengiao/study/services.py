@@ -31,10 +31,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tuyengiao.documents.models import Document
+from tuyengiao.lib.db import fetchone_hot
 from tuyengiao.orgs import access
 from tuyengiao.orgs.models import Member, Membership, Unit, UnitVersion, valid_on_q
 from tuyengiao.reports.services import (  # roll-up hooks
     facts_attendance_changed,
+    facts_refresh_sessions,
     keeps_facts,
     session_ids_for_codes,
 )
@@ -632,20 +634,23 @@ def _claim_device(device_id: str, member: Member, now: dt.datetime) -> None:
     window = dt.timedelta(seconds=settings.CHECKIN_DEVICE_WINDOW_SECONDS)
     table = CheckinDevice._meta.db_table
     adapt = connection.ops.adapt_datetimefield_value
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (device_id, member_id, last_at) VALUES (%s, %s, %s) "
-            "ON CONFLICT (device_id) DO UPDATE SET member_id = excluded.member_id, "
-            f"last_at = excluded.last_at WHERE {table}.member_id = excluded.member_id "
-            f"OR {table}.last_at <= %s RETURNING id",
-            [device_id, member.pk, adapt(now), adapt(now - window)],
-        )
-        if cursor.fetchone() is None:
-            minutes = max(1, round(settings.CHECKIN_DEVICE_WINDOW_SECONDS / 60))
-            raise ValidationError(
-                "Thiết bị này vừa điểm danh cho một đảng viên khác. Mỗi người điểm danh bằng "
-                f"điện thoại của mình (thử lại sau {minutes} phút)."
-            )
+    claimed = fetchone_hot(
+        f"INSERT INTO {table} (device_id, member_id, last_at) VALUES (%s, %s, %s) "
+        "ON CONFLICT (device_id) DO UPDATE SET member_id = excluded.member_id, "
+        f"last_at = excluded.last_at WHERE {table}.member_id = excluded.member_id "
+        f"OR {table}.last_at <= %s RETURNING id",
+        [device_id, member.pk, adapt(now), adapt(now - window)],
+    )
+    if claimed is None:
+        raise _device_refused()
+
+
+def _device_refused() -> ValidationError:
+    minutes = max(1, round(settings.CHECKIN_DEVICE_WINDOW_SECONDS / 60))
+    return ValidationError(
+        "Thiết bị này vừa điểm danh cho một đảng viên khác. Mỗi người điểm danh bằng "
+        f"điện thoại của mình (thử lại sau {minutes} phút)."
+    )
 
 
 @dataclass(frozen=True)
@@ -655,7 +660,6 @@ class CheckinResult:
     changed: bool  # False when the member had already checked in (or out)
 
 
-@transaction.atomic
 def checkin(
     *,
     actor: Actor,
@@ -673,22 +677,32 @@ def checkin(
     in-place update, in one short transaction.
     """
     session_id = read_token(token, IN, max_age=token_max_age)
+    now = now or timezone.now()
+    if connection.vendor == "postgresql" and device_id:
+        done = _checkin_in_one_statement(session_id, actor, device_id, now)
+        if done is not None:
+            return done
+    with transaction.atomic():
+        return _checkin_in_steps(session_id, actor, device_id, now)
+
+
+def _checkin_in_steps(
+    session_id: int, actor: Actor, device_id: str, now: dt.datetime
+) -> CheckinResult:
+    """The general path (SQLite; a member who already has a row for the session)."""
     session, member, in_scope = _session_and_member(session_id, actor)
     if not in_scope:
         raise ValidationError(_out_of_scope_message(member, session))
-    now = now or timezone.now()
     _claim_device(device_id, member, now)
     # INSERT ... ON CONFLICT DO NOTHING (both databases): a concurrent second scan
     # of the same member can neither create a second row nor fail.
     adapt = connection.ops.adapt_datetimefield_value
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {Attendance._meta.db_table} (session_id, member_id, status, "
-            "checked_in_at, source, updated_at) VALUES (%s, %s, %s, %s, %s, %s) "
-            "ON CONFLICT (session_id, member_id) DO NOTHING RETURNING id",
-            [session.pk, member.pk, Status.PRESENT, adapt(now), Source.QR, adapt(now)],
-        )
-        inserted = cursor.fetchone()
+    inserted = fetchone_hot(
+        f"INSERT INTO {Attendance._meta.db_table} (session_id, member_id, status, "
+        "checked_in_at, source, updated_at) VALUES (%s, %s, %s, %s, %s, %s) "
+        "ON CONFLICT (session_id, member_id) DO NOTHING RETURNING id",
+        [session.pk, member.pk, Status.PRESENT, adapt(now), Source.QR, adapt(now)],
+    )
     if inserted is not None:
         facts_attendance_changed(  # reports: adjust the roll-up in place
             session_id=session.pk, member_id=member.pk, old=None, new=Status.PRESENT
@@ -718,14 +732,10 @@ def checkin(
     return CheckinResult(row, session, True)
 
 
-def _session_and_member(session_id: int, actor: Actor) -> tuple[Session, Member, bool]:
+def _lookup_sql() -> str:
     """The session (with its host as named on its date), the actor's member and
-    whether the member belongs to the host's subtree that day: one query.
-
-    Raw SQL because this runs for every scan; the ORM version built two
-    correlated subqueries per call and cost more in Python than in the database.
-    """
-    user_id = getattr(actor, "pk", None) if getattr(actor, "is_authenticated", False) else None
+    whether the member belongs to the host's subtree that day, as one SELECT with
+    parameters ``%(user)s`` and ``%(session)s``."""
     t = {
         "session": Session._meta.db_table,
         "version": UnitVersion._meta.db_table,
@@ -739,25 +749,98 @@ def _session_and_member(session_id: int, actor: Actor) -> tuple[Session, Member,
             f"({alias}.valid_to IS NULL OR {alias}.valid_to > {day})"
         )
 
-    sql = (
-        "SELECT s.id, s.code, s.title, s.date, s.campaign_id, s.host_id, s.main_id, hv.name, "
-        "m.id, m.code, m.family_name, m.middle_name, m.given_name, "
+    return (
+        "SELECT s.id AS session_id, s.code, s.title, s.date, s.campaign_id, s.host_id, "
+        "s.main_id, hv.name AS host_name, m.id AS member_id, m.code AS member_code, "
+        "m.family_name, m.middle_name, m.given_name, "
         f"EXISTS (SELECT 1 FROM {t['membership']} ms JOIN {t['version']} v "
         f"ON v.unit_id = ms.unit_id AND {valid('v', 's.date')} "
         f"WHERE ms.member_id = m.id AND {valid('ms', 's.date')} "
-        "AND substr(v.path, 1, length(hv.path)) = hv.path) "
+        "AND substr(v.path, 1, length(hv.path)) = hv.path) AS in_scope "
         f"FROM {t['session']} s "
         f"LEFT JOIN {t['version']} hv ON hv.unit_id = s.host_id AND {valid('hv', 's.date')} "
-        f"LEFT JOIN {t['member']} m ON m.user_id = %s "
-        "WHERE s.id = %s"
+        f"LEFT JOIN {t['member']} m ON m.user_id = %(user)s "
+        "WHERE s.id = %(session)s"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [user_id, session_id])
-        row = cursor.fetchone()
+
+
+def _checkin_in_one_statement(
+    session_id: int, actor: Actor, device_id: str, now: dt.datetime
+) -> CheckinResult | None:
+    """PostgreSQL: the whole check-in as one prepared statement (atomic on its
+    own, no BEGIN/COMMIT round trips): look up, claim the device, insert the
+    attendance row and adjust the roll-up facts exactly as
+    ``reports.services.facts_attendance_changed`` does for a new present row (a
+    test compares the facts with a rebuild). Returns ``None`` when the member
+    already has a row for the session, for the general path to handle.
+    """
+    from tuyengiao.reports.models import PresenceFact, SessionFact
+
+    device = CheckinDevice._meta.db_table
+    window = dt.timedelta(seconds=settings.CHECKIN_DEVICE_WINDOW_SECONDS)
+    sql = (
+        f"WITH look AS ({_lookup_sql()}), "
+        f"d AS (INSERT INTO {device} (device_id, member_id, last_at) "
+        "SELECT %(device)s, member_id, %(now)s FROM look "
+        "WHERE in_scope AND host_name IS NOT NULL AND member_id IS NOT NULL "
+        "ON CONFLICT (device_id) DO UPDATE SET member_id = excluded.member_id, "
+        f"last_at = excluded.last_at WHERE {device}.member_id = excluded.member_id "
+        f"OR {device}.last_at <= %(window_start)s RETURNING id), "
+        f"a AS (INSERT INTO {Attendance._meta.db_table} (session_id, member_id, status, "
+        "checked_in_at, source, updated_at) "
+        "SELECT session_id, member_id, %(present)s, %(now)s, %(qr)s, %(now)s FROM look "
+        "WHERE EXISTS (SELECT 1 FROM d) "
+        "ON CONFLICT (session_id, member_id) DO NOTHING RETURNING id), "
+        f"f AS (UPDATE {SessionFact._meta.db_table} SET present = present + 1 "
+        "WHERE session_id = %(session)s AND EXISTS (SELECT 1 FROM a) RETURNING 1), "
+        f"p AS (INSERT INTO {PresenceFact._meta.db_table} "
+        "(session_id, member_id, campaign_id, unit_id, date) "
+        "SELECT session_id, member_id, campaign_id, host_id, date FROM look "
+        "WHERE EXISTS (SELECT 1 FROM f)) "
+        "SELECT look.*, (SELECT count(*) FROM d), (SELECT min(id) FROM a), "
+        "(SELECT count(*) FROM f) FROM look"
+    )
+    row = fetchone_hot(
+        sql,
+        {
+            "user": getattr(actor, "pk", None)
+            if getattr(actor, "is_authenticated", False)
+            else None,
+            "session": session_id,
+            "device": device_id,
+            "now": now,
+            "window_start": now - window,
+            "present": Status.PRESENT,
+            "qr": Source.QR,
+        },
+    )
     if row is None:
         raise ValidationError("Hội nghị không còn tồn tại.")
+    session, member, in_scope = _session_member_from_row(row[:14], actor)
+    claimed, attendance_id, facts_found = row[14:]
+    if not in_scope:
+        raise ValidationError(_out_of_scope_message(member, session))
+    if not claimed:
+        raise _device_refused()
+    if attendance_id is None:
+        return None  # a row exists already: the general path decides
+    if not facts_found:  # no fact yet for this session: build it whole
+        facts_refresh_sessions(session_ids=[session.pk])
+    attendance = Attendance(
+        id=attendance_id,
+        session=session,
+        member=member,
+        status=Status.PRESENT,
+        checked_in_at=now,
+        source=Source.QR,
+        updated_at=now,
+    )
+    return CheckinResult(attendance, session, True)
+
+
+def _session_member_from_row(row: Sequence[Any], actor: Actor) -> tuple[Session, Member, bool]:
     (s_id, s_code, s_title, s_date, campaign_id, host_id, main_id, host_name) = row[:8]
-    m_id, m_code, family, middle, given, in_scope = row[8:]
+    m_id, m_code, family, middle, given, in_scope = row[8:14]
     if m_id is None:
         raise ValidationError(
             "Tài khoản của bạn chưa gắn với hồ sơ đảng viên nên không điểm danh được."
@@ -779,9 +862,21 @@ def _session_and_member(session_id: int, actor: Actor) -> tuple[Session, Member,
         family_name=family,
         middle_name=middle,
         given_name=given,
-        user_id=user_id,
+        user_id=getattr(actor, "pk", None),
     )
     return session, member, bool(in_scope) and host_name is not None
+
+
+def _session_and_member(session_id: int, actor: Actor) -> tuple[Session, Member, bool]:
+    """The session, the actor's member and whether the member is in the host's
+    subtree on the session's date: one query (raw SQL because every scan runs
+    it; the ORM version built two correlated subqueries per call and cost more
+    in Python than in the database)."""
+    user_id = getattr(actor, "pk", None) if getattr(actor, "is_authenticated", False) else None
+    row = fetchone_hot(_lookup_sql(), {"user": user_id, "session": session_id})
+    if row is None:
+        raise ValidationError("Hội nghị không còn tồn tại.")
+    return _session_member_from_row(row, actor)
 
 
 @transaction.atomic
