@@ -36,7 +36,6 @@ from tuyengiao.orgs import access
 from tuyengiao.orgs.models import Member, Membership, Unit, UnitVersion, valid_on_q
 from tuyengiao.reports.services import (  # roll-up hooks
     facts_attendance_changed,
-    facts_refresh_sessions,
     keeps_facts,
     session_ids_for_codes,
 )
@@ -673,16 +672,16 @@ def checkin(
     verified fresh when it was scanned before signing in (see the scan view).
 
     The hot path of a large conference (hundreds of members scanning at once):
-    one lookup, one device upsert, one attendance insert and the roll-up's
-    in-place update, in one short transaction.
+    on PostgreSQL the lookup, the device claim and the attendance insert are one
+    statement, then the roll-up's in-place update, in one short transaction.
     """
     session_id = read_token(token, IN, max_age=token_max_age)
     now = now or timezone.now()
-    if connection.vendor == "postgresql" and device_id:
-        done = _checkin_in_one_statement(session_id, actor, device_id, now)
-        if done is not None:
-            return done
     with transaction.atomic():
+        if connection.vendor == "postgresql" and device_id:
+            done = _checkin_in_one_statement(session_id, actor, device_id, now)
+            if done is not None:
+                return done
         return _checkin_in_steps(session_id, actor, device_id, now)
 
 
@@ -767,15 +766,12 @@ def _lookup_sql() -> str:
 def _checkin_in_one_statement(
     session_id: int, actor: Actor, device_id: str, now: dt.datetime
 ) -> CheckinResult | None:
-    """PostgreSQL: the whole check-in as one prepared statement (atomic on its
-    own, no BEGIN/COMMIT round trips): look up, claim the device, insert the
-    attendance row and adjust the roll-up facts exactly as
-    ``reports.services.facts_attendance_changed`` does for a new present row (a
-    test compares the facts with a rebuild). Returns ``None`` when the member
-    already has a row for the session, for the general path to handle.
+    """PostgreSQL: look up session, member and scope, claim the device and insert
+    the attendance row in one prepared statement; then the roll-up's in-place
+    update (``facts_attendance_changed``, which owns the facts and their lock
+    order) in the same transaction. Returns ``None`` when the member already has
+    a row for the session, for the general path to handle.
     """
-    from tuyengiao.reports.models import PresenceFact, SessionFact
-
     device = CheckinDevice._meta.db_table
     window = dt.timedelta(seconds=settings.CHECKIN_DEVICE_WINDOW_SECONDS)
     sql = (
@@ -790,15 +786,8 @@ def _checkin_in_one_statement(
         "checked_in_at, source, updated_at) "
         "SELECT session_id, member_id, %(present)s, %(now)s, %(qr)s, %(now)s FROM look "
         "WHERE EXISTS (SELECT 1 FROM d) "
-        "ON CONFLICT (session_id, member_id) DO NOTHING RETURNING id), "
-        f"f AS (UPDATE {SessionFact._meta.db_table} SET present = present + 1 "
-        "WHERE session_id = %(session)s AND EXISTS (SELECT 1 FROM a) RETURNING 1), "
-        f"p AS (INSERT INTO {PresenceFact._meta.db_table} "
-        "(session_id, member_id, campaign_id, unit_id, date) "
-        "SELECT session_id, member_id, campaign_id, host_id, date FROM look "
-        "WHERE EXISTS (SELECT 1 FROM f)) "
-        "SELECT look.*, (SELECT count(*) FROM d), (SELECT min(id) FROM a), "
-        "(SELECT count(*) FROM f) FROM look"
+        "ON CONFLICT (session_id, member_id) DO NOTHING RETURNING id) "
+        "SELECT look.*, (SELECT count(*) FROM d), (SELECT min(id) FROM a) FROM look"
     )
     row = fetchone_hot(
         sql,
@@ -817,15 +806,16 @@ def _checkin_in_one_statement(
     if row is None:
         raise ValidationError("Hội nghị không còn tồn tại.")
     session, member, in_scope = _session_member_from_row(row[:14], actor)
-    claimed, attendance_id, facts_found = row[14:]
+    claimed, attendance_id = row[14:]
     if not in_scope:
         raise ValidationError(_out_of_scope_message(member, session))
     if not claimed:
         raise _device_refused()
     if attendance_id is None:
         return None  # a row exists already: the general path decides
-    if not facts_found:  # no fact yet for this session: build it whole
-        facts_refresh_sessions(session_ids=[session.pk])
+    facts_attendance_changed(  # reports: adjust the roll-up in place
+        session_id=session.pk, member_id=member.pk, old=None, new=Status.PRESENT
+    )
     attendance = Attendance(
         id=attendance_id,
         session=session,
