@@ -42,7 +42,6 @@ def _tables() -> dict[str, str]:
         "pfact": PresenceFact._meta.db_table,
         "mcfact": MemberCampaignFact._meta.db_table,
         "mfact": MemberFact._meta.db_table,
-        "member": apps.get_model("orgs", "Member")._meta.db_table,
     }
 
 
@@ -112,6 +111,22 @@ def _presence_pairs(cursor: Any, marks: str, chunk: list[int]) -> set[tuple[int,
     return {(int(m), int(c)) for m, c in cursor.fetchall()}
 
 
+def _lock_members(ids: list[int]) -> None:
+    """Two transactions recomputing one member's facts (a grid save, an import, a QR
+    scan) would both delete and both insert: lock the member rows, in id order, so
+    the second works from what the first committed. ``FOR NO KEY UPDATE``
+    (PostgreSQL; SQLite serialises writers anyway) does not wait for the key-share
+    locks that inserting an attendance row takes on its member, so two services that
+    both added a row for the member cannot deadlock here."""
+    member_model = apps.get_model("orgs", "Member")
+    list(
+        member_model.objects.select_for_update(no_key=True)
+        .filter(pk__in=ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def _member_facts_refresh(pairs: set[tuple[int, int]]) -> None:
     """Recompute the per (member, campaign) and per member facts of these pairs from
     the presence rows (which the caller has just rewritten)."""
@@ -122,19 +137,9 @@ def _member_facts_refresh(pairs: set[tuple[int, int]]) -> None:
     by_campaign: dict[int, set[int]] = {}
     for m, c in pairs:
         by_campaign.setdefault(c, set()).add(m)
-    member_model = apps.get_model("orgs", "Member")
     with connection.cursor() as cursor:
         for start in range(0, len(members), _CHUNK):
-            chunk = members[start : start + _CHUNK]
-            # Two transactions recomputing one member (a grid save and an import touching
-            # the same member) would both delete and both insert: lock the members, in id
-            # order, so the second recomputes from what the first committed.
-            list(
-                member_model.objects.select_for_update()
-                .filter(pk__in=chunk)
-                .order_by("pk")
-                .values_list("pk", flat=True)
-            )
+            _lock_members(members[start : start + _CHUNK])
         for campaign_id, ids in sorted(by_campaign.items()):
             ordered = sorted(ids)
             for start in range(0, len(ordered), _CHUNK):
@@ -156,6 +161,7 @@ def facts_refresh_sessions(*, session_ids: Iterable[int]) -> None:
     """Recompute the facts of these session rows (deleted sessions lose their facts)."""
     ids = sorted({int(i) for i in session_ids if i is not None})
     session_model = apps.get_model("study", "Session")
+    pairs: set[tuple[int, int]] = set()
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
         marks = ", ".join(["%s"] * len(chunk))
@@ -171,13 +177,15 @@ def facts_refresh_sessions(*, session_ids: Iterable[int]) -> None:
         with connection.cursor() as cursor:
             # Members present before (a status or the session's campaign may have
             # changed) and after: their per-member facts are recomputed below.
-            pairs = _presence_pairs(cursor, marks, chunk)
+            pairs |= _presence_pairs(cursor, marks, chunk)
             SessionFact.objects.filter(session_id__in=chunk).delete()
             PresenceFact.objects.filter(session_id__in=chunk).delete()
             cursor.execute(_bool_fix(_session_fact_sql(f"WHERE s.id IN ({marks})")), chunk)
             cursor.execute(_presence_fact_sql(f"AND s.id IN ({marks})"), chunk)
             pairs |= _presence_pairs(cursor, marks, chunk)
-        _member_facts_refresh(pairs)
+    # After every chunk: the member locks are taken last, so a QR scan holding one of
+    # these sessions' facts while it waits for its member cannot close a cycle.
+    _member_facts_refresh(pairs)
 
 
 _COUNT_COLUMN = {PRESENT: "present", EXCUSED: "excused", ABSENT: "absent"}
@@ -224,8 +232,10 @@ def facts_attendance_changed(
                 "WHERE s.id = %s",
                 [member_id, session_id],
             )
-            # One more presence: widen the member's first/last dates in place (an upsert
-            # is atomic per row, so concurrent scans of one member cannot lose a count).
+            # One more presence: widen the member's first/last dates in place, under the
+            # member's lock (a recount of the member elsewhere would otherwise insert the
+            # row this upsert is inserting).
+            _lock_members([member_id])
             lo, hi = ("LEAST", "GREATEST") if connection.vendor == "postgresql" else ("MIN", "MAX")
             for table, key, campaign in (
                 (t["mcfact"], "member_id, campaign_id", ", s.campaign_id"),
