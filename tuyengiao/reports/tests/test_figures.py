@@ -112,3 +112,26 @@ def test_units_without_session_are_the_campaigns_grassroots_units(world) -> None
     # the commune's campaign expects the commune's cells only; CB2 was a bridge point
     assert by_id[commune_camp.pk].units_total == 2
     assert by_id[commune_camp.pk].units_without_session == ["Chi bộ bản Một"]
+
+
+def test_today_structure_reports_a_merged_cell_under_its_successor(world) -> None:  # type: ignore[no-untyped-def]
+    from tuyengiao.orgs import services
+    from tuyengiao.reports.tests import factories as f
+
+    start, end = dt.date(2025, 1, 1), dt.date(2025, 6, 30)
+    camp = f.campaign(world.province, f.document(), start=start, deadline=dt.date(2025, 12, 31))
+    m = world.members  # m0-m2 in CB1, m3 in CB2
+    f.session("A", camp, world.cell, dt.date(2025, 2, 1), attendance={m[0]: P})
+    f.session("B", camp, world.cell2, dt.date(2025, 3, 1), attendance={m[3]: P})
+    services.unit_merge(actor=None, sources=[world.cell2], into=world.cell, on=dt.date(2025, 9, 1))
+    fig = report_figures(unit=world.commune, date_from=start, date_to=end, structure="today")
+    # CB2's session, member and attendance are reported under CB1, today's successor
+    assert (fig.totals.sessions, fig.members_required, fig.members_attended) == (2, 4, 2)
+    (child,) = [c for c in fig.children if c.code == "CB1"]
+    assert child.counts.sessions == 2 and child.required == 4
+    assert child.attended == {camp.pk: 2}
+    assert [c.code for c in fig.children] == ["CB1"]
+    (c,) = fig.campaigns
+    assert c.units_without_session == [] and c.units_total == 1
+    asof = report_figures(unit=world.commune, date_from=start, date_to=end, structure="asof")
+    assert {c.code: c.required for c in asof.children} == {"CB1": 3, "CB2": 1}
