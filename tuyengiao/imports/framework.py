@@ -346,6 +346,38 @@ def _blank(value: Cell) -> bool:
     return value is None or (isinstance(value, str) and not normalize(value))
 
 
+_OK, _BLANK, _BAD = 0, 1, 2
+
+
+def _column_parser(column: Column) -> Callable[[Cell], tuple[int, Any]]:
+    """``column.parse`` with its verdict remembered per distinct cell value.
+
+    A big sheet repeats a few values in most columns (session codes, statuses), and
+    normalising or folding each of them again was most of the parse time. The key
+    carries the type, since ``1``, ``1.0`` and ``True`` are equal in a dict."""
+    memo: dict[tuple[type, Cell], tuple[int, Any]] = {}
+    empty = None if column.parse is not parse_text else ""
+
+    def parse(cell: Cell) -> tuple[int, Any]:
+        key = (cell.__class__, cell)
+        found = memo.get(key)
+        if found is not None:
+            return found
+        if message := _control_error(cell):
+            verdict: tuple[int, Any] = (_BAD, message)
+        elif _blank(cell):
+            verdict = (_BLANK, empty)
+        else:
+            try:
+                verdict = (_OK, column.parse(cell))
+            except ValueError as exc:
+                verdict = (_BAD, str(exc))
+        memo[key] = verdict
+        return verdict
+
+    return parse
+
+
 def parse_sheet(spec: SheetSpec, raw: RawSheet, ctx: ImportContext) -> list[Any]:
     if not raw.rows:
         ctx.warn(raw.name, None, "", "", "Trang trống, bỏ qua.")
@@ -368,44 +400,54 @@ def parse_sheet(spec: SheetSpec, raw: RawSheet, ctx: ImportContext) -> list[Any]
         ctx.error(raw.name, 1, column.header, "", "Thiếu cột bắt buộc.")
     if missing:
         return []
+    # (field, header, required, position or -1, memoised parser) per column
+    plan = [
+        (c.field, c.header, c.required, positions.get(c.field, -1), _column_parser(c))
+        for c in spec.columns
+    ]
+    blank_memo: dict[tuple[type, Cell], bool] = {}
+
+    def blank(value: Cell) -> bool:
+        key = (value.__class__, value)
+        found = blank_memo.get(key)
+        if found is None:
+            found = blank_memo[key] = _blank(value)
+        return found
+
+    key_header = next((c.header for c in spec.columns if c.field == spec.key_field), "")
+    record = spec.record
+    name = raw.name
     records = []
     seen: dict[Any, int] = {}
-    for offset, row in enumerate(raw.rows[1:]):
-        number = offset + 2
-        if all(_blank(v) for v in row):
+    for number, row in enumerate(raw.rows[1:], start=2):
+        if all(blank(v) for v in row):
             continue
         values: dict[str, Any] = {}
         row_ok = True
-        for column in spec.columns:
-            position = positions.get(column.field)
-            cell = row[position] if position is not None and position < len(row) else None
-            if message := _control_error(cell):
-                ctx.error(raw.name, number, column.header, cell, message)
-                row_ok = False
-                continue
-            if _blank(cell):
-                if column.required:
-                    ctx.error(raw.name, number, column.header, "", "Không được để trống.")
+        width = len(row)
+        for field_name, header, required, position, parse in plan:
+            cell = row[position] if 0 <= position < width else None
+            kind, value = parse(cell)
+            if kind == _OK:
+                values[field_name] = value
+            elif kind == _BLANK:
+                if required:
+                    ctx.error(name, number, header, "", "Không được để trống.")
                     row_ok = False
-                values[column.field] = None if column.parse is not parse_text else ""
-                continue
-            try:
-                values[column.field] = column.parse(cell)
-            except ValueError as exc:
-                ctx.error(raw.name, number, column.header, cell, str(exc))
+                values[field_name] = value
+            else:
+                ctx.error(name, number, header, cell, value)
                 row_ok = False
         if not row_ok:
             continue
-        record = spec.record(sheet=raw.name, row=number, **values)
         if spec.key_field:
             key_value = values[spec.key_field]
             key = fold(str(key_value)) if isinstance(key_value, str) else key_value
             if key in seen:
-                header = next(c.header for c in spec.columns if c.field == spec.key_field)
-                ctx.error(raw.name, number, header, key_value, f"Trùng với dòng {seen[key]}.")
+                ctx.error(name, number, key_header, key_value, f"Trùng với dòng {seen[key]}.")
                 continue
             seen[key] = number
-        records.append(record)
+        records.append(record(sheet=name, row=number, **values))
     return records
 
 
