@@ -441,8 +441,8 @@ def commit_attendance(rows: list[AttendanceSheetRow], ctx: ImportContext) -> She
                 )
             )
             continue
-        unit_id = unit_on(member_ids[r.member_code], day)
-        member_path = path_on(unit_id, day) if unit_id is not None else None
+        member_unit = unit_on(member_ids[r.member_code], day)
+        member_path = path_on(member_unit, day) if member_unit is not None else None
         if not host_path or not member_path or not member_path.startswith(host_path):
             host = sessions[r.session_code].host
             issues.append(
