@@ -339,26 +339,33 @@ def _valid(row: tuple[Any, ...], day: dt.date) -> bool:
     return (valid_from is None or valid_from <= day) and (valid_to is None or day < valid_to)
 
 
-_MEMBER_CODES_SQL = f"SELECT code FROM {Member._meta.db_table} WHERE code IN ({{codes}})"
+_MEMBER_CODES_SQL = f"SELECT code FROM {Member._meta.db_table} m WHERE {{codes}}"
 _MEMBERSHIPS_SQL = (
     "SELECT m.code, m.id, ms.unit_id, ms.valid_from, ms.valid_to "
     f"FROM {Member._meta.db_table} m LEFT JOIN {Membership._meta.db_table} ms "
-    "ON ms.member_id = m.id WHERE m.code IN ({codes}) ORDER BY m.id, ms.valid_from"
+    "ON ms.member_id = m.id WHERE {codes} ORDER BY m.id, ms.valid_from"
 )
 
 
 def _rows_for_codes(sql: str, codes: set[str]) -> list[tuple[Any, ...]]:
-    """Rows of ``sql`` for these codes, 5.000 at a time. Plain SQL: building a
-    5.000-value ``__in`` lookup and converting its rows through the ORM took three
-    times as long as the query itself."""
+    """Rows of ``sql`` for these member codes (``{codes}`` is the condition on
+    ``m.code``). Plain SQL: building a 5.000-value ``__in`` lookup and converting
+    its rows through the ORM took three times as long as the query itself. On
+    PostgreSQL the codes go as one array (``= ANY``), which plans far faster than
+    thousands of parameters; elsewhere ``IN`` with 5.000 at a time."""
     ordered = sorted(codes)
-    found: list[tuple[Any, ...]] = []
+    if not ordered:
+        return []
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(sql.format(codes="m.code = ANY(%s)"), [ordered])
+            return list(cursor.fetchall())
+        found: list[tuple[Any, ...]] = []
         for start in range(0, len(ordered), 5000):
             chunk = ordered[start : start + 5000]
-            cursor.execute(sql.format(codes=", ".join(["%s"] * len(chunk))), chunk)
+            cursor.execute(sql.format(codes=f"m.code IN ({', '.join(['%s'] * len(chunk))})"), chunk)
             found.extend(cursor.fetchall())
-    return found
+        return found
 
 
 def _members_with_memberships(
