@@ -355,27 +355,37 @@ def _column_parser(column: Column) -> Callable[[Cell], tuple[int, Any]]:
     """``column.parse`` with its verdict remembered per distinct cell value.
 
     A big sheet repeats a few values in most columns (session codes, statuses), and
-    normalising or folding each of them again was most of the parse time. The key
-    carries the type, since ``1``, ``1.0`` and ``True`` are equal in a dict."""
-    memo: dict[tuple[type, Cell], tuple[int, Any]] = {}
+    normalising or folding each of them again was most of the parse time. Text
+    cells (nearly all of them) are looked up by the text; other cells by type and
+    value, since ``1``, ``1.0`` and ``True`` are equal in a dict."""
+    by_text: dict[str, tuple[int, Any]] = {}
+    by_value: dict[tuple[type, Cell], tuple[int, Any]] = {}
     empty = None if column.parse is not parse_text else ""
 
-    def parse(cell: Cell) -> tuple[int, Any]:
-        key = (cell.__class__, cell)
-        found = memo.get(key)
-        if found is not None:
-            return found
+    def verdict(cell: Cell) -> tuple[int, Any]:
         if message := _control_error(cell):
-            verdict: tuple[int, Any] = (_BAD, message)
-        elif _blank(cell):
-            verdict = (_BLANK, empty)
-        else:
-            try:
-                verdict = (_OK, column.parse(cell))
-            except ValueError as exc:
-                verdict = (_BAD, str(exc))
-        memo[key] = verdict
-        return verdict
+            return (_BAD, message)
+        if empty == "" and cell.__class__ is str:  # plain text: normalise once, not twice
+            text = normalize(cell)
+            return (_OK, text) if text else (_BLANK, empty)
+        if _blank(cell):
+            return (_BLANK, empty)
+        try:
+            return (_OK, column.parse(cell))
+        except ValueError as exc:
+            return (_BAD, str(exc))
+
+    def parse(cell: Cell) -> tuple[int, Any]:
+        if cell.__class__ is str:
+            found = by_text.get(cell)
+            if found is None:
+                found = by_text[cell] = verdict(cell)
+            return found
+        key = (cell.__class__, cell)
+        found = by_value.get(key)
+        if found is None:
+            found = by_value[key] = verdict(cell)
+        return found
 
     return parse
 
@@ -407,13 +417,14 @@ def parse_sheet(spec: SheetSpec, raw: RawSheet, ctx: ImportContext) -> list[Any]
         (c.field, c.header, c.required, positions.get(c.field, -1), _column_parser(c))
         for c in spec.columns
     ]
-    blank_memo: dict[tuple[type, Cell], bool] = {}
+    blank_text: dict[str, bool] = {}
 
     def blank(value: Cell) -> bool:
-        key = (value.__class__, value)
-        found = blank_memo.get(key)
+        if value.__class__ is not str:
+            return _blank(value)
+        found = blank_text.get(value)
         if found is None:
-            found = blank_memo[key] = _blank(value)
+            found = blank_text[value] = _blank(value)
         return found
 
     key_header = next((c.header for c in spec.columns if c.field == spec.key_field), "")

@@ -314,7 +314,7 @@ def validate_attendance(rows: list[AttendanceSheetRow], ctx: ImportContext) -> N
     known_sessions = set(
         Session.objects.filter(code__in=session_codes).values_list("code", flat=True)
     )
-    known_members = {code for (code,) in _rows_for_codes(_MEMBER_CODES_SQL, member_codes)}
+    known_members = ctx.cache["attendance_member_ids"] = _member_ids(member_codes)
     seen: dict[tuple[str, str], int] = {}
     for r in rows:
         if r.session_code not in known_sessions and r.session_code not in sessions_in_sheet:
@@ -339,46 +339,45 @@ def _valid(row: tuple[Any, ...], day: dt.date) -> bool:
     return (valid_from is None or valid_from <= day) and (valid_to is None or day < valid_to)
 
 
-_MEMBER_CODES_SQL = f"SELECT code FROM {Member._meta.db_table} m WHERE {{codes}}"
+_MEMBER_IDS_SQL = f"SELECT code, id FROM {Member._meta.db_table} WHERE {{match}}"
 _MEMBERSHIPS_SQL = (
-    "SELECT m.code, m.id, ms.unit_id, ms.valid_from, ms.valid_to "
-    f"FROM {Member._meta.db_table} m LEFT JOIN {Membership._meta.db_table} ms "
-    "ON ms.member_id = m.id WHERE {codes} ORDER BY m.id, ms.valid_from"
+    f"SELECT member_id, unit_id, valid_from, valid_to FROM {Membership._meta.db_table} "
+    "WHERE {match} ORDER BY member_id, valid_from"
 )
 
 
-def _rows_for_codes(sql: str, codes: set[str]) -> list[tuple[Any, ...]]:
-    """Rows of ``sql`` for these member codes (``{codes}`` is the condition on
-    ``m.code``). Plain SQL: building a 5.000-value ``__in`` lookup and converting
-    its rows through the ORM took three times as long as the query itself. On
-    PostgreSQL the codes go as one array (``= ANY``), which plans far faster than
-    thousands of parameters; elsewhere ``IN`` with 5.000 at a time."""
-    ordered = sorted(codes)
+def _rows_matching(sql: str, column: str, values: set[Any]) -> list[tuple[Any, ...]]:
+    """Rows of ``sql`` whose ``column`` is one of ``values`` (``{match}`` in ``sql``).
+    Plain SQL: building a 5.000-value ``__in`` lookup and converting its rows
+    through the ORM took three times as long as the query itself. On PostgreSQL the
+    values go as one array (``= ANY``), which plans far faster than thousands of
+    parameters; elsewhere ``IN``, 5.000 at a time."""
+    ordered = sorted(values)
     if not ordered:
         return []
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(sql.format(codes="m.code = ANY(%s)"), [ordered])
+            cursor.execute(sql.format(match=f"{column} = ANY(%s)"), [ordered])
             return list(cursor.fetchall())
         found: list[tuple[Any, ...]] = []
         for start in range(0, len(ordered), 5000):
             chunk = ordered[start : start + 5000]
-            cursor.execute(sql.format(codes=f"m.code IN ({', '.join(['%s'] * len(chunk))})"), chunk)
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(sql.format(match=f"{column} IN ({marks})"), chunk)
             found.extend(cursor.fetchall())
         return found
 
 
-def _members_with_memberships(
-    codes: set[str],
-) -> tuple[dict[str, int], dict[int, list[tuple[int, Any, Any]]]]:
-    """Member ids by code and each member's (unit, valid_from, valid_to) intervals."""
-    member_ids: dict[str, int] = {}
-    memberships: dict[int, list[tuple[int, Any, Any]]] = defaultdict(list)
-    for code, member_id, unit_id, vf, vt in _rows_for_codes(_MEMBERSHIPS_SQL, codes):
-        member_ids[code] = member_id
-        if unit_id is not None:
-            memberships[member_id].append((unit_id, vf, vt))
-    return member_ids, memberships
+def _member_ids(codes: set[str]) -> dict[str, int]:
+    return {code: pk for code, pk in _rows_matching(_MEMBER_IDS_SQL, "code", codes)}
+
+
+def _memberships(member_ids: set[int]) -> dict[int, list[tuple[int, Any, Any]]]:
+    """Each member's (unit, valid_from, valid_to) intervals, earliest first."""
+    found: dict[int, list[tuple[int, Any, Any]]] = defaultdict(list)
+    for member_id, unit_id, vf, vt in _rows_matching(_MEMBERSHIPS_SQL, "member_id", member_ids):
+        found[member_id].append((unit_id, vf, vt))
+    return found
 
 
 def commit_attendance(rows: list[AttendanceSheetRow], ctx: ImportContext) -> SheetCounts:
@@ -388,15 +387,19 @@ def commit_attendance(rows: list[AttendanceSheetRow], ctx: ImportContext) -> She
     out once per (unit, day), not once per row."""
     counts = SheetCounts()
     scope = _scope(ctx)
-    sessions = {
-        s.code: s
-        for s in Session.objects.filter(code__in={r.session_code for r in rows}).select_related(
-            "host"
-        )
+    # code -> (id, date, host id, host's path today, host's name)
+    sessions: dict[str, tuple[int, dt.date, int, str, str]] = {
+        code: (pk, day, host_id, host_path, host_name)
+        for code, pk, day, host_id, host_path, host_name in Session.objects.filter(
+            code__in={r.session_code for r in rows}
+        ).values_list("code", "pk", "date", "host_id", "host__path", "host__name")
     }
-    member_ids, memberships = _members_with_memberships({r.member_code for r in rows})
+    member_ids: dict[str, int] = ctx.cache.get("attendance_member_ids", {})
+    if ctx.records.get(MEMBER_SHEET) or not member_ids:  # new members were written since
+        member_ids = _member_ids({r.member_code for r in rows})
+    memberships = _memberships(set(member_ids.values()))
     unit_ids = {u for ms in memberships.values() for u, _, _ in ms} | {
-        s.host_id for s in sessions.values()
+        s[2] for s in sessions.values()
     }
     versions: dict[int, list[tuple[str, Any, Any]]] = defaultdict(list)
     unit_list = sorted(unit_ids)
@@ -425,12 +428,12 @@ def commit_attendance(rows: list[AttendanceSheetRow], ctx: ImportContext) -> She
     # per session: (id, date, host path on the date, host outside the actor's scope)
     plans = {
         code: (
-            s.pk,
-            s.date,
-            path_on(s.host_id, s.date),
-            scope is not None and not s.host.path.startswith(scope.path),
+            session_id,
+            day,
+            path_on(host_id, day),
+            scope is not None and not host_path.startswith(scope.path),
         )
-        for code, s in sessions.items()
+        for code, (session_id, day, host_id, host_path, _) in sessions.items()
     }
     issues: list[ImportIssue] = []
     entries: list[services.AttendanceEntry] = []
@@ -451,14 +454,14 @@ def commit_attendance(rows: list[AttendanceSheetRow], ctx: ImportContext) -> She
         member_unit = unit_on(member_ids[r.member_code], day)
         member_path = path_on(member_unit, day) if member_unit is not None else None
         if not host_path or not member_path or not member_path.startswith(host_path):
-            host = sessions[r.session_code].host
+            host_name = sessions[r.session_code][4]
             issues.append(
                 ImportIssue(
                     r.sheet,
                     r.row,
                     "Mã đảng viên",
                     r.member_code,
-                    f"Đảng viên không sinh hoạt trong phạm vi {host.name} vào ngày {day:%d/%m/%Y}.",
+                    f"Đảng viên không sinh hoạt trong phạm vi {host_name} vào ngày {day:%d/%m/%Y}.",
                 )
             )
             continue

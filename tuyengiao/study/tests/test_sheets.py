@@ -187,3 +187,18 @@ def test_dry_run_counts_what_a_commit_writes_and_writes_nothing(study: Any) -> N
     counts = again.counts["Điểm danh"]
     assert (counts.created, counts.updated, counts.unchanged) == (0, 1, 3)
     assert Attendance.objects.get(session__code="HN-2", member__code="DV1").status == Status.ABSENT
+
+
+def test_attendance_of_members_written_by_the_same_workbook(study: Any) -> None:
+    from tuyengiao.imports.tests.test_workbook_import import MEMBER_HEADERS
+
+    wb = openpyxl.load_workbook(io.BytesIO(book(SESSIONS[2:], [["HN-2", "DVMOI", "Có mặt"]])))
+    members = wb.create_sheet("Đảng viên")
+    members.append(MEMBER_HEADERS)
+    members.append(["DVMOI", "Nguyễn Văn Mới", "Nam", "", "CB1", "01/01/2025", "", ""])
+    out = io.BytesIO()
+    wb.save(out)
+    result = run_import([("b.xlsx", out.getvalue())], actor=None, dry_run=False)
+    assert result.ok, [e.as_text() for e in result.errors]
+    assert result.counts["Điểm danh"].created == 1
+    assert Attendance.objects.get(session__code="HN-2").member.code == "DVMOI"
