@@ -433,8 +433,11 @@ def parse_sheet(spec: SheetSpec, raw: RawSheet, ctx: ImportContext) -> list[Any]
     records = []
     seen: dict[Any, int] = {}
     for number, row in enumerate(raw.rows[1:], start=2):
-        if all(blank(v) for v in row):
-            continue
+        for value in row:
+            if not blank(value):
+                break
+        else:
+            continue  # a blank row
         values: dict[str, Any] = {}
         row_ok = True
         width = len(row)
