@@ -477,100 +477,86 @@ def attendance_bulk_set(
     (the ``Điểm danh`` sheet). The caller has validated scope and statuses; a
     second entry for the same pair is refused here too. Returns (created, updated,
     unchanged)."""
-    seen: set[tuple[int, int]] = set()
-    for e in entries:
-        _check_status(e.status)
-        key = (e.session_id, e.member_id)
-        if key in seen:
-            raise ValidationError("Một đảng viên chỉ có một dòng điểm danh cho mỗi hội nghị.")
-        seen.add(key)
+    for status in {e.status for e in entries}:
+        _check_status(status)
+    if len({(e.session_id, e.member_id) for e in entries}) != len(entries):
+        raise ValidationError("Một đảng viên chỉ có một dòng điểm danh cho mỗi hội nghị.")
     if not _trusted(actor):
         hosts = Unit.objects.filter(
             pk__in=Session.objects.filter(pk__in={e.session_id for e in entries}).values("host_id")
         )
         for host in hosts:
             _check_writer(actor, host, "điểm danh hội nghị")
-    existing: dict[tuple[int, int], tuple[int, str]] = {}
+    existing: dict[tuple[int, int], str] = {}
     session_ids = sorted({e.session_id for e in entries})
     for start in range(0, len(session_ids), 500):
         chunk = session_ids[start : start + 500]
-        for pk, session_id, member_id, status in Attendance.objects.filter(
+        for session_id, member_id, status in Attendance.objects.filter(
             session_id__in=chunk
-        ).values_list("pk", "session_id", "member_id", "status"):
-            existing[(session_id, member_id)] = (pk, status)
-    now = timezone.now()
-    new: list[Attendance] = []
-    changed: dict[str, list[int]] = {}
-    unchanged = 0
+        ).values_list("session_id", "member_id", "status"):
+            existing[(session_id, member_id)] = status
+    writes: list[tuple[int, int, str]] = []
+    created = unchanged = 0
     for e in entries:
         found = existing.get((e.session_id, e.member_id))
         if found is None:
-            new.append(
-                Attendance(
-                    session_id=e.session_id,
-                    member_id=e.member_id,
-                    status=e.status,
-                    source=source,
-                    updated_at=now,
-                )
-            )
-        elif found[1] == e.status:
+            created += 1
+        elif found == e.status:
             unchanged += 1
-        else:
-            changed.setdefault(e.status, []).append(found[0])
-    _bulk_insert_attendance(new)
-    updated = 0
-    for status, pks in changed.items():
-        for start in range(0, len(pks), 2000):
-            chunk = pks[start : start + 2000]
-            updated += Attendance.objects.filter(pk__in=chunk).update(
-                status=status, source=source, updated_at=now
-            )
-    return len(new), updated, unchanged
+            continue
+        writes.append((e.session_id, e.member_id, e.status))
+    _merge_attendance(writes, source=source, now=timezone.now())
+    return created, len(writes) - created, unchanged
 
 
-def _bulk_insert_attendance(rows: list[Attendance]) -> None:
-    """New attendance rows: ``COPY`` on PostgreSQL (the speed-up behind a backend
-    switch), one ``executemany`` INSERT elsewhere (the portable path, tested on
-    SQLite; ``bulk_create`` spent most of its time compiling SQL per batch)."""
+_ATTENDANCE_COLUMNS = "session_id, member_id, status, source, updated_at"
+# New pairs are inserted; an existing pair takes the new status (check-in times
+# are kept), and is left alone when its status is already that one.
+_ATTENDANCE_CONFLICT = (
+    "ON CONFLICT (session_id, member_id) DO UPDATE SET status = excluded.status, "
+    "source = excluded.source, updated_at = excluded.updated_at "
+    "WHERE {table}.status <> excluded.status"
+)
+
+
+def _merge_attendance(rows: list[tuple[int, int, str]], *, source: str, now: dt.datetime) -> None:
+    """Write (session id, member id, status) rows, new or changed, in one statement's
+    worth of work: on PostgreSQL ``COPY`` into a temporary table and one
+    ``INSERT ... SELECT ... ON CONFLICT`` (the speed-up behind a backend switch);
+    elsewhere one ``executemany`` of the same upsert (the portable path, tested on
+    SQLite)."""
     if not rows:
         return
     table = Attendance._meta.db_table
-    columns = "session_id, member_id, status, checked_in_at, checked_out_at, source, updated_at"
+    conflict = _ATTENDANCE_CONFLICT.format(table=table)
     if connection.vendor != "postgresql":
-        adapt = connection.ops.adapt_datetimefield_value
+        stamp = connection.ops.adapt_datetimefield_value(now)
         with connection.cursor() as cursor:
             cursor.executemany(
-                f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                f"INSERT INTO {table} ({_ATTENDANCE_COLUMNS}) VALUES (%s, %s, %s, %s, %s) "
+                f"{conflict}",
                 [
-                    (
-                        r.session_id,
-                        r.member_id,
-                        r.status,
-                        adapt(r.checked_in_at),
-                        adapt(r.checked_out_at),
-                        r.source,
-                        adapt(r.updated_at),
-                    )
-                    for r in rows
+                    (session_id, member_id, status, source, stamp)
+                    for session_id, member_id, status in rows
                 ],
             )
         return
     with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE attendance_in (session_id bigint, member_id bigint, "
+            "status varchar(20)) ON COMMIT DROP"
+        )
         raw = cursor.cursor  # the psycopg 3 cursor under Django's wrapper
-        with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for r in rows:
-                copy.write_row(
-                    (
-                        r.session_id,
-                        r.member_id,
-                        r.status,
-                        r.checked_in_at,
-                        r.checked_out_at,
-                        r.source,
-                        r.updated_at,
-                    )
-                )
+        with raw.copy("COPY attendance_in (session_id, member_id, status) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(
+            f"INSERT INTO {table} ({_ATTENDANCE_COLUMNS}) "
+            "SELECT session_id, member_id, status, %s, %s FROM attendance_in "
+            f"{conflict}",
+            [source, now],
+        )
+        cursor.execute("DROP TABLE attendance_in")
 
 
 # --- QR check-in and check-out ---------------------------------------------------------------

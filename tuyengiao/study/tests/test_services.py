@@ -192,6 +192,20 @@ def test_bulk_set_counts_and_idempotence(study: Any) -> None:
         services.attendance_bulk_set(actor=None, entries=[entries[0], entries[0]])
 
 
+def test_bulk_set_keeps_check_in_times_when_the_status_changes(study: Any) -> None:
+    from django.utils import timezone
+
+    m = study.members[0]
+    at = timezone.now().replace(microsecond=0)
+    Attendance.objects.create(
+        session=study.session, member=m, status=Status.PRESENT, checked_in_at=at, source="qr"
+    )
+    entry = services.AttendanceEntry(study.session.pk, m.pk, Status.EXCUSED)
+    assert services.attendance_bulk_set(actor=None, entries=[entry]) == (0, 1, 0)
+    row = Attendance.objects.get(session=study.session, member=m)
+    assert (row.status, row.source, row.checked_in_at) == (Status.EXCUSED, "import", at)
+
+
 def test_rates_by_unit_with_bridge_points_and_makeup(study: Any) -> None:
     from tuyengiao.orgs import services as org_services
 

@@ -157,3 +157,48 @@ def test_export_round_trips(study: Any) -> None:
     result = run_import([("xuat.xlsx", data)], actor=study.users["secretary"], dry_run=False)
     assert result.ok, [e.as_text() for e in result.errors]
     assert not result.changed
+
+
+def test_repeated_bad_values_are_listed_on_every_row(study: Any) -> None:
+    rows = [["HN-2", f"DV{i}", "đến muộn"] for i in range(3)] + [["HN-2", "DV0", "đến muộn "]]
+    result = run_import([("b.xlsx", book(SESSIONS[2:], rows))], actor=None, dry_run=False)
+    texts = [e.as_text() for e in result.errors]
+    for line in (2, 3, 4, 5):
+        assert any(
+            t.startswith(f"Trang 'Điểm danh', dòng {line}, cột 'Trạng thái' (giá trị: 'đến muộn")
+            for t in texts
+        ), texts
+    assert len(texts) == 4
+    assert not Attendance.objects.exists()
+
+
+def test_dry_run_counts_what_a_commit_writes_and_writes_nothing(study: Any) -> None:
+    data = book(SESSIONS, ATTENDANCE)
+    preview = run_import([("b.xlsx", data)], actor=None, dry_run=True)
+    assert preview.ok, [e.as_text() for e in preview.errors]
+    assert not preview.committed and preview.counts["Điểm danh"].created == 4
+    assert not Attendance.objects.exists() and not Session.objects.filter(code="HN-1").exists()
+    done = run_import([("b.xlsx", data)], actor=None, dry_run=False)
+    assert {k: c.as_dict() for k, c in done.counts.items()} == {
+        k: c.as_dict() for k, c in preview.counts.items()
+    }
+    changed = [*ATTENDANCE[:3], ["HN-2", "DV1", "Vắng không lý do"]]
+    again = run_import([("b.xlsx", book(SESSIONS, changed))], actor=None, dry_run=False)
+    counts = again.counts["Điểm danh"]
+    assert (counts.created, counts.updated, counts.unchanged) == (0, 1, 3)
+    assert Attendance.objects.get(session__code="HN-2", member__code="DV1").status == Status.ABSENT
+
+
+def test_attendance_of_members_written_by_the_same_workbook(study: Any) -> None:
+    from tuyengiao.imports.tests.test_workbook_import import MEMBER_HEADERS
+
+    wb = openpyxl.load_workbook(io.BytesIO(book(SESSIONS[2:], [["HN-2", "DVMOI", "Có mặt"]])))
+    members = wb.create_sheet("Đảng viên")
+    members.append(MEMBER_HEADERS)
+    members.append(["DVMOI", "Nguyễn Văn Mới", "Nam", "", "CB1", "01/01/2025", "", ""])
+    out = io.BytesIO()
+    wb.save(out)
+    result = run_import([("b.xlsx", out.getvalue())], actor=None, dry_run=False)
+    assert result.ok, [e.as_text() for e in result.errors]
+    assert result.counts["Điểm danh"].created == 1
+    assert Attendance.objects.get(session__code="HN-2").member.code == "DVMOI"
