@@ -34,8 +34,10 @@ from tuyengiao.documents.models import Document
 from tuyengiao.lib.db import fetchone_hot
 from tuyengiao.orgs import access
 from tuyengiao.orgs.models import Member, Membership, Unit, UnitVersion, valid_on_q
+from tuyengiao.reports.hotpath import presence_added_ctes
 from tuyengiao.reports.services import (  # roll-up hooks
     facts_attendance_changed,
+    facts_refresh_sessions,
     keeps_facts,
     session_ids_for_codes,
 )
@@ -658,16 +660,16 @@ def checkin(
     verified fresh when it was scanned before signing in (see the scan view).
 
     The hot path of a large conference (hundreds of members scanning at once):
-    on PostgreSQL the lookup, the device claim and the attendance insert are one
-    statement, then the roll-up's in-place update, in one short transaction.
+    on PostgreSQL one statement (see ``_checkin_in_one_statement``); elsewhere
+    the same steps in one short transaction.
     """
     session_id = read_token(token, IN, max_age=token_max_age)
     now = now or timezone.now()
+    if connection.vendor == "postgresql" and device_id:
+        done = _checkin_in_one_statement(session_id, actor, device_id, now)
+        if done is not None:
+            return done
     with transaction.atomic():
-        if connection.vendor == "postgresql" and device_id:
-            done = _checkin_in_one_statement(session_id, actor, device_id, now)
-            if done is not None:
-                return done
         return _checkin_in_steps(session_id, actor, device_id, now)
 
 
@@ -752,11 +754,12 @@ def _lookup_sql() -> str:
 def _checkin_in_one_statement(
     session_id: int, actor: Actor, device_id: str, now: dt.datetime
 ) -> CheckinResult | None:
-    """PostgreSQL: look up session, member and scope, claim the device and insert
-    the attendance row in one prepared statement; then the roll-up's in-place
-    update (``facts_attendance_changed``, which owns the facts and their lock
-    order) in the same transaction. Returns ``None`` when the member already has
-    a row for the session, for the general path to handle.
+    """PostgreSQL: the whole check-in as one prepared statement, atomic on its own
+    (no BEGIN/COMMIT round trips): look up session, member and scope, claim the
+    device, insert the attendance row, and adjust the roll-up facts with the
+    items the reports app supplies (``reports.hotpath``: what
+    ``facts_attendance_changed`` does, in its lock order). Returns ``None`` when
+    the member already has a row for the session, for the general path.
     """
     device = CheckinDevice._meta.db_table
     window = dt.timedelta(seconds=settings.CHECKIN_DEVICE_WINDOW_SECONDS)
@@ -772,8 +775,10 @@ def _checkin_in_one_statement(
         "checked_in_at, source, updated_at) "
         "SELECT session_id, member_id, %(present)s, %(now)s, %(qr)s, %(now)s FROM look "
         "WHERE EXISTS (SELECT 1 FROM d) "
-        "ON CONFLICT (session_id, member_id) DO NOTHING RETURNING id) "
-        "SELECT look.*, (SELECT count(*) FROM d), (SELECT min(id) FROM a) FROM look"
+        "ON CONFLICT (session_id, member_id) DO NOTHING RETURNING id)"
+        f"{presence_added_ctes('look', 'a')} "
+        "SELECT look.*, (SELECT count(*) FROM d), (SELECT min(id) FROM a), "
+        "(SELECT count(*) FROM fs) FROM look"
     )
     row = fetchone_hot(
         sql,
@@ -792,16 +797,15 @@ def _checkin_in_one_statement(
     if row is None:
         raise ValidationError("Hội nghị không còn tồn tại.")
     session, member, in_scope = _session_member_from_row(row[:14], actor)
-    claimed, attendance_id = row[14:]
+    claimed, attendance_id, facts_found = row[14:]
     if not in_scope:
         raise ValidationError(_out_of_scope_message(member, session))
     if not claimed:
         raise _device_refused()
     if attendance_id is None:
         return None  # a row exists already: the general path decides
-    facts_attendance_changed(  # reports: adjust the roll-up in place
-        session_id=session.pk, member_id=member.pk, old=None, new=Status.PRESENT
-    )
+    if not facts_found:  # reports: no fact yet for this session, build it whole
+        facts_refresh_sessions(session_ids=[session.pk])
     attendance = Attendance(
         id=attendance_id,
         session=session,

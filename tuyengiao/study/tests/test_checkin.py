@@ -193,10 +193,15 @@ def test_concurrent_checkins_lose_nothing_and_duplicate_nothing(world: Any) -> N
 def test_checkin_facts_equal_a_rebuild(study: Any) -> None:
     """QR check-in adjusts the roll-up in place: new row, an absent mark overridden,
     a repeat scan; the result equals recomputing the facts from the raw rows."""
-    from tuyengiao.reports.models import PresenceFact, SessionFact
+    from tuyengiao.reports.models import (
+        MemberCampaignFact,
+        MemberFact,
+        PresenceFact,
+        SessionFact,
+    )
     from tuyengiao.reports.services import facts_rebuild
 
-    def snapshot() -> tuple[list[Any], list[Any]]:
+    def snapshot() -> tuple[list[Any], ...]:
         return (
             list(
                 SessionFact.objects.order_by("session_id").values_list(
@@ -206,6 +211,16 @@ def test_checkin_facts_equal_a_rebuild(study: Any) -> None:
             list(
                 PresenceFact.objects.order_by("session_id", "member_id").values_list(
                     "session_id", "member_id", "campaign_id", "unit_id", "date"
+                )
+            ),
+            list(
+                MemberCampaignFact.objects.order_by("member_id", "campaign_id").values_list(
+                    "member_id", "campaign_id", "first_date", "last_date", "presences"
+                )
+            ),
+            list(
+                MemberFact.objects.order_by("member_id").values_list(
+                    "member_id", "first_date", "last_date", "presences"
                 )
             ),
         )
@@ -220,7 +235,22 @@ def test_checkin_facts_equal_a_rebuild(study: Any) -> None:
     )
     services.checkin(actor=user2, token=services.make_token(study.session), device_id="b")
     services.checkin(actor=user2, token=services.make_token(study.session), device_id="b")
+    # Two more sessions of the campaign, one earlier and one later: the member's
+    # facts widen on both sides.
+    for code, day in (("HN-CB1-00", dt.date(2025, 9, 5)), ("HN-CB1-02", dt.date(2025, 10, 1))):
+        other = services.session_create(
+            actor=None,
+            campaign=study.campaign,
+            code=code,
+            host=study.cell,
+            date=day,
+            format="truc_tiep",
+        )
+        services.checkin(actor=user2, token=services.make_token(other), device_id="b")
     incremental = snapshot()
     assert incremental[0][0][1:4] == (2, 0, 0)
+    assert [f[1:] for f in incremental[3] if f[0] == secretary_member.pk] == [
+        (dt.date(2025, 9, 5), dt.date(2025, 10, 1), 3)
+    ]
     facts_rebuild()
     assert snapshot() == incremental
