@@ -44,6 +44,7 @@ def ours(unit: Any) -> dict[str, Any]:
         "person_times": f.totals.person_times,
         "public": f.totals.public_reached,
         "required": f.members_required,
+        "attended_any": f.members_attended,
         "attended": {c.id: c.attended for c in f.campaigns},
     }
 
@@ -65,6 +66,7 @@ def naive(unit: Any) -> dict[str, Any]:
         "person_times": 0,
         "public": 0,
         "required": 0,
+        "attended_any": 0,
         "attended": dict.fromkeys(campaigns, 0),
     }
     valid = (Q(valid_from__isnull=True) | Q(valid_from__lte=D)) & (
@@ -87,6 +89,17 @@ def naive(unit: Any) -> dict[str, Any]:
         ).count()
         members = Membership.objects.filter(valid, unit_id=uid).exclude(member_id__in=exempt)
         out["required"] += members.count()
+        out["attended_any"] += (
+            Attendance.objects.filter(
+                status="co_mat",
+                session__date__gte=F,
+                session__date__lte=D,
+                member_id__in=members.values("member_id"),
+            )
+            .values("member_id")
+            .distinct()
+            .count()
+        )
         for c in campaigns:
             out["attended"][c] += (
                 Attendance.objects.filter(
@@ -163,6 +176,9 @@ SELECT
     + (SELECT coalesce(sum(other_attendees), 0) FROM s),
   (SELECT coalesce(sum(public_reached), 0) FROM s),
   (SELECT count(*) FROM members),
+  (SELECT count(DISTINCT a.member_id) FROM attendance a JOIN session s2 ON s2.id = a.session_id
+    WHERE a.status = 'co_mat' AND s2.date BETWEEN $f AND $d
+      AND a.member_id IN (SELECT member_id FROM members)),
   (SELECT list(struct_pack(c := campaign_id, n := n)) FROM (
      SELECT s2.campaign_id, count(DISTINCT a.member_id) AS n
        FROM attendance a JOIN session s2 ON s2.id = a.session_id
@@ -180,7 +196,8 @@ def duck(con: Any, path: str) -> dict[str, Any]:
         "person_times": row[2],
         "public": row[3],
         "required": row[4],
-        "attended": {x["c"]: x["n"] for x in (row[5] or [])},
+        "attended_any": row[5],
+        "attended": {x["c"]: x["n"] for x in (row[6] or [])},
     }
 
 

@@ -10,7 +10,16 @@ read only facts plus the org tree, so any unit's figures are a few indexed
   points) with its attendance counts. "Sessions held" counts rows that are not
   bridge points; bridge points are counted separately (1 hội nghị, N điểm cầu).
 - ``PresenceFact``: one row per ``Có mặt`` attendance, denormalised with the
-  campaign and date, for distinct-member counts and participation rates.
+  campaign and date (the detail the two facts below fall back on).
+- ``MemberCampaignFact``: one row per (member, campaign) with at least one
+  ``Có mặt``: the first and last date present and how many times. A member
+  attended the campaign in ``[from, to]`` when the first or the last date falls
+  in it; when both fall outside it the answer is no, unless the presence span
+  straddles the whole period (first before it, last after it), and only then
+  ``PresenceFact`` is asked. So a report reads ~5 rows per member instead of
+  every presence.
+- ``MemberFact``: the same per member over all campaigns ("attended at least
+  one session in the period").
 
 Study ids are plain integers rather than foreign keys: the facts are disposable
 and must not block a change of the study tables (a rebuild repairs them).
@@ -65,6 +74,39 @@ class PresenceFact(models.Model):
 
     def __str__(self) -> str:
         return f"có mặt {self.member_id} @ {self.session_id}"
+
+
+class MemberCampaignFact(models.Model):
+    member_id = models.BigIntegerField()
+    campaign_id = models.BigIntegerField()
+    first_date = models.DateField()
+    last_date = models.DateField()
+    presences = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member_id", "campaign_id"], name="membercampaignfact_unique"
+            )
+        ]
+        # for the rare spans that straddle a report's period (last after its end)
+        indexes = [models.Index(fields=["last_date", "first_date"], name="membercampaignfact_span")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} @ đợt {self.campaign_id}: {self.first_date}–{self.last_date}"
+
+
+class MemberFact(models.Model):
+    member_id = models.BigIntegerField(unique=True)
+    first_date = models.DateField()
+    last_date = models.DateField()
+    presences = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["last_date", "first_date"], name="memberfact_span")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.first_date}–{self.last_date}"
 
 
 class ReportFormat(models.TextChoices):

@@ -30,7 +30,8 @@ def paragraphs(f: ReportFigures) -> list[str]:
         f"{format_int(t.public_reached)} lượt đoàn viên, hội viên và nhân dân được tuyên truyền."
     )
     second = (
-        f"Có {format_int(f.members_attended)} đảng viên tham gia ít nhất một hội nghị; "
+        f"Có {format_int(f.members_attended)} đảng viên thuộc diện học tập đã tham gia ít nhất "
+        "một hội nghị trong kỳ; "
         f"tổng số đảng viên thuộc diện học tập (không kể đảng viên được miễn sinh hoạt) "
         f"tại thời điểm cuối kỳ là {format_int(f.members_required)} đồng chí. "
         f"Số lượt vắng có lý do là {format_int(t.excused)}, vắng không lý do là "

@@ -8,38 +8,52 @@ A report is asked on one of two structures:
   the lineage rows (``orgs.selectors.successor_map``).
 
 Either way the subtree is a set of unit ids given to the database as a subquery,
-and each figure is one ``GROUP BY`` over the facts: per (unit, campaign) for the
-session counts, per (unit) for the member denominators, per (unit) for each
-campaign's attended members. Python only adds those per-unit rows up into the
-root and its children (a dictionary pass over at most the units that held
-sessions), it never walks the tree.
+and the figures are three statements over the facts: sessions per (unit,
+campaign) from ``SessionFact``; sessions per month; and, in one statement, the
+required members per unit with how many of them attended anything
+(``MemberFact``) and each campaign (``MemberCampaignFact``), per (unit,
+campaign). Python only adds those per-unit rows up into the root and its children
+(a dictionary pass), it never walks the tree.
 
 Definitions (``../shared/design/WORKBOOK.md``, "Figures derived from it"):
 sessions count main sessions, bridge points are counted apart; person-times are
-``Có mặt`` rows plus other attendees; the participation rate for a campaign is
-the distinct non-exempt members of the subtree on the last day of the period with
-at least one ``Có mặt`` at one of its sessions in the period, divided by the
-non-exempt members of the subtree on that day.
+``Có mặt`` rows plus other attendees.
+
+- *Required* members (``members_required``, ``CampaignFigures.required``): the
+  members of the subtree on the last day of the period, not exempt that day.
+- *Attended* a campaign (``CampaignFigures.attended``): required members with at
+  least one ``Có mặt`` at a session of the campaign dated in the period, wherever
+  it was held; the campaign's rate is attended / required, so both sides count
+  the same people.
+- ``members_attended``: required members with at least one ``Có mặt`` at any
+  session in the period (exempt members and members of other units who came to
+  a session here are not counted).
+- *Units without a session* for a campaign: the grassroots units (leaves) of the
+  subtree in the campaign's scope (under its owner, or all of them when the owner
+  is the root or above) that neither hosted a session of the campaign in the
+  period nor were one of its bridge points. Campaigns not running in the period
+  (listed only because a session of theirs falls in it) expect no unit.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Sum, When
-from django.db.models.functions import TruncMonth
+from django.db import connection
+from django.db.models import Q
 
 from tuyengiao.lib.dates import format_date
 from tuyengiao.orgs.models import Exemption, Membership, Unit, UnitLineage, UnitVersion
 from tuyengiao.orgs.selectors import successor_map, today, valid_on_q, version_on
 
-from .models import PresenceFact, SessionFact, Structure
+from .models import MemberCampaignFact, MemberFact, PresenceFact, SessionFact, Structure
 
 
 class EmptyPeriod(Exception):
@@ -68,17 +82,15 @@ class Counts:
     def person_times(self) -> int:
         return self.present + self.other_attendees
 
-    def add(self, row: dict[str, Any]) -> None:
-        for name in (
-            "sessions",
-            "bridge_points",
-            "present",
-            "excused",
-            "absent",
-            "other_attendees",
-            "public_reached",
-        ):
-            setattr(self, name, getattr(self, name) + int(row[name] or 0))
+    def add(self, row: Sequence[Any]) -> None:
+        """Add a row of the seven counts, in the order of the fields."""
+        self.sessions += int(row[0] or 0)
+        self.bridge_points += int(row[1] or 0)
+        self.present += int(row[2] or 0)
+        self.excused += int(row[3] or 0)
+        self.absent += int(row[4] or 0)
+        self.other_attendees += int(row[5] or 0)
+        self.public_reached += int(row[6] or 0)
 
 
 @dataclass
@@ -136,8 +148,8 @@ class ReportFigures:
     date_to: dt.date
     structure: str
     totals: Counts
-    members_required: int
-    members_attended: int
+    members_required: int  # not exempt, in the subtree on the last day
+    members_attended: int  # of those, present at least once in the period
     units_in_scope: int
     campaigns: list[CampaignFigures]
     children: list[ChildFigures]
@@ -164,18 +176,27 @@ class ReportFigures:
 class _Subtree:
     root: Unit
     root_path: str
-    unit_q: Q  # over a ``unit_id`` field
     paths: dict[int, str]  # unit id -> path in the chosen structure (historical ids mapped)
     canonical: dict[int, int]  # unit id -> the id it is reported under
     names: dict[int, tuple[str, str]]  # canonical id -> (code, name)
     parents: set[int]
+    ids_sql: str  # the subtree's unit ids: a literal list or a subquery
+    ids_params: list[Any]
+    extra_ids: list[int] = field(default_factory=list)  # historical ids mapped to today's
+    child: dict[int, int] = field(default_factory=dict)  # unit id -> root's child (or root)
 
-    def child_of(self, unit_id: int) -> int | None:
-        path = self.paths.get(unit_id)
-        if path is None:
-            return None
-        rest = path[len(self.root_path) :]
-        return int(rest.split("/")[0]) if rest else self.root.pk
+    def __post_init__(self) -> None:
+        cut = len(self.root_path)
+        for uid, path in self.paths.items():
+            rest = path[cut:]
+            self.child[uid] = int(rest.split("/")[0]) if rest else self.root.pk
+
+    def where(self, column: str) -> tuple[str, list[Any]]:
+        sql, params = f"{column} IN ({self.ids_sql})", list(self.ids_params)
+        if self.extra_ids:
+            marks = ", ".join(["%s"] * len(self.extra_ids))
+            sql, params = f"({sql} OR {column} IN ({marks}))", [*params, *self.extra_ids]
+        return sql, params
 
     def leaves(self) -> set[int]:
         return {uid for uid in self.names if uid not in self.parents}
@@ -187,10 +208,12 @@ class _Subtree:
 _LITERAL_IDS = 2000
 
 
-def _ids_q(paths: dict[int, str], subquery: Any) -> Q:
+def _ids(paths: dict[int, str], subquery: Any) -> tuple[str, list[Any]]:
     if len(paths) <= _LITERAL_IDS:
-        return Q(unit_id__in=sorted(paths))
-    return Q(unit_id__in=subquery)
+        ids = sorted(paths)
+        return ", ".join(["%s"] * len(ids)), list(ids)
+    sql, params = subquery.query.sql_with_params()
+    return sql, list(params)
 
 
 def _subtree(unit: Unit, day: dt.date, structure: str) -> _Subtree:
@@ -203,62 +226,222 @@ def _subtree(unit: Unit, day: dt.date, structure: str) -> _Subtree:
         versions = UnitVersion.objects.filter(valid_on_q(day), path__startswith=root_version.path)
         rows = list(versions.values_list("unit_id", "path", "parent_id", "name", "unit__code"))
         paths = {uid: path for uid, path, _p, _n, _c in rows}
+        ids_sql, ids_params = _ids(paths, versions.values("unit_id"))
         return _Subtree(
             root=unit,
             root_path=root_version.path,
-            unit_q=_ids_q(paths, versions.values("unit_id")),
             paths=paths,
             canonical={uid: uid for uid in paths},
             names={uid: (code, name) for uid, _path, _p, name, code in rows},
             parents={p for _u, _path, p, _n, _c in rows if p is not None},
+            ids_sql=ids_sql,
+            ids_params=ids_params,
         )
     now = today()
     current = Unit.objects.filter(valid_on_q(now), path__startswith=unit.path)
     rows = list(current.values_list("id", "path", "parent_id", "name", "code"))
     paths = {uid: path for uid, path, _p, _n, _c in rows}
     canonical = {uid: uid for uid in paths}
-    unit_q = _ids_q(paths, current.values("id"))
+    ids_sql, ids_params = _ids(paths, current.values("id"))
+    extra: dict[int, int] = {}
     if UnitLineage.objects.exists():
         extra = {old: new for old, new in successor_map(now).items() if new in paths and old != new}
         for old, new in extra.items():
             paths[old] = paths[new]
             canonical[old] = new
-        if extra:
-            unit_q |= Q(unit_id__in=sorted(extra))
     if not unit.is_valid_on(now):
         raise ValidationError(f"Đơn vị {unit.name} không còn trong cơ cấu tổ chức hiện nay.")
     return _Subtree(
         root=unit,
         root_path=unit.path,
-        unit_q=unit_q,
         paths=paths,
         canonical=canonical,
         names={uid: (code, name) for uid, _path, _p, name, code in rows},
         parents={p for _u, _path, p, _n, _c in rows if p is not None},
+        ids_sql=ids_sql,
+        ids_params=ids_params,
+        extra_ids=sorted(extra),
     )
 
 
-def _members_q(sub: _Subtree, day: dt.date) -> Any:
-    """Non-exempt memberships of the subtree on ``day``."""
-    exempt = Exemption.objects.filter(valid_on_q(day), member=OuterRef("member_id"))
-    return Membership.objects.filter(valid_on_q(day)).filter(sub.unit_q).exclude(Exists(exempt))
+@dataclass
+class _Campaign:
+    id: int
+    title: str
+    owner_id: int
+    start: dt.date
+    deadline: dt.date
+    member_target: Decimal
+    documents: list[str] = field(default_factory=list)
 
 
-def _campaigns(sub: _Subtree, date_from: dt.date, date_to: dt.date, with_facts: set[int]) -> list:
+def _campaigns(
+    sub: _Subtree, date_from: dt.date, date_to: dt.date, with_facts: set[int]
+) -> list[_Campaign]:
+    """Campaigns running in the period owned by the root, an ancestor or a unit of the
+    subtree, and any other campaign with a session in it; one query with the
+    documents' symbols (in the documents' own order)."""
     Campaign = apps.get_model("study", "Campaign")
-    ancestors = [int(p) for p in sub.root.path.strip("/").split("/") if p]
-    active = Campaign.objects.filter(start__lte=date_to, deadline__gte=date_from).filter(
+    ancestors = [int(p) for p in sub.root_path.strip("/").split("/") if p]
+    active = Q(start__lte=date_to, deadline__gte=date_from) & (
         Q(owner_id__in=ancestors) | Q(owner__path__startswith=sub.root.path)
     )
-    return list(
-        Campaign.objects.filter(Q(pk__in=active.values("pk")) | Q(pk__in=with_facts))
-        .prefetch_related("documents")
-        .order_by("start", "id")
+    rows = (
+        Campaign.objects.filter(active | Q(pk__in=sorted(with_facts)))
+        .order_by("start", "id", "-documents__issue_date", "-documents__id")
+        .values_list(
+            "id", "title", "owner_id", "start", "deadline", "member_target", "documents__symbol"
+        )
+    )
+    out: dict[int, _Campaign] = {}
+    for pk, title, owner_id, start, deadline, target, symbol in rows:
+        campaign = out.get(pk)
+        if campaign is None:
+            campaign = out[pk] = _Campaign(pk, title, owner_id, start, deadline, target)
+        if symbol is not None:
+            campaign.documents.append(symbol)
+    return list(out.values())
+
+
+def _expected_units(
+    sub: _Subtree, campaign: _Campaign, leaves: set[int], date_from: dt.date, date_to: dt.date
+) -> set[int]:
+    """The grassroots units of the subtree expected to hold a session of the campaign
+    in the period: none if it is not running then; all the leaves if its owner is the
+    root or above; the leaves under the owner if the owner is inside the subtree."""
+    if campaign.start > date_to or campaign.deadline < date_from:
+        return set()
+    owner = campaign.owner_id
+    if f"/{owner}/" in sub.root_path:
+        return leaves
+    prefix = sub.paths.get(owner)
+    if prefix is None:
+        return set()
+    return {uid for uid in leaves if sub.paths.get(uid, "").startswith(prefix)}
+
+
+# --- the statements ------------------------------------------------------------------
+
+
+def _tables() -> dict[str, str]:
+    return {
+        "sfact": SessionFact._meta.db_table,
+        "pfact": PresenceFact._meta.db_table,
+        "mcfact": MemberCampaignFact._meta.db_table,
+        "mfact": MemberFact._meta.db_table,
+        "membership": Membership._meta.db_table,
+        "exemption": Exemption._meta.db_table,
+    }
+
+
+def _valid_on(alias: str) -> str:
+    return (
+        f"({alias}.valid_from IS NULL OR {alias}.valid_from <= %s) "
+        f"AND ({alias}.valid_to IS NULL OR {alias}.valid_to > %s)"
     )
 
 
-_IS_MAIN = Case(When(is_bridge=False, then=1), default=0, output_field=IntegerField())
-_IS_BRIDGE = Case(When(is_bridge=True, then=1), default=0, output_field=IntegerField())
+def _decided(alias: str) -> str:
+    """``alias`` (a member fact) has its first or its last presence in [%s, %s] (four
+    parameters: from, to, from, to): present in the period, no need to look further."""
+    return (
+        f"(({alias}.first_date >= %s AND {alias}.first_date <= %s) "
+        f"OR ({alias}.last_date >= %s AND {alias}.last_date <= %s))"
+    )
+
+
+def _straddles(alias: str, same_campaign: bool) -> str:
+    """``alias``'s presences start before the period and end after it: only the
+    presence rows can tell whether one falls inside (parameters: from, to, from, to)."""
+    t = _tables()
+    campaign = f"AND p.campaign_id = {alias}.campaign_id " if same_campaign else ""
+    return (
+        f"{alias}.first_date < %s AND {alias}.last_date > %s AND EXISTS ("
+        f"SELECT 1 FROM {t['pfact']} p WHERE p.member_id = {alias}.member_id {campaign}"
+        "AND p.date >= %s AND p.date <= %s)"
+    )
+
+
+def _session_rows(sub: _Subtree, date_from: dt.date, date_to: dt.date) -> list[tuple[Any, ...]]:
+    t = _tables()
+    where, params = sub.where("unit_id")
+    sql = f"""
+        SELECT unit_id, campaign_id,
+            SUM(CASE WHEN is_bridge THEN 0 ELSE 1 END), SUM(CASE WHEN is_bridge THEN 1 ELSE 0 END),
+            SUM(present), SUM(excused), SUM(absent), SUM(other_attendees), SUM(public_reached)
+        FROM {t["sfact"]}
+        WHERE date >= %s AND date <= %s AND {where}
+        GROUP BY unit_id, campaign_id
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [date_from, date_to, *params])
+        return cursor.fetchall()
+
+
+def _month_rows(sub: _Subtree, date_from: dt.date, date_to: dt.date) -> list[MonthFigures]:
+    t = _tables()
+    where, params = sub.where("unit_id")
+    month = (
+        "CAST(date_trunc('month', date) AS date)"
+        if connection.vendor == "postgresql"
+        else "strftime('%%Y-%%m-01', date)"
+    )
+    sql = f"""
+        SELECT {month}, SUM(CASE WHEN is_bridge THEN 0 ELSE 1 END),
+            SUM(present) + SUM(other_attendees)
+        FROM {t["sfact"]}
+        WHERE date >= %s AND date <= %s AND {where}
+        GROUP BY 1 ORDER BY 1
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [date_from, date_to, *params])
+        return [
+            MonthFigures(
+                month=m if isinstance(m, dt.date) else dt.date.fromisoformat(m),
+                sessions=int(n or 0),
+                person_times=int(p or 0),
+            )
+            for m, n, p in cursor.fetchall()
+        ]
+
+
+def _member_rows(sub: _Subtree, date_from: dt.date, date_to: dt.date) -> list[tuple[Any, ...]]:
+    """Rows (unit, campaign or 0, required, attended) to be added up: per unit the
+    required members and those present at anything in the period, per (unit,
+    campaign) those present at the campaign. The cases decided by the first and last
+    dates and the rare straddling ones are separate branches, so the planner sees the
+    cheap join for the bulk and the presence lookups only where they are needed."""
+    t = _tables()
+    where, params = sub.where("m.unit_id")
+    period = [date_from, date_to] * 2
+    sql = f"""
+        WITH r AS (
+            SELECT m.member_id, m.unit_id FROM {t["membership"]} m
+            WHERE {_valid_on("m")} AND {where} AND NOT EXISTS (
+                SELECT 1 FROM {t["exemption"]} e WHERE e.member_id = m.member_id
+                AND {_valid_on("e")}))
+        SELECT r.unit_id, 0, COUNT(*), COUNT(f.member_id)
+        FROM r LEFT JOIN {t["mfact"]} f ON f.member_id = r.member_id AND {_decided("f")}
+        GROUP BY r.unit_id
+        UNION ALL
+        SELECT r.unit_id, f.campaign_id, 0, COUNT(*)
+        FROM r JOIN {t["mcfact"]} f ON f.member_id = r.member_id
+        WHERE {_decided("f")}
+        GROUP BY r.unit_id, f.campaign_id
+        UNION ALL
+        SELECT r.unit_id, 0, 0, COUNT(*)
+        FROM r JOIN {t["mfact"]} f ON f.member_id = r.member_id
+        WHERE {_straddles("f", False)}
+        GROUP BY r.unit_id
+        UNION ALL
+        SELECT r.unit_id, f.campaign_id, 0, COUNT(*)
+        FROM r JOIN {t["mcfact"]} f ON f.member_id = r.member_id
+        WHERE {_straddles("f", True)}
+        GROUP BY r.unit_id, f.campaign_id
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [date_to, date_to, *params, date_to, date_to, *period * 4])
+        return cursor.fetchall()
 
 
 def report_figures(
@@ -278,34 +461,19 @@ def report_figures(
     if structure not in Structure.values:
         raise ValidationError("Cơ cấu tổ chức phải là 'today' (hiện nay) hoặc 'asof' (cuối kỳ).")
     sub = _subtree(unit, date_to, structure)
-    period = Q(date__gte=date_from, date__lte=date_to)
 
     # 1. sessions per (unit, campaign)
-    session_rows = (
-        SessionFact.objects.filter(period)
-        .filter(sub.unit_q)
-        .values("unit_id", "campaign_id")
-        .annotate(
-            sessions=Sum(_IS_MAIN),
-            bridge_points=Sum(_IS_BRIDGE),
-            present=Sum("present"),
-            excused=Sum("excused"),
-            absent=Sum("absent"),
-            other_attendees=Sum("other_attendees"),
-            public_reached=Sum("public_reached"),
-        )
-    )
     totals = Counts()
     by_child: dict[int, Counts] = defaultdict(Counts)
     by_campaign: dict[int, Counts] = defaultdict(Counts)
     units_with_session: dict[int, set[int]] = defaultdict(set)
-    for row in session_rows:
+    for unit_id, campaign_id, *row in _session_rows(sub, date_from, date_to):
         totals.add(row)
-        child = sub.child_of(row["unit_id"])
+        child = sub.child.get(unit_id)
         if child is not None:
             by_child[child].add(row)
-        by_campaign[row["campaign_id"]].add(row)
-        units_with_session[row["campaign_id"]].add(sub.canonical.get(row["unit_id"], 0))
+        by_campaign[campaign_id].add(row)
+        units_with_session[campaign_id].add(sub.canonical.get(unit_id, 0))
     if totals.sessions == 0 and totals.bridge_points == 0 and not allow_empty:
         raise EmptyPeriod(
             f"Không có hội nghị nào của {unit.name} và các đơn vị trực thuộc "
@@ -313,73 +481,52 @@ def report_figures(
             "chưa có số liệu để lập báo cáo."
         )
 
-    # 2. members required (non-exempt, end of period) per unit
-    members = _members_q(sub, date_to)
+    # 2. required members per unit, and the attended ones per unit and campaign
     required_by_child: dict[int, int] = defaultdict(int)
-    members_required = 0
-    for row in members.values("unit_id").annotate(n=Count("member_id")):
-        members_required += row["n"]
-        child = sub.child_of(row["unit_id"])
-        if child is not None:
-            required_by_child[child] += row["n"]
-
-    # 3. attended per campaign per unit
-    campaigns = _campaigns(sub, date_from, date_to, set(by_campaign))
     attended_by_child: dict[int, dict[int, int]] = defaultdict(dict)
+    attended_by_campaign: dict[int, int] = defaultdict(int)
+    members_required = members_attended = 0
+    for unit_id, campaign_id, required, attended in _member_rows(sub, date_from, date_to):
+        child = sub.child.get(unit_id)
+        if not campaign_id:
+            members_required += required
+            members_attended += attended
+            if child is not None:
+                required_by_child[child] += required
+            continue
+        attended_by_campaign[campaign_id] += attended
+        if child is not None:
+            per = attended_by_child[child]
+            per[campaign_id] = per.get(campaign_id, 0) + attended
+
+    # 3. per campaign
+    campaigns = _campaigns(sub, date_from, date_to, set(by_campaign))
     campaign_figures: list[CampaignFigures] = []
     leaves = sub.leaves()
     for campaign in campaigns:
-        present = PresenceFact.objects.filter(
-            period, campaign_id=campaign.pk, member_id=OuterRef("member_id")
-        )
-        attended = 0
-        for row in members.filter(Exists(present)).values("unit_id").annotate(n=Count("member_id")):
-            attended += row["n"]
-            child = sub.child_of(row["unit_id"])
-            if child is not None:
-                per = attended_by_child[child]
-                per[campaign.pk] = per.get(campaign.pk, 0) + row["n"]
-        counts = by_campaign.get(campaign.pk, Counts())
-        missing = sorted(leaves - units_with_session.get(campaign.pk, set()))
+        counts = by_campaign.get(campaign.id, Counts())
+        expected = _expected_units(sub, campaign, leaves, date_from, date_to)
+        missing = sorted(expected - units_with_session.get(campaign.id, set()))
         campaign_figures.append(
             CampaignFigures(
-                id=campaign.pk,
+                id=campaign.id,
                 title=campaign.title,
-                documents=", ".join(d.symbol for d in campaign.documents.all()),
+                documents=", ".join(campaign.documents),
                 target=Decimal(campaign.member_target),
                 required=members_required,
-                attended=attended,
+                attended=attended_by_campaign.get(campaign.id, 0),
                 sessions=counts.sessions,
                 bridge_points=counts.bridge_points,
                 person_times=counts.person_times,
-                units_total=len(leaves),
+                units_total=len(expected),
                 units_without_session=[sub.names[u][1] for u in missing if u in sub.names],
             )
         )
 
-    # 4. distinct members present at sessions held in the subtree
-    members_attended = (
-        PresenceFact.objects.filter(period)
-        .filter(sub.unit_q)
-        .aggregate(n=Count("member_id", distinct=True))["n"]
-    )
+    # 4. by month
+    months = _month_rows(sub, date_from, date_to)
 
-    # 5. by month
-    months = [
-        MonthFigures(
-            month=row["month"] if isinstance(row["month"], dt.date) else row["month"].date(),
-            sessions=row["sessions"] or 0,
-            person_times=(row["present"] or 0) + (row["other"] or 0),
-        )
-        for row in SessionFact.objects.filter(period)
-        .filter(sub.unit_q)
-        .annotate(month=TruncMonth("date"))
-        .values("month")
-        .annotate(sessions=Sum(_IS_MAIN), present=Sum("present"), other=Sum("other_attendees"))
-        .order_by("month")
-    ]
-
-    child_ids = [uid for uid in sub.names if sub.child_of(uid) == uid and uid != unit.pk]
+    child_ids = [uid for uid in sub.names if sub.child.get(uid) == uid and uid != unit.pk]
     children = [
         ChildFigures(
             unit_id=uid,
@@ -416,7 +563,7 @@ def report_figures(
         structure=structure,
         totals=totals,
         members_required=members_required,
-        members_attended=members_attended or 0,
+        members_attended=members_attended,
         units_in_scope=len(sub.names),
         campaigns=campaign_figures,
         children=children,

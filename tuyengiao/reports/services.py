@@ -19,7 +19,14 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .models import PresenceFact, ReportRequest, RequestStatus, SessionFact
+from .models import (
+    MemberCampaignFact,
+    MemberFact,
+    PresenceFact,
+    ReportRequest,
+    RequestStatus,
+    SessionFact,
+)
 
 PRESENT = "co_mat"
 EXCUSED = "vang_co_ly_do"
@@ -33,6 +40,8 @@ def _tables() -> dict[str, str]:
         "attendance": apps.get_model("study", "Attendance")._meta.db_table,
         "sfact": SessionFact._meta.db_table,
         "pfact": PresenceFact._meta.db_table,
+        "mcfact": MemberCampaignFact._meta.db_table,
+        "mfact": MemberFact._meta.db_table,
     }
 
 
@@ -73,11 +82,86 @@ def _bool_fix(sql: str) -> str:
     return sql
 
 
+def _member_campaign_fact_sql(where: str) -> str:
+    t = _tables()
+    return f"""
+        INSERT INTO {t["mcfact"]} (member_id, campaign_id, first_date, last_date, presences)
+        SELECT member_id, campaign_id, MIN(date), MAX(date), COUNT(*)
+        FROM {t["pfact"]} {where}
+        GROUP BY member_id, campaign_id
+    """
+
+
+def _member_fact_sql(where: str) -> str:
+    t = _tables()
+    return f"""
+        INSERT INTO {t["mfact"]} (member_id, first_date, last_date, presences)
+        SELECT member_id, MIN(date), MAX(date), COUNT(*)
+        FROM {t["pfact"]} {where}
+        GROUP BY member_id
+    """
+
+
+def _presence_pairs(cursor: Any, marks: str, chunk: list[int]) -> set[tuple[int, int]]:
+    t = _tables()
+    cursor.execute(
+        f"SELECT DISTINCT member_id, campaign_id FROM {t['pfact']} WHERE session_id IN ({marks})",
+        chunk,
+    )
+    return {(int(m), int(c)) for m, c in cursor.fetchall()}
+
+
+def _lock_members(ids: list[int]) -> None:
+    """Two transactions recomputing one member's facts (a grid save, an import, a QR
+    scan) would both delete and both insert: lock the member rows, in id order, so
+    the second works from what the first committed. ``FOR NO KEY UPDATE``
+    (PostgreSQL; SQLite serialises writers anyway) does not wait for the key-share
+    locks that inserting an attendance row takes on its member, so two services that
+    both added a row for the member cannot deadlock here."""
+    member_model = apps.get_model("orgs", "Member")
+    list(
+        member_model.objects.select_for_update(no_key=True)
+        .filter(pk__in=ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def _member_facts_refresh(pairs: set[tuple[int, int]]) -> None:
+    """Recompute the per (member, campaign) and per member facts of these pairs from
+    the presence rows (which the caller has just rewritten)."""
+    if not pairs:
+        return
+    t = _tables()
+    members = sorted({m for m, _ in pairs})
+    by_campaign: dict[int, set[int]] = {}
+    for m, c in pairs:
+        by_campaign.setdefault(c, set()).add(m)
+    with connection.cursor() as cursor:
+        for start in range(0, len(members), _CHUNK):
+            _lock_members(members[start : start + _CHUNK])
+        for campaign_id, ids in sorted(by_campaign.items()):
+            ordered = sorted(ids)
+            for start in range(0, len(ordered), _CHUNK):
+                chunk = ordered[start : start + _CHUNK]
+                marks = ", ".join(["%s"] * len(chunk))
+                where = f"WHERE campaign_id = %s AND member_id IN ({marks})"
+                cursor.execute(f"DELETE FROM {t['mcfact']} {where}", [campaign_id, *chunk])
+                cursor.execute(_member_campaign_fact_sql(where), [campaign_id, *chunk])
+        for start in range(0, len(members), _CHUNK):
+            chunk = members[start : start + _CHUNK]
+            marks = ", ".join(["%s"] * len(chunk))
+            where = f"WHERE member_id IN ({marks})"
+            cursor.execute(f"DELETE FROM {t['mfact']} {where}", chunk)
+            cursor.execute(_member_fact_sql(where), chunk)
+
+
 @transaction.atomic
 def facts_refresh_sessions(*, session_ids: Iterable[int]) -> None:
     """Recompute the facts of these session rows (deleted sessions lose their facts)."""
     ids = sorted({int(i) for i in session_ids if i is not None})
     session_model = apps.get_model("study", "Session")
+    pairs: set[tuple[int, int]] = set()
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
         marks = ", ".join(["%s"] * len(chunk))
@@ -90,11 +174,18 @@ def facts_refresh_sessions(*, session_ids: Iterable[int]) -> None:
             .order_by("pk")
             .values_list("pk", flat=True)
         )
-        SessionFact.objects.filter(session_id__in=chunk).delete()
-        PresenceFact.objects.filter(session_id__in=chunk).delete()
         with connection.cursor() as cursor:
+            # Members present before (a status or the session's campaign may have
+            # changed) and after: their per-member facts are recomputed below.
+            pairs |= _presence_pairs(cursor, marks, chunk)
+            SessionFact.objects.filter(session_id__in=chunk).delete()
+            PresenceFact.objects.filter(session_id__in=chunk).delete()
             cursor.execute(_bool_fix(_session_fact_sql(f"WHERE s.id IN ({marks})")), chunk)
             cursor.execute(_presence_fact_sql(f"AND s.id IN ({marks})"), chunk)
+            pairs |= _presence_pairs(cursor, marks, chunk)
+    # After every chunk: the member locks are taken last, so a QR scan holding one of
+    # these sessions' facts while it waits for its member cannot close a cycle.
+    _member_facts_refresh(pairs)
 
 
 _COUNT_COLUMN = {PRESENT: "present", EXCUSED: "excused", ABSENT: "absent"}
@@ -127,10 +218,13 @@ def facts_attendance_changed(
             facts_refresh_sessions(session_ids=[session_id])
             return
         if old == PRESENT:
+            # Rare here (a QR scan only ever makes a member present): recount the
+            # member's facts from the presence rows.
             cursor.execute(
                 f"DELETE FROM {t['pfact']} WHERE session_id = %s AND member_id = %s",
                 [session_id, member_id],
             )
+            _member_facts_refresh({(member_id, c) for c in _campaigns_of(cursor, session_id)})
         if new == PRESENT:
             cursor.execute(
                 f"INSERT INTO {t['pfact']} (session_id, member_id, campaign_id, unit_id, date) "
@@ -138,18 +232,48 @@ def facts_attendance_changed(
                 "WHERE s.id = %s",
                 [member_id, session_id],
             )
+            # One more presence: widen the member's first/last dates in place, under the
+            # member's lock (a recount of the member elsewhere would otherwise insert the
+            # row this upsert is inserting).
+            _lock_members([member_id])
+            lo, hi = ("LEAST", "GREATEST") if connection.vendor == "postgresql" else ("MIN", "MAX")
+            for table, key, campaign in (
+                (t["mcfact"], "member_id, campaign_id", ", s.campaign_id"),
+                (t["mfact"], "member_id", ""),
+            ):
+                cursor.execute(
+                    f"INSERT INTO {table} ({key}, first_date, last_date, presences) "
+                    f"SELECT %s{campaign}, s.date, s.date, 1 FROM {t['session']} s "
+                    f"WHERE s.id = %s ON CONFLICT ({key}) DO UPDATE SET "
+                    f"first_date = {lo}({table}.first_date, excluded.first_date), "
+                    f"last_date = {hi}({table}.last_date, excluded.last_date), "
+                    f"presences = {table}.presences + 1",
+                    [member_id, session_id],
+                )
+
+
+def _campaigns_of(cursor: Any, session_id: int) -> list[int]:
+    t = _tables()
+    cursor.execute(f"SELECT campaign_id FROM {t['session']} WHERE id = %s", [session_id])
+    return [int(row[0]) for row in cursor.fetchall()]
 
 
 @transaction.atomic
 def facts_rebuild() -> dict[str, int]:
     """Drop every fact and recompute them from the raw rows (repair, and the reference
     the incremental path is tested against)."""
-    SessionFact.objects.all().delete()
-    PresenceFact.objects.all().delete()
+    for model in (SessionFact, PresenceFact, MemberCampaignFact, MemberFact):
+        model.objects.all().delete()
     with connection.cursor() as cursor:
         cursor.execute(_bool_fix(_session_fact_sql("")))
         cursor.execute(_presence_fact_sql(""))
-    return {"sessions": SessionFact.objects.count(), "presence": PresenceFact.objects.count()}
+        cursor.execute(_member_campaign_fact_sql(""))
+        cursor.execute(_member_fact_sql(""))
+    return {
+        "sessions": SessionFact.objects.count(),
+        "presence": PresenceFact.objects.count(),
+        "members": MemberFact.objects.count(),
+    }
 
 
 P = ParamSpec("P")

@@ -27,10 +27,11 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Q
 from django.utils import timezone
 
 from tuyengiao.documents.models import Document
+from tuyengiao.lib.db import fetchone_hot
 from tuyengiao.orgs import access
 from tuyengiao.orgs.models import Member, Membership, Unit, UnitVersion, valid_on_q
 from tuyengiao.reports.services import (  # roll-up hooks
@@ -608,23 +609,33 @@ def _member_of(actor: Actor) -> Member:
 
 
 def _claim_device(device_id: str, member: Member, now: dt.datetime) -> None:
-    """One device, one member within the window: refuse a second member."""
+    """One device, one member within the window: refuse a second member.
+
+    One conditional upsert (both databases): the device's row is taken over only
+    by the same member or once the window has passed; no row back means refused.
+    """
     if not device_id:
         raise ValidationError("Không nhận ra thiết bị; hãy bật cookie trên trình duyệt.")
     window = dt.timedelta(seconds=settings.CHECKIN_DEVICE_WINDOW_SECONDS)
-    CheckinDevice.objects.bulk_create(
-        [CheckinDevice(device_id=device_id, member=member, last_at=now)], ignore_conflicts=True
+    table = CheckinDevice._meta.db_table
+    adapt = connection.ops.adapt_datetimefield_value
+    claimed = fetchone_hot(
+        f"INSERT INTO {table} (device_id, member_id, last_at) VALUES (%s, %s, %s) "
+        "ON CONFLICT (device_id) DO UPDATE SET member_id = excluded.member_id, "
+        f"last_at = excluded.last_at WHERE {table}.member_id = excluded.member_id "
+        f"OR {table}.last_at <= %s RETURNING id",
+        [device_id, member.pk, adapt(now), adapt(now - window)],
     )
-    row = CheckinDevice.objects.select_for_update().get(device_id=device_id)
-    if row.member_id == member.pk and row.last_at == now:
-        return  # first use of this device
-    if row.member_id != member.pk and now - row.last_at < window:
-        minutes = max(1, round(settings.CHECKIN_DEVICE_WINDOW_SECONDS / 60))
-        raise ValidationError(
-            "Thiết bị này vừa điểm danh cho một đảng viên khác. Mỗi người điểm danh bằng "
-            f"điện thoại của mình (thử lại sau {minutes} phút)."
-        )
-    CheckinDevice.objects.filter(pk=row.pk).update(member=member, last_at=now)
+    if claimed is None:
+        raise _device_refused()
+
+
+def _device_refused() -> ValidationError:
+    minutes = max(1, round(settings.CHECKIN_DEVICE_WINDOW_SECONDS / 60))
+    return ValidationError(
+        "Thiết bị này vừa điểm danh cho một đảng viên khác. Mỗi người điểm danh bằng "
+        f"điện thoại của mình (thử lại sau {minutes} phút)."
+    )
 
 
 @dataclass(frozen=True)
@@ -634,7 +645,6 @@ class CheckinResult:
     changed: bool  # False when the member had already checked in (or out)
 
 
-@transaction.atomic
 def checkin(
     *,
     actor: Actor,
@@ -645,35 +655,56 @@ def checkin(
 ) -> CheckinResult:
     """A member scans the session's QR: marked present once; scanning again
     changes nothing. ``token_max_age`` is only for a token the server itself
-    verified fresh when it was scanned before signing in (see the scan view)."""
+    verified fresh when it was scanned before signing in (see the scan view).
+
+    The hot path of a large conference (hundreds of members scanning at once):
+    on PostgreSQL the lookup, the device claim and the attendance insert are one
+    statement, then the roll-up's in-place update, in one short transaction.
+    """
     session_id = read_token(token, IN, max_age=token_max_age)
+    now = now or timezone.now()
+    with transaction.atomic():
+        if connection.vendor == "postgresql" and device_id:
+            done = _checkin_in_one_statement(session_id, actor, device_id, now)
+            if done is not None:
+                return done
+        return _checkin_in_steps(session_id, actor, device_id, now)
+
+
+def _checkin_in_steps(
+    session_id: int, actor: Actor, device_id: str, now: dt.datetime
+) -> CheckinResult:
+    """The general path (SQLite; a member who already has a row for the session)."""
     session, member, in_scope = _session_and_member(session_id, actor)
     if not in_scope:
         raise ValidationError(_out_of_scope_message(member, session))
-    now = now or timezone.now()
     _claim_device(device_id, member, now)
-    # INSERT ... ON CONFLICT DO NOTHING first (both databases): a concurrent second
-    # scan of the same member can neither create a second row nor fail.
-    Attendance.objects.bulk_create(
-        [
-            Attendance(
-                session=session,
-                member=member,
-                status=Status.PRESENT,
-                checked_in_at=now,
-                source=Source.QR,
-            )
-        ],
-        ignore_conflicts=True,
+    # INSERT ... ON CONFLICT DO NOTHING (both databases): a concurrent second scan
+    # of the same member can neither create a second row nor fail.
+    adapt = connection.ops.adapt_datetimefield_value
+    inserted = fetchone_hot(
+        f"INSERT INTO {Attendance._meta.db_table} (session_id, member_id, status, "
+        "checked_in_at, source, updated_at) VALUES (%s, %s, %s, %s, %s, %s) "
+        "ON CONFLICT (session_id, member_id) DO NOTHING RETURNING id",
+        [session.pk, member.pk, Status.PRESENT, adapt(now), Source.QR, adapt(now)],
     )
-    row = Attendance.objects.select_for_update().get(session=session, member=member)
-    row.member = member
-    if row.checked_in_at == now and row.source == Source.QR and row.status == Status.PRESENT:
-        # this call inserted it; reports: adjust the roll-up in place
-        facts_attendance_changed(
+    if inserted is not None:
+        facts_attendance_changed(  # reports: adjust the roll-up in place
             session_id=session.pk, member_id=member.pk, old=None, new=Status.PRESENT
         )
+        row = Attendance(
+            id=inserted[0],
+            session=session,
+            member=member,
+            status=Status.PRESENT,
+            checked_in_at=now,
+            source=Source.QR,
+            updated_at=now,
+        )
         return CheckinResult(row, session, True)
+    row = Attendance.objects.select_for_update().get(session=session, member=member)
+    row.member = member
+    row.session = session
     if row.status == Status.PRESENT and row.checked_in_at is not None:
         return CheckinResult(row, session, False)
     facts_attendance_changed(  # reports: roll-up facts
@@ -686,45 +717,142 @@ def checkin(
     return CheckinResult(row, session, True)
 
 
-def _session_and_member(session_id: int, actor: Actor) -> tuple[Session, Member, bool]:
-    """The session with its host's path on its date, and the actor's member with
-    whether they belong to the host's subtree that day: two queries."""
-    host_path = UnitVersion.objects.filter(
-        Q(valid_from__isnull=True) | Q(valid_from__lte=OuterRef("date")),
-        Q(valid_to__isnull=True) | Q(valid_to__gt=OuterRef("date")),
-        unit_id=OuterRef("host_id"),
-    ).values("path")[:1]
-    session = (
-        Session.objects.select_related("host")
-        .annotate(host_path=Subquery(host_path))
-        .filter(pk=session_id)
-        .first()
-    )
-    if session is None:
-        raise ValidationError("Hội nghị không còn tồn tại.")
-    user_id = getattr(actor, "pk", None) if getattr(actor, "is_authenticated", False) else None
-    path = getattr(session, "host_path", None) or "\x00"
-    units = UnitVersion.objects.filter(valid_on_q(session.date), path__startswith=path)
-    member = (
-        Member.objects.filter(user_id=user_id)
-        .annotate(
-            in_scope=Exists(
-                Membership.objects.filter(
-                    valid_on_q(session.date),
-                    member=OuterRef("pk"),
-                    unit_id__in=units.values("unit_id"),
-                )
-            )
+def _lookup_sql() -> str:
+    """The session (with its host as named on its date), the actor's member and
+    whether the member belongs to the host's subtree that day, as one SELECT with
+    parameters ``%(user)s`` and ``%(session)s``."""
+    t = {
+        "session": Session._meta.db_table,
+        "version": UnitVersion._meta.db_table,
+        "member": Member._meta.db_table,
+        "membership": Membership._meta.db_table,
+    }
+
+    def valid(alias: str, day: str) -> str:
+        return (
+            f"({alias}.valid_from IS NULL OR {alias}.valid_from <= {day}) AND "
+            f"({alias}.valid_to IS NULL OR {alias}.valid_to > {day})"
         )
-        .first()
-        if user_id is not None
-        else None
+
+    return (
+        "SELECT s.id AS session_id, s.code, s.title, s.date, s.campaign_id, s.host_id, "
+        "s.main_id, hv.name AS host_name, m.id AS member_id, m.code AS member_code, "
+        "m.family_name, m.middle_name, m.given_name, "
+        f"EXISTS (SELECT 1 FROM {t['membership']} ms JOIN {t['version']} v "
+        f"ON v.unit_id = ms.unit_id AND {valid('v', 's.date')} "
+        f"WHERE ms.member_id = m.id AND {valid('ms', 's.date')} "
+        "AND substr(v.path, 1, length(hv.path)) = hv.path) AS in_scope "
+        f"FROM {t['session']} s "
+        f"LEFT JOIN {t['version']} hv ON hv.unit_id = s.host_id AND {valid('hv', 's.date')} "
+        f"LEFT JOIN {t['member']} m ON m.user_id = %(user)s "
+        "WHERE s.id = %(session)s"
     )
-    if member is None:
+
+
+def _checkin_in_one_statement(
+    session_id: int, actor: Actor, device_id: str, now: dt.datetime
+) -> CheckinResult | None:
+    """PostgreSQL: look up session, member and scope, claim the device and insert
+    the attendance row in one prepared statement; then the roll-up's in-place
+    update (``facts_attendance_changed``, which owns the facts and their lock
+    order) in the same transaction. Returns ``None`` when the member already has
+    a row for the session, for the general path to handle.
+    """
+    device = CheckinDevice._meta.db_table
+    window = dt.timedelta(seconds=settings.CHECKIN_DEVICE_WINDOW_SECONDS)
+    sql = (
+        f"WITH look AS ({_lookup_sql()}), "
+        f"d AS (INSERT INTO {device} (device_id, member_id, last_at) "
+        "SELECT %(device)s, member_id, %(now)s FROM look "
+        "WHERE in_scope AND host_name IS NOT NULL AND member_id IS NOT NULL "
+        "ON CONFLICT (device_id) DO UPDATE SET member_id = excluded.member_id, "
+        f"last_at = excluded.last_at WHERE {device}.member_id = excluded.member_id "
+        f"OR {device}.last_at <= %(window_start)s RETURNING id), "
+        f"a AS (INSERT INTO {Attendance._meta.db_table} (session_id, member_id, status, "
+        "checked_in_at, source, updated_at) "
+        "SELECT session_id, member_id, %(present)s, %(now)s, %(qr)s, %(now)s FROM look "
+        "WHERE EXISTS (SELECT 1 FROM d) "
+        "ON CONFLICT (session_id, member_id) DO NOTHING RETURNING id) "
+        "SELECT look.*, (SELECT count(*) FROM d), (SELECT min(id) FROM a) FROM look"
+    )
+    row = fetchone_hot(
+        sql,
+        {
+            "user": getattr(actor, "pk", None)
+            if getattr(actor, "is_authenticated", False)
+            else None,
+            "session": session_id,
+            "device": device_id,
+            "now": now,
+            "window_start": now - window,
+            "present": Status.PRESENT,
+            "qr": Source.QR,
+        },
+    )
+    if row is None:
+        raise ValidationError("Hội nghị không còn tồn tại.")
+    session, member, in_scope = _session_member_from_row(row[:14], actor)
+    claimed, attendance_id = row[14:]
+    if not in_scope:
+        raise ValidationError(_out_of_scope_message(member, session))
+    if not claimed:
+        raise _device_refused()
+    if attendance_id is None:
+        return None  # a row exists already: the general path decides
+    facts_attendance_changed(  # reports: adjust the roll-up in place
+        session_id=session.pk, member_id=member.pk, old=None, new=Status.PRESENT
+    )
+    attendance = Attendance(
+        id=attendance_id,
+        session=session,
+        member=member,
+        status=Status.PRESENT,
+        checked_in_at=now,
+        source=Source.QR,
+        updated_at=now,
+    )
+    return CheckinResult(attendance, session, True)
+
+
+def _session_member_from_row(row: Sequence[Any], actor: Actor) -> tuple[Session, Member, bool]:
+    (s_id, s_code, s_title, s_date, campaign_id, host_id, main_id, host_name) = row[:8]
+    m_id, m_code, family, middle, given, in_scope = row[8:14]
+    if m_id is None:
         raise ValidationError(
             "Tài khoản của bạn chưa gắn với hồ sơ đảng viên nên không điểm danh được."
         )
-    return session, member, bool(getattr(member, "in_scope", False))
+    if isinstance(s_date, str):  # raw SQLite
+        s_date = dt.date.fromisoformat(s_date)
+    session = Session(
+        id=s_id,
+        code=s_code,
+        title=s_title,
+        date=s_date,
+        campaign_id=campaign_id,
+        host=Unit(id=host_id, name=host_name or ""),
+        main_id=main_id,
+    )
+    member = Member(
+        id=m_id,
+        code=m_code,
+        family_name=family,
+        middle_name=middle,
+        given_name=given,
+        user_id=getattr(actor, "pk", None),
+    )
+    return session, member, bool(in_scope) and host_name is not None
+
+
+def _session_and_member(session_id: int, actor: Actor) -> tuple[Session, Member, bool]:
+    """The session, the actor's member and whether the member is in the host's
+    subtree on the session's date: one query (raw SQL because every scan runs
+    it; the ORM version built two correlated subqueries per call and cost more
+    in Python than in the database)."""
+    user_id = getattr(actor, "pk", None) if getattr(actor, "is_authenticated", False) else None
+    row = fetchone_hot(_lookup_sql(), {"user": user_id, "session": session_id})
+    if row is None:
+        raise ValidationError("Hội nghị không còn tồn tại.")
+    return _session_member_from_row(row, actor)
 
 
 @transaction.atomic

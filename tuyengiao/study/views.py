@@ -21,6 +21,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -476,10 +477,17 @@ def scan(request: HttpRequest) -> HttpResponse:
         result = action(actor=request.user, token=token, device_id=device, token_max_age=max_age)
     except ValidationError as exc:
         context["error"] = _errors(exc)
-        return _with_device(render(request, "study/scan.html", context, status=400), device, new)
-    request.session.pop(STASH_KEY, None)
+        return _with_device(_scan_result(context, status=400), device, new)
+    if stash is not None:
+        request.session.pop(STASH_KEY, None)
     context.update({"result": result, "session": result.session})
-    return _with_device(render(request, "study/scan.html", context), device, new)
+    return _with_device(_scan_result(context), device, new)
+
+
+def _scan_result(context: dict[str, Any], status: int = 200) -> HttpResponse:
+    """The answer to a scan, rendered without the request's context processors
+    (they query the database for the menu, which this page does not show)."""
+    return HttpResponse(loader.render_to_string("study/scan_result.html", context), status=status)
 
 
 @login_required

@@ -55,7 +55,7 @@ def build_xlsx(f: ReportFigures) -> bytes:
         ["Số lượt người khác tham dự", t.other_attendees],
         ["Số lượt vắng có lý do", t.excused],
         ["Số lượt vắng không lý do", t.absent],
-        ["Số đảng viên đã tham gia", f.members_attended],
+        ["Số đảng viên thuộc diện học tập đã tham gia", f.members_attended],
         ["Số đảng viên thuộc diện học tập", f.members_required],
         ["Số lượt nhân dân được tuyên truyền", t.public_reached],
     ]

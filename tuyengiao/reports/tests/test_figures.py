@@ -50,3 +50,88 @@ def test_empty_period_and_reversed_range_are_explained(data) -> None:  # type: i
         report_figures(
             unit=data.province, date_from=dt.date(2025, 2, 1), date_to=dt.date(2025, 1, 1)
         )
+
+
+def test_a_presence_span_straddling_the_period_is_not_attendance(world) -> None:  # type: ignore[no-untyped-def]
+    from tuyengiao.reports.tests import factories as f
+
+    camp = f.campaign(
+        world.province, f.document(), start=dt.date(2025, 1, 1), deadline=dt.date(2025, 12, 31)
+    )
+    m = world.members
+    f.session("J", camp, world.cell, dt.date(2025, 1, 10), attendance={m[0]: P, m[1]: P})
+    f.session("A", camp, world.cell, dt.date(2025, 4, 10), attendance={m[1]: P, m[2]: P})
+    f.session("D", camp, world.cell, dt.date(2025, 12, 10), attendance={m[0]: P, m[1]: P})
+    spring = report_figures(
+        unit=world.cell, date_from=dt.date(2025, 3, 1), date_to=dt.date(2025, 5, 31)
+    )
+    # m0 was present before and after the period but not in it; m1 inside; m2 only inside
+    assert spring.campaigns[0].attended == 2
+    assert spring.members_attended == 2
+    year = report_figures(
+        unit=world.cell, date_from=dt.date(2025, 1, 1), date_to=dt.date(2025, 12, 31)
+    )
+    assert year.campaigns[0].attended == 3 and year.members_attended == 3
+    late = report_figures(
+        unit=world.cell, date_from=dt.date(2025, 4, 10), date_to=dt.date(2025, 12, 10)
+    )
+    assert late.campaigns[0].attended == 3
+
+
+def test_attended_counts_only_required_members(data) -> None:  # type: ignore[no-untyped-def]
+    from tuyengiao.orgs import services
+
+    # m0 (present at HN1 and HN2) becomes exempt: no longer required, nor attended
+    services.member_set_exempt(
+        actor=None, member=data.members[0], exempt=True, on=dt.date(2025, 1, 1)
+    )
+    fig = report_figures(
+        unit=data.province, date_from=dt.date(2025, 1, 1), date_to=dt.date(2025, 12, 31)
+    )
+    assert fig.members_required == 4
+    assert fig.members_attended == 2
+    (c,) = fig.campaigns
+    assert (c.attended, c.required) == (2, 4)
+    assert fig.members_attended <= fig.members_required
+
+
+def test_units_without_session_are_the_campaigns_grassroots_units(world) -> None:  # type: ignore[no-untyped-def]
+    from tuyengiao.reports.tests import factories as f
+
+    start, end = dt.date(2025, 1, 1), dt.date(2025, 12, 31)
+    province_camp = f.campaign(world.province, f.document(57), start=start, deadline=end)
+    commune_camp = f.campaign(world.commune, f.document(66), start=start, deadline=end)
+    main = f.session("ON1", commune_camp, world.commune, dt.date(2025, 5, 5), fmt="truc_tuyen")
+    f.session("ON1-CB2", commune_camp, world.cell2, dt.date(2025, 5, 5), main=main)
+    f.session("P1", province_camp, world.cell, dt.date(2025, 6, 6))
+    fig = report_figures(unit=world.province, date_from=start, date_to=end)
+    by_id = {c.id: c for c in fig.campaigns}
+    # the province's campaign expects every cell; CB1 held one
+    assert by_id[province_camp.pk].units_total == 3
+    assert by_id[province_camp.pk].units_without_session == ["Chi bộ bản Hai", "Chi bộ bản Ba"]
+    # the commune's campaign expects the commune's cells only; CB2 was a bridge point
+    assert by_id[commune_camp.pk].units_total == 2
+    assert by_id[commune_camp.pk].units_without_session == ["Chi bộ bản Một"]
+
+
+def test_today_structure_reports_a_merged_cell_under_its_successor(world) -> None:  # type: ignore[no-untyped-def]
+    from tuyengiao.orgs import services
+    from tuyengiao.reports.tests import factories as f
+
+    start, end = dt.date(2025, 1, 1), dt.date(2025, 6, 30)
+    camp = f.campaign(world.province, f.document(), start=start, deadline=dt.date(2025, 12, 31))
+    m = world.members  # m0-m2 in CB1, m3 in CB2
+    f.session("A", camp, world.cell, dt.date(2025, 2, 1), attendance={m[0]: P})
+    f.session("B", camp, world.cell2, dt.date(2025, 3, 1), attendance={m[3]: P})
+    services.unit_merge(actor=None, sources=[world.cell2], into=world.cell, on=dt.date(2025, 9, 1))
+    fig = report_figures(unit=world.commune, date_from=start, date_to=end, structure="today")
+    # CB2's session, member and attendance are reported under CB1, today's successor
+    assert (fig.totals.sessions, fig.members_required, fig.members_attended) == (2, 4, 2)
+    (child,) = [c for c in fig.children if c.code == "CB1"]
+    assert child.counts.sessions == 2 and child.required == 4
+    assert child.attended == {camp.pk: 2}
+    assert [c.code for c in fig.children] == ["CB1"]
+    (c,) = fig.campaigns
+    assert c.units_without_session == [] and c.units_total == 1
+    asof = report_figures(unit=world.commune, date_from=start, date_to=end, structure="asof")
+    assert {c.code: c.required for c in asof.children} == {"CB1": 3, "CB2": 1}

@@ -1,6 +1,7 @@
 """The facts kept by the study services' hooks equal a rebuild from raw rows,
 after a random sequence of writes (creates, bridge points, marks that change,
-bulk sets, count updates, re-imported sessions that move date or host)."""
+bulk sets, count updates, re-imported sessions that move date, host or campaign,
+QR check-ins, and single changes through ``facts_attendance_changed``)."""
 
 from __future__ import annotations
 
@@ -11,16 +12,17 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from tuyengiao.reports.models import PresenceFact, SessionFact
+from tuyengiao.reports.models import MemberCampaignFact, MemberFact, PresenceFact, SessionFact
+from tuyengiao.reports.services import facts_attendance_changed
 from tuyengiao.study import services
-from tuyengiao.study.models import Session
+from tuyengiao.study.models import Attendance, Session
 
 from . import factories as f
 
 STATUSES = ["co_mat", "vang_co_ly_do", "vang_khong_ly_do"]
 
 
-def _snapshot() -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+def _snapshot() -> tuple[list[tuple[Any, ...]], ...]:
     sessions = sorted(
         SessionFact.objects.values_list(
             "session_id",
@@ -41,7 +43,15 @@ def _snapshot() -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
             "session_id", "member_id", "campaign_id", "unit_id", "date"
         )
     )
-    return sessions, presence
+    per_campaign = sorted(
+        MemberCampaignFact.objects.values_list(
+            "member_id", "campaign_id", "first_date", "last_date", "presences"
+        )
+    )
+    per_member = sorted(
+        MemberFact.objects.values_list("member_id", "first_date", "last_date", "presences")
+    )
+    return sessions, presence, per_campaign, per_member
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -63,7 +73,9 @@ def test_incremental_facts_equal_a_rebuild(world: Any, seed: int) -> None:
     everyone = [*world.members, *world.sibling_members]
     made: list[Session] = []
     for step in range(40):
-        action = rng.choice(["session", "bridge", "mark", "mark", "bulk", "update", "upsert"])
+        action = rng.choice(
+            ["session", "bridge", "mark", "mark", "bulk", "update", "upsert", "qr", "one", "one"]
+        )
         if action == "session" or not made:
             made.append(
                 services.session_create(
@@ -110,6 +122,29 @@ def test_incremental_facts_equal_a_rebuild(world: Any, seed: int) -> None:
                     services.AttendanceEntry(session.pk, i, rng.choice(STATUSES)) for i in ids
                 ],
             )
+        elif action == "qr":
+            session = rng.choice(made)
+            if services.members_in_host_scope(session, [world.members[0].pk]):
+                services.checkin(
+                    actor=world.users["member"],
+                    token=services.make_token(session),
+                    device_id=f"may-{step}",
+                )
+        elif action == "one":
+            # the contract of the hot path: the caller changed one row, then reports it
+            session = rng.choice(made)
+            member = rng.choice(everyone)
+            row = Attendance.objects.filter(session=session, member=member).first()
+            old = row.status if row else None
+            new = rng.choice([*STATUSES, None])
+            if row and new is None:
+                row.delete()
+            elif row and new:
+                row.status = new
+                row.save(update_fields=["status"])
+            elif new:
+                Attendance.objects.create(session=session, member=member, status=new)
+            facts_attendance_changed(session_id=session.pk, member_id=member.pk, old=old, new=new)
         elif action == "update":
             services.session_update(
                 actor=None,
@@ -138,5 +173,6 @@ def test_incremental_facts_equal_a_rebuild(world: Any, seed: int) -> None:
             )
     incremental = _snapshot()
     assert incremental[0], "the sequence wrote sessions"
+    assert incremental[2] and incremental[3], "the sequence made members present"
     call_command("rebuild_facts", verbosity=0)
     assert _snapshot() == incremental

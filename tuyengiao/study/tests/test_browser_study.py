@@ -14,7 +14,13 @@ import pytest
 
 from tuyengiao.study import services
 from tuyengiao.study.models import Attendance, Session, Status
-from tuyengiao.trust.tests.test_browser import browser, page, shot, sign_in  # noqa: F401
+from tuyengiao.trust.tests.test_browser import (  # noqa: F401
+    PASSWORD,
+    browser,
+    page,
+    shot,
+    sign_in,
+)
 
 from .conftest import make_document
 
@@ -88,3 +94,101 @@ def test_plan_a_session_take_attendance_show_qr_and_download_the_report(
         book = openpyxl.load_workbook(io.BytesIO(handle.read()))
     cells = [c for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row]
     assert "Đảng ủy xã Một" in cells  # the report is about the commune
+
+
+def test_run_a_campaign_end_to_end_with_bridge_point_qr_check_in_and_check_out(
+    page: Any,  # noqa: F811
+    browser: Any,  # noqa: F811
+    live_server: Any,
+    world: Any,
+) -> None:
+    """Issue 4's "done when": create a campaign for a registered document, plan a
+    hybrid session, add a bridge point, take attendance on the grid and by QR on
+    a phone, check out, and see the rate of every unit."""
+    document = make_document()
+    sign_in(page, "xa")
+    page.goto("/hoc-tap/dot-moi/")
+    page.get_by_label("Tên đợt học tập").fill("Quán triệt Nghị quyết 57-NQ/TW")
+    page.get_by_label("Văn bản học tập").select_option(value=str(document.pk))
+    page.locator("input[name=start]").fill("01/09/2025")
+    page.locator("input[name=deadline]").fill("31/12/2025")
+    shot(page, "24-tao-dot-hoc-tap")
+    page.get_by_role("button", name="Tạo đợt học tập").click()
+    page.wait_for_url("**/hoc-tap/dot/*/")
+    campaign_url = page.url
+
+    page.get_by_role("button", name="Lập hội nghị").click()
+    page.get_by_label("Mã hội nghị").fill("HN-57")
+    page.get_by_label("Đơn vị tổ chức").select_option(value=str(world.commune.pk))
+    page.locator("input[name=date]").fill("15/10/2025")
+    page.get_by_label("Hình thức").select_option(label="Kết hợp")
+    page.get_by_role("button", name="Lập hội nghị").click()
+    page.wait_for_url("**/hoc-tap/hoi-nghi/HN-57/")
+
+    page.get_by_label("Mã điểm cầu").fill("HN-57-DC1")
+    page.locator("form[action$='/diem-cau/'] select[name=host]").select_option(world.cell2.code)
+    page.get_by_role("button", name="Thêm điểm cầu").click()
+    page.get_by_role("cell", name="HN-57-DC1").wait_for()
+    shot(page, "25-hoi-nghi-diem-cau")
+    session = Session.objects.get(code="HN-57")
+    assert list(Session.objects.filter(main=session).values_list("host__code", flat=True)) == [
+        "CB2"
+    ]
+
+    # The grid: the second member of cell 1 is marked present by hand.
+    page.get_by_role("button", name="Điểm danh", exact=True).click()
+    grid_member = world.members[1]
+    page.locator(f"#dv-{grid_member.code} button[title='Có mặt']").click()
+    page.locator(f"#dv-{grid_member.code} button[aria-pressed=true]").wait_for()
+
+    # A member scans the QR with a phone: signs in, confirms, is present.
+    phone = browser.new_context(
+        base_url=live_server.url,
+        locale="vi-VN",
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+    )
+    phone.set_default_timeout(10_000)
+    mobile = phone.new_page()
+    mobile.goto(f"/hoc-tap/quet/?t={services.make_token(session)}")  # what the QR encodes
+    assert "/dang-nhap/" in mobile.url and "next=" in mobile.url  # the scan is remembered
+    mobile.get_by_label("Tên đăng nhập").fill("dangvien")
+    mobile.get_by_label("Mật khẩu").fill(PASSWORD)
+    mobile.get_by_role("button", name="Đăng nhập").click()
+    mobile.get_by_role("button", name="Xác nhận có mặt").click()
+    mobile.get_by_role("heading", name="Đã ghi nhận").wait_for()
+    shot(mobile, "26-dien-thoai-diem-danh")
+
+    # End of the session: check-out opens; the QR member checks out, the other
+    # member present never does and shows as having left early.
+    page.goto("/hoc-tap/hoi-nghi/HN-57/")
+    page.get_by_role("button", name="Mở điểm danh ra về (cuối hội nghị)").click()
+    page.wait_for_url("**/ma-qr/?chieu=ra")
+    mobile.goto(f"/hoc-tap/quet/?t={services.make_token(session, services.OUT)}")
+    mobile.get_by_role("button", name="Xác nhận ra về").click()
+    mobile.get_by_role("heading", name="Đã ghi nhận").wait_for()
+    phone.close()
+    page.goto("/hoc-tap/hoi-nghi/HN-57/")
+    left_early = page.locator("article", has_text="về sớm")
+    assert left_early.locator(".figure").inner_text() == "1"
+    rows = {
+        a.member.code: (a.status, a.source, a.checked_out_at is not None)
+        for a in Attendance.objects.filter(session=session).select_related("member")
+    }
+    assert rows == {
+        world.members[0].code: (Status.PRESENT, "qr", True),
+        grid_member.code: (Status.PRESENT, "grid", False),
+    }
+
+    # The rate of every unit: cell 1 has 2 of its 3 members, cell 2 none of 1.
+    page.goto(campaign_url)
+    shot(page, "27-ty-le-theo-don-vi")
+    table = page.locator("table.dense").first
+    cell1 = table.locator("tr", has_text=world.cell.name)
+    cell2 = table.locator("tr", has_text=world.cell2.name)
+    assert cell1.locator("td").nth(3).inner_text() == "66,67%"
+    assert cell2.locator("td").nth(3).inner_text() == "0,00%"
+    assert "dưới chỉ tiêu" in cell1.inner_text()
+    totals = page.locator("article", has_text="đảng viên đã học")
+    assert "50,00%" in totals.inner_text() and "(2/4)" in totals.inner_text()

@@ -86,7 +86,14 @@ def test_one_device_cannot_check_in_two_members(study: Any, settings: Any) -> No
     with pytest.raises(ValidationError, match="Thiết bị này vừa điểm danh"):
         services.checkin(actor=other, token=token, device_id="chung")
     assert Attendance.objects.filter(member=study.members[1]).count() == 0
-    later = timezone.now() + dt.timedelta(seconds=settings.CHECKIN_DEVICE_WINDOW_SECONDS + 1)
+    first = Attendance.objects.get(member=study.members[0]).checked_in_at
+    assert first is not None
+    window = dt.timedelta(seconds=settings.CHECKIN_DEVICE_WINDOW_SECONDS)
+    with pytest.raises(ValidationError, match="Thiết bị này vừa điểm danh"):
+        services.checkin(actor=other, token=token, device_id="chung", now=first + window / 2)
+    # the same member scanning again from the same phone is not refused
+    assert not services.checkin(actor=study.users["member"], token=token, device_id="chung").changed
+    later = timezone.now() + window + dt.timedelta(seconds=1)
     services.checkin(actor=other, token=token, device_id="chung", now=later)
     assert Attendance.objects.filter(member=study.members[1], status=Status.PRESENT).count() == 1
 

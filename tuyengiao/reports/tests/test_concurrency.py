@@ -1,0 +1,79 @@
+"""Two transactions writing one member's facts at once (PostgreSQL: SQLite
+serialises writers): a QR scan that has made the member present, not yet
+committed, and a grid mark making the same member present at another session of
+the same campaign. Without the member lock the grid's recount would insert the
+(member, campaign) row the scan had just inserted and fail on the unique key."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+
+from tuyengiao.reports.models import MemberCampaignFact, MemberFact
+from tuyengiao.reports.services import facts_attendance_changed
+from tuyengiao.study import services
+from tuyengiao.study.models import Attendance
+
+from . import factories as f
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_scan_and_a_grid_mark_of_one_member_do_not_collide(world: Any) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers")
+    camp = f.campaign(
+        world.province, f.document(), start=dt.date(2025, 1, 1), deadline=dt.date(2025, 12, 31)
+    )
+    first = f.session("S1", camp, world.cell, dt.date(2025, 3, 1))
+    second = f.session("S2", camp, world.cell, dt.date(2025, 6, 1))
+    member = world.members[0]
+    scanned, release, errors = threading.Event(), threading.Event(), []
+
+    def scan() -> None:
+        try:
+            with transaction.atomic():
+                Attendance.objects.create(session=first, member=member, status="co_mat")
+                facts_attendance_changed(
+                    session_id=first.pk, member_id=member.pk, old=None, new="co_mat"
+                )
+                scanned.set()
+                release.wait(10)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+            scanned.set()
+        finally:
+            connection.close()
+
+    def mark() -> None:
+        try:
+            scanned.wait(10)
+            services.attendance_mark(actor=None, session=second, member=member, status="co_mat")
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=scan), threading.Thread(target=mark)]
+    for t in threads:
+        t.start()
+    scanned.wait(10)
+    time.sleep(0.5)  # the mark is now waiting for the scan's member lock
+    release.set()
+    for t in threads:
+        t.join(20)
+    assert not errors, errors
+    row = MemberCampaignFact.objects.get(member_id=member.pk, campaign_id=camp.pk)
+    assert (row.first_date, row.last_date, row.presences) == (
+        dt.date(2025, 3, 1),
+        dt.date(2025, 6, 1),
+        2,
+    )
+    before = sorted(MemberFact.objects.values_list("member_id", "first_date", "presences"))
+    call_command("rebuild_facts", verbosity=0)
+    assert sorted(MemberFact.objects.values_list("member_id", "first_date", "presences")) == before
