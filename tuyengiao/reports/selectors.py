@@ -47,11 +47,11 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Q, Subquery
 
 from tuyengiao.lib.dates import format_date
 from tuyengiao.orgs.models import Exemption, Membership, Unit, UnitLineage, UnitVersion
-from tuyengiao.orgs.selectors import successor_map, today, valid_on_q, version_on
+from tuyengiao.orgs.selectors import successor_map, today, valid_on_q
 
 from .models import MemberCampaignFact, MemberFact, PresenceFact, SessionFact, Structure
 
@@ -218,18 +218,22 @@ def _ids(paths: dict[int, str], subquery: Any) -> tuple[str, list[Any]]:
 
 def _subtree(unit: Unit, day: dt.date, structure: str) -> _Subtree:
     if structure == Structure.ASOF:
-        root_version = version_on(unit, day)
-        if root_version is None:
+        # one query: the versions valid that day under the root's path that day
+        root_path = UnitVersion.objects.filter(valid_on_q(day), unit=unit).values("path")[:1]
+        versions = UnitVersion.objects.filter(valid_on_q(day), path__startswith=Subquery(root_path))
+        rows = list(versions.values_list("unit_id", "path", "parent_id", "name", "unit__code"))
+        paths = {uid: path for uid, path, _p, _n, _c in rows}
+        if unit.pk not in paths:
             raise ValidationError(
                 f"Đơn vị {unit.name} không có trong cơ cấu tổ chức ngày {format_date(day)}."
             )
-        versions = UnitVersion.objects.filter(valid_on_q(day), path__startswith=root_version.path)
-        rows = list(versions.values_list("unit_id", "path", "parent_id", "name", "unit__code"))
-        paths = {uid: path for uid, path, _p, _n, _c in rows}
-        ids_sql, ids_params = _ids(paths, versions.values("unit_id"))
+        # the statements get the path as a literal: PostgreSQL misestimates a LIKE on a
+        # subquery's result and the root's statements took twice as long
+        literal = UnitVersion.objects.filter(valid_on_q(day), path__startswith=paths[unit.pk])
+        ids_sql, ids_params = _ids(paths, literal.values("unit_id"))
         return _Subtree(
             root=unit,
-            root_path=root_version.path,
+            root_path=paths[unit.pk],
             paths=paths,
             canonical={uid: uid for uid in paths},
             names={uid: (code, name) for uid, _path, _p, name, code in rows},
@@ -409,9 +413,17 @@ def _member_rows(sub: _Subtree, date_from: dt.date, date_to: dt.date) -> list[tu
     """Rows (unit, campaign or 0, required, attended) to be added up: per unit the
     required members and those present at anything in the period, per (unit,
     campaign) those present at the campaign. The cases decided by the first and last
-    dates and the rare straddling ones are separate branches, so the planner sees the
-    cheap join for the bulk and the presence lookups only where they are needed."""
+    dates and the straddling ones are separate branches, so the planner sees the
+    cheap join for the bulk; the straddling branches are only added when some
+    member's presences straddle the period at all (one look at the span index: a
+    member straddling it for a campaign straddles it overall)."""
     t = _tables()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {t['mfact']} WHERE last_date > %s AND first_date < %s LIMIT 1",
+            [date_to, date_from],
+        )
+        straddling = cursor.fetchone() is not None
     where, params = sub.where("m.unit_id")
     period = [date_from, date_to] * 2
     sql = f"""
@@ -428,6 +440,9 @@ def _member_rows(sub: _Subtree, date_from: dt.date, date_to: dt.date) -> list[tu
         FROM r JOIN {t["mcfact"]} f ON f.member_id = r.member_id
         WHERE {_decided("f")}
         GROUP BY r.unit_id, f.campaign_id
+    """
+    if straddling:
+        sql += f"""
         UNION ALL
         SELECT r.unit_id, 0, 0, COUNT(*)
         FROM r JOIN {t["mfact"]} f ON f.member_id = r.member_id
@@ -438,9 +453,10 @@ def _member_rows(sub: _Subtree, date_from: dt.date, date_to: dt.date) -> list[tu
         FROM r JOIN {t["mcfact"]} f ON f.member_id = r.member_id
         WHERE {_straddles("f", True)}
         GROUP BY r.unit_id, f.campaign_id
-    """
+        """
+    args = [date_to, date_to, *params, date_to, date_to, *period * (4 if straddling else 2)]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [date_to, date_to, *params, date_to, date_to, *period * 4])
+        cursor.execute(sql, args)
         return cursor.fetchall()
 
 

@@ -135,3 +135,10 @@ def test_today_structure_reports_a_merged_cell_under_its_successor(world) -> Non
     assert c.units_without_session == [] and c.units_total == 1
     asof = report_figures(unit=world.commune, date_from=start, date_to=end, structure="asof")
     assert {c.code: c.required for c in asof.children} == {"CB1": 3, "CB2": 1}
+    from django.core.exceptions import ValidationError
+
+    late = dt.date(2025, 12, 31)
+    with pytest.raises(ValidationError, match="không có trong cơ cấu tổ chức ngày 31/12/2025"):
+        report_figures(unit=world.cell2, date_from=start, date_to=late, structure="asof")
+    with pytest.raises(ValidationError, match="không còn trong cơ cấu tổ chức hiện nay"):
+        report_figures(unit=world.cell2, date_from=start, date_to=late, structure="today")
