@@ -709,13 +709,15 @@ def _checkin_in_steps(
     row.session = session
     if row.status == Status.PRESENT and row.checked_in_at is not None:
         return CheckinResult(row, session, False)
-    facts_attendance_changed(  # reports: roll-up facts
-        session_id=session.pk, member_id=member.pk, old=row.status, new=Status.PRESENT
-    )
+    old_status = row.status
     row.status = Status.PRESENT
     row.checked_in_at = row.checked_in_at or now
     row.source = Source.QR
     row.save(update_fields=["status", "checked_in_at", "source", "updated_at"])
+    # After the save: a session without facts yet is recounted from the saved row.
+    facts_attendance_changed(  # reports: roll-up facts
+        session_id=session.pk, member_id=member.pk, old=old_status, new=Status.PRESENT
+    )
     return CheckinResult(row, session, True)
 
 

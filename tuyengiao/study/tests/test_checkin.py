@@ -254,3 +254,19 @@ def test_checkin_facts_equal_a_rebuild(study: Any) -> None:
     ]
     facts_rebuild()
     assert snapshot() == incremental
+
+
+def test_checkin_over_an_absent_mark_recounts_a_session_without_facts(study: Any) -> None:
+    """A session whose facts are missing (deleted, or written before the roll-up
+    existed) is recounted from the saved row, so the scan is counted."""
+    from tuyengiao.reports.models import SessionFact
+
+    services.attendance_mark(
+        actor=None, session=study.session, member=study.members[0], status=Status.ABSENT
+    )
+    SessionFact.objects.filter(session_id=study.session.pk).delete()
+    services.checkin(
+        actor=study.users["member"], token=services.make_token(study.session), device_id="a"
+    )
+    fact = SessionFact.objects.get(session_id=study.session.pk)
+    assert (fact.present, fact.absent) == (1, 0)
