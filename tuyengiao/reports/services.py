@@ -102,15 +102,6 @@ def _member_fact_sql(where: str) -> str:
     """
 
 
-def _presence_pairs(cursor: Any, marks: str, chunk: list[int]) -> set[tuple[int, int]]:
-    t = _tables()
-    cursor.execute(
-        f"SELECT DISTINCT member_id, campaign_id FROM {t['pfact']} WHERE session_id IN ({marks})",
-        chunk,
-    )
-    return {(int(m), int(c)) for m, c in cursor.fetchall()}
-
-
 def _lock_members(ids: list[int]) -> None:
     """Two transactions recomputing one member's facts (a grid save, an import, a QR
     scan) would both delete and both insert: lock the member rows, in id order, so
@@ -158,10 +149,22 @@ def _member_facts_refresh(pairs: set[tuple[int, int]]) -> None:
 
 @transaction.atomic
 def facts_refresh_sessions(*, session_ids: Iterable[int]) -> None:
-    """Recompute the facts of these session rows (deleted sessions lose their facts)."""
+    """Recompute the facts of these session rows (deleted sessions lose their facts).
+
+    Session facts are rewritten. Presence facts are brought in line with the raw
+    rows instead: rows no longer backed by a present attendance (status, date,
+    host or campaign changed) are deleted, missing ones inserted. The member
+    facts then follow the difference: a (member, campaign) that lost a presence
+    is recounted from the presence rows; one that only gained is widened in
+    place (first/last date, count), as the QR path does. An import of 50.000
+    present rows so touches each member's facts once instead of recounting every
+    presence those members ever had.
+    """
     ids = sorted({int(i) for i in session_ids if i is not None})
     session_model = apps.get_model("study", "Session")
-    pairs: set[tuple[int, int]] = set()
+    t = _tables()
+    lost: set[tuple[int, int]] = set()
+    gained: list[tuple[int, int, Any]] = []
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
         marks = ", ".join(["%s"] * len(chunk))
@@ -175,17 +178,86 @@ def facts_refresh_sessions(*, session_ids: Iterable[int]) -> None:
             .values_list("pk", flat=True)
         )
         with connection.cursor() as cursor:
-            # Members present before (a status or the session's campaign may have
-            # changed) and after: their per-member facts are recomputed below.
-            pairs |= _presence_pairs(cursor, marks, chunk)
             SessionFact.objects.filter(session_id__in=chunk).delete()
-            PresenceFact.objects.filter(session_id__in=chunk).delete()
             cursor.execute(_bool_fix(_session_fact_sql(f"WHERE s.id IN ({marks})")), chunk)
-            cursor.execute(_presence_fact_sql(f"AND s.id IN ({marks})"), chunk)
-            pairs |= _presence_pairs(cursor, marks, chunk)
+            cursor.execute(
+                f"DELETE FROM {t['pfact']} WHERE session_id IN ({marks}) AND NOT EXISTS ("
+                f"SELECT 1 FROM {t['attendance']} a JOIN {t['session']} s "
+                f"ON s.id = a.session_id WHERE a.session_id = {t['pfact']}.session_id "
+                f"AND a.member_id = {t['pfact']}.member_id AND a.status = '{PRESENT}' "
+                f"AND s.campaign_id = {t['pfact']}.campaign_id "
+                f"AND s.host_id = {t['pfact']}.unit_id AND s.date = {t['pfact']}.date) "
+                "RETURNING member_id, campaign_id",
+                chunk,
+            )
+            lost.update((int(m), int(c)) for m, c in cursor.fetchall())
+            cursor.execute(
+                _presence_fact_sql(f"AND s.id IN ({marks})")
+                + " ON CONFLICT (session_id, member_id) DO NOTHING"
+                + " RETURNING member_id, campaign_id, date",
+                chunk,
+            )
+            gained.extend((int(m), int(c), d) for m, c, d in cursor.fetchall())
     # After every chunk: the member locks are taken last, so a QR scan holding one of
     # these sessions' facts while it waits for its member cannot close a cycle.
-    _member_facts_refresh(pairs)
+    _member_facts_follow(lost, gained)
+
+
+def _member_facts_follow(lost: set[tuple[int, int]], gained: list[tuple[int, int, Any]]) -> None:
+    """Member facts after presence rows were deleted (``lost`` pairs, recounted) and
+    inserted (``gained`` rows of member, campaign, date: widened in place unless
+    their pair or member is recounted anyway)."""
+    members = sorted({m for m, _ in lost} | {m for m, _, _ in gained})
+    if not members:
+        return
+    for start in range(0, len(members), _CHUNK):
+        _lock_members(members[start : start + _CHUNK])
+    _member_facts_refresh(lost)
+    recounted = {m for m, _ in lost}
+    per_pair: dict[tuple[int, int], list[Any]] = {}
+    per_member: dict[int, list[Any]] = {}
+    for member_id, campaign_id, day in gained:
+        if (member_id, campaign_id) not in lost:
+            _widen(per_pair.setdefault((member_id, campaign_id), [day, day, 0]), day)
+        if member_id not in recounted:
+            _widen(per_member.setdefault(member_id, [day, day, 0]), day)
+    t = _tables()
+    _upsert_widened(
+        t["mcfact"],
+        "member_id, campaign_id",
+        [(m, c, *span) for (m, c), span in sorted(per_pair.items())],
+    )
+    _upsert_widened(t["mfact"], "member_id", [(m, *span) for m, span in sorted(per_member.items())])
+
+
+def _widen(span: list[Any], day: Any) -> None:
+    span[0], span[1], span[2] = min(span[0], day), max(span[1], day), span[2] + 1
+
+
+def _upsert_widened(table: str, key: str, rows: list[tuple[Any, ...]]) -> None:
+    """Insert member-fact rows, or widen existing ones: first/last date, count added."""
+    if not rows:
+        return
+    columns = f"{key}, first_date, last_date, presences"
+    lo, hi = ("LEAST", "GREATEST") if connection.vendor == "postgresql" else ("MIN", "MAX")
+    update = (
+        f"ON CONFLICT ({key}) DO UPDATE SET "
+        f"first_date = {lo}({table}.first_date, excluded.first_date), "
+        f"last_date = {hi}({table}.last_date, excluded.last_date), "
+        f"presences = {table}.presences + excluded.presences"
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            n = len(rows[0])
+            types = ["bigint"] * (n - 3) + ["date", "date", "integer"]
+            arrays = ", ".join(f"%s::{kind}[]" for kind in types)
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays}) {update}",
+                [list(column) for column in zip(*rows, strict=True)],
+            )
+        else:
+            marks = ", ".join(["%s"] * len(rows[0]))
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks}) {update}", rows)
 
 
 _COUNT_COLUMN = {PRESENT: "present", EXCUSED: "excused", ABSENT: "absent"}
