@@ -265,7 +265,12 @@ def build(seed: int = 2025) -> dict[str, object]:
     rng = random.Random(seed)
     counter = [0]
     province = services.unit_create(
-        actor=None, code="TU-LC", name="Tỉnh ủy Lai Châu", kind="Tỉnh ủy", population=512_000
+        actor=None,
+        code="TU-LC",
+        name="Tỉnh ủy Lai Châu",
+        kind="Tỉnh ủy",
+        population=512_000,
+        place="Lai Châu",
     )
     old_communes: dict[str, Unit] = {}
     districts = []
@@ -295,6 +300,7 @@ def build(seed: int = 2025) -> dict[str, object]:
             parent=province,
             valid_from=REFORM,
             population=rng.randint(18_000, 40_000),
+            place=_place(name, kind),
         )
         services.unit_merge(
             actor=None, sources=[old_communes[s] for s in sources], into=target, on=REFORM
@@ -311,11 +317,17 @@ def build(seed: int = 2025) -> dict[str, object]:
             parent=province,
             valid_from=REFORM,
             population=rng.randint(12_000, 35_000),
+            place=_place(name, kind),
         )
         new_units.append(unit)
         _members(_cells(unit, rng.randint(9, 12), REFORM, rng), (24, 34), rng, counter)
     accounts = _accounts(province, new_units[0])
     return {"members": counter[0], "units": Unit.objects.count(), "accounts": accounts}
+
+
+def _place(name: str, kind: str) -> str:
+    """The place on a commune's documents: its name without the kind ("Tam Đường")."""
+    return name[len(kind) :].strip() if name.startswith(kind) else ""
 
 
 def _accounts(province: Unit, commune: Unit) -> list[tuple[str, str]]:

@@ -41,3 +41,24 @@ class TransferForm(forms.Form):
         label="Từ ngày",
         error_messages={"invalid": "Ngày phải có dạng dd/mm/yyyy.", "required": "Hãy nhập ngày."},
     )
+
+
+class UnitForm(forms.Form):
+    population = forms.IntegerField(
+        label="Dân số",
+        required=False,
+        min_value=0,
+        localize=True,  # 12.000 as written in Vietnamese
+        error_messages={
+            "invalid": "Dân số phải là một số nguyên, ví dụ 12.500.",
+            "min_value": "Dân số không được là số âm.",
+        },
+        help_text="để tính tỷ lệ nhân dân được tuyên truyền",
+    )
+    place = forms.CharField(
+        label="Địa danh",
+        required=False,
+        max_length=100,
+        help_text="ghi ở dòng địa danh, ngày tháng của báo cáo (ví dụ: Lai Châu); "
+        "để trống thì dùng địa danh của đơn vị cấp trên",
+    )

@@ -35,6 +35,13 @@ class Unit(models.Model):
     population = models.PositiveIntegerField(
         "dân số", null=True, blank=True, help_text="để tính tỷ lệ tuyên truyền trong nhân dân"
     )
+    place = models.CharField(
+        "địa danh",
+        max_length=100,
+        blank=True,
+        help_text="ghi ở dòng địa danh, ngày tháng của văn bản (ví dụ: Lai Châu); "
+        "để trống thì dùng địa danh của đơn vị cấp trên",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

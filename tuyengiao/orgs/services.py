@@ -93,6 +93,7 @@ def unit_create(
     parent: Unit | None = None,
     valid_from: dt.date | None = None,
     population: int | None = None,
+    place: str = "",
 ) -> Unit:
     code = normalize(code)
     name = normalize(name)
@@ -117,6 +118,7 @@ def unit_create(
         depth=(parent.depth + 1) if parent else 0,
         valid_from=valid_from,
         population=population,
+        place=normalize(place),
     )
     unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
     unit.save(update_fields=["path"])
@@ -136,10 +138,18 @@ def unit_create(
 
 
 @transaction.atomic
-def unit_update(*, actor: Actor, unit: Unit, population: int | None = None) -> Unit:
-    """Undated attributes that do not change the structure."""
+def unit_update(
+    *, actor: Actor, unit: Unit, population: int | None = None, place: str | None = None
+) -> Unit:
+    """Undated attributes that do not change the structure: the population (for the
+    public reach rate) and the place written on the unit's documents (``None``:
+    unchanged)."""
     unit.population = population
-    unit.save(update_fields=["population"])
+    fields = ["population"]
+    if place is not None:
+        unit.place = normalize(place)
+        fields.append("place")
+    unit.save(update_fields=fields)
     return unit
 
 

@@ -6,6 +6,7 @@ app_name = "orgs"
 urlpatterns = [
     path("don-vi/", views.tree, name="tree"),
     path("don-vi/<str:code>/", views.unit_detail, name="unit"),
+    path("don-vi/<str:code>/sua/", views.unit_edit, name="unit_edit"),
     path("dang-vien/<str:code>/", views.member_detail, name="member"),
     path("dang-vien/<str:code>/sua/", views.member_edit, name="member_edit"),
 ]

@@ -16,7 +16,7 @@ from tuyengiao.lib.dates import parse_date
 from tuyengiao.trust.views import record_member_view
 
 from . import access, selectors, services
-from .forms import ExemptForm, MemberForm, TransferForm
+from .forms import ExemptForm, MemberForm, TransferForm, UnitForm
 from .models import Member
 
 
@@ -128,6 +128,23 @@ def _member_forms(member: Member, day: dt.date) -> dict[str, object]:
         "exempt_form": ExemptForm(initial={"on": day}),
         "transfer_form": TransferForm(initial={"on": day}),
     }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_edit(request: HttpRequest, code: str) -> HttpResponse:
+    """The unit's undated details: population (public reach rate) and the place
+    written on its reports."""
+    unit = access.get_unit_for_user(request.user, code, write=True)
+    form = UnitForm(
+        request.POST or None, initial={"population": unit.population, "place": unit.place}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.unit_update(actor=request.user, unit=unit, **form.cleaned_data)
+        messages.success(request, "Đã lưu thông tin đơn vị.")
+        return redirect("orgs:unit", code=unit.code)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "orgs/unit_edit.html", {"unit": unit, "form": form}, status=status)
 
 
 @login_required

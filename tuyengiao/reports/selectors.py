@@ -45,6 +45,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Q, Subquery
@@ -154,6 +155,7 @@ class ReportFigures:
     campaigns: list[CampaignFigures]
     children: list[ChildFigures]
     months: list[MonthFigures]
+    place: str = ""  # for the place-and-date line: the unit's, an ancestor's, or the setting
 
     @property
     def is_empty(self) -> bool:
@@ -584,4 +586,19 @@ def report_figures(
         campaigns=campaign_figures,
         children=children,
         months=months,
+        place=place_of(unit),
     )
+
+
+def place_of(unit: Unit) -> str:
+    """The place written on the unit's documents: its own, else the nearest
+    ancestor's (today's structure), else ``settings.REPORT_PLACE``."""
+    ids = [int(part) for part in unit.path.strip("/").split("/") if part.isdigit()]
+    found = (
+        Unit.objects.filter(pk__in=ids or [unit.pk])
+        .exclude(place="")
+        .order_by("-depth")
+        .values_list("place", flat=True)
+        .first()
+    )
+    return found or settings.REPORT_PLACE

@@ -107,6 +107,9 @@ ROUTES: dict[str, Route] = {
     "orgs:unit": Route(
         lambda w: {"code": w.commune.code}, lambda w: {"code": w.sibling_commune.code}, STAFF_ONLY
     ),
+    "orgs:unit_edit": Route(
+        lambda w: {"code": w.commune.code}, lambda w: {"code": w.sibling_commune.code}, STAFF_ONLY
+    ),
     "orgs:member": Route(
         lambda w: {"code": w.members[0].code},
         lambda w: {"code": w.sibling_members[0].code},

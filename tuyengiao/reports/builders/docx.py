@@ -150,7 +150,7 @@ def build_docx(f: ReportFigures, *, signer: str = "") -> bytes:
     rp.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _run(rp, "ĐẢNG CỘNG SẢN VIỆT NAM", bold=True, underline=True, size=14)
     _para(right, "")
-    _para(right, party_date_line(timezone.localdate(), settings.REPORT_PLACE), italic=True, size=14)
+    _para(right, party_date_line(timezone.localdate(), f.place), italic=True, size=14)
 
     # --- title
     _para(doc, "")

@@ -16,7 +16,12 @@ def _num(value: Decimal | None) -> float | None:
 def figures_dict(f: ReportFigures) -> dict[str, Any]:
     t = f.totals
     return {
-        "unit": {"code": f.unit_code, "name": f.unit_name, "kind": f.unit_kind},
+        "unit": {
+            "code": f.unit_code,
+            "name": f.unit_name,
+            "kind": f.unit_kind,
+            "place": f.place,
+        },
         "period": {"from": f.date_from.isoformat(), "to": f.date_to.isoformat()},
         "structure": f.structure,
         "totals": {

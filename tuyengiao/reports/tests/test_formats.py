@@ -65,3 +65,23 @@ def test_command_explains_bad_input(data, tmp_path) -> None:  # type: ignore[no-
         _report(tmp_path, "json", unit="KHONG")
     with pytest.raises(CommandError, match="dd/mm/yyyy"):
         _report(tmp_path, "json", frm="2025-13-45")
+
+
+def test_place_line_takes_the_units_place_or_its_nearest_ancestors(
+    data, tmp_path, world, settings
+) -> None:  # type: ignore[no-untyped-def]
+    from tuyengiao.orgs import services
+
+    def date_line(unit: str) -> str:
+        doc = open_docx(io.BytesIO(_report(tmp_path, "docx", unit=unit)))
+        return doc.tables[0].rows[0].cells[1].paragraphs[-1].text
+
+    settings.REPORT_PLACE = ""
+    assert date_line("XA1").startswith("Ngày ")
+    services.unit_update(actor=None, unit=world.province, place="Lai Châu")
+    assert date_line("XA1").startswith("Lai Châu, ngày ")
+    services.unit_update(actor=None, unit=world.commune, population=None, place="Tam Đường")
+    assert date_line("XA1").startswith("Tam Đường, ngày ")
+    assert date_line("TINH").startswith("Lai Châu, ngày ")
+    report = json.loads(_report(tmp_path, "json", unit="XA1"))
+    assert report["unit"]["place"] == "Tam Đường"
