@@ -186,6 +186,8 @@ USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
 FORMAT_MODULE_PATH = ["tuyengiao.formats"]
+# Corrections to a few of Django's own Vietnamese form messages (see the .po there).
+LOCALE_PATHS = [BASE_DIR / "tuyengiao" / "locale"]
 
 # --- static and media -----------------------------------------------------------
 STATIC_URL = "/static/"
