@@ -62,3 +62,45 @@ class UnitForm(forms.Form):
         help_text="ghi ở dòng địa danh, ngày tháng của báo cáo (ví dụ: Lai Châu); "
         "để trống thì dùng địa danh của đơn vị cấp trên",
     )
+
+
+def _on(label: str = "Từ ngày") -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        error_messages={"invalid": "Ngày phải có dạng dd/mm/yyyy.", "required": "Hãy nhập ngày."},
+    )
+
+
+class AddChildForm(forms.Form):
+    code = forms.CharField(label="Mã đơn vị", max_length=64)
+    name = forms.CharField(label="Tên đơn vị", max_length=255)
+    kind = forms.CharField(label="Loại đơn vị", max_length=100, help_text="ví dụ: Chi bộ")
+    on = _on("Hiệu lực từ")
+
+
+class RenameForm(forms.Form):
+    name = forms.CharField(label="Tên mới", max_length=255)
+    kind = forms.CharField(
+        label="Loại đơn vị mới", max_length=100, required=False, help_text="để trống nếu không đổi"
+    )
+    on = _on()
+
+
+class MoveForm(forms.Form):
+    parent_code = forms.CharField(label="Mã đơn vị cấp trên mới", max_length=64)
+    on = _on()
+
+
+class MergeForm(forms.Form):
+    into_code = forms.CharField(label="Mã đơn vị tiếp nhận", max_length=64)
+    on = _on()
+
+
+class DissolveForm(forms.Form):
+    on = _on("Giải thể từ ngày")
+    children_to_code = forms.CharField(
+        label="Mã đơn vị nhận các đơn vị trực thuộc và đảng viên",
+        max_length=64,
+        required=False,
+        help_text="bắt buộc nếu đơn vị còn đơn vị trực thuộc hoặc đảng viên",
+    )

@@ -7,6 +7,7 @@ urlpatterns = [
     path("don-vi/", views.tree, name="tree"),
     path("don-vi/<str:code>/", views.unit_detail, name="unit"),
     path("don-vi/<str:code>/sua/", views.unit_edit, name="unit_edit"),
+    path("don-vi/<str:code>/co-cau/", views.unit_structure, name="unit_structure"),
     path("dang-vien/<str:code>/", views.member_detail, name="member"),
     path("dang-vien/<str:code>/sua/", views.member_edit, name="member_edit"),
 ]

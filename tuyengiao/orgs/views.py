@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -16,7 +19,17 @@ from tuyengiao.lib.dates import parse_date
 from tuyengiao.trust.views import record_member_view
 
 from . import access, selectors, services
-from .forms import ExemptForm, MemberForm, TransferForm, UnitForm
+from .forms import (
+    AddChildForm,
+    DissolveForm,
+    ExemptForm,
+    MemberForm,
+    MergeForm,
+    MoveForm,
+    RenameForm,
+    TransferForm,
+    UnitForm,
+)
 from .models import Member
 
 
@@ -145,6 +158,102 @@ def unit_edit(request: HttpRequest, code: str) -> HttpResponse:
         return redirect("orgs:unit", code=unit.code)
     status = 400 if request.method == "POST" else 200
     return render(request, "orgs/unit_edit.html", {"unit": unit, "form": form}, status=status)
+
+
+STRUCTURE_FORMS: dict[str, type[forms.Form]] = {
+    "add_child": AddChildForm,
+    "rename": RenameForm,
+    "move": MoveForm,
+    "merge": MergeForm,
+    "dissolve": DissolveForm,
+}
+
+
+class _NotInScope(Exception):
+    pass
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_structure(request: HttpRequest, code: str) -> HttpResponse:
+    """Dated changes of the structure, as the 2025 reform made them: add a unit
+    under this one, rename, move, merge into another unit, dissolve. Every other
+    unit named must be writable by the user too; one that is not (or does not
+    exist) gets the same message, so nothing outside the user's scope is revealed."""
+    unit = access.get_unit_for_user(request.user, code, write=True)
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    forms_by_action = {
+        name: cls(request.POST if name == action else None, prefix=name)
+        for name, cls in STRUCTURE_FORMS.items()
+    }
+    context: dict[str, object] = {"unit": unit, "forms": forms_by_action}
+    if request.method == "GET":
+        return render(request, "orgs/unit_structure.html", context)
+    form = forms_by_action.get(action)
+    if form is None:
+        raise Http404("Không có thao tác này.")
+
+    def other(field: str) -> Any:
+        value = form.cleaned_data.get(field, "").strip()
+        if not value:
+            return None
+        try:
+            return access.get_unit_for_user(request.user, value, write=True)
+        except (Http404, PermissionDenied):
+            form.add_error(field, f"Không tìm thấy đơn vị mã {value} trong phạm vi của bạn.")
+            raise _NotInScope from None
+
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                target = _structure_change(request, unit, action, data, other)
+        except _NotInScope:
+            pass
+        except ValidationError as exc:
+            context["error"] = " ".join(exc.messages)
+        else:
+            messages.success(request, _STRUCTURE_DONE[action])
+            return redirect("orgs:unit", code=target.code)
+    return render(request, "orgs/unit_structure.html", context, status=400)
+
+
+_STRUCTURE_DONE = {
+    "add_child": "Đã thêm đơn vị trực thuộc.",
+    "rename": "Đã ghi nhận đổi tên.",
+    "move": "Đã ghi nhận chuyển đơn vị.",
+    "merge": "Đã ghi nhận sáp nhập.",
+    "dissolve": "Đã ghi nhận giải thể.",
+}
+
+
+def _structure_change(
+    request: HttpRequest, unit: Any, action: str, data: dict[str, Any], other: Any
+) -> Any:
+    """Run one structure service; returns the unit to show afterwards."""
+    actor = request.user
+    on = data["on"]
+    if action == "add_child":
+        return services.unit_create(
+            actor=actor,
+            code=data["code"],
+            name=data["name"],
+            kind=data["kind"],
+            parent=unit,
+            valid_from=on,
+        )
+    if action == "rename":
+        return services.unit_rename(
+            actor=actor, unit=unit, name=data["name"], kind=data["kind"] or None, on=on
+        )
+    if action == "move":
+        return services.unit_move(actor=actor, unit=unit, new_parent=other("parent_code"), on=on)
+    if action == "merge":
+        into = other("into_code")
+        services.unit_merge(actor=actor, sources=[unit], into=into, on=on)
+        return into
+    services.unit_dissolve(actor=actor, unit=unit, on=on, children_to=other("children_to_code"))
+    return unit
 
 
 @login_required

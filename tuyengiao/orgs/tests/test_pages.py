@@ -55,3 +55,81 @@ def test_the_change_is_in_the_audit_trail(client_for: Any, world: Any) -> None:
     entry = LogEntry.objects.get_for_object(world.commune).order_by("-timestamp").first()
     assert entry is not None and entry.actor == world.users["commune"]
     assert entry.changes_dict["place"] == ["", "Tam Đường"]
+
+
+def _post(client: Any, unit_code: str, action: str, **fields: str) -> Any:
+    data = {"action": action, **{f"{action}-{k}": v for k, v in fields.items()}}
+    return client.post(f"/don-vi/{unit_code}/co-cau/", data)
+
+
+def test_commune_staff_add_a_cell_then_merge_another_into_it_keeping_history(
+    client_for: Any, world: Any
+) -> None:
+    """The 2025 reform from the page: a new cell, an old one merged into it on a
+    date; members move with it, the old cell's history maps to the new one."""
+    import datetime as dt
+
+    from tuyengiao.orgs import selectors
+
+    client = client_for("commune")
+    assert client.get(f"/don-vi/{world.commune.code}/co-cau/").status_code == 200
+    response = _post(
+        client,
+        world.commune.code,
+        "add_child",
+        code="CB-MOI",
+        name="Chi bộ bản Mới",
+        kind="Chi bộ",
+        on="01/07/2025",
+    )
+    assert response.status_code == 302
+    new = Unit.objects.get(code="CB-MOI")
+    assert new.parent == world.commune and new.valid_from == dt.date(2025, 7, 1)
+    response = _post(client, world.cell2.code, "merge", into_code="CB-MOI", on="01/07/2025")
+    assert response.status_code == 302 and response["Location"] == "/don-vi/CB-MOI/"
+    old = Unit.objects.get(pk=world.cell2.pk)
+    assert old.valid_to == dt.date(2025, 7, 1)
+    assert selectors.successor_today(old) == new
+    before = {v.unit_id for v in selectors.subtree_on(world.commune, dt.date(2025, 6, 30))}
+    after = {v.unit_id for v in selectors.subtree_on(world.commune, dt.date(2025, 7, 1))}
+    assert old.pk in before and new.pk not in before
+    assert new.pk in after and old.pk not in after
+
+
+def test_rename_and_errors_in_vietnamese_without_change(client_for: Any, world: Any) -> None:
+    client = client_for("province")
+    response = _post(client, world.cell.code, "rename", name="Chi bộ Một", on="32/13/2025")
+    assert response.status_code == 400
+    assert "Ngày phải có dạng dd/mm/yyyy." in response.content.decode()
+    response = _post(client, world.cell.code, "dissolve", on="01/08/2025")
+    assert response.status_code == 400
+    assert "còn đảng viên sinh hoạt" in response.content.decode()
+    assert Unit.objects.get(pk=world.cell.pk).valid_to is None
+    response = _post(client, world.cell.code, "rename", name="Chi bộ bản Một A", on="01/08/2025")
+    assert response.status_code == 302
+    import datetime as dt
+
+    from tuyengiao.orgs.selectors import version_on
+
+    after, before = (
+        version_on(world.cell, dt.date(2025, 8, 1)),
+        version_on(world.cell, dt.date(2025, 7, 31)),
+    )
+    assert after is not None and after.name == "Chi bộ bản Một A"
+    assert before is not None and before.name == "Chi bộ bản Một"
+
+
+def test_a_unit_outside_scope_is_named_like_a_missing_one(client_for: Any, world: Any) -> None:
+    client = client_for("commune")
+    for code in (world.sibling_commune.code, "KHONG-CO"):
+        response = _post(client, world.cell.code, "move", parent_code=code, on="01/08/2025")
+        assert response.status_code == 400
+        assert f"Không tìm thấy đơn vị mã {code} trong phạm vi của bạn." in (
+            response.content.decode()
+        )
+    assert Unit.objects.get(pk=world.cell.pk).parent == world.commune
+    assert (
+        _post(client, world.sibling_cell.code, "rename", name="X", on="01/08/2025").status_code
+        == 404
+    )
+    assert client_for("member").get(f"/don-vi/{world.cell.code}/co-cau/").status_code == 403
