@@ -157,10 +157,13 @@ def generate(scale: str, seed: int = 7) -> Dataset:
                 )
                 paths[kid] = f"{paths[cid]}{kid}/"
                 data.levels["cell"].append(kid)
-    ucols = ["id", "code", "name", "kind", "parent_id", "path", "depth", "valid_from", "created_at"]
+    ucols = [
+        *("id", "code", "name", "kind", "parent_id", "path", "depth"),
+        *("valid_from", "created_at", "place"),
+    ]
     vcols = ["id", "unit_id", "name", "kind", "parent_id", "path", "depth", "valid_from"]
     with transaction.atomic():
-        insert_rows("orgs_unit", ucols, ((*u, START, NOW) for u in units))
+        insert_rows("orgs_unit", ucols, ((*u, START, NOW, "") for u in units))
         insert_rows(
             "orgs_unitversion",
             vcols,
