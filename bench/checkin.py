@@ -264,17 +264,20 @@ def start_server(
     return proc
 
 
+def _proc_stat(pid: int | str) -> list[str] | None:
+    """The fields of /proc/PID/stat after the command name (state first), or
+    ``None`` for a process that has gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
 def _cpu_seconds(pids: set[int]) -> float:
     """User + system CPU time consumed so far by ``pids`` (Linux /proc)."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / tick
+    stats = [fields for fields in map(_proc_stat, pids) if fields is not None]
+    ticks = sum(int(fields[11]) + int(fields[12]) for fields in stats)  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def _server_pids(group: int) -> tuple[set[int], set[int]]:
@@ -284,13 +287,8 @@ def _server_pids(group: int) -> tuple[set[int], set[int]]:
     pids = set()
     backends: set[int] = set()
     for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[2]) == group:
-                pids.add(int(entry.name))
+        if entry.name.isdigit() and (fields := _proc_stat(entry.name)) and int(fields[2]) == group:
+            pids.add(int(entry.name))
     from django.db import connection
 
     if connection.vendor == "postgresql":

@@ -89,30 +89,25 @@ def naive(unit: Any) -> dict[str, Any]:
         ).count()
         members = Membership.objects.filter(valid, unit_id=uid).exclude(member_id__in=exempt)
         out["required"] += members.count()
-        out["attended_any"] += (
-            Attendance.objects.filter(
-                status="co_mat",
-                session__date__gte=F,
-                session__date__lte=D,
-                member_id__in=members.values("member_id"),
-            )
-            .values("member_id")
-            .distinct()
-            .count()
-        )
-        for c in campaigns:
-            out["attended"][c] += (
+
+        def attended(members: Any = members, **campaign: int) -> int:
+            """Distinct required members of the unit present in the period."""
+            return (
                 Attendance.objects.filter(
                     status="co_mat",
-                    session__campaign_id=c,
                     session__date__gte=F,
                     session__date__lte=D,
                     member_id__in=members.values("member_id"),
+                    **campaign,
                 )
                 .values("member_id")
                 .distinct()
                 .count()
             )
+
+        out["attended_any"] += attended()
+        for c in campaigns:
+            out["attended"][c] += attended(session__campaign_id=c)
     return out
 
 

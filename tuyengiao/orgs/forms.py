@@ -5,6 +5,14 @@ from django import forms
 from .models import Gender
 
 
+def _on(label: str = "Từ ngày") -> forms.DateField:
+    """A date typed dd/mm/yyyy, with the errors in Vietnamese."""
+    return forms.DateField(
+        label=label,
+        error_messages={"invalid": "Ngày phải có dạng dd/mm/yyyy.", "required": "Hãy nhập ngày."},
+    )
+
+
 class MemberForm(forms.Form):
     family_name = forms.CharField(label="Họ", max_length=100, required=False)
     middle_name = forms.CharField(label="Tên đệm", max_length=100, required=False)
@@ -28,19 +36,13 @@ class MemberForm(forms.Form):
 
 class ExemptForm(forms.Form):
     exempt = forms.BooleanField(label="Miễn sinh hoạt", required=False)
-    on = forms.DateField(
-        label="Từ ngày",
-        error_messages={"invalid": "Ngày phải có dạng dd/mm/yyyy.", "required": "Hãy nhập ngày."},
-    )
+    on = _on()
     reason = forms.CharField(label="Lý do", max_length=255, required=False)
 
 
 class TransferForm(forms.Form):
     unit_code = forms.CharField(label="Mã đơn vị chuyển đến", max_length=64)
-    on = forms.DateField(
-        label="Từ ngày",
-        error_messages={"invalid": "Ngày phải có dạng dd/mm/yyyy.", "required": "Hãy nhập ngày."},
-    )
+    on = _on()
 
 
 class UnitForm(forms.Form):
@@ -61,13 +63,6 @@ class UnitForm(forms.Form):
         max_length=100,
         help_text="ghi ở dòng địa danh, ngày tháng của báo cáo (ví dụ: Lai Châu); "
         "để trống thì dùng địa danh của đơn vị cấp trên",
-    )
-
-
-def _on(label: str = "Từ ngày") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        error_messages={"invalid": "Ngày phải có dạng dd/mm/yyyy.", "required": "Hãy nhập ngày."},
     )
 
 

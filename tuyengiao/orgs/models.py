@@ -65,6 +65,11 @@ class Unit(models.Model):
             self.valid_to is None or day < self.valid_to
         )
 
+    @property
+    def path_ids(self) -> list[int]:
+        """Ids along today's path, the root first and this unit last ("/1/7/42/")."""
+        return [int(part) for part in self.path.strip("/").split("/") if part]
+
 
 class UnitVersion(models.Model):
     """The unit's name, kind and place in the tree over one interval."""
@@ -247,4 +252,13 @@ def valid_on_q(day, prefix: str = "") -> Q:  # type: ignore[no-untyped-def]
     """``Q`` for rows whose ``[valid_from, valid_to)`` contains ``day``."""
     return (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": day})) & (
         Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gt": day})
+    )
+
+
+def valid_on_sql(alias: str, day: str = "%s") -> str:
+    """The SQL twin of ``valid_on_q`` for hand-written statements: row ``alias``'s
+    ``[valid_from, valid_to)`` contains ``day`` (a column, or a placeholder used twice)."""
+    return (
+        f"({alias}.valid_from IS NULL OR {alias}.valid_from <= {day}) AND "
+        f"({alias}.valid_to IS NULL OR {alias}.valid_to > {day})"
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
@@ -182,3 +183,16 @@ def subtree_counts(unit: Unit, day: dt.date) -> dict[str, int]:
         "members": member_count(unit, day),
         "members_active": member_count(unit, day, include_exempt=False),
     }
+
+
+def place_of(unit: Unit) -> str:
+    """The place written on the unit's documents: its own, else the nearest
+    ancestor's (today's structure), else ``settings.REPORT_PLACE``."""
+    found = (
+        Unit.objects.filter(pk__in=unit.path_ids or [unit.pk])
+        .exclude(place="")
+        .order_by("-depth")
+        .values_list("place", flat=True)
+        .first()
+    )
+    return found or settings.REPORT_PLACE

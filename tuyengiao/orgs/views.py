@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -169,8 +168,8 @@ STRUCTURE_FORMS: dict[str, type[forms.Form]] = {
 }
 
 
-class _NotInScope(Exception):
-    pass
+# Fields naming another unit, which must be writable by the user too.
+_OTHER_UNIT_FIELDS = ("parent_code", "into_code", "children_to_code")
 
 
 @login_required
@@ -192,24 +191,19 @@ def unit_structure(request: HttpRequest, code: str) -> HttpResponse:
     form = forms_by_action.get(action)
     if form is None:
         raise Http404("Không có thao tác này.")
-
-    def other(field: str) -> Any:
-        value = form.cleaned_data.get(field, "").strip()
-        if not value:
-            return None
-        try:
-            return access.get_unit_for_user(request.user, value, write=True)
-        except (Http404, PermissionDenied):
-            form.add_error(field, f"Không tìm thấy đơn vị mã {value} trong phạm vi của bạn.")
-            raise _NotInScope from None
-
+    others: dict[str, Any] = {}
     if form.is_valid():
-        data = form.cleaned_data
+        for field in _OTHER_UNIT_FIELDS:
+            value = form.cleaned_data.get(field, "").strip()
+            if not value:
+                continue
+            try:
+                others[field] = access.get_unit_for_user(request.user, value, write=True)
+            except (Http404, PermissionDenied):
+                form.add_error(field, f"Không tìm thấy đơn vị mã {value} trong phạm vi của bạn.")
+    if form.is_valid():
         try:
-            with transaction.atomic():
-                target = _structure_change(request, unit, action, data, other)
-        except _NotInScope:
-            pass
+            target = _structure_change(request, unit, action, form.cleaned_data, others)
         except ValidationError as exc:
             context["error"] = " ".join(exc.messages)
         else:
@@ -228,7 +222,7 @@ _STRUCTURE_DONE = {
 
 
 def _structure_change(
-    request: HttpRequest, unit: Any, action: str, data: dict[str, Any], other: Any
+    request: HttpRequest, unit: Any, action: str, data: dict[str, Any], others: dict[str, Any]
 ) -> Any:
     """Run one structure service; returns the unit to show afterwards."""
     actor = request.user
@@ -247,12 +241,14 @@ def _structure_change(
             actor=actor, unit=unit, name=data["name"], kind=data["kind"] or None, on=on
         )
     if action == "move":
-        return services.unit_move(actor=actor, unit=unit, new_parent=other("parent_code"), on=on)
+        return services.unit_move(actor=actor, unit=unit, new_parent=others["parent_code"], on=on)
     if action == "merge":
-        into = other("into_code")
+        into = others["into_code"]
         services.unit_merge(actor=actor, sources=[unit], into=into, on=on)
         return into
-    services.unit_dissolve(actor=actor, unit=unit, on=on, children_to=other("children_to_code"))
+    services.unit_dissolve(
+        actor=actor, unit=unit, on=on, children_to=others.get("children_to_code")
+    )
     return unit
 
 

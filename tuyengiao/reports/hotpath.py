@@ -26,6 +26,7 @@ from __future__ import annotations
 from django.apps import apps
 
 from .models import MemberCampaignFact, MemberFact, PresenceFact, SessionFact
+from .services import widen_on_conflict
 
 
 def presence_added_ctes(source: str, gate: str) -> str:
@@ -40,11 +41,7 @@ def presence_added_ctes(source: str, gate: str) -> str:
         return (
             f"INSERT INTO {table} ({key}, first_date, last_date, presences) "
             f"SELECT {values}, date, date, 1 FROM {source} "
-            f"WHERE EXISTS (SELECT 1 FROM {gate_cte}) "
-            f"ON CONFLICT ({key}) DO UPDATE SET "
-            f"first_date = LEAST({table}.first_date, excluded.first_date), "
-            f"last_date = GREATEST({table}.last_date, excluded.last_date), "
-            f"presences = {table}.presences + 1"
+            f"WHERE EXISTS (SELECT 1 FROM {gate_cte}) {widen_on_conflict(table, key)}"
         )
 
     return (

@@ -45,14 +45,20 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.apps import apps
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Q, Subquery
 
 from tuyengiao.lib.dates import format_date
-from tuyengiao.orgs.models import Exemption, Membership, Unit, UnitLineage, UnitVersion
-from tuyengiao.orgs.selectors import successor_map, today, valid_on_q
+from tuyengiao.orgs.models import (
+    Exemption,
+    Membership,
+    Unit,
+    UnitLineage,
+    UnitVersion,
+    valid_on_sql,
+)
+from tuyengiao.orgs.selectors import place_of, successor_map, today, valid_on_q
 
 from .models import MemberCampaignFact, MemberFact, PresenceFact, SessionFact, Structure
 
@@ -340,13 +346,6 @@ def _tables() -> dict[str, str]:
     }
 
 
-def _valid_on(alias: str) -> str:
-    return (
-        f"({alias}.valid_from IS NULL OR {alias}.valid_from <= %s) "
-        f"AND ({alias}.valid_to IS NULL OR {alias}.valid_to > %s)"
-    )
-
-
 def _decided(alias: str) -> str:
     """``alias`` (a member fact) has its first or its last presence in [%s, %s] (four
     parameters: from, to, from, to): present in the period, no need to look further."""
@@ -431,9 +430,9 @@ def _member_rows(sub: _Subtree, date_from: dt.date, date_to: dt.date) -> list[tu
     sql = f"""
         WITH r AS (
             SELECT m.member_id, m.unit_id FROM {t["membership"]} m
-            WHERE {_valid_on("m")} AND {where} AND NOT EXISTS (
+            WHERE {valid_on_sql("m")} AND {where} AND NOT EXISTS (
                 SELECT 1 FROM {t["exemption"]} e WHERE e.member_id = m.member_id
-                AND {_valid_on("e")}))
+                AND {valid_on_sql("e")}))
         SELECT r.unit_id, 0, COUNT(*), COUNT(f.member_id)
         FROM r LEFT JOIN {t["mfact"]} f ON f.member_id = r.member_id AND {_decided("f")}
         GROUP BY r.unit_id
@@ -588,17 +587,3 @@ def report_figures(
         months=months,
         place=place_of(unit),
     )
-
-
-def place_of(unit: Unit) -> str:
-    """The place written on the unit's documents: its own, else the nearest
-    ancestor's (today's structure), else ``settings.REPORT_PLACE``."""
-    ids = [int(part) for part in unit.path.strip("/").split("/") if part.isdigit()]
-    found = (
-        Unit.objects.filter(pk__in=ids or [unit.pk])
-        .exclude(place="")
-        .order_by("-depth")
-        .values_list("place", flat=True)
-        .first()
-    )
-    return found or settings.REPORT_PLACE

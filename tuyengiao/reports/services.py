@@ -102,7 +102,7 @@ def _member_fact_sql(where: str) -> str:
     """
 
 
-def _lock_members(ids: list[int]) -> None:
+def _lock_members(ids: Iterable[int]) -> None:
     """Two transactions recomputing one member's facts (a grid save, an import, a QR
     scan) would both delete and both insert: lock the member rows, in id order, so
     the second works from what the first committed. ``FOR NO KEY UPDATE``
@@ -110,17 +110,32 @@ def _lock_members(ids: list[int]) -> None:
     locks that inserting an attendance row takes on its member, so two services that
     both added a row for the member cannot deadlock here."""
     member_model = apps.get_model("orgs", "Member")
-    list(
-        member_model.objects.select_for_update(no_key=True)
-        .filter(pk__in=ids)
-        .order_by("pk")
-        .values_list("pk", flat=True)
+    ordered = sorted(set(ids))
+    for start in range(0, len(ordered), _CHUNK):
+        list(
+            member_model.objects.select_for_update(no_key=True)
+            .filter(pk__in=ordered[start : start + _CHUNK])
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+
+
+def widen_on_conflict(table: str, key: str) -> str:
+    """The tail of an insert into a member fact (``table``, unique on ``key``) that
+    widens an existing row instead: first/last date stretched, presences added."""
+    lo, hi = ("LEAST", "GREATEST") if connection.vendor == "postgresql" else ("MIN", "MAX")
+    return (
+        f"ON CONFLICT ({key}) DO UPDATE SET "
+        f"first_date = {lo}({table}.first_date, excluded.first_date), "
+        f"last_date = {hi}({table}.last_date, excluded.last_date), "
+        f"presences = {table}.presences + excluded.presences"
     )
 
 
 def _member_facts_refresh(pairs: set[tuple[int, int]]) -> None:
     """Recompute the per (member, campaign) and per member facts of these pairs from
-    the presence rows (which the caller has just rewritten)."""
+    the presence rows (which the caller has just rewritten), the caller holding the
+    members' locks (``_lock_members``)."""
     if not pairs:
         return
     t = _tables()
@@ -129,8 +144,6 @@ def _member_facts_refresh(pairs: set[tuple[int, int]]) -> None:
     for m, c in pairs:
         by_campaign.setdefault(c, set()).add(m)
     with connection.cursor() as cursor:
-        for start in range(0, len(members), _CHUNK):
-            _lock_members(members[start : start + _CHUNK])
         for campaign_id, ids in sorted(by_campaign.items()):
             ordered = sorted(ids)
             for start in range(0, len(ordered), _CHUNK):
@@ -207,11 +220,10 @@ def _member_facts_follow(lost: set[tuple[int, int]], gained: list[tuple[int, int
     """Member facts after presence rows were deleted (``lost`` pairs, recounted) and
     inserted (``gained`` rows of member, campaign, date: widened in place unless
     their pair or member is recounted anyway)."""
-    members = sorted({m for m, _ in lost} | {m for m, _, _ in gained})
+    members = {m for m, _ in lost} | {m for m, _, _ in gained}
     if not members:
         return
-    for start in range(0, len(members), _CHUNK):
-        _lock_members(members[start : start + _CHUNK])
+    _lock_members(members)
     _member_facts_refresh(lost)
     recounted = {m for m, _ in lost}
     per_pair: dict[tuple[int, int], list[Any]] = {}
@@ -239,13 +251,7 @@ def _upsert_widened(table: str, key: str, rows: list[tuple[Any, ...]]) -> None:
     if not rows:
         return
     columns = f"{key}, first_date, last_date, presences"
-    lo, hi = ("LEAST", "GREATEST") if connection.vendor == "postgresql" else ("MIN", "MAX")
-    update = (
-        f"ON CONFLICT ({key}) DO UPDATE SET "
-        f"first_date = {lo}({table}.first_date, excluded.first_date), "
-        f"last_date = {hi}({table}.last_date, excluded.last_date), "
-        f"presences = {table}.presences + excluded.presences"
-    )
+    update = widen_on_conflict(table, key)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             n = len(rows[0])
@@ -296,6 +302,7 @@ def facts_attendance_changed(
                 f"DELETE FROM {t['pfact']} WHERE session_id = %s AND member_id = %s",
                 [session_id, member_id],
             )
+            _lock_members([member_id])
             _member_facts_refresh({(member_id, c) for c in _campaigns_of(cursor, session_id)})
         if new == PRESENT:
             cursor.execute(
@@ -308,7 +315,6 @@ def facts_attendance_changed(
             # member's lock (a recount of the member elsewhere would otherwise insert the
             # row this upsert is inserting).
             _lock_members([member_id])
-            lo, hi = ("LEAST", "GREATEST") if connection.vendor == "postgresql" else ("MIN", "MAX")
             for table, key, campaign in (
                 (t["mcfact"], "member_id, campaign_id", ", s.campaign_id"),
                 (t["mfact"], "member_id", ""),
@@ -316,10 +322,7 @@ def facts_attendance_changed(
                 cursor.execute(
                     f"INSERT INTO {table} ({key}, first_date, last_date, presences) "
                     f"SELECT %s{campaign}, s.date, s.date, 1 FROM {t['session']} s "
-                    f"WHERE s.id = %s ON CONFLICT ({key}) DO UPDATE SET "
-                    f"first_date = {lo}({table}.first_date, excluded.first_date), "
-                    f"last_date = {hi}({table}.last_date, excluded.last_date), "
-                    f"presences = {table}.presences + 1",
+                    f"WHERE s.id = %s {widen_on_conflict(table, key)}",
                     [member_id, session_id],
                 )
 

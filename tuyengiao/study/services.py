@@ -20,6 +20,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from django.conf import settings
@@ -33,7 +34,14 @@ from django.utils import timezone
 from tuyengiao.documents.models import Document
 from tuyengiao.lib.db import fetchone_hot
 from tuyengiao.orgs import access
-from tuyengiao.orgs.models import Member, Membership, Unit, UnitVersion, valid_on_q
+from tuyengiao.orgs.models import (
+    Member,
+    Membership,
+    Unit,
+    UnitVersion,
+    valid_on_q,
+    valid_on_sql,
+)
 from tuyengiao.reports.hotpath import presence_added_ctes
 from tuyengiao.reports.services import (  # roll-up hooks
     facts_attendance_changed,
@@ -600,13 +608,14 @@ def read_token(token: str, kind: str, *, max_age: int | None = None) -> int:
     return pk
 
 
+_NO_MEMBER = "Tài khoản của bạn chưa gắn với hồ sơ đảng viên nên không điểm danh được."
+
+
 def _member_of(actor: Actor) -> Member:
     user_id = getattr(actor, "pk", None) if getattr(actor, "is_authenticated", False) else None
     member = Member.objects.filter(user_id=user_id).first() if user_id is not None else None
     if member is None:
-        raise ValidationError(
-            "Tài khoản của bạn chưa gắn với hồ sơ đảng viên nên không điểm danh được."
-        )
+        raise ValidationError(_NO_MEMBER)
     return member
 
 
@@ -618,18 +627,31 @@ def _claim_device(device_id: str, member: Member, now: dt.datetime) -> None:
     """
     if not device_id:
         raise ValidationError("Không nhận ra thiết bị; hãy bật cookie trên trình duyệt.")
-    window = dt.timedelta(seconds=settings.CHECKIN_DEVICE_WINDOW_SECONDS)
-    table = CheckinDevice._meta.db_table
     adapt = connection.ops.adapt_datetimefield_value
     claimed = fetchone_hot(
-        f"INSERT INTO {table} (device_id, member_id, last_at) VALUES (%s, %s, %s) "
-        "ON CONFLICT (device_id) DO UPDATE SET member_id = excluded.member_id, "
-        f"last_at = excluded.last_at WHERE {table}.member_id = excluded.member_id "
-        f"OR {table}.last_at <= %s RETURNING id",
-        [device_id, member.pk, adapt(now), adapt(now - window)],
+        f"INSERT INTO {CheckinDevice._meta.db_table} (device_id, member_id, last_at) "
+        f"VALUES (%s, %s, %s) {_device_claim_conflict('%s')}",
+        [device_id, member.pk, adapt(now), adapt(_device_window_start(now))],
     )
     if claimed is None:
         raise _device_refused()
+
+
+def _device_claim_conflict(window_start: str) -> str:
+    """The one-device rule as the tail of an insert into the device table: the row
+    is taken over only by the same member or once the window has passed
+    (``window_start`` is the placeholder for now minus the window); a row comes
+    back only when the claim succeeded."""
+    table = CheckinDevice._meta.db_table
+    return (
+        "ON CONFLICT (device_id) DO UPDATE SET member_id = excluded.member_id, "
+        f"last_at = excluded.last_at WHERE {table}.member_id = excluded.member_id "
+        f"OR {table}.last_at <= {window_start} RETURNING id"
+    )
+
+
+def _device_window_start(now: dt.datetime) -> dt.datetime:
+    return now - dt.timedelta(seconds=settings.CHECKIN_DEVICE_WINDOW_SECONDS)
 
 
 def _device_refused() -> ValidationError:
@@ -694,16 +716,7 @@ def _checkin_in_steps(
         facts_attendance_changed(  # reports: adjust the roll-up in place
             session_id=session.pk, member_id=member.pk, old=None, new=Status.PRESENT
         )
-        row = Attendance(
-            id=inserted[0],
-            session=session,
-            member=member,
-            status=Status.PRESENT,
-            checked_in_at=now,
-            source=Source.QR,
-            updated_at=now,
-        )
-        return CheckinResult(row, session, True)
+        return _checked_in(inserted[0], session, member, now)
     row = Attendance.objects.select_for_update().get(session=session, member=member)
     row.member = member
     row.session = session
@@ -721,6 +734,7 @@ def _checkin_in_steps(
     return CheckinResult(row, session, True)
 
 
+@cache
 def _lookup_sql() -> str:
     """The session (with its host as named on its date), the actor's member and
     whether the member belongs to the host's subtree that day, as one SELECT with
@@ -731,23 +745,16 @@ def _lookup_sql() -> str:
         "member": Member._meta.db_table,
         "membership": Membership._meta.db_table,
     }
-
-    def valid(alias: str, day: str) -> str:
-        return (
-            f"({alias}.valid_from IS NULL OR {alias}.valid_from <= {day}) AND "
-            f"({alias}.valid_to IS NULL OR {alias}.valid_to > {day})"
-        )
-
     return (
         "SELECT s.id AS session_id, s.code, s.title, s.date, s.campaign_id, s.host_id, "
         "s.main_id, hv.name AS host_name, m.id AS member_id, m.code AS member_code, "
         "m.family_name, m.middle_name, m.given_name, "
         f"EXISTS (SELECT 1 FROM {t['membership']} ms JOIN {t['version']} v "
-        f"ON v.unit_id = ms.unit_id AND {valid('v', 's.date')} "
-        f"WHERE ms.member_id = m.id AND {valid('ms', 's.date')} "
+        f"ON v.unit_id = ms.unit_id AND {valid_on_sql('v', 's.date')} "
+        f"WHERE ms.member_id = m.id AND {valid_on_sql('ms', 's.date')} "
         "AND substr(v.path, 1, length(hv.path)) = hv.path) AS in_scope "
         f"FROM {t['session']} s "
-        f"LEFT JOIN {t['version']} hv ON hv.unit_id = s.host_id AND {valid('hv', 's.date')} "
+        f"LEFT JOIN {t['version']} hv ON hv.unit_id = s.host_id AND {valid_on_sql('hv', 's.date')} "
         f"LEFT JOIN {t['member']} m ON m.user_id = %(user)s "
         "WHERE s.id = %(session)s"
     )
@@ -763,27 +770,8 @@ def _checkin_in_one_statement(
     ``facts_attendance_changed`` does, in its lock order). Returns ``None`` when
     the member already has a row for the session, for the general path.
     """
-    device = CheckinDevice._meta.db_table
-    window = dt.timedelta(seconds=settings.CHECKIN_DEVICE_WINDOW_SECONDS)
-    sql = (
-        f"WITH look AS ({_lookup_sql()}), "
-        f"d AS (INSERT INTO {device} (device_id, member_id, last_at) "
-        "SELECT %(device)s, member_id, %(now)s FROM look "
-        "WHERE in_scope AND host_name IS NOT NULL AND member_id IS NOT NULL "
-        "ON CONFLICT (device_id) DO UPDATE SET member_id = excluded.member_id, "
-        f"last_at = excluded.last_at WHERE {device}.member_id = excluded.member_id "
-        f"OR {device}.last_at <= %(window_start)s RETURNING id), "
-        f"a AS (INSERT INTO {Attendance._meta.db_table} (session_id, member_id, status, "
-        "checked_in_at, source, updated_at) "
-        "SELECT session_id, member_id, %(present)s, %(now)s, %(qr)s, %(now)s FROM look "
-        "WHERE EXISTS (SELECT 1 FROM d) "
-        "ON CONFLICT (session_id, member_id) DO NOTHING RETURNING id)"
-        f"{presence_added_ctes('look', 'a')} "
-        "SELECT look.*, (SELECT count(*) FROM d), (SELECT min(id) FROM a), "
-        "(SELECT count(*) FROM fs) FROM look"
-    )
     row = fetchone_hot(
-        sql,
+        _checkin_statement(),
         {
             "user": getattr(actor, "pk", None)
             if getattr(actor, "is_authenticated", False)
@@ -791,7 +779,7 @@ def _checkin_in_one_statement(
             "session": session_id,
             "device": device_id,
             "now": now,
-            "window_start": now - window,
+            "window_start": _device_window_start(now),
             "present": Status.PRESENT,
             "qr": Source.QR,
         },
@@ -808,7 +796,14 @@ def _checkin_in_one_statement(
         return None  # a row exists already: the general path decides
     if not facts_found:  # reports: no fact yet for this session, build it whole
         facts_refresh_sessions(session_ids=[session.pk])
-    attendance = Attendance(
+    return _checked_in(attendance_id, session, member, now)
+
+
+def _checked_in(
+    attendance_id: int, session: Session, member: Member, now: dt.datetime
+) -> CheckinResult:
+    """The result of a check-in that inserted row ``attendance_id``."""
+    row = Attendance(
         id=attendance_id,
         session=session,
         member=member,
@@ -817,16 +812,34 @@ def _checkin_in_one_statement(
         source=Source.QR,
         updated_at=now,
     )
-    return CheckinResult(attendance, session, True)
+    return CheckinResult(row, session, True)
+
+
+@cache
+def _checkin_statement() -> str:
+    """The SQL of ``_checkin_in_one_statement`` (built once per process)."""
+    return (
+        f"WITH look AS ({_lookup_sql()}), "
+        f"d AS (INSERT INTO {CheckinDevice._meta.db_table} (device_id, member_id, last_at) "
+        "SELECT %(device)s, member_id, %(now)s FROM look "
+        "WHERE in_scope AND host_name IS NOT NULL AND member_id IS NOT NULL "
+        f"{_device_claim_conflict('%(window_start)s')}), "
+        f"a AS (INSERT INTO {Attendance._meta.db_table} (session_id, member_id, status, "
+        "checked_in_at, source, updated_at) "
+        "SELECT session_id, member_id, %(present)s, %(now)s, %(qr)s, %(now)s FROM look "
+        "WHERE EXISTS (SELECT 1 FROM d) "
+        "ON CONFLICT (session_id, member_id) DO NOTHING RETURNING id)"
+        f"{presence_added_ctes('look', 'a')} "
+        "SELECT look.*, (SELECT count(*) FROM d), (SELECT min(id) FROM a), "
+        "(SELECT count(*) FROM fs) FROM look"
+    )
 
 
 def _session_member_from_row(row: Sequence[Any], actor: Actor) -> tuple[Session, Member, bool]:
     (s_id, s_code, s_title, s_date, campaign_id, host_id, main_id, host_name) = row[:8]
     m_id, m_code, family, middle, given, in_scope = row[8:14]
     if m_id is None:
-        raise ValidationError(
-            "Tài khoản của bạn chưa gắn với hồ sơ đảng viên nên không điểm danh được."
-        )
+        raise ValidationError(_NO_MEMBER)
     if isinstance(s_date, str):  # raw SQLite
         s_date = dt.date.fromisoformat(s_date)
     session = Session(

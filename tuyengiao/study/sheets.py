@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.db import connection
@@ -409,21 +410,13 @@ def commit_attendance(rows: list[AttendanceSheetRow], ctx: ImportContext) -> She
         ).values_list("unit_id", "path", "valid_from", "valid_to"):
             versions[unit_id].append((path, vf, vt))
 
-    paths: dict[tuple[int, dt.date], str | None] = {}
-
+    @cache
     def path_on(unit_id: int, day: dt.date) -> str | None:
-        key = (unit_id, day)
-        if key not in paths:
-            paths[key] = next((v[0] for v in versions[unit_id] if _valid(v, day)), None)
-        return paths[key]
+        return next((v[0] for v in versions[unit_id] if _valid(v, day)), None)
 
-    units_on: dict[tuple[int, dt.date], int | None] = {}
-
+    @cache
     def unit_on(member_id: int, day: dt.date) -> int | None:
-        key = (member_id, day)
-        if key not in units_on:
-            units_on[key] = next((m[0] for m in memberships[member_id] if _valid(m, day)), None)
-        return units_on[key]
+        return next((m[0] for m in memberships[member_id] if _valid(m, day)), None)
 
     # per session: (id, date, host path on the date, host outside the actor's scope)
     plans = {
