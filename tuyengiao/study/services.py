@@ -32,7 +32,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tuyengiao.documents.models import Document
-from tuyengiao.lib.db import fetchone_hot
+from tuyengiao.lib.db import fetchall_hot, fetchone_hot
 from tuyengiao.orgs import access
 from tuyengiao.orgs.models import (
     Member,
@@ -646,7 +646,7 @@ def _device_claim_conflict(window_start: str) -> str:
     return (
         "ON CONFLICT (device_id) DO UPDATE SET member_id = excluded.member_id, "
         f"last_at = excluded.last_at WHERE {table}.member_id = excluded.member_id "
-        f"OR {table}.last_at <= {window_start} RETURNING id"
+        f"OR {table}.last_at <= {window_start} RETURNING device_id"
     )
 
 
@@ -682,15 +682,33 @@ def checkin(
     verified fresh when it was scanned before signing in (see the scan view).
 
     The hot path of a large conference (hundreds of members scanning at once):
-    on PostgreSQL one statement (see ``_checkin_in_one_statement``); elsewhere
-    the same steps in one short transaction.
+    on PostgreSQL one statement (``checkin_many``; the scan page's fast path
+    groups concurrent scans into one, see ``scan_queue``); elsewhere the same
+    steps in one short transaction.
     """
     session_id = read_token(token, IN, max_age=token_max_age)
     now = now or timezone.now()
     if connection.vendor == "postgresql" and device_id:
-        done = _checkin_in_one_statement(session_id, actor, device_id, now)
-        if done is not None:
-            return done
+        user_id = getattr(actor, "pk", None) if getattr(actor, "is_authenticated", False) else None
+        (answer,) = checkin_many(session_id, [Scan(user_id, device_id, now)])
+        return checkin_finish(answer, session_id, actor, device_id, now)
+    with transaction.atomic():
+        return _checkin_in_steps(session_id, actor, device_id, now)
+
+
+def checkin_finish(
+    answer: CheckinResult | Exception | None,
+    session_id: int,
+    actor: Actor,
+    device_id: str,
+    now: dt.datetime,
+) -> CheckinResult:
+    """The check-in's result from ``checkin_many``'s answer for its scan: raised
+    when refused, the general path when the member already had a row."""
+    if isinstance(answer, Exception):
+        raise answer
+    if answer is not None:
+        return answer
     with transaction.atomic():
         return _checkin_in_steps(session_id, actor, device_id, now)
 
@@ -735,68 +753,92 @@ def _checkin_in_steps(
 
 
 @cache
-def _lookup_sql() -> str:
+def _lookup_sql(user: str = "%(user)s", scans: str = "") -> str:
     """The session (with its host as named on its date), the actor's member and
     whether the member belongs to the host's subtree that day, as one SELECT with
-    parameters ``%(user)s`` and ``%(session)s``."""
+    parameters ``%(user)s`` and ``%(session)s``; with ``scans`` (a CTE with
+    columns ``n, user_id, device, now``) one row per scan, ``user`` naming its
+    column."""
     t = {
         "session": Session._meta.db_table,
         "version": UnitVersion._meta.db_table,
         "member": Member._meta.db_table,
         "membership": Membership._meta.db_table,
     }
+    each = ("i.n, i.device, i.now, ", f" CROSS JOIN {scans} i") if scans else ("", "")
     return (
-        "SELECT s.id AS session_id, s.code, s.title, s.date, s.campaign_id, s.host_id, "
-        "s.main_id, hv.name AS host_name, m.id AS member_id, m.code AS member_code, "
+        f"SELECT {each[0]}s.id AS session_id, s.code, s.title, s.date, s.campaign_id, "
+        "s.host_id, s.main_id, hv.name AS host_name, m.id AS member_id, m.code AS member_code, "
         "m.family_name, m.middle_name, m.given_name, "
         f"EXISTS (SELECT 1 FROM {t['membership']} ms JOIN {t['version']} v "
         f"ON v.unit_id = ms.unit_id AND {valid_on_sql('v', 's.date')} "
         f"WHERE ms.member_id = m.id AND {valid_on_sql('ms', 's.date')} "
         "AND substr(v.path, 1, length(hv.path)) = hv.path) AS in_scope "
-        f"FROM {t['session']} s "
+        f"FROM {t['session']} s{each[1]} "
         f"LEFT JOIN {t['version']} hv ON hv.unit_id = s.host_id AND {valid_on_sql('hv', 's.date')} "
-        f"LEFT JOIN {t['member']} m ON m.user_id = %(user)s "
+        f"LEFT JOIN {t['member']} m ON m.user_id = {user} "
         "WHERE s.id = %(session)s"
     )
 
 
-def _checkin_in_one_statement(
-    session_id: int, actor: Actor, device_id: str, now: dt.datetime
-) -> CheckinResult | None:
-    """PostgreSQL: the whole check-in as one prepared statement, atomic on its own
-    (no BEGIN/COMMIT round trips): look up session, member and scope, claim the
-    device, insert the attendance row, and adjust the roll-up facts with the
-    items the reports app supplies (``reports.hotpath``: what
-    ``facts_attendance_changed`` does, in its lock order). Returns ``None`` when
-    the member already has a row for the session, for the general path.
+@dataclass(frozen=True)
+class Scan:
+    """One member's check-in scan: who (a user id, ``None`` when not signed in),
+    from which device, when."""
+
+    user_id: int | None
+    device_id: str
+    now: dt.datetime
+
+
+def checkin_many(session_id: int, scans: Sequence[Scan]) -> list[CheckinResult | Exception | None]:
+    """PostgreSQL: the check-ins of several scans of one session as one prepared
+    statement, atomic on its own (no BEGIN/COMMIT round trips): look up the
+    session, each member and their scope, claim the devices, insert the
+    attendance rows, and adjust the roll-up facts with the items the reports
+    app supplies (``reports.hotpath``: what ``facts_attendance_changed`` does, in
+    its lock order). The users and the devices of ``scans`` must be distinct
+    (one row each in the upserts).
+
+    Each scan's answer, in order: its result, the ``ValidationError`` refusing
+    it, or ``None`` when the member already has a row for the session (the
+    general path decides). A session without facts yet is rebuilt here.
     """
-    row = fetchone_hot(
+    rows = fetchall_hot(
         _checkin_statement(),
         {
-            "user": getattr(actor, "pk", None)
-            if getattr(actor, "is_authenticated", False)
-            else None,
+            "users": [scan.user_id for scan in scans],
+            "devices": [scan.device_id for scan in scans],
+            "nows": [scan.now for scan in scans],
             "session": session_id,
-            "device": device_id,
-            "now": now,
-            "window_start": _device_window_start(now),
+            "window": settings.CHECKIN_DEVICE_WINDOW_SECONDS,
             "present": Status.PRESENT,
             "qr": Source.QR,
         },
     )
-    if row is None:
-        raise ValidationError("Hội nghị không còn tồn tại.")
-    session, member, in_scope = _session_member_from_row(row[:14], actor)
-    claimed, attendance_id, facts_found = row[14:]
-    if not in_scope:
-        raise ValidationError(_out_of_scope_message(member, session))
-    if not claimed:
-        raise _device_refused()
-    if attendance_id is None:
-        return None  # a row exists already: the general path decides
-    if not facts_found:  # reports: no fact yet for this session, build it whole
-        facts_refresh_sessions(session_ids=[session.pk])
-    return _checked_in(attendance_id, session, member, now)
+    answers: list[CheckinResult | Exception | None] = [
+        ValidationError("Hội nghị không còn tồn tại.") for _ in scans
+    ]
+    rebuild = False
+    for row in rows:
+        n, now = row[0], row[2]
+        scan = scans[n - 1]
+        session, member, in_scope = _session_member_from_row(row[3:17], scan.user_id)
+        claimed, attendance_id, facts_found = row[17:]
+        if member is None:
+            answers[n - 1] = ValidationError(_NO_MEMBER)
+        elif not in_scope:
+            answers[n - 1] = ValidationError(_out_of_scope_message(member, session))
+        elif not claimed:
+            answers[n - 1] = _device_refused()
+        elif attendance_id is None:
+            answers[n - 1] = None  # a row exists already: the general path decides
+        else:
+            rebuild = rebuild or not facts_found
+            answers[n - 1] = _checked_in(attendance_id, session, member, now)
+    if rebuild:  # reports: no fact yet for this session, build it whole
+        facts_refresh_sessions(session_ids=[session_id])
+    return answers
 
 
 def _checked_in(
@@ -817,29 +859,37 @@ def _checked_in(
 
 @cache
 def _checkin_statement() -> str:
-    """The SQL of ``_checkin_in_one_statement`` (built once per process)."""
+    """The SQL of ``checkin_many`` (built once per process)."""
+    scans = (
+        "(SELECT * FROM unnest(%(users)s::bigint[], %(devices)s::text[], "
+        "%(nows)s::timestamptz[]) WITH ORDINALITY AS u(user_id, device, now, n))"
+    )
+    window_start = "excluded.last_at - %(window)s * interval '1 second'"
     return (
-        f"WITH look AS ({_lookup_sql()}), "
+        f"WITH look AS ({_lookup_sql('i.user_id', scans)}), "
         f"d AS (INSERT INTO {CheckinDevice._meta.db_table} (device_id, member_id, last_at) "
-        "SELECT %(device)s, member_id, %(now)s FROM look "
+        "SELECT device, member_id, now FROM look "
         "WHERE in_scope AND host_name IS NOT NULL AND member_id IS NOT NULL "
-        f"{_device_claim_conflict('%(window_start)s')}), "
+        f"{_device_claim_conflict(window_start)}), "
         f"a AS (INSERT INTO {Attendance._meta.db_table} (session_id, member_id, status, "
         "checked_in_at, source, updated_at) "
-        "SELECT session_id, member_id, %(present)s, %(now)s, %(qr)s, %(now)s FROM look "
-        "WHERE EXISTS (SELECT 1 FROM d) "
-        "ON CONFLICT (session_id, member_id) DO NOTHING RETURNING id)"
-        f"{presence_added_ctes('look', 'a')} "
-        "SELECT look.*, (SELECT count(*) FROM d), (SELECT min(id) FROM a), "
-        "(SELECT count(*) FROM fs) FROM look"
+        "SELECT session_id, member_id, %(present)s, now, %(qr)s, now FROM look "
+        "WHERE device IN (SELECT device_id FROM d) "
+        "ON CONFLICT (session_id, member_id) DO NOTHING RETURNING id, member_id), "
+        "added AS (SELECT look.session_id, look.member_id, look.campaign_id, look.host_id, "
+        "look.date FROM look JOIN a ON a.member_id = look.member_id)"
+        f"{presence_added_ctes('added')} "
+        "SELECT look.*, d.device_id IS NOT NULL, a.id, EXISTS (SELECT 1 FROM fs) "
+        "FROM look LEFT JOIN d ON d.device_id = look.device "
+        "LEFT JOIN a ON a.member_id = look.member_id ORDER BY look.n"
     )
 
 
-def _session_member_from_row(row: Sequence[Any], actor: Actor) -> tuple[Session, Member, bool]:
+def _session_member_from_row(
+    row: Sequence[Any], user_id: int | None
+) -> tuple[Session, Member | None, bool]:
     (s_id, s_code, s_title, s_date, campaign_id, host_id, main_id, host_name) = row[:8]
     m_id, m_code, family, middle, given, in_scope = row[8:14]
-    if m_id is None:
-        raise ValidationError(_NO_MEMBER)
     if isinstance(s_date, str):  # raw SQLite
         s_date = dt.date.fromisoformat(s_date)
     session = Session(
@@ -851,13 +901,17 @@ def _session_member_from_row(row: Sequence[Any], actor: Actor) -> tuple[Session,
         host=Unit(id=host_id, name=host_name or ""),
         main_id=main_id,
     )
-    member = Member(
-        id=m_id,
-        code=m_code,
-        family_name=family,
-        middle_name=middle,
-        given_name=given,
-        user_id=getattr(actor, "pk", None),
+    member = (
+        Member(
+            id=m_id,
+            code=m_code,
+            family_name=family,
+            middle_name=middle,
+            given_name=given,
+            user_id=user_id,
+        )
+        if m_id is not None
+        else None
     )
     return session, member, bool(in_scope) and host_name is not None
 
@@ -871,7 +925,10 @@ def _session_and_member(session_id: int, actor: Actor) -> tuple[Session, Member,
     row = fetchone_hot(_lookup_sql(), {"user": user_id, "session": session_id})
     if row is None:
         raise ValidationError("Hội nghị không còn tồn tại.")
-    return _session_member_from_row(row, actor)
+    session, member, in_scope = _session_member_from_row(row, user_id)
+    if member is None:
+        raise ValidationError(_NO_MEMBER)
+    return session, member, in_scope
 
 
 @transaction.atomic

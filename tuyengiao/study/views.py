@@ -21,7 +21,6 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template import loader
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -31,7 +30,7 @@ from tuyengiao.lib.dates import parse_date
 from tuyengiao.orgs import access
 from tuyengiao.orgs.models import Role, Unit
 
-from . import exports, selectors, services
+from . import exports, scan_page, selectors, services
 from .models import Audience, Format, Status
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
@@ -485,9 +484,8 @@ def scan(request: HttpRequest) -> HttpResponse:
 
 
 def _scan_result(context: dict[str, Any], status: int = 200) -> HttpResponse:
-    """The answer to a scan, rendered without the request's context processors
-    (they query the database for the menu, which this page does not show)."""
-    return HttpResponse(loader.render_to_string("study/scan_result.html", context), status=status)
+    """The answer to a scan (``scan_page``: no site menu, so no database)."""
+    return HttpResponse(scan_page.render(context), status=status)
 
 
 @login_required
