@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = 200
 PER_CLIENT = {"small": 10, "province": 25, "national": 50}
 WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
-THREADS = int(os.environ.get("BENCH_THREADS", "32"))
+THREADS = int(os.environ.get("BENCH_THREADS", "24"))
 
 
 def _free_port() -> int:
