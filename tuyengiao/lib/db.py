@@ -1,6 +1,6 @@
 """Database helpers for the few hot statements written in SQL.
 
-``fetchone_hot`` runs a statement that a busy path repeats thousands of times a
+``fetchone_hot`` (and ``fetchall_hot``) run a statement that a busy path repeats thousands of times a
 minute (the QR check-in). On PostgreSQL it is a server-side prepared statement:
 the check-in lookup takes about 1 ms to plan and 0,2 ms to run, so planning it
 once per connection instead of per scan is most of its cost. Django's own
@@ -15,36 +15,37 @@ PgBouncer >= 1.21 with ``max_prepared_statements`` set (see README).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection
 
 
+@contextmanager
+def _hot_cursor(sql: str, params: Sequence[Any] | Mapping[str, Any]) -> Iterator[Any]:
+    """A cursor that has run ``sql``: prepared on PostgreSQL, plain elsewhere."""
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            yield cursor
+        return
+    import psycopg
+
+    connection.ensure_connection()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, params, prepare=True)
+        yield cursor
+
+
 def fetchone_hot(sql: str, params: Sequence[Any] | Mapping[str, Any]) -> tuple[Any, ...] | None:
     """The first row of ``sql`` (placeholders ``%s`` or ``%(name)s``), prepared on
     PostgreSQL."""
-    if connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchone()  # type: ignore[no-any-return]
-    import psycopg
-
-    connection.ensure_connection()
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(sql, params, prepare=True)
-        return cursor.fetchone()
+    with _hot_cursor(sql, params) as cursor:
+        return cursor.fetchone()  # type: ignore[no-any-return]
 
 
 def fetchall_hot(sql: str, params: Sequence[Any] | Mapping[str, Any]) -> list[tuple[Any, ...]]:
-    """All rows of ``sql``, prepared on PostgreSQL (see ``fetchone_hot``)."""
-    if connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return list(cursor.fetchall())
-    import psycopg
-
-    connection.ensure_connection()
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(sql, params, prepare=True)
-        return cursor.fetchall()
+    """All rows of ``sql``, prepared on PostgreSQL."""
+    with _hot_cursor(sql, params) as cursor:
+        return list(cursor.fetchall())

@@ -51,6 +51,7 @@ from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare
 
 from tuyengiao.lib.db import fetchall_hot
+from tuyengiao.trust import twofactor
 from tuyengiao.trust.middleware import CSP
 
 from . import services
@@ -141,7 +142,6 @@ def users_of(session_keys: list[str]) -> dict[str, Any]:
     if not claimed:
         return {}
     users = {}
-    required = set(settings.TWO_FACTOR_REQUIRED_ROLES)
     ids = list({user_id for user_id, _ in claimed.values()})
     for user_id, password, active, staff, superuser, username, role, device in fetchall_hot(
         _users_sql(), [ids]
@@ -149,9 +149,9 @@ def users_of(session_keys: list[str]) -> dict[str, Any]:
         if not active:
             continue
         if settings.TWO_FACTOR_ENFORCED and (
-            device or ({role} | ({"admin"} if staff or superuser else set())) & required
+            device or twofactor.requires(twofactor.roles_for(admin=staff or superuser, role=role))
         ):
-            continue  # the two-factor step would intervene
+            continue  # the two-factor step would intervene (trust.middleware)
         users[user_id] = model(
             pk=user_id,
             password=password,

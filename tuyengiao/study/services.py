@@ -611,8 +611,13 @@ def read_token(token: str, kind: str, *, max_age: int | None = None) -> int:
 _NO_MEMBER = "Tài khoản của bạn chưa gắn với hồ sơ đảng viên nên không điểm danh được."
 
 
+def _user_id(actor: Actor) -> int | None:
+    """The signed-in actor's user id (``None`` for anonymous or a trusted caller)."""
+    return getattr(actor, "pk", None) if getattr(actor, "is_authenticated", False) else None
+
+
 def _member_of(actor: Actor) -> Member:
-    user_id = getattr(actor, "pk", None) if getattr(actor, "is_authenticated", False) else None
+    user_id = _user_id(actor)
     member = Member.objects.filter(user_id=user_id).first() if user_id is not None else None
     if member is None:
         raise ValidationError(_NO_MEMBER)
@@ -689,8 +694,7 @@ def checkin(
     session_id = read_token(token, IN, max_age=token_max_age)
     now = now or timezone.now()
     if connection.vendor == "postgresql" and device_id:
-        user_id = getattr(actor, "pk", None) if getattr(actor, "is_authenticated", False) else None
-        (answer,) = checkin_many(session_id, [Scan(user_id, device_id, now)])
+        (answer,) = checkin_many(session_id, [Scan(_user_id(actor), device_id, now)])
         return checkin_finish(answer, session_id, actor, device_id, now)
     with transaction.atomic():
         return _checkin_in_steps(session_id, actor, device_id, now)
@@ -921,7 +925,7 @@ def _session_and_member(session_id: int, actor: Actor) -> tuple[Session, Member,
     subtree on the session's date: one query (raw SQL because every scan runs
     it; the ORM version built two correlated subqueries per call and cost more
     in Python than in the database)."""
-    user_id = getattr(actor, "pk", None) if getattr(actor, "is_authenticated", False) else None
+    user_id = _user_id(actor)
     row = fetchone_hot(_lookup_sql(), {"user": user_id, "session": session_id})
     if row is None:
         raise ValidationError("Hội nghị không còn tồn tại.")

@@ -8,20 +8,28 @@ from django.conf import settings
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
+def roles_for(*, admin: bool, role: str | None) -> set[str]:
+    """The roles the rule looks at: ``admin`` for superusers and staff, and the
+    role of the user's assignment."""
+    return ({"admin"} if admin else set()) | ({role} if role else set())
+
+
 def roles_of(user: Any) -> set[str]:
     from tuyengiao.orgs.access import scope_of
 
-    roles: set[str] = set()
-    if getattr(user, "is_superuser", False) or getattr(user, "is_staff", False):
-        roles.add("admin")
     scope = scope_of(user)
-    if scope is not None:
-        roles.add(scope.role)
-    return roles
+    return roles_for(
+        admin=getattr(user, "is_superuser", False) or getattr(user, "is_staff", False),
+        role=scope.role if scope is not None else None,
+    )
+
+
+def requires(roles: set[str]) -> bool:
+    return bool(roles & set(settings.TWO_FACTOR_REQUIRED_ROLES))
 
 
 def is_required(user: Any) -> bool:
-    return bool(roles_of(user) & set(settings.TWO_FACTOR_REQUIRED_ROLES))
+    return requires(roles_of(user))
 
 
 def has_device(user: Any) -> bool:

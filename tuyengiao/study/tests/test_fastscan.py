@@ -60,13 +60,8 @@ def device_cookie(name: str) -> str:
     return signing.get_cookie_signer(salt=services.DEVICE_COOKIE + services.DEVICE_SALT).sign(name)
 
 
-def post(
-    app: Any,
-    cookies: dict[str, str],
-    data: dict[str, str],
-    *,
-    csrf: str = CSRF,
-) -> tuple[int, dict[str, str], str]:
+def scan_environ(cookies: dict[str, str], data: dict[str, str], csrf: str = CSRF) -> Any:
+    """The WSGI environ of the scan form posted with these cookies."""
     body = urlencode(data).encode()
     environ = RequestFactory()._base_environ(  # type: ignore[attr-defined]
         PATH_INFO=reverse("study:scan"),
@@ -77,6 +72,17 @@ def post(
         HTTP_X_CSRFTOKEN=csrf,
     )
     environ["wsgi.input"] = io.BytesIO(body)
+    return environ
+
+
+def post(
+    app: Any,
+    cookies: dict[str, str],
+    data: dict[str, str],
+    *,
+    csrf: str = CSRF,
+) -> tuple[int, dict[str, str], str]:
+    environ = scan_environ(cookies, data, csrf)
     answer: dict[str, Any] = {}
 
     def start_response(status: str, headers: list[tuple[str, str]]) -> None:
@@ -343,16 +349,7 @@ def test_concurrent_scans_through_the_queue_lose_nothing_and_duplicate_nothing(
     statuses: list[int] = []
 
     def scan(cookies: dict[str, str]) -> None:
-        body = urlencode({"t": token}).encode()
-        environ = RequestFactory()._base_environ(  # type: ignore[attr-defined]  # type: ignore[attr-defined]
-            PATH_INFO=reverse("study:scan"),
-            REQUEST_METHOD="POST",
-            CONTENT_TYPE="application/x-www-form-urlencoded",
-            CONTENT_LENGTH=str(len(body)),
-            HTTP_COOKIE="; ".join(f"{k}={v}" for k, v in {"csrftoken": CSRF, **cookies}.items()),
-            HTTP_X_CSRFTOKEN=CSRF,
-        )
-        environ["wsgi.input"] = io.BytesIO(body)
+        environ = scan_environ(cookies, {"t": token})
         try:
             b"".join(fast(environ, lambda status, headers: statuses.append(int(status[:3]))))
         finally:
