@@ -823,11 +823,13 @@ def checkin_many(session_id: int, scans: Sequence[Scan]) -> list[CheckinResult |
     answers: list[CheckinResult | Exception | None] = [
         ValidationError("Hội nghị không còn tồn tại.") for _ in scans
     ]
+    if not rows:
+        return answers
+    session = _session_from_row(rows[0][3:])  # one session for every row, built once
     rebuild = False
     for row in rows:
         n, now = row[0], row[2]
-        scan = scans[n - 1]
-        session, member, in_scope = _session_member_from_row(row[3:17], scan.user_id)
+        member, in_scope = _member_from_row(row[3:17], scans[n - 1].user_id)
         claimed, attendance_id, facts_found = row[17:]
         if member is None:
             answers[n - 1] = ValidationError(_NO_MEMBER)
@@ -889,14 +891,12 @@ def _checkin_statement() -> str:
     )
 
 
-def _session_member_from_row(
-    row: Sequence[Any], user_id: int | None
-) -> tuple[Session, Member | None, bool]:
+def _session_from_row(row: Sequence[Any]) -> Session:
+    """The session of a ``_lookup_sql`` row (its first eight columns)."""
     (s_id, s_code, s_title, s_date, campaign_id, host_id, main_id, host_name) = row[:8]
-    m_id, m_code, family, middle, given, in_scope = row[8:14]
     if isinstance(s_date, str):  # raw SQLite
         s_date = dt.date.fromisoformat(s_date)
-    session = Session(
+    return Session(
         id=s_id,
         code=s_code,
         title=s_title,
@@ -905,19 +905,23 @@ def _session_member_from_row(
         host=Unit(id=host_id, name=host_name or ""),
         main_id=main_id,
     )
-    member = (
-        Member(
-            id=m_id,
-            code=m_code,
-            family_name=family,
-            middle_name=middle,
-            given_name=given,
-            user_id=user_id,
-        )
-        if m_id is not None
-        else None
+
+
+def _member_from_row(row: Sequence[Any], user_id: int | None) -> tuple[Member | None, bool]:
+    """The member of a ``_lookup_sql`` row and whether they are in the host's
+    scope that day (``None``: the user has no member record)."""
+    m_id, m_code, family, middle, given, in_scope = row[8:14]
+    if m_id is None:
+        return None, False
+    member = Member(
+        id=m_id,
+        code=m_code,
+        family_name=family,
+        middle_name=middle,
+        given_name=given,
+        user_id=user_id,
     )
-    return session, member, bool(in_scope) and host_name is not None
+    return member, bool(in_scope) and row[7] is not None  # row[7]: the host's name that day
 
 
 def _session_and_member(session_id: int, actor: Actor) -> tuple[Session, Member, bool]:
@@ -929,10 +933,10 @@ def _session_and_member(session_id: int, actor: Actor) -> tuple[Session, Member,
     row = fetchone_hot(_lookup_sql(), {"user": user_id, "session": session_id})
     if row is None:
         raise ValidationError("Hội nghị không còn tồn tại.")
-    session, member, in_scope = _session_member_from_row(row, user_id)
+    member, in_scope = _member_from_row(row, user_id)
     if member is None:
         raise ValidationError(_NO_MEMBER)
-    return session, member, in_scope
+    return _session_from_row(row), member, in_scope
 
 
 @transaction.atomic
