@@ -18,6 +18,7 @@ from tuyengiao.reports.models import MemberCampaignFact, MemberFact
 from tuyengiao.reports.services import facts_attendance_changed
 from tuyengiao.study import services
 from tuyengiao.study.models import Attendance
+from tuyengiao.tests.factories import document
 from tuyengiao.tests.waits import wait_until
 
 from . import factories as f
@@ -28,7 +29,7 @@ def test_a_scan_and_a_grid_mark_of_one_member_do_not_collide(world: Any) -> None
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises writers")
     camp = f.campaign(
-        world.province, f.document(), start=dt.date(2025, 1, 1), deadline=dt.date(2025, 12, 31)
+        world.province, document(), start=dt.date(2025, 1, 1), deadline=dt.date(2025, 12, 31)
     )
     first = f.session("S1", camp, world.cell, dt.date(2025, 3, 1))
     second = f.session("S2", camp, world.cell, dt.date(2025, 6, 1))

@@ -121,10 +121,11 @@ def test_concurrent_checkins_lose_nothing_and_duplicate_nothing(world: Any) -> N
     """Many threads, each its own connection: distinct members checking in at
     once, and each member scanning twice concurrently."""
     from tuyengiao.orgs import services as org_services
+    from tuyengiao.tests import factories
 
-    from .conftest import CAMPAIGN_START, make_document
+    from .conftest import CAMPAIGN_START
 
-    document = make_document()
+    document = factories.document()
     campaign = services.campaign_create(
         actor=None,
         title="Đồng thời",

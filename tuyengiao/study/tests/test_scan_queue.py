@@ -20,6 +20,7 @@ from tuyengiao.reports.models import SessionFact
 from tuyengiao.study import services
 from tuyengiao.study.models import Attendance
 from tuyengiao.study.scan_queue import ScanQueue
+from tuyengiao.tests import factories
 from tuyengiao.tests.waits import wait_until
 
 from .conftest import CAMPAIGN_START
@@ -124,12 +125,10 @@ def test_a_group_writes_each_member_once(study: Any) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_failed_group_writes_the_scan_alone(world: Any, monkeypatch: Any) -> None:
-    from tuyengiao.study.tests.conftest import make_document
-
     campaign = services.campaign_create(
         actor=None,
         title="Hội nghị",
-        documents=[make_document()],
+        documents=[factories.document()],
         owner=world.commune,
         start=CAMPAIGN_START,
         deadline=CAMPAIGN_START.replace(month=12),
@@ -163,12 +162,11 @@ def test_concurrent_scans_through_django_lose_nothing_and_duplicate_nothing(
     in a server: each member once, facts as a rebuild, on both databases."""
     from tuyengiao.orgs import services as org_services
     from tuyengiao.reports.services import facts_rebuild
-    from tuyengiao.study.tests.conftest import make_document
 
     campaign = services.campaign_create(
         actor=None,
         title="Hội nghị trực tuyến",
-        documents=[make_document()],
+        documents=[factories.document()],
         owner=world.commune,
         start=CAMPAIGN_START,
         deadline=CAMPAIGN_START.replace(month=12),
