@@ -5,7 +5,10 @@ each checking in its own members by POSTing the QR token to the scan page.
 Reports ``checkin_per_s``, ``checkin_p99_ms``, ``checkin_vs_empty`` (check-in
 throughput ÷ that of an empty Django view, same server, same run),
 ``checkin_lost`` (accepted check-ins without a row) and ``checkin_duplicated``
-(rows beyond one per member). Run: ``python -m bench.run --db postgres --only checkin``.
+(rows beyond one per member), ``checkin_db_share`` (PostgreSQL CPU per check-in ÷
+the whole CPU of an empty Django request, same run) and ``checkin_groups`` (the
+groups the scans were written in: rows sharing a transaction id). The server is
+Django's plain WSGI application. Run: ``python -m bench.run --db postgres --only checkin``.
 """
 
 from __future__ import annotations
@@ -406,8 +409,8 @@ def measure(ctx: Any) -> dict[str, Any]:
         "checkin_db_share": round(
             (checkin_db_cpu / max(1, len(statuses))) / (empty_cpu / max(1, len(empty_status))), 3
         )
-        if empty_cpu
-        else 0.0,
+        if empty_cpu and connection.vendor == "postgresql"
+        else "",  # SQLite: the database works inside the server's processes
         "checkin_lost": max(0, accepted - distinct),
         "checkin_duplicated": n_rows - distinct,
         "checkin_groups": groups,
