@@ -113,6 +113,10 @@ ROUTES: dict[str, Route] = {
     "orgs:unit_structure": Route(
         lambda w: {"code": w.commune.code}, lambda w: {"code": w.sibling_commune.code}, STAFF_ONLY
     ),
+    "orgs:unit_children": Route(
+        lambda w: {"code": w.commune.code}, lambda w: {"code": w.sibling_commune.code}, STAFF_ONLY
+    ),
+    "orgs:unit_picker_search": Route(none, None, ALL_200),
     "orgs:member": Route(
         lambda w: {"code": w.members[0].code},
         lambda w: {"code": w.sibling_members[0].code},
@@ -246,6 +250,17 @@ ROUTES: dict[str, Route] = {
         lambda w: {"code": w.session.code},
         lambda w: {"code": w.sibling_session.code},
         STUDY_WRITERS,
+    ),
+    "study:grid_group": Route(
+        lambda w: {"code": w.session.code, "unit_code": w.cell.code},
+        lambda w: {"code": w.sibling_session.code, "unit_code": w.sibling_cell.code},
+        STUDY_WRITERS,
+    ),
+    "study:grid_group_present": Route(
+        lambda w: {"code": w.session.code, "unit_code": w.cell.code},
+        lambda w: {"code": w.sibling_session.code, "unit_code": w.sibling_cell.code},
+        STUDY_WRITERS_POST,
+        method="post",
     ),
     "study:grid_mark": Route(
         lambda w: {"code": w.session.code, "member_code": w.members[0].code},
