@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tuyengiao.documents import views as document_views
 from tuyengiao.documents.models import Document
 from tuyengiao.lib.dates import parse_date
 from tuyengiao.lib.numbers import format_int
@@ -111,6 +112,7 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
         depth__lte=scope.unit.depth + 1, valid_to__isnull=True
     )
     form.fields["owner"].initial = scope.unit
+    form.fields["documents"].queryset = access.documents_visible_to(request.user)  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -132,7 +134,18 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Đã tạo đợt học tập “{campaign.title}”.")
             return redirect("study:campaign", pk=campaign.pk)
     status = 400 if request.method == "POST" else 200
-    return render(request, "study/campaign_form.html", {"form": form}, status=status)
+    document_picker = document_views.document_picker_for(
+        request.user,
+        name="documents",
+        label="Văn bản học tập",
+        selected=request.POST.getlist("documents"),
+    )
+    return render(
+        request,
+        "study/campaign_form.html",
+        {"form": form, "document_picker": document_picker},
+        status=status,
+    )
 
 
 @login_required

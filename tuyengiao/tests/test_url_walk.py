@@ -203,6 +203,7 @@ ROUTES: dict[str, Route] = {
         method="post",
         data={"relation": "implements", "van_ban": "57-NQ/TW"},
     ),
+    "documents:picker": Route(none, None, ALL_200),
     # --- study (campaigns, sessions, attendance, QR) ---
     "study:campaigns": Route(none, None, ALL_200),
     "study:campaign_new": Route(
