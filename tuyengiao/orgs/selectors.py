@@ -89,12 +89,12 @@ def children_page(
 def unit_search(units: QuerySet[Unit], query: str, *, limit: int = 20) -> list[Unit]:
     """Units among ``units`` (already scoped by the caller) whose name or code has
     every word of ``query`` as a word start, without diacritics (``phuong ba dinh``
-    finds "Phường Ba Đình"), in Vietnamese order, at most ``limit``, each with its
-    parent (to tell apart units of the same name)."""
+    finds "Phường Ba Đình"), higher levels first, then in Vietnamese order, at most
+    ``limit``, each with its parent (to tell apart units of the same name)."""
     qs = units
     for word in fold(query).split():
         qs = qs.filter(search_key__contains=" " + word)
-    return list(qs.select_related("parent").order_by("sort_key", "code")[:limit])
+    return list(qs.select_related("parent").order_by("depth", "sort_key", "code")[:limit])
 
 
 def roots_on(day: dt.date) -> QuerySet[UnitVersion]:
