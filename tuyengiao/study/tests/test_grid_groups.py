@@ -191,3 +191,18 @@ def test_bridge_point_picked_by_search(study: Any, client_for: Any) -> None:
     client.post(reverse("study:bridge_add", args=[main.code]), {"code": "DC-CB2", "host": "CB2"})
     page = client.get(reverse("study:session", args=[main.code])).content.decode()
     assert "CB2 · thuộc Đảng ủy xã Một" in page
+
+
+def test_campaign_page_lists_at_most_100_units_below_target(study: Any, client_for: Any) -> None:
+    cells = add_units(
+        study.commune,
+        [f"Chi bộ tổ {i}" for i in range(120)],
+        prefix="TO",
+        kind="Chi bộ",
+        since=None,
+    )
+    add_members(cells, 1, prefix="B", since=dt.date(2024, 1, 1))
+    html = client_for("commune").get(reverse("study:campaign", args=[study.campaign.pk]))
+    text = html.content.decode()
+    assert "Đơn vị dưới chỉ tiêu (122)" in text and "Chỉ hiện 100 đơn vị đầu tiên" in text
+    assert text.count("<li>Chi bộ ") == 100
