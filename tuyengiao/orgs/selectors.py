@@ -73,8 +73,17 @@ def children_page(
 ) -> tuple[list[UnitVersion], int]:
     """One page of the unit's children on ``day``, each with ``n_children`` (how many
     children it has on that day, to show whether it opens), and the total."""
-    children = children_on(unit, day)
-    page = children[offset : offset + limit]
+    if day == today():  # today's names are the units' own: the stored key orders them
+        qs = UnitVersion.objects.filter(valid_on_q(day), parent=unit)
+        page = list(
+            qs.select_related("unit").order_by("unit__sort_key", "unit__code")[
+                offset : offset + limit
+            ]
+        )
+        total = qs.count()
+    else:
+        children = children_on(unit, day)
+        page, total = children[offset : offset + limit], len(children)
     counts = dict(
         UnitVersion.objects.filter(valid_on_q(day), parent_id__in=[v.unit_id for v in page])
         .values("parent_id")
@@ -83,7 +92,7 @@ def children_page(
     )
     for v in page:
         v.n_children = counts.get(v.unit_id, 0)  # type: ignore[attr-defined]
-    return page, len(children)
+    return page, total
 
 
 def unit_search(units: QuerySet[Unit], query: str, *, limit: int = 20) -> list[Unit]:

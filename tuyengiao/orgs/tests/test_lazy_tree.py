@@ -146,3 +146,34 @@ def test_unit_keys_are_filled_for_units_written_without_them(world: Any) -> None
     assert services.unit_keys_refresh() == 1
     world.cell.refresh_from_db()
     assert world.cell.search_key == " chi bo ban mot cb1"
+
+
+def test_children_on_a_past_date_follow_that_dates_names(world: Any, client_for: Any) -> None:
+    import datetime as dt
+
+    since = dt.date(2024, 1, 1)
+    first = services.unit_create(
+        actor=None,
+        code="T0",
+        name="An Giang",
+        kind="Tỉnh ủy",
+        parent=world.province,
+        valid_from=since,
+    )
+    services.unit_create(
+        actor=None,
+        code="T1",
+        name="Bắc Ninh",
+        kind="Tỉnh ủy",
+        parent=world.province,
+        valid_from=since,
+    )
+    services.unit_rename(actor=None, unit=first, name="Yên Bái", on=dt.date(2025, 1, 1))
+    url = reverse("orgs:unit_children", args=[world.province.code])
+    client = client_for("province")
+    wanted = {"An Giang", "Bắc Ninh", "Yên Bái"}
+    today = [n for n in _names(client.get(url).content.decode()) if n in wanted]
+    then = [
+        n for n in _names(client.get(url, {"ngay": "01/06/2024"}).content.decode()) if n in wanted
+    ]
+    assert today == ["Bắc Ninh", "Yên Bái"] and then == ["An Giang", "Bắc Ninh"]
