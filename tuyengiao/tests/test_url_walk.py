@@ -112,6 +112,10 @@ ROUTES: dict[str, Route] = {
     "orgs:unit_structure": Route(
         lambda w: {"code": w.commune.code}, lambda w: {"code": w.sibling_commune.code}, STAFF_ONLY
     ),
+    "orgs:unit_children": Route(
+        lambda w: {"code": w.commune.code}, lambda w: {"code": w.sibling_commune.code}, STAFF_ONLY
+    ),
+    "orgs:unit_picker_search": Route(none, None, ALL_200),
     "orgs:member": Route(
         lambda w: {"code": w.members[0].code},
         lambda w: {"code": w.sibling_members[0].code},
@@ -198,6 +202,7 @@ ROUTES: dict[str, Route] = {
         method="post",
         data={"relation": "implements", "van_ban": "57-NQ/TW"},
     ),
+    "documents:picker": Route(none, None, ALL_200),
     # --- study (campaigns, sessions, attendance, QR) ---
     "study:campaigns": Route(none, None, ALL_200),
     "study:campaign_new": Route(
@@ -245,6 +250,17 @@ ROUTES: dict[str, Route] = {
         lambda w: {"code": w.session.code},
         lambda w: {"code": w.sibling_session.code},
         STUDY_WRITERS,
+    ),
+    "study:grid_group": Route(
+        lambda w: {"code": w.session.code, "unit_code": w.cell.code},
+        lambda w: {"code": w.sibling_session.code, "unit_code": w.sibling_cell.code},
+        STUDY_WRITERS,
+    ),
+    "study:grid_group_present": Route(
+        lambda w: {"code": w.session.code, "unit_code": w.cell.code},
+        lambda w: {"code": w.sibling_session.code, "unit_code": w.sibling_cell.code},
+        STUDY_WRITERS_POST,
+        method="post",
     ),
     "study:grid_mark": Route(
         lambda w: {"code": w.session.code, "member_code": w.members[0].code},
@@ -554,7 +570,7 @@ LISTS: dict[str, tuple[Callable[[Any, int, int], None], str | None]] = {
     "study:campaign": (_add_sessions, "HN-Q008"),
     "study:session": (_add_present, None),  # counts, not names
     "study:grid": (_add_members, "Nguyễn Văn Đếm 8"),
-    "orgs:tree": (_add_cells, "Chi bộ đếm 8"),
+    "orgs:tree": (_add_communes, "Đảng ủy xã đếm 8"),  # the first level is open
     "orgs:unit": (_add_cells, "Chi bộ đếm 8"),
     "reports:dashboard": (_add_communes, "Đảng ủy xã đếm 8"),
     "reports:unit": (_add_cells, "Chi bộ đếm 8"),
