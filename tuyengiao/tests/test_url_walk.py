@@ -89,6 +89,24 @@ def _documents(w: Any) -> None:
     )
 
 
+def _official_run(w: Any) -> Any:
+    """A finished request to create communes from the official list, under XA1."""
+    import datetime as dt
+
+    from tuyengiao.orgs.models import OfficialListRun
+
+    return OfficialListRun.objects.get_or_create(
+        parent=w.commune,
+        defaults={
+            "requested_by": w.users["commune"],
+            "province_code": "12",
+            "codes": ["03388"],
+            "valid_from": dt.date(2025, 7, 1),
+            "status": OfficialListRun.Status.DONE,
+        },
+    )[0]
+
+
 # study: the own campaign is XA1's, the own session is hosted by CB1.
 STUDY_WRITERS = {
     "province": 200,
@@ -116,6 +134,12 @@ ROUTES: dict[str, Route] = {
         lambda w: {"code": w.commune.code}, lambda w: {"code": w.sibling_commune.code}, STAFF_ONLY
     ),
     "orgs:unit_picker_search": Route(none, None, ALL_200),
+    "orgs:official_list": Route(
+        lambda w: {"code": w.commune.code}, lambda w: {"code": w.sibling_commune.code}, STAFF_ONLY
+    ),
+    "orgs:official_run": Route(
+        lambda w: {"code": w.commune.code, "pk": _official_run(w).pk}, None, STAFF_ONLY
+    ),
     "orgs:member": Route(
         lambda w: {"code": w.members[0].code},
         lambda w: {"code": w.sibling_members[0].code},
@@ -443,6 +467,7 @@ FORMS = {
     "documents:create",
     "documents:edit",
     "imports:upload",
+    "orgs:official_list",
     "orgs:member_edit",
     "orgs:unit_edit",
     "orgs:unit_structure",
