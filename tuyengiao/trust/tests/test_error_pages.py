@@ -65,7 +65,7 @@ def test_error_is_the_vietnamese_500_with_debug_on_and_logged(
     assert "secret-internal-detail" not in body
     # The developer still has the traceback, in the console.
     logged = [r for r in caplog.records if r.exc_info]
-    assert logged and "secret-internal-detail" in str(logged[0].exc_info[1])
+    assert logged and "secret-internal-detail" in str(logged[0].exc_info[1])  # type: ignore[index]
 
 
 @override_settings(DEBUG=True, ROOT_URLCONF="tuyengiao.trust.tests.urls_boom")
