@@ -3,7 +3,7 @@
 # missing: as root through apt-get, otherwise say the exact command and fail. Never a
 # browser downloaded by Playwright (PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1).
 set -euo pipefail
-CHROMIUM=/usr/bin/chromium
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 [ -x "$CHROMIUM" ] && exit 0
 cmd="apt-get update && apt-get install -y chromium"
 if [ "$(id -u)" = 0 ]; then
