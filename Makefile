@@ -32,9 +32,11 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 test: venv chromium
 	$(BIN)/python -m pytest
 
-# The quick tier while working: no browser, no slow tests, the test database kept.
+# The quick tier while working: no browser, no slow tests, the test database kept
+# (on SQLite in var/test-fast.sqlite3; on PostgreSQL Django's test_<name>).
 test-fast: venv
-	$(BIN)/python -m pytest -p no:cacheprovider --reuse-db -m "not browser and not slow"
+	SQLITE_TEST_NAME=$${SQLITE_TEST_NAME:-$(CURDIR)/var/test-fast.sqlite3} \
+	  $(BIN)/python -m pytest -p no:cacheprovider --reuse-db -m "not browser and not slow"
 
 chromium:
 	@bash scripts/ensure-chromium.sh
