@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "tuyengiao.trust.middleware.TwoFactorMiddleware",
     "tuyengiao.trust.middleware.SecurityHeadersMiddleware",
+    # Last, so its process_exception runs first: Vietnamese error pages even with DEBUG on.
+    "tuyengiao.trust.middleware.VietnameseErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
