@@ -4,7 +4,8 @@ Each app contributes sheets (``SheetSpec``) that plug in here (see
 ``register_sheet``, called from each app's ``sheets.py``). A workbook import
 
 1. reads every sheet (xlsx/xls/ods through calamine, or CSV files named after
-   the sheet), matching sheet names, headers and enumerated values on the folded
+   the sheet) in a child process with memory and time limits, after checking the
+   file's declared and actual size, rows and columns (``reading``), matching sheet names, headers and enumerated values on the folded
    form, so ``ma don vi`` is ``Mã đơn vị``;
 2. parses each row into the sheet's frozen dataclass, with sheet and row number,
    collecting every cell error instead of stopping at the first;
@@ -444,9 +445,20 @@ def run_import(
     actor: Any,
     dry_run: bool,
     only: Iterable[str] | None = None,
+    progress: Callable[[int, str], None] | None = None,
 ) -> ImportResult:
+    """Import ``files`` (or preview it when ``dry_run``). ``progress(percent, message)`` is
+    called between the steps, never inside the import's transaction. The files are read
+    in a child process with limits (``read_workbook``); a background task or the
+    ``import_workbook`` command calls this, never a web request."""
     with _collector_paused():
-        return _run_import(files, actor=actor, dry_run=dry_run, only=only)
+        return _run_import(
+            files, actor=actor, dry_run=dry_run, only=only, progress=progress or _no_progress
+        )
+
+
+def _no_progress(percent: int, message: str) -> None:
+    pass
 
 
 def _run_import(
@@ -455,6 +467,7 @@ def _run_import(
     actor: Any,
     dry_run: bool,
     only: Iterable[str] | None,
+    progress: Callable[[int, str], None],
 ) -> ImportResult:
     from .models import ImportBatch  # the framework module stays importable without apps
 
@@ -462,11 +475,13 @@ def _run_import(
     digest = file_hash(files)
     ctx = ImportContext(actor=actor)
     result = ImportResult(name, digest, ctx.errors, ctx.warnings, {}, committed=False)
+    progress(10, "Đang đọc tệp")
     try:
         raw_sheets = read_workbook(files)
     except UnreadableFile as exc:
         ctx.error("", None, "", "", str(exc))
         return result
+    progress(40, "Đang kiểm tra từng dòng")
     allowed = {fold(s) for s in only} if only is not None else None
     specs = {s.key: s for s in registered_sheets()}
     present: list[tuple[SheetSpec, RawSheet]] = []
@@ -494,6 +509,8 @@ def _run_import(
 
     class _DryRunRollback(Exception):
         pass
+
+    progress(70, "Đang thử ghi để xem trước các thay đổi" if dry_run else "Đang ghi dữ liệu")
 
     try:
         with transaction.atomic():

@@ -143,7 +143,19 @@ ROUTES: dict[str, Route] = {
             "unassigned": 404,
         },
         method="post",
-        data={"token": "x"},
+        data={"job": "x"},
+    ),
+    "imports:job": Route(
+        lambda w: {"pk": w.import_job.pk},
+        None,
+        {
+            "province": 200,
+            "commune": 404,
+            "secretary": 404,
+            "member": 404,
+            "outsider": 404,
+            "unassigned": 404,
+        },
     ),
     "imports:batch": Route(
         lambda w: {"batch_id": w.batch.pk},
@@ -346,10 +358,13 @@ def walk_world(world: Any) -> Any:
         actor=world.users["province"],
         dry_run=False,
     )
-    from tuyengiao.imports.models import ImportBatch
+    from tuyengiao.imports.models import ImportBatch, ImportJob
 
     assert result.batch_id is not None
     world.batch = ImportBatch.objects.get(pk=result.batch_id)
+    world.import_job = ImportJob.objects.create(
+        actor=world.users["province"], token="0" * 40, file_name="x.csv"
+    )
     _study_objects(world)
     return world
 
