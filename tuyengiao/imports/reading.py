@@ -75,8 +75,8 @@ def _too_big(name: str, where: str, rows: int, columns: int, limits: Limits) -> 
 
 
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\bref=\"(?:[A-Z]+[0-9]+:)?([A-Z]+)([0-9]+)\"")
-_CELL_REF = re.compile(rb"<(?:\w+:)?(?:c|row)\b[^>]*?\br=\"([A-Z]{0,3})([0-9]{1,9})\"")
-_ROW_TAG = re.compile(rb"<(?:\w+:)?row\b")
+# In a worksheet only <row> and <c> carry an attribute named exactly "r".
+_R_ATTRIBUTE = re.compile(rb' r="([A-Z]{0,3})([0-9]{1,9})"')
 
 
 def column_number(letters: bytes | str) -> int:
@@ -86,21 +86,42 @@ def column_number(letters: bytes | str) -> int:
     return number
 
 
+def _longest_max(values: list[bytes]) -> bytes:
+    """The largest of digit strings (or of column letters): the longest, then by bytes."""
+    longest = max(map(len, values))
+    return max(v for v in values if len(v) == longest)
+
+
+def _widest(refs: list[tuple[bytes, bytes]], rows: int, widest: bytes) -> tuple[int, bytes]:
+    if not refs:
+        return rows, widest
+    letters, numbers = zip(*refs, strict=True)
+    rows = max(rows, int(_longest_max(list(numbers))))
+    return rows, _longest_max([widest, *letters])
+
+
 def _xlsx_extent(chunks: Iterator[bytes]) -> tuple[int, int, int]:
     """Declared and actual extent of one worksheet XML: (rows, columns, row tags)."""
     rows = columns = tags = 0
+    widest = b""
     tail = b""
     for chunk in chunks:
         text = tail + chunk
-        # a tag cut by the chunk boundary is seen whole in the next round
-        cut = text.rfind(b"<")
-        scan, tail = (text[:cut], text[cut:]) if cut > len(text) - 512 else (text, b"")
-        for pattern in (_DIMENSION, _CELL_REF):
-            for m in pattern.finditer(scan):
-                rows = max(rows, int(m[2]))
-                if m[1]:
-                    columns = max(columns, column_number(m[1]))
-        tags += len(_ROW_TAG.findall(scan))
+        # cut before the last tag so that an attribute is never split between rounds (a tag
+        # longer than a chunk is cut anyway: the child's memory limit still holds)
+        cut = text.rfind(b"<", max(0, len(text) - _CHUNK), len(text) - 64)
+        if cut <= 0:
+            cut = max(0, len(text) - 64)
+        scan, tail = text[:cut], text[cut:]
+        if rows == 0 and (found := _DIMENSION.search(scan)):
+            rows = int(found[2])
+            widest = found[1]
+        rows, widest = _widest(_R_ATTRIBUTE.findall(scan), rows, widest)
+        tags += scan.count(b"<row") + scan.count(b":row ")
+    rows, widest = _widest(_R_ATTRIBUTE.findall(tail), rows, widest)
+    tags += tail.count(b"<row") + tail.count(b":row ")
+    if widest:
+        columns = column_number(widest)
     return rows, columns, tags
 
 
