@@ -46,6 +46,7 @@ class ImportJob(models.Model):
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     token = models.CharField(max_length=40)
+    remote_addr = models.GenericIPAddressField("địa chỉ IP", null=True, blank=True)
     file_name = models.CharField("tệp", max_length=255)
     dry_run = models.BooleanField(default=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)

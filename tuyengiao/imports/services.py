@@ -109,11 +109,19 @@ def workbook_run(*, actor: Any, name: str, data: bytes, dry_run: bool) -> Import
 # --- background jobs ---------------------------------------------------------------
 
 
-def import_job_create(*, actor: Any, token: str, name: str, dry_run: bool) -> ImportJob:
-    return ImportJob.objects.create(actor=actor, token=token, file_name=name[:255], dry_run=dry_run)
+def import_job_create(
+    *, actor: Any, token: str, name: str, dry_run: bool, remote_addr: str | None = None
+) -> ImportJob:
+    """``remote_addr``: the uploader's address, for the audit log of the rows the job
+    writes (the task runs outside the request)."""
+    return ImportJob.objects.create(
+        actor=actor, token=token, file_name=name[:255], dry_run=dry_run, remote_addr=remote_addr
+    )
 
 
-def import_job_confirm(*, actor: Any, preview: ImportJob) -> ImportJob:
+def import_job_confirm(
+    *, actor: Any, preview: ImportJob, remote_addr: str | None = None
+) -> ImportJob:
     """The commit of a preview the user has seen; refused when the preview had errors
     or its file is gone (expired)."""
     if preview.actor_id != actor.pk or not preview.dry_run:
@@ -123,7 +131,11 @@ def import_job_confirm(*, actor: Any, preview: ImportJob) -> ImportJob:
     if not _upload_path(preview.token).exists():
         raise ValidationError("Tệp đã hết hạn hoặc không tồn tại; hãy tải lên lại.")
     return import_job_create(
-        actor=actor, token=preview.token, name=preview.file_name, dry_run=False
+        actor=actor,
+        token=preview.token,
+        name=preview.file_name,
+        dry_run=False,
+        remote_addr=remote_addr,
     )
 
 
@@ -156,8 +168,13 @@ def import_job_run(*, job_id: int) -> ImportJob:
     def progress(percent: int, message: str) -> None:
         _save(job, progress=percent, message=message)
 
+    from tuyengiao.trust.audit import acting_as
+
     try:
-        result = run_import([(name, data)], actor=job.actor, dry_run=job.dry_run, progress=progress)
+        with acting_as(job.actor, job.remote_addr):  # the audit log names the uploader
+            result = run_import(
+                [(name, data)], actor=job.actor, dry_run=job.dry_run, progress=progress
+            )
     except Exception:
         upload_discard(token=job.token)
         _save(

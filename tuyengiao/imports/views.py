@@ -40,7 +40,13 @@ def upload(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             context["form_error"] = " ".join(exc.messages)
             return render(request, "imports/upload.html", context, status=400)
-        job = services.import_job_create(actor=request.user, token=token, name=name, dry_run=True)
+        job = services.import_job_create(
+            actor=request.user,
+            token=token,
+            name=name,
+            dry_run=True,
+            remote_addr=request.META.get("REMOTE_ADDR"),
+        )
         import_run.enqueue(job_id=job.pk)
         return redirect("imports:job", pk=job.pk)
     return render(request, "imports/upload.html", context)
@@ -68,7 +74,9 @@ def confirm(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Tệp đã hết hạn hoặc không tồn tại; hãy tải lên lại.")
         return redirect("imports:upload")
     try:
-        job = services.import_job_confirm(actor=request.user, preview=preview)
+        job = services.import_job_confirm(
+            actor=request.user, preview=preview, remote_addr=request.META.get("REMOTE_ADDR")
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("imports:upload")
