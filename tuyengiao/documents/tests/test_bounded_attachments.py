@@ -91,3 +91,28 @@ def test_purge_removes_attachment_files_without_a_row(media: Path) -> None:
         os.utime(path, (day_ago, day_ago))
     call_command("purge_uploads", stdout=io.StringIO())
     assert not orphan.exists() and Path(kept.file.path).exists()
+
+
+def test_an_attachment_over_the_size_cap_is_refused_before_it_is_read(
+    client_for: Any, world: Any, monkeypatch: Any
+) -> None:
+    from django.urls import reverse
+
+    from tuyengiao.documents import files
+
+    monkeypatch.setattr(files, "MAX_BYTES", 100)
+    from django.core.files.uploadedfile import InMemoryUploadedFile
+
+    big = io.BytesIO(b"x" * 101)  # the test client reads this; the server must not
+    big.name = "to.txt"
+
+    def never(self: Any) -> Any:
+        pytest.fail("the oversized upload was read into memory")
+
+    monkeypatch.setattr(InMemoryUploadedFile, "read", property(never))
+    response = client_for("province").post(
+        reverse("documents:create"),
+        {"symbol": "57-NQ/TW", "title": "X", "status": "in_force", "tep": [big]},
+    )
+    assert "lớn hơn 20 MB" in response.content.decode()
+    assert not Document.objects.exists()
