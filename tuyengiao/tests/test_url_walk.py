@@ -170,7 +170,19 @@ ROUTES: dict[str, Route] = {
             "unassigned": 404,
         },
         method="post",
-        data={"token": "x"},
+        data={"job": "x"},
+    ),
+    "imports:job": Route(
+        lambda w: {"pk": w.import_job.pk},
+        None,
+        {
+            "province": 200,
+            "commune": 404,
+            "secretary": 404,
+            "member": 404,
+            "outsider": 404,
+            "unassigned": 404,
+        },
     ),
     "imports:batch": Route(
         lambda w: {"batch_id": w.batch.pk},
@@ -384,7 +396,7 @@ def walk_world(
     test runs in a savepoint inside it (the ``db`` fixture), so what a route
     writes is undone before the next."""
     from tuyengiao.imports.framework import run_import
-    from tuyengiao.imports.models import ImportBatch
+    from tuyengiao.imports.models import ImportBatch, ImportJob
 
     with (
         override_settings(
@@ -403,6 +415,9 @@ def walk_world(
         )
         assert result.batch_id is not None
         world.batch = ImportBatch.objects.get(pk=result.batch_id)
+        world.import_job = ImportJob.objects.create(
+            actor=world.users["province"], token="0" * 40, file_name="x.csv"
+        )
         _study_objects(world)
         _documents(world)
         yield world
