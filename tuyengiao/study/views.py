@@ -26,6 +26,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tuyengiao.documents.models import Document
+from tuyengiao.lib.codes import validate_code
 from tuyengiao.lib.dates import parse_date
 from tuyengiao.orgs import access
 from tuyengiao.orgs.models import Role, Unit
@@ -171,7 +172,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 class SessionForm(forms.Form):
-    code = forms.CharField(label="Mã hội nghị", max_length=64)
+    code = forms.CharField(label="Mã hội nghị", max_length=64, validators=[validate_code])
     title = forms.CharField(label="Tên hội nghị", max_length=255, required=False)
     host = forms.ModelChoiceField(label="Đơn vị tổ chức", queryset=Unit.objects.none())
     date = forms.DateField(label="Ngày", input_formats=DATE_FORMATS)

@@ -17,6 +17,8 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tuyengiao.orgs.access import SYSTEM
+
 PERSONAS = ["province", "commune", "secretary", "member", "outsider", "unassigned"]
 PUBLIC = {"login", "logout"}
 
@@ -71,9 +73,9 @@ def _docs(w: Any) -> Any:
 
         from tuyengiao.documents import services
 
-        services.document_create(actor=None, symbol="57-NQ/TW", title="Về đột phá phát triển")
+        services.document_create(actor=SYSTEM, symbol="57-NQ/TW", title="Về đột phá phát triển")
         plan = services.document_create(
-            actor=None,
+            actor=SYSTEM,
             symbol="15-KH/TU",
             title="Kế hoạch thực hiện",
             body="Thực hiện Nghị quyết 57-NQ/TW và Đề án 06.",
@@ -377,7 +379,7 @@ def _study_objects(world: Any) -> None:
         ("sibling_", world.sibling_commune, world.sibling_cell, "HN-CB3"),
     ):
         campaign = services.campaign_create(
-            actor=None,
+            actor=SYSTEM,
             title=f"Học tập NQ 57 ({owner.code})",
             documents=[document],
             owner=owner,
@@ -389,7 +391,7 @@ def _study_objects(world: Any) -> None:
             world,
             f"{attr}session",
             services.session_create(
-                actor=None, campaign=campaign, code=code, host=host, date=start
+                actor=SYSTEM, campaign=campaign, code=code, host=host, date=start
             ),
         )
 

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from tuyengiao.documents.models import Document, System
+from tuyengiao.orgs.access import SYSTEM
 from tuyengiao.study import services
 from tuyengiao.study.models import Campaign, Session
 
@@ -29,7 +30,7 @@ def campaign(
     owner: Any, doc: Document, *, start: dt.date, deadline: dt.date, target: int = 95
 ) -> Campaign:
     return services.campaign_create(
-        actor=None,
+        actor=SYSTEM,
         title=f"Học tập Nghị quyết {doc.symbol}",
         documents=[doc],
         owner=owner,
@@ -53,7 +54,7 @@ def session(
 ) -> Session:
     if main is not None:
         s = services.bridge_point_add(
-            actor=None,
+            actor=SYSTEM,
             main=main,
             code=code,
             host=host,
@@ -62,7 +63,7 @@ def session(
         )
     else:
         s = services.session_create(
-            actor=None,
+            actor=SYSTEM,
             campaign=camp,
             code=code,
             host=host,
@@ -72,5 +73,5 @@ def session(
             public_reached=public,
         )
     for member, status in (attendance or {}).items():
-        services.attendance_mark(actor=None, session=s, member=member, status=status)
+        services.attendance_mark(actor=SYSTEM, session=s, member=member, status=status)
     return s

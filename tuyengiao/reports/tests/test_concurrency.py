@@ -15,6 +15,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 
+from tuyengiao.orgs.access import SYSTEM
 from tuyengiao.reports.models import MemberCampaignFact, MemberFact
 from tuyengiao.reports.services import facts_attendance_changed
 from tuyengiao.study import services
@@ -53,7 +54,7 @@ def test_a_scan_and_a_grid_mark_of_one_member_do_not_collide(world: Any) -> None
     def mark() -> None:
         try:
             scanned.wait(10)
-            services.attendance_mark(actor=None, session=second, member=member, status="co_mat")
+            services.attendance_mark(actor=SYSTEM, session=second, member=member, status="co_mat")
         except Exception as exc:
             errors.append(exc)
         finally:

@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from tuyengiao.orgs.access import SYSTEM
+
 CAMPAIGN_START = dt.date(2025, 9, 1)
 DEADLINE = dt.date(2025, 12, 31)
 
@@ -38,7 +40,7 @@ def study(world: Any, document: Any) -> Any:
 
     world.document = document
     world.campaign = services.campaign_create(
-        actor=None,
+        actor=SYSTEM,
         title="Học tập Nghị quyết 57",
         documents=[document],
         owner=world.commune,
@@ -46,7 +48,7 @@ def study(world: Any, document: Any) -> Any:
         deadline=DEADLINE,
     )
     world.sibling_campaign = services.campaign_create(
-        actor=None,
+        actor=SYSTEM,
         title="Học tập Nghị quyết 57 (xã Hai)",
         documents=[document],
         owner=world.sibling_commune,
@@ -54,7 +56,7 @@ def study(world: Any, document: Any) -> Any:
         deadline=DEADLINE,
     )
     world.session = services.session_create(
-        actor=None,
+        actor=SYSTEM,
         campaign=world.campaign,
         code="HN-CB1-01",
         host=world.cell,
@@ -63,7 +65,7 @@ def study(world: Any, document: Any) -> Any:
         title="Hội nghị học tập NQ 57",
     )
     world.sibling_session = services.session_create(
-        actor=None,
+        actor=SYSTEM,
         campaign=world.sibling_campaign,
         code="HN-CB3-01",
         host=world.sibling_cell,

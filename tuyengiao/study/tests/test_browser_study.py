@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from tuyengiao.orgs.access import SYSTEM
 from tuyengiao.study import services
 from tuyengiao.study.models import Attendance, Session, Status
 from tuyengiao.trust.tests.test_browser import (  # noqa: F401
@@ -35,7 +36,7 @@ def test_plan_a_session_take_attendance_show_qr_and_download_the_report(
     # The report runs as a background task: in this process, at once.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     campaign = services.campaign_create(
-        actor=None,
+        actor=SYSTEM,
         title="Học tập Nghị quyết 57-NQ/TW",
         documents=[make_document()],
         owner=world.commune,

@@ -18,6 +18,7 @@ from django.db import close_old_connections, connection
 from django.test import RequestFactory
 from django.urls import reverse
 
+from tuyengiao.orgs.access import SYSTEM
 from tuyengiao.reports.models import SessionFact
 from tuyengiao.study import services
 from tuyengiao.study.fastscan import ScanFastPath, write_group
@@ -324,7 +325,7 @@ def test_concurrent_scans_through_the_queue_lose_nothing_and_duplicate_nothing(
     from tuyengiao.study.tests.conftest import CAMPAIGN_START, make_document
 
     campaign = services.campaign_create(
-        actor=None,
+        actor=SYSTEM,
         title="Hội nghị trực tuyến",
         documents=[make_document()],
         owner=world.commune,
@@ -332,12 +333,12 @@ def test_concurrent_scans_through_the_queue_lose_nothing_and_duplicate_nothing(
         deadline=CAMPAIGN_START.replace(month=12),
     )
     session = services.session_create(
-        actor=None, campaign=campaign, code="HN-TT", host=world.commune, date=CAMPAIGN_START
+        actor=SYSTEM, campaign=campaign, code="HN-TT", host=world.commune, date=CAMPAIGN_START
     )
     people = []
     for i in range(24):
         member = org_services.member_create(
-            actor=None, code=f"T{i:03d}", full_name=f"Lò Văn Thử {i}", unit=world.cell
+            actor=SYSTEM, code=f"T{i:03d}", full_name=f"Lò Văn Thử {i}", unit=world.cell
         )
         user = get_user_model().objects.create_user(username=f"t{i}", password="x-x-x-x-x-1")
         member.user = user
