@@ -155,3 +155,26 @@ def test_no_sheet_writes_its_own_scope_test() -> None:
         assert "scope.path" not in text and "scope_of(" not in text, (
             f"{sheet} re-checks scope by hand"
         )
+
+
+def test_a_report_request_checks_its_actor(world: Any) -> None:
+    from tuyengiao.reports import services as report_services
+
+    with pytest.raises(PermissionDenied):
+        report_services.report_request_create(
+            actor=world.users["member"],
+            unit=world.cell,
+            date_from=dt.date(2025, 1, 1),
+            date_to=dt.date(2025, 12, 31),
+            structure="today",
+            format="docx",
+        )
+    with pytest.raises(PermissionDenied):
+        report_services.report_request_create(
+            actor=world.users["secretary"],
+            unit=world.sibling_cell,
+            date_from=dt.date(2025, 1, 1),
+            date_to=dt.date(2025, 12, 31),
+            structure="today",
+            format="docx",
+        )
