@@ -668,9 +668,6 @@ def writable_member_codes(actor: Actor, codes: Iterable[str]) -> set[str]:
     scope = access.scope_of(actor)
     if scope is None or not scope.can_write or not codes:
         return set()
-    in_scope = Membership.objects.filter(
-        valid_on_q(timezone.localdate()), unit__path__startswith=scope.path
-    ).values("member_id")
     return set(
-        Member.objects.filter(code__in=codes, pk__in=in_scope).values_list("code", flat=True)
+        access.members_visible_to(actor).filter(code__in=codes).values_list("code", flat=True)
     )

@@ -284,8 +284,14 @@ def commit_units(rows: list[UnitRow], ctx: ImportContext) -> SheetCounts:
 def validate_members(rows: list[MemberRow], ctx: ImportContext) -> None:
     sheet_units: dict[str, UnitRow] = ctx.cache.get("sheet_units", {})
     existing_units = _units_in_db(ctx, {r.unit_code for r in rows})
-    existing_members = {m.code: m for m in Member.objects.filter(code__in=[r.code for r in rows])}
+    existing_members = {
+        m.code: m
+        for m in Member.objects.filter(code__in=[r.code for r in rows]).prefetch_related(
+            "memberships", "exemptions"
+        )
+    }
     writable = services.writable_member_codes(ctx.actor, existing_members)
+    today = timezone.localdate()
     for r in rows:
         unit = existing_units.get(r.unit_code)
         if unit is None and r.unit_code not in sheet_units:
@@ -309,12 +315,20 @@ def validate_members(rows: list[MemberRow], ctx: ImportContext) -> None:
                 r.unit_code,
                 f"Đơn vị đã hết hiệu lực từ {unit.valid_to:%d/%m/%Y}.",
             )
+        member = existing_members.get(r.code)
         try:
-            if unit is not None:
+            if unit is not None and (
+                member is None or _member_plan(member, r, unit.pk, today).transfer
+            ):
                 services.check_unit_write(ctx.actor, unit)
         except PermissionDenied as exc:
             _row_error(ctx, r, "Mã đơn vị", r.unit_code, exc)
-        if r.code in existing_members and r.code not in writable:
+        if (
+            r.code in existing_members
+            and r.code not in writable
+            # a row that changes nothing is accepted whoever sends it
+            and _member_plan(existing_members[r.code], r, unit.pk if unit else None, today).changes
+        ):
             ctx.error(
                 r.sheet,
                 r.row,
@@ -399,9 +413,20 @@ def commit_members(rows: list[MemberRow], ctx: ImportContext) -> SheetCounts:
     return counts
 
 
-def _update_member(
-    member: Member, r: MemberRow, unit: Unit, today: dt.date, ctx: ImportContext
-) -> bool:
+@dataclass(frozen=True)
+class _MemberPlan:
+    """What a row of ``Đảng viên`` changes on an existing member."""
+
+    details: tuple[tuple[str, str, str], str, dt.date | None, dt.date | None] | None
+    transfer: bool
+    exempt: bool | None  # the wanted exemption when it changes
+
+    @property
+    def changes(self) -> bool:
+        return self.details is not None or self.transfer or self.exempt is not None
+
+
+def _member_plan(member: Member, r: MemberRow, unit_pk: int | None, today: dt.date) -> _MemberPlan:
     names = (member.family_name, member.middle_name, member.given_name)
     if not _same_text(member.full_name, r.full_name):
         names = split_full_name(r.full_name)
@@ -413,8 +438,26 @@ def _update_member(
         (gender, birth_date, admission_date)
         != (member.gender, member.birth_date, member.admission_date)
     )
-    if changed:
-        family, middle, given = names
+    current = next((m for m in member.memberships.all() if m.valid_to is None), None)
+    wanted = bool(r.exempt)  # blank means "Không"
+    is_exempt = any(
+        (e.valid_from is None or e.valid_from <= today)
+        and (e.valid_to is None or today < e.valid_to)
+        for e in member.exemptions.all()
+    )
+    return _MemberPlan(
+        details=(names, gender, birth_date, admission_date) if changed else None,
+        transfer=current is None or unit_pk is None or current.unit_id != unit_pk,
+        exempt=wanted if is_exempt != wanted else None,
+    )
+
+
+def _update_member(
+    member: Member, r: MemberRow, unit: Unit, today: dt.date, ctx: ImportContext
+) -> bool:
+    plan = _member_plan(member, r, unit.pk, today)
+    if plan.details is not None:
+        (family, middle, given), gender, birth_date, admission_date = plan.details
         services.member_update(
             actor=ctx.actor,
             member=member,
@@ -425,21 +468,12 @@ def _update_member(
             birth_date=birth_date,
             admission_date=admission_date,
         )
-    current = next((m for m in member.memberships.all() if m.valid_to is None), None)
-    if current is None or current.unit_id != unit.pk:
+    if plan.transfer:
         on = r.since or today
         services.member_transfer(actor=ctx.actor, member=member, to_unit=unit, on=on)
-        changed = True
-    wanted = bool(r.exempt)  # blank means "Không"
-    is_exempt = any(
-        (e.valid_from is None or e.valid_from <= today)
-        and (e.valid_to is None or today < e.valid_to)
-        for e in member.exemptions.all()
-    )
-    if is_exempt != wanted:
-        services.member_set_exempt(actor=ctx.actor, member=member, exempt=wanted, on=today)
-        changed = True
-    return changed
+    if plan.exempt is not None:
+        services.member_set_exempt(actor=ctx.actor, member=member, exempt=plan.exempt, on=today)
+    return plan.changes
 
 
 def digit_variants(model: Any) -> Any:

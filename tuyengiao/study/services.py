@@ -102,7 +102,7 @@ def check_campaign_create(actor: Actor, owner: Unit) -> None:
     if _trusted(actor):
         return
     scope = access.scope_of(actor)
-    if scope is None or not scope.is_staff or not owner.path.startswith(scope.path):
+    if scope is None or not scope.is_staff or not access.can_write_unit(actor, owner):
         raise PermissionDenied(
             "Chỉ cán bộ tuyên giáo cấp tỉnh hoặc cấp xã được tạo đợt học tập cho đơn vị của mình."
         )
@@ -130,7 +130,7 @@ def campaign_owner_for(actor: Actor, host: Unit, *, top: int) -> int:
     get a campaign of their commune, as on the web), else ``top``, which
     ``campaign_create`` then refuses."""
     scope = None if _trusted(actor) else access.scope_of(actor)
-    if scope is not None and host.path.startswith(scope.path):
+    if scope is not None and access.can_see_unit(actor, host):
         return scope.unit.pk
     return top
 

@@ -172,3 +172,14 @@ def test_parents_not_found_that_look_like_numbers_say_so(world: Any) -> None:
     result = _import(rows, SYSTEM)
     assert len(result.errors) == 3
     assert all("bỏ các số 0 ở đầu" in e.message for e in result.errors)
+
+
+def test_an_unchanged_member_row_outside_ones_scope_is_accepted(world: Any) -> None:
+    same = [["DV0", "Nguyễn Văn An", "", "", "CB1", "", "", ""]]
+    result = _import([], world.users["outsider"], same)
+    assert result.ok, [e.as_text() for e in result.errors]
+    assert result.counts["Đảng viên"].unchanged == 1
+    renamed = [["DV0", "Nguyễn Văn Ân", "", "", "CB1", "", "", ""]]
+    result = _import([], world.users["outsider"], renamed)
+    assert [(e.column, e.value) for e in result.errors] == [("Mã đảng viên", "DV0")]
+    assert Member.objects.get(code="DV0").full_name == "Nguyễn Văn An"
