@@ -9,6 +9,8 @@ register_url_converter()
 app_name = "orgs"
 urlpatterns = [
     path("don-vi/", views.tree, name="tree"),
+    path("tim-don-vi/", views.unit_picker_search, name="unit_picker_search"),
+    path("don-vi/<code:code>/truc-thuoc/", views.unit_children, name="unit_children"),
     path("don-vi/<code:code>/", views.unit_detail, name="unit"),
     path("don-vi/<code:code>/sua/", views.unit_edit, name="unit_edit"),
     path("don-vi/<code:code>/co-cau/", views.unit_structure, name="unit_structure"),

@@ -16,6 +16,14 @@ urlpatterns = [
     path("hoi-nghi/<code:code>/cap-nhat/", views.session_update, name="session_update"),
     path("hoi-nghi/<code:code>/diem-cau/", views.bridge_add, name="bridge_add"),
     path("hoi-nghi/<code:code>/diem-danh/", views.grid, name="grid"),
+    path(
+        "hoi-nghi/<code:code>/diem-danh/nhom/<code:unit_code>/", views.grid_group, name="grid_group"
+    ),
+    path(
+        "hoi-nghi/<code:code>/diem-danh/nhom/<code:unit_code>/co-mat/",
+        views.grid_group_present,
+        name="grid_group_present",
+    ),
     path("hoi-nghi/<code:code>/diem-danh/<code:member_code>/", views.grid_mark, name="grid_mark"),
     path("hoi-nghi/<code:code>/ma-qr/", views.qr_screen, name="qr"),
     path("hoi-nghi/<code:code>/ma-qr/anh/", views.qr_code, name="qr_code"),
