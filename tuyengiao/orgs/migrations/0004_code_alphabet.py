@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orgs', '0002_unit_place'),
+        ('orgs', '0003_unit_keys'),
     ]
 
     operations = [
