@@ -124,7 +124,7 @@ def _session_new(code: str, host: str) -> Callable[[Client, Any], Any]:
             f"/hoc-tap/dot/{w.campaign.pk}/hoi-nghi-moi/",
             {
                 "code": code,
-                "host": Unit.objects.get(code=host).pk,
+                "host": host,  # the picker posts the unit's code
                 "date": SESSION_DAY.strftime("%d/%m/%Y"),
                 "format": "truc_tiep",
                 "other_attendees": 0,
@@ -166,7 +166,7 @@ def _new_campaign_and_session(client: Client, w: Any) -> Any:
         f"/hoc-tap/dot/{campaign.pk}/hoi-nghi-moi/",
         {
             "code": "HN-58",
-            "host": w.cell.pk,
+            "host": w.cell.code,
             "date": SESSION_DAY.strftime("%d/%m/%Y"),
             "format": "truc_tiep",
             "other_attendees": 0,

@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from tuyengiao.orgs.access import SYSTEM
@@ -99,7 +99,7 @@ def test_mark_all_present_service_refuses_members_outside_the_host(study: Any) -
             session=session,
             member_ids=[study.members[0].pk, study.members[3].pk],  # DV3 is in CB2
         )
-    with pytest.raises(ValidationError, match="không có quyền"):
+    with pytest.raises(PermissionDenied, match="không có quyền"):
         services.attendance_mark_all_present(
             actor=study.users["outsider"], session=session, member_ids=[study.members[0].pk]
         )
