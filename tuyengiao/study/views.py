@@ -19,6 +19,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -159,12 +160,35 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "below": selectors.units_below_target(campaign, unit, day)
         if visible_unit and scope.role != Role.MEMBER
         else [],
-        "sessions": access.filter_by_unit(
-            request.user, selectors.campaign_sessions(campaign), "host"
-        ),
+        "sessions": _campaign_sessions(request, campaign),
         "can_plan": access.can_plan_in_campaign(request.user, campaign),
     }
     return render(request, "study/campaign_detail.html", context)
+
+
+def _campaign_sessions(request: HttpRequest, campaign: Any) -> list[Any]:
+    """The campaign's sessions hosted in the viewer's scope, and those with a bridge point
+    in it (a cell's point of a commune's online session); each of the latter carries the
+    viewer's own bridge points as ``own_bridges``."""
+    bridges = list(
+        access.filter_by_unit(
+            request.user,
+            campaign.sessions.filter(main__isnull=False).select_related("host"),
+            "host",
+        ).order_by("code")[:200]
+    )
+    mains = selectors.campaign_sessions(campaign)
+    own = access.filter_by_unit(request.user, mains, "host").values("pk")
+    bridged = {b.main_id for b in bridges}
+    bridged_only = bridged - set(
+        access.filter_by_unit(
+            request.user, campaign.sessions.filter(pk__in=bridged), "host"
+        ).values_list("pk", flat=True)
+    )
+    rows = list(mains.filter(Q(pk__in=own) | Q(pk__in=bridged))[:500])
+    for row in rows:
+        row.own_bridges = [b for b in bridges if b.main_id == row.pk and row.pk in bridged_only]  # type: ignore[attr-defined]
+    return rows
 
 
 # --- sessions ---------------------------------------------------------------------------
@@ -194,7 +218,19 @@ class SessionForm(forms.Form):
 def session_new(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = access.get_campaign_for_user(request.user, pk, write=True)
     form = SessionForm(request.POST or None)
-    form.fields["host"].queryset = access.campaign_host_units(request.user, campaign)  # type: ignore[attr-defined]
+    data_in = request.POST if request.method == "POST" else request.GET
+    try:
+        day = parse_date(data_in.get("date", "").strip()[:20]) if data_in.get("date") else None
+    except ValueError:
+        day = None
+    # Offered: the units valid on the chosen date. A unit valid today stays accepted on a
+    # POST so that the service says why it cannot host on that date.
+    hosts = access.campaign_host_units(request.user, campaign, day)
+    if request.method == "POST":
+        hosts = hosts | access.campaign_host_units(request.user, campaign)
+    form.fields["host"].queryset = hosts  # type: ignore[attr-defined]
+    if request.method == "GET" and request.headers.get("HX-Request"):
+        return _host_and_code(request, campaign, form, hosts, day)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -219,9 +255,35 @@ def session_new(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Đã lập hội nghị {session.code}.")
             return redirect("study:session", code=session.code)
+    if request.method == "GET" and hosts.count() == 1:
+        form.fields["host"].initial = hosts.first()
     status = 400 if request.method == "POST" else 200
     return render(
-        request, "study/session_form.html", {"form": form, "campaign": campaign}, status=status
+        request,
+        "study/session_form.html",
+        {"form": form, "campaign": campaign, "proposed": request.POST.get("code_proposed", "")},
+        status=status,
+    )
+
+
+def _host_and_code(
+    request: HttpRequest, campaign: Any, form: SessionForm, hosts: Any, day: dt.date | None
+) -> HttpResponse:
+    """HTMX, as the date or host changes: the units that may host on that date and a
+    proposed code (kept when the user has typed their own)."""
+    raw_host = request.GET.get("host", "")
+    host = hosts.filter(pk=raw_host).first() if raw_host.isdigit() else None
+    if host is None and hosts.count() == 1:
+        host = hosts.first()
+    code = request.GET.get("code", "").strip()[:64]
+    proposed = request.GET.get("code_proposed", "").strip()[:64]
+    if host is not None and day is not None and (not code or code == proposed):
+        proposed = code = services.propose_session_code(host, day)
+    form.initial = {"host": host, "code": code}
+    return render(
+        request,
+        "study/session_form.html#host-code",
+        {"form": form, "campaign": campaign, "proposed": proposed, "day": day},
     )
 
 
@@ -470,6 +532,7 @@ def scan(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         context["session"] = selectors.session_brief(session_id)
         context["member"] = access.own_member(request.user)
+        context["no_member"] = services.NO_MEMBER
         return _with_device(render(request, "study/scan.html", context), device, new)
     action = services.checkout if kind == services.OUT else services.checkin
     try:

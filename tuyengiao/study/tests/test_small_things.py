@@ -1,0 +1,108 @@
+"""Small things a secretary trips on (issue 11, item 7): the session form, the campaign
+page of a bridge point's host, the scan page of an account without a member."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.urls import reverse
+
+from tuyengiao.orgs import services as org_services
+from tuyengiao.study import services
+from tuyengiao.study.models import Session
+
+
+def _new_cell(study: Any) -> Any:
+    return org_services.unit_create(
+        actor=None,
+        code="CB9",
+        name="Chi bộ mới lập",
+        kind="Chi bộ",
+        parent=study.commune,
+        valid_from=dt.date(2025, 10, 1),
+    )
+
+
+def test_session_before_the_host_existed_says_not_yet_founded(study: Any, client: Any) -> None:
+    new = _new_cell(study)
+    client.force_login(study.users["commune"])
+    url = reverse("study:session_new", args=[study.campaign.pk])
+    data = {"code": "HN-CB9", "host": new.pk, "date": "15/09/2025", "format": "truc_tiep"}
+    bad = client.post(url, data)
+    html = bad.content.decode()
+    assert bad.status_code == 400
+    assert "Chi bộ mới lập chưa thành lập vào ngày 15/09/2025 (thành lập từ 01/10/2025)" in html
+    assert "không còn hiệu lực" not in html
+    assert not Session.objects.filter(code="HN-CB9").exists()
+
+
+def test_session_form_offers_only_units_valid_on_the_date(study: Any, client: Any) -> None:
+    new = _new_cell(study)
+    client.force_login(study.users["commune"])
+    url = reverse("study:session_new", args=[study.campaign.pk])
+    before = client.get(url, {"date": "15/09/2025"}, HTTP_HX_REQUEST="true").content.decode()
+    assert f'value="{study.cell.pk}"' in before and f'value="{new.pk}"' not in before
+    assert "Các đơn vị có hiệu lực vào ngày 15/09/2025" in before
+    after = client.get(url, {"date": "15/10/2025"}, HTTP_HX_REQUEST="true").content.decode()
+    assert f'value="{new.pk}"' in after
+
+
+def test_session_code_proposed_unique_and_editable(study: Any, client: Any) -> None:
+    client.force_login(study.users["secretary"])
+    url = reverse("study:session_new", args=[study.campaign.pk])
+    assert services.propose_session_code(study.cell, dt.date(2025, 9, 20)) == "CB1-20250920"
+    services.session_create(
+        actor=None,
+        campaign=study.campaign,
+        code="CB1-20250920",
+        host=study.cell,
+        date=dt.date(2025, 9, 20),
+    )
+    hx = {"HTTP_HX_REQUEST": "true"}
+    html = client.get(url, {"date": "20/09/2025", "host": study.cell.pk}, **hx).content.decode()
+    assert 'name="code" value="CB1-20250920-2"' in html
+    # a code the user typed is kept when the date changes; an untouched proposal follows it
+    typed = {"date": "21/09/2025", "host": study.cell.pk, "code": "HN-CUA-TOI"}
+    typed["code_proposed"] = "CB1-20250920-2"
+    assert 'value="HN-CUA-TOI"' in client.get(url, typed, **hx).content.decode()
+    typed["code"] = "CB1-20250920-2"
+    assert 'name="code" value="CB1-20250921"' in client.get(url, typed, **hx).content.decode()
+    ok = client.post(
+        url,
+        {
+            "code": "CB1-20250921",
+            "host": study.cell.pk,
+            "date": "21/09/2025",
+            "format": "truc_tiep",
+        },
+    )
+    assert ok.status_code == 302 and Session.objects.filter(code="CB1-20250921").exists()
+
+
+def test_cell_secretary_sees_own_bridge_point_on_campaign_page(study: Any, client: Any) -> None:
+    main = services.session_create(
+        actor=None,
+        campaign=study.campaign,
+        code="HN-XA1-TT",
+        host=study.commune,
+        date=dt.date(2025, 9, 20),
+        format="truc_tuyen",
+        title="Hội nghị trực tuyến của xã",
+    )
+    services.bridge_point_add(actor=None, main=main, code="DC-CB1", host=study.cell)
+    Session.objects.filter(code="HN-CB1-01").delete()
+    client.force_login(study.users["secretary"])
+    html = client.get(reverse("study:campaign", args=[study.campaign.pk])).content.decode()
+    assert "Chưa có hội nghị nào" not in html
+    assert reverse("study:session", args=["DC-CB1"]) in html
+    assert "Hội nghị trực tuyến của xã" in html
+
+
+def test_scan_without_member_record_says_so_and_offers_no_button(study: Any, client: Any) -> None:
+    client.force_login(study.users["commune"])  # an account with no member record
+    html = client.get(
+        reverse("study:scan"), {"t": services.make_token(study.session)}
+    ).content.decode()
+    assert "chưa gắn với hồ sơ đảng viên" in html
+    assert "Xác nhận có mặt" not in html and 'name="t"' not in html
