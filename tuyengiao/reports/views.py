@@ -12,19 +12,42 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tuyengiao.lib.dates import format_date, parse_date
 from tuyengiao.orgs import access
+from tuyengiao.orgs.models import Unit
 from tuyengiao.orgs.selectors import today
 
 from . import charts, services
 from .forms import ReportForm
 from .models import ReportRequest, RequestStatus, Structure
-from .selectors import report_figures
+from .selectors import latest_session_date, report_figures
 from .tasks import report_generate
 
 
-def _period(request: HttpRequest) -> tuple[dt.date, dt.date, str, list[str]]:
-    errors: list[str] = []
+def _default_period(unit: Unit) -> tuple[dt.date, dt.date, str]:
+    """The period a dashboard opens on: this year, or, when nothing happened in the
+    unit's subtree this year, the latest year that has sessions (with a note saying so)."""
     now = today()
-    values = {"tu": dt.date(now.year, 1, 1), "den": now}
+    latest = latest_session_date(unit, now)
+    if latest is None:
+        return dt.date(now.year, 1, 1), now, "Chưa có hội nghị nào được ghi nhận."
+    if latest.year < now.year:
+        return (
+            dt.date(latest.year, 1, 1),
+            dt.date(latest.year, 12, 31),
+            f"Năm {now.year} chưa có hội nghị nào; đang xem năm {latest.year}, năm gần nhất "
+            "có số liệu.",
+        )
+    return dt.date(now.year, 1, 1), now, ""
+
+
+def _period(request: HttpRequest, unit: Unit) -> tuple[dt.date, dt.date, str, list[str], str]:
+    errors: list[str] = []
+    note = ""
+    if request.GET.get("tu", "").strip() or request.GET.get("den", "").strip():
+        now = today()
+        start, end = dt.date(now.year, 1, 1), now
+    else:
+        start, end, note = _default_period(unit)
+    values = {"tu": start, "den": end}
     for name in values:
         raw = request.GET.get(name, "").strip()
         if raw:
@@ -35,14 +58,18 @@ def _period(request: HttpRequest) -> tuple[dt.date, dt.date, str, list[str]]:
     structure = request.GET.get("co_cau", Structure.TODAY)
     if structure not in Structure.values:
         structure = Structure.TODAY
-    return values["tu"], values["den"], structure, errors
+    return values["tu"], values["den"], structure, errors, note
 
 
 def _dashboard(request: HttpRequest, code: str | None) -> HttpResponse:
     unit = access.get_report_unit_for_user(request.user, code)
-    date_from, date_to, structure, errors = _period(request)
+    date_from, date_to, structure, errors, note = _period(request, unit)
     context: dict[str, object] = {
         "unit": unit,
+        "ancestors": access.units_visible_to(request.user)
+        .filter(pk__in=unit.path_ids[:-1])
+        .order_by("depth"),
+        "period_note": note,
         "date_from": date_from,
         "date_to": date_to,
         "structure": structure,

@@ -128,3 +128,38 @@ def test_background_report_of_an_empty_period_fails_with_a_message(
         ).status_code
         == 302
     )
+
+
+def test_dashboard_opens_on_the_latest_year_with_data(data, client_for, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from tuyengiao.reports import views
+
+    monkeypatch.setattr(views, "today", lambda: dt.date(2026, 5, 1))
+    html = client_for("commune").get(reverse("reports:dashboard")).content.decode()
+    assert 'name="tu" value="01/01/2025"' in html and 'name="den" value="31/12/2025"' in html
+    assert "Năm 2026 chưa có hội nghị nào; đang xem năm 2025" in html
+    assert "Không có hội nghị nào" not in html
+    # a chosen period is kept as chosen
+    chosen = client_for("commune").get(reverse("reports:dashboard"), {"tu": "01/01/2026"})
+    assert 'name="tu" value="01/01/2026"' in chosen.content.decode()
+    # a unit with no session at all says so
+    empty = client_for("province").get(reverse("reports:unit", kwargs={"code": "CB2"}))
+    assert "Chưa có hội nghị nào được ghi nhận." in empty.content.decode()
+
+
+def test_dashboard_breadcrumb_links_ancestors_within_scope(data, client_for) -> None:  # type: ignore[no-untyped-def]
+    cb1 = reverse("reports:unit", kwargs={"code": "CB1"})
+    html = client_for("province").get(cb1, PERIOD).content.decode()
+    crumb = html[
+        html.index('class="breadcrumb"') : html.index("</nav>", html.index('class="breadcrumb"'))
+    ]
+    assert reverse("reports:unit", kwargs={"code": "TINH"}) in crumb
+    assert reverse("reports:unit", kwargs={"code": "XA1"}) in crumb
+    assert "Chi bộ bản Một" in crumb
+    html = client_for("commune").get(cb1, PERIOD).content.decode()
+    crumb = html[
+        html.index('class="breadcrumb"') : html.index("</nav>", html.index('class="breadcrumb"'))
+    ]
+    assert reverse("reports:unit", kwargs={"code": "XA1"}) in crumb
+    assert reverse("reports:unit", kwargs={"code": "TINH"}) not in crumb
