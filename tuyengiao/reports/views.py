@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -142,7 +143,40 @@ def report_new(request: HttpRequest) -> HttpResponse:
             }
         )
     recent = access.report_requests_visible_to(request.user).defer("content")[:10]
-    return render(request, "reports/report_new.html", {"form": form, "recent": recent})
+    units = _report_units(request)
+    many = units.count() > PICKER_LIMIT
+    chosen = str(form["unit"].value() or "")
+    if many:  # the own unit and its direct subordinates; the search finds the rest
+        units = units.filter(depth__lte=own.depth + 1)
+    options = list(units[:PICKER_LIMIT])
+    if chosen and chosen not in {u.code for u in options}:
+        options += list(_report_units(request).filter(code=chosen)[:1])
+    context = {"form": form, "recent": recent, "units": options, "many": many, "chosen": chosen}
+    return render(request, "reports/report_new.html", context)
+
+
+PICKER_LIMIT = 100  # units listed in the report form's picker before a search is needed
+
+
+def _report_units(request: HttpRequest) -> QuerySet[Unit]:
+    """Units the user may report on (in scope, existing today), tree order."""
+    return access.units_visible_to(request.user).filter(valid_to__isnull=True).order_by("path")
+
+
+@login_required
+@require_GET
+def report_units(request: HttpRequest) -> HttpResponse:
+    """HTMX: the report form's unit options matching a search (name or code)."""
+    access.get_report_unit_for_user(request.user, produce=True)
+    q = request.GET.get("q", "").strip()[:100]
+    units = _report_units(request)
+    if q:
+        units = units.filter(Q(name__icontains=q) | Q(code__icontains=q))
+    return render(
+        request,
+        "reports/report_new.html#unit-options",
+        {"units": list(units[:50]), "chosen": request.GET.get("unit", "")},
+    )
 
 
 def _create_request(request: HttpRequest, form: ReportForm) -> ReportRequest | None:

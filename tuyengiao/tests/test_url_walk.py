@@ -283,6 +283,7 @@ ROUTES: dict[str, Route] = {
         lambda w: {"code": w.commune.code}, lambda w: {"code": w.sibling_commune.code}, STAFF_ONLY
     ),
     "reports:new": Route(none, None, WRITERS),
+    "reports:units": Route(none, None, WRITERS),
     "reports:request": Route(
         lambda w: {"pk": _report_request(w).pk},
         None,

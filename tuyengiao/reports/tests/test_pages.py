@@ -82,7 +82,7 @@ def test_report_is_queued_for_the_database_worker(data, client_for) -> None:  # 
     assert "100%" in done and "Tải về" in done and "every 2s" not in done
 
 
-@pytest.mark.parametrize("fmt", ["docx", "xlsx", "json"])
+@pytest.mark.parametrize("fmt", ["docx", "xlsx"])  # JSON: the command line (test_formats)
 def test_report_runs_in_the_background_and_downloads(data, client_for, settings, fmt) -> None:  # type: ignore[no-untyped-def]
     settings.TASKS = IMMEDIATE
     client = client_for("province")
@@ -163,3 +163,36 @@ def test_dashboard_breadcrumb_links_ancestors_within_scope(data, client_for) -> 
     ]
     assert reverse("reports:unit", kwargs={"code": "XA1"}) in crumb
     assert reverse("reports:unit", kwargs={"code": "TINH"}) not in crumb
+
+
+def test_report_form_offers_units_in_scope_and_no_json(data, client_for) -> None:  # type: ignore[no-untyped-def]
+    html = client_for("commune").get(reverse("reports:new")).content.decode()
+    assert '<select name="unit"' in html
+    assert '<option value="XA1" selected>Đảng ủy xã Một (XA1)</option>' in html
+    assert '<option value="CB1">Chi bộ bản Một (CB1)</option>' in html
+    assert 'value="XA2"' not in html and 'value="TINH"' not in html  # out of scope
+    assert 'value="json"' not in html and ">JSON<" not in html
+    form = {
+        "unit": "XA1",
+        "date_from": "01/01/2025",
+        "date_to": "31/12/2025",
+        "structure": "today",
+        "format": "json",
+    }
+    refused = client_for("commune").post(reverse("reports:new"), form)
+    assert refused.status_code == 200 and not ReportRequest.objects.exists()
+
+
+def test_report_form_searches_units_when_there_are_many(data, client_for, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from tuyengiao.reports import views
+
+    monkeypatch.setattr(views, "PICKER_LIMIT", 2)
+    client = client_for("province")
+    html = client.get(reverse("reports:new")).content.decode()
+    assert 'type="search" name="q"' in html
+    assert 'value="CB1"' not in html  # beyond the first two levels: found by search
+    found = client.get(reverse("reports:units"), {"q": "bản Một"}).content.decode()
+    assert found.strip() == '<option value="CB1">Chi bộ bản Một (CB1)</option>'
+    assert "Không tìm thấy" in client.get(reverse("reports:units"), {"q": "zzz"}).content.decode()
+    outside = client_for("commune").get(reverse("reports:units"), {"q": "Ba"}).content.decode()
+    assert "CB3" not in outside
