@@ -66,11 +66,26 @@ def tree(request: HttpRequest) -> HttpResponse:
     versions = list(selectors.subtree_on(root, day)) if scope.role != "member" else []
     base_depth = versions[0].depth if versions else 0
     rows = [(v, v.depth - base_depth) for v in versions]
-    return render(
-        request,
-        "orgs/tree.html",
-        {"rows": rows, "day": day, "error": error, "root": root},
-    )
+    context: dict[str, Any] = {"rows": rows, "day": day, "error": error, "root": root}
+    if scope.role == "member":  # no tree below a member: their unit and its study
+        context.update(_member_unit(request, root, day))
+    return render(request, "orgs/tree.html", context)
+
+
+def _member_unit(request: HttpRequest, unit: Any, day: dt.date) -> dict[str, Any]:
+    """A member's "Đơn vị" page: their unit on the day, its place in the tree, and the
+    campaigns and sessions of it they can see (latest first, bounded)."""
+    return {
+        "own_unit": unit,
+        "own_version": selectors.version_on(unit, day),
+        "campaigns": access.campaigns_visible_to(request.user)
+        .select_related("owner")
+        .order_by("-start", "-id")[:20],
+        "sessions": access.sessions_visible_to(request.user)
+        .filter(host=unit)
+        .select_related("campaign")
+        .order_by("-date", "-id")[:20],
+    }
 
 
 @login_required

@@ -106,3 +106,13 @@ def test_scan_without_member_record_says_so_and_offers_no_button(study: Any, cli
     ).content.decode()
     assert "chưa gắn với hồ sơ đảng viên" in html
     assert "Xác nhận có mặt" not in html and 'name="t"' not in html
+
+
+def test_members_unit_page_shows_their_unit_and_its_study(study: Any, client: Any) -> None:
+    client.force_login(study.users["member"])
+    html = client.get(reverse("orgs:tree")).content.decode()
+    assert "Đơn vị của tôi" in html and "Chi bộ bản Một" in html and "CB1" in html
+    assert "trực thuộc Đảng ủy xã Một" in html
+    assert reverse("study:campaign", args=[study.campaign.pk]) in html
+    assert reverse("study:session", args=["HN-CB1-01"]) in html
+    assert "HN-CB3-01" not in html and "xã Hai" not in html  # another commune's
