@@ -24,7 +24,7 @@ from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import Q
 
-from tuyengiao.lib.refs import KIND_CODES, Ref, extract_refs, parse_symbol
+from tuyengiao.lib.refs import KIND_CODES, Ref, date_after, extract_refs, parse_symbol
 from tuyengiao.lib.text import fold, normalize
 
 from . import files
@@ -426,11 +426,16 @@ def relink(document: Document) -> None:
 
     text = normalize_for_refs(_full_text(document))
     found: dict[str, tuple[Ref, int]] = {}
+    dates: dict[str, dt.date] = {}  # the first date written next to each symbol
     own = document.symbol_key
     for ref in extract_refs(text):
         key = symbol_key(ref.symbol) if ref.system != "bare" else "bare:" + fold(ref.symbol)
         if key == own:
             continue  # the document's own header ("Số 57-NQ/TW")
+        if key not in dates and ref.system == "party":
+            day = date_after(text, ref.end)
+            if day is not None:
+                dates[key] = day
         if key in found:
             found[key] = (found[key][0], found[key][1] + 1)
         else:
@@ -468,6 +473,7 @@ def relink(document: Document) -> None:
             year=ref.year,
             kind=ref.kind or "",
             context=_context(text, ref),
+            issue_date=dates.get(key),
             occurrences=count,
             status=RefStatus.UNRESOLVED,
         )
@@ -481,6 +487,11 @@ def _auto_resolve(document: Document, row: DocumentRef) -> None:
     if row.system == "bare":
         row.status = RefStatus.BARE
         return
+    if row.issue_date is not None and len(candidates) > 0:
+        # a date next to the symbol decides between terms; a document with another date
+        # is not the one meant (it waits for the right one to be registered)
+        same_day = [c for c in candidates if c.issue_date == row.issue_date]
+        candidates = same_day or [c for c in candidates if c.issue_date is None]
     if len(candidates) == 1:
         row.status = RefStatus.RESOLVED
         row.target = candidates[0]
