@@ -50,7 +50,6 @@ def test_issuer_is_effective_dated() -> None:
 @pytest.mark.parametrize(
     ("symbol", "message"),
     [
-        ("", "không đúng dạng"),
         ("15/5/2020", "không đúng dạng"),
         ("Nghị quyết 57", "thiếu ký hiệu cơ quan"),
         ("COVID-19", "không đúng dạng"),
@@ -221,3 +220,15 @@ def test_a_date_next_to_a_repeated_party_symbol_decides_the_link() -> None:
     # with no date the two stay for a person to choose
     bare = doc("18-KH/TU", "Kế hoạch", day=dt.date(2025, 3, 1), body="Chỉ thị 35-CT/TW.")
     assert bare.refs.get(symbol="35-CT/TW").status == RefStatus.AMBIGUOUS
+
+
+def test_a_document_without_a_symbol_is_registered_by_the_service() -> None:
+    """Only the web form insists on a symbol (the file import registers any document)."""
+    d = services.document_create(actor=None, symbol="", title="Đề cương tuyên truyền")
+    assert d.symbol == "" and d.kind == "Văn bản" and d.number == 0
+    with pytest.raises(ValidationError, match="Đã có văn bản không số hiệu"):
+        services.document_create(actor=None, symbol=" ", title="Đề cương tuyên truyền")
+    other = services.document_create(
+        actor=None, symbol="", title="Đề cương tuyên truyền", issue_date=dt.date(2025, 1, 2)
+    )
+    assert Document.objects.filter(symbol="").count() == 2 and other.pk != d.pk
