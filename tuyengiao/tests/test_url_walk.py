@@ -184,6 +184,7 @@ ROUTES: dict[str, Route] = {
     ),
     "documents:create": Route(none, None, DOCUMENT_WRITERS),
     "documents:parse": Route(none, None, DOCUMENT_WRITERS),
+    "documents:prefill": Route(none, None, DOCUMENT_WRITERS, method="post"),
     "documents:edit": Route(lambda w: {"pk": _docs(w).plan.pk}, None, DOCUMENT_WRITERS),
     "documents:resolve": Route(
         lambda w: {"pk": _docs(w).plan.pk, "ref_id": _docs(w).ref.pk},
