@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tuyengiao.study import services
 from tuyengiao.study.models import Attendance, Session, Status
@@ -47,10 +48,14 @@ def test_plan_a_session_take_attendance_show_qr_and_download_the_report(
     page.goto(f"/hoc-tap/dot/{campaign.pk}/")
     shot(page, "19-dot-hoc-tap")
     page.get_by_role("button", name="Lập hội nghị").click()  # a link styled as a button
-    page.get_by_label("Mã hội nghị").fill("HN-XA1-01")
     page.get_by_label("Tên hội nghị").fill("Hội nghị quán triệt Nghị quyết 57")
-    page.get_by_label("Đơn vị tổ chức").select_option(value=str(world.cell.pk))
     page.locator("input[name=date]").fill("15/10/2025")
+    page.locator("input[name=date]").press("Tab")  # the units of that date are offered
+    page.locator(f"select[name=host] option[value='{world.cell.pk}']").wait_for(state="attached")
+    page.get_by_label("Đơn vị tổ chức").select_option(value=str(world.cell.pk))
+    # a code proposed from the unit and the date (then edited)
+    expect(page.locator("input[name=code]")).to_have_value("CB1-20251015")
+    page.get_by_label("Mã hội nghị").fill("HN-XA1-01")
     page.get_by_label("Địa điểm").fill("Nhà văn hoá bản Một")
     shot(page, "20-lap-hoi-nghi")
     page.get_by_role("button", name="Lập hội nghị").click()
@@ -75,7 +80,7 @@ def test_plan_a_session_take_attendance_show_qr_and_download_the_report(
     shot(page, "22-ma-qr")
 
     page.goto("/bao-cao/lap-bao-cao/")
-    page.get_by_label("Mã đơn vị").fill(world.commune.code)
+    page.locator("select[name=unit]").select_option(world.commune.code)
     page.get_by_label("Từ ngày").fill("01/09/2025")
     page.get_by_label("Đến ngày").fill("31/12/2025")
     page.get_by_label("Định dạng").select_option("xlsx")
