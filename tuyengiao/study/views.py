@@ -293,7 +293,9 @@ def session_detail(request: HttpRequest, code: str) -> HttpResponse:
     session = access.get_session_for_user(request.user, code)
     can_write = access.can_write_unit(request.user, session.host)
     bridge_hosts = (
-        access.campaign_host_units(request.user, session.campaign).exclude(pk=session.host_id)
+        access.campaign_host_units(request.user, session.campaign, session.date).exclude(
+            pk=session.host_id
+        )
         if can_write and session.main_id is None and session.format != Format.IN_PERSON
         else Unit.objects.none()
     )

@@ -116,3 +116,20 @@ def test_members_unit_page_shows_their_unit_and_its_study(study: Any, client: An
     assert reverse("study:campaign", args=[study.campaign.pk]) in html
     assert reverse("study:session", args=["HN-CB1-01"]) in html
     assert "HN-CB3-01" not in html and "xã Hai" not in html  # another commune's
+
+
+def test_bridge_point_hosts_offered_are_those_valid_on_the_session_date(
+    study: Any, client: Any
+) -> None:
+    new = _new_cell(study)
+    main = services.session_create(
+        actor=None,
+        campaign=study.campaign,
+        code="HN-XA1-TT",
+        host=study.commune,
+        date=dt.date(2025, 9, 20),
+        format="truc_tuyen",
+    )
+    client.force_login(study.users["commune"])
+    html = client.get(reverse("study:session", args=[main.code])).content.decode()
+    assert "Thêm điểm cầu" in html and "CB2" in html and new.code not in html
