@@ -8,6 +8,7 @@ screenshots go to ``var/screenshots/``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -51,10 +52,15 @@ def test_plan_a_session_take_attendance_show_qr_and_download_the_report(
     page.get_by_label("Tên hội nghị").fill("Hội nghị quán triệt Nghị quyết 57")
     page.locator("input[name=date]").fill("15/10/2025")
     page.locator("input[name=date]").press("Tab")  # the units of that date are offered
-    expect(page.get_by_text("Các đơn vị có hiệu lực vào ngày 15/10/2025")).to_be_visible()
+    slow = 20_000  # ms: two helpers' suites may share the machine's cores
+    expect(page.get_by_text("Các đơn vị có hiệu lực vào ngày 15/10/2025")).to_be_visible(
+        timeout=slow
+    )
+    # htmx listens on swapped-in content once it settles (~20 ms): wait for that
+    expect(page.locator("#host-code")).not_to_have_class(re.compile(r"htmx-(added|settling)"))
     page.get_by_label("Đơn vị tổ chức").select_option(value=str(world.cell.pk))
     # a code proposed from the unit and the date (then edited)
-    expect(page.locator("input[name=code]")).to_have_value("CB1-20251015")
+    expect(page.locator("input[name=code]")).to_have_value("CB1-20251015", timeout=slow)
     page.get_by_label("Mã hội nghị").fill("HN-XA1-01")
     page.get_by_label("Địa điểm").fill("Nhà văn hoá bản Một")
     shot(page, "20-lap-hoi-nghi")
