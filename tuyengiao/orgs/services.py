@@ -14,11 +14,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
-from tuyengiao.lib.text import fold, name_sort_key, normalize, split_full_name
+from tuyengiao.lib.text import collation_key, fold, name_sort_key, normalize, split_full_name
 
 from .models import (
     Assignment,
@@ -26,6 +27,7 @@ from .models import (
     LineageKind,
     Member,
     Membership,
+    OfficialListRun,
     Role,
     Unit,
     UnitLineage,
@@ -83,6 +85,24 @@ def _split_version(unit: Unit, on: dt.date, **changes: object) -> UnitVersion:
     return UnitVersion.objects.create(unit=unit, valid_from=on, valid_to=None, **fields)  # type: ignore[arg-type]  # fields are checked above
 
 
+def unit_keys(name: str, code: str) -> tuple[str, str]:
+    """(sort key, search key) of a unit: Vietnamese order of the name, then the
+    code; the folded name and code, a leading space so that a search matches word
+    starts (" an" finds "An Giang", not "Lạng Sơn")."""
+    return collation_key(name)[:360] + "0" + code.lower()[:39], " " + fold(f"{name} {code}")[:399]
+
+
+def unit_keys_refresh(*, unit_ids: Iterable[int] | None = None) -> int:
+    """Fill the keys of units written without them (bulk loaders, raw SQL)."""
+    qs = Unit.objects.all() if unit_ids is None else Unit.objects.filter(pk__in=list(unit_ids))
+    batch = []
+    for unit in qs.filter(search_key="").only("pk", "code", "name").iterator(chunk_size=2000):
+        unit.sort_key, unit.search_key = unit_keys(unit.name, unit.code)
+        batch.append(unit)
+    Unit.objects.bulk_update(batch, ["sort_key", "search_key"], batch_size=2000)
+    return len(batch)
+
+
 @transaction.atomic
 def unit_create(
     *,
@@ -109,9 +129,12 @@ def unit_create(
             raise ValidationError(
                 f"Đơn vị cấp trên {parent.code} chỉ có hiệu lực từ {_fmt(parent.valid_from)}."
             )
+    sort_key, search_key = unit_keys(name, code)
     unit = Unit.objects.create(
         code=code,
         name=name,
+        sort_key=sort_key,
+        search_key=search_key,
         kind=kind,
         parent=parent,
         path="",
@@ -171,7 +194,8 @@ def unit_rename(
         note=f"{unit.name} → {name}"[:255],
     )
     unit.name, unit.kind = name, kind
-    unit.save(update_fields=["name", "kind"])
+    unit.sort_key, unit.search_key = unit_keys(name, unit.code)
+    unit.save(update_fields=["name", "kind", "sort_key", "search_key"])
     return unit
 
 
@@ -554,3 +578,112 @@ def member_bulk_create(*, actor: Actor, rows: Sequence[NewMember]) -> list[Membe
     Membership.objects.bulk_create(memberships, batch_size=1000)
     Exemption.objects.bulk_create(exemptions, batch_size=1000)
     return members
+
+
+# --- the official list of communes ------------------------------------------------
+
+
+def _check_official_request(actor: Actor, parent: Unit, province_code: str) -> None:
+    from . import access, official
+
+    if not access.can_write_unit(actor, parent):
+        raise PermissionDenied("Bạn không có quyền tạo đơn vị dưới đơn vị này.")
+    if official.province(province_code) is None:
+        raise ValidationError(f"Không có tỉnh, thành phố mã {province_code} trong danh mục.")
+
+
+@transaction.atomic
+def official_list_request(
+    *,
+    actor: Actor,
+    parent: Unit,
+    province_code: str,
+    codes: Sequence[str],
+    valid_from: dt.date,
+) -> OfficialListRun:
+    """Ask for the ticked communes of the official list to be created under ``parent``.
+
+    The work is done by ``official_list_run`` in the task worker; this checks what
+    can be checked now, so the user hears of a mistake on the page.
+    """
+    from . import official
+
+    _check_official_request(actor, parent, province_code)
+    known = {c.code for c in official.communes(province_code)}
+    chosen = sorted({c.strip() for c in codes if c.strip()})
+    if not chosen:
+        raise ValidationError("Chưa chọn xã, phường, đặc khu nào.")
+    if unknown := [c for c in chosen if c not in known]:
+        raise ValidationError(
+            f"Mã {', '.join(unknown[:5])} không thuộc danh mục của tỉnh, thành phố đã chọn."
+        )
+    if valid_from > timezone.localdate():
+        raise ValidationError(
+            f"Ngày hiệu lực {_fmt(valid_from)} ở tương lai: chỉ ghi nhận thay đổi đã diễn ra."
+        )
+    return OfficialListRun.objects.create(
+        parent=parent,
+        requested_by=actor,  # type: ignore[misc]  # a signed-in user: the access check above
+        province_code=province_code,
+        codes=chosen,
+        valid_from=valid_from,
+    )
+
+
+def official_code_for(parent: Unit, commune_code: str) -> str:
+    """The unit code proposed for a commune's committee: the parent's code and the
+    commune's administrative code (unique across the country)."""
+    return f"{parent.code}-{commune_code}"
+
+
+def official_list_run(*, run_id: int) -> OfficialListRun:
+    """Carry out a request: create every ticked commune not already in the tree, all or
+    nothing. A commune already present (same administrative code, or a unit of the
+    same name under the parent) is skipped, so running a request twice changes nothing."""
+    from . import official, selectors
+
+    run = OfficialListRun.objects.select_related("parent", "requested_by").get(pk=run_id)
+    run.status = OfficialListRun.Status.RUNNING
+    run.save(update_fields=["status"])
+    try:
+        with transaction.atomic():
+            _check_official_request(run.requested_by, run.parent, run.province_code)
+            rows = selectors.official_preview(run.parent, run.province_code)
+            wanted = set(run.codes)
+            created = skipped = 0
+            for row in rows:
+                if row.commune.code not in wanted:
+                    continue
+                if row.existing is not None:
+                    skipped += 1
+                    continue
+                unit = unit_create(
+                    actor=run.requested_by,
+                    code=official_code_for(run.parent, row.commune.code),
+                    name=row.commune.party_name,
+                    kind=row.commune.party_kind,
+                    parent=run.parent,
+                    valid_from=run.valid_from,
+                    place=row.commune.short,
+                )
+                unit.admin_code = row.commune.code
+                unit.save(update_fields=["admin_code"])
+                created += 1
+            if not run.parent.admin_code:
+                run.parent.admin_code = run.province_code
+                run.parent.save(update_fields=["admin_code"])
+            if not run.parent.place:
+                province = official.province(run.province_code)
+                run.parent.place = province.short if province else ""
+                run.parent.save(update_fields=["place"])
+    except (ValidationError, PermissionDenied) as exc:
+        messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+        run.status = OfficialListRun.Status.FAILED
+        run.message = "; ".join(messages)[:1000]
+    else:
+        run.status = OfficialListRun.Status.DONE
+        run.created, run.skipped = created, skipped
+        run.message = f"Đã tạo {created} đơn vị; {skipped} đơn vị đã có, giữ nguyên."
+    run.finished_at = timezone.now()
+    run.save(update_fields=["status", "created", "skipped", "message", "finished_at"])
+    return run

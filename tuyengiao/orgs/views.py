@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -29,7 +32,7 @@ from .forms import (
     TransferForm,
     UnitForm,
 )
-from .models import Member
+from .models import Member, OfficialListRun, Unit
 
 
 def _day_param(request: HttpRequest, name: str = "ngay") -> tuple[dt.date, str | None]:
@@ -42,6 +45,16 @@ def _day_param(request: HttpRequest, name: str = "ngay") -> tuple[dt.date, str |
         return parse_date(raw), None
     except ValueError as exc:
         return selectors.today(), f"Ngày không hợp lệ: {exc}"
+
+
+def _official_province(unit: Unit) -> object:
+    """The province of the official list this unit stands for, if it looks like one
+    (its administrative code, or its place or name ends with a province's name)."""
+    from . import official
+
+    if unit.valid_to is not None:
+        return None
+    return official.province(unit.admin_code) or official.guess_province(unit.place, unit.name)
 
 
 @login_required
@@ -60,15 +73,32 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def tree(request: HttpRequest) -> HttpResponse:
+    """The tree from the user's unit, its first level open; deeper levels are
+    fetched when opened (``unit_children``), so the page stays small at any size.
+    With ``q``: the units in scope whose name or code matches, no diacritics needed."""
     scope = access.require_scope(request.user)
     day, error = _day_param(request)
+    query = request.GET.get("q", "").strip()[:100]
     root = scope.unit
-    versions = list(selectors.subtree_on(root, day)) if scope.role != "member" else []
-    base_depth = versions[0].depth if versions else 0
-    rows = [(v, v.depth - base_depth) for v in versions]
-    context: dict[str, Any] = {"rows": rows, "day": day, "error": error, "root": root}
-    if scope.role == "member":  # no tree below a member: their unit and its study
+    is_member = scope.role == "member"
+    context: dict[str, Any] = {"day": day, "error": error, "root": root, "q": query}
+    if query and not is_member:
+        found = selectors.unit_search(access.units_visible_to(request.user), query, limit=51)
+        context.update(found=found[:50], found_more=len(found) > 50)
+    version = None if is_member else selectors.version_on(root, day)
+    if version is not None:
+        children, total = selectors.children_page(root, day, limit=TREE_PAGE)
+        context.update(
+            version=version,
+            children=children,
+            parent=root,
+            next_offset=TREE_PAGE if total > TREE_PAGE else None,
+            n_units=selectors.subtree_on(root, day).count(),
+        )
+    if is_member:  # no tree below a member: their unit and its study
         context.update(_member_unit(request, root, day))
+    if request.headers.get("HX-Request") and query:
+        return render(request, "orgs/tree.html#found", context)
     return render(request, "orgs/tree.html", context)
 
 
@@ -114,6 +144,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
         "counts": selectors.subtree_counts(unit, day),
         "can_write": access.can_write_unit(request.user, unit),
         "can_export": access.can_export_personal_data(request.user, unit),
+        "official_province": _official_province(unit),
     }
     template = "orgs/unit_detail.html"
     if request.headers.get("HX-Request"):
@@ -319,3 +350,200 @@ def member_edit(request: HttpRequest, code: str) -> HttpResponse:
             context["error"] = "Không tìm thấy đơn vị chuyển đến trong phạm vi của bạn."
         return render(request, "orgs/member_edit.html", context, status=400)
     return render(request, "orgs/member_edit.html", context)
+
+
+# --- the tree, opened lazily; unit search; the unit picker ----------------------------
+
+TREE_PAGE = 200  # children per request; a node with more gets "Xem thêm"
+
+
+def _offset(request: HttpRequest) -> int:
+    raw = request.GET.get("tu", "0")
+    return int(raw) if raw.isdigit() else 0
+
+
+@login_required
+@require_GET
+def unit_children(request: HttpRequest, code: str) -> HttpResponse:
+    """The children of one unit on a date, a page at a time: what the tree fetches
+    when a node is opened."""
+    unit = access.get_unit_for_user(request.user, code)
+    if access.require_scope(request.user).role == "member":
+        raise Http404("Không tìm thấy đơn vị.")
+    day, _error = _day_param(request)
+    offset = _offset(request)
+    children, total = selectors.children_page(unit, day, offset=offset, limit=TREE_PAGE)
+    return render(
+        request,
+        "orgs/tree.html#children",
+        {
+            "parent": unit,
+            "children": children,
+            "day": day,
+            "next_offset": offset + TREE_PAGE if offset + TREE_PAGE < total else None,
+        },
+    )
+
+
+@dataclass
+class UnitPicker:
+    """What the unit picker partial (``orgs/unit_picker.html``) needs. ``root`` and
+    ``write`` narrow the user's scope (never widen it); ``name`` is the form field."""
+
+    name: str
+    label: str
+    matches: list[Any]
+    selected: list[Any]
+    more: bool
+    query: str = ""
+    root: str = ""
+    write: bool = False
+    multiple: bool = False
+
+    @property
+    def dom_id(self) -> str:
+        return f"chon-{self.name}"
+
+    @property
+    def options_json(self) -> str:
+        return json.dumps(
+            {
+                "ten": self.name,
+                "nhan": self.label,
+                "goc": self.root,
+                "ghi": "1" if self.write else "",
+                "nhieu": "1" if self.multiple else "",
+            }
+        )
+
+
+PICKER_LIMIT = 20
+_FIELD_NAME = re.compile(r"^[a-z_]{1,40}$")
+
+
+def unit_picker(
+    user: Any,
+    *,
+    name: str,
+    label: str,
+    query: str = "",
+    root: Unit | None = None,
+    write: bool = False,
+    selected: list[str] | None = None,
+    multiple: bool = False,
+) -> UnitPicker:
+    """The picker's state for ``user``: the units chosen (kept whatever the search)
+    and up to ``PICKER_LIMIT`` matches of ``query``, valid today, in scope."""
+    units = access.units_writable_by(user) if write else access.units_visible_to(user)
+    units = units.filter(valid_to__isnull=True)
+    if root is not None:
+        units = units.filter(path__startswith=root.path)
+    chosen = list(units.filter(code__in=selected or []).select_related("parent"))
+    chosen_codes = {u.code for u in chosen}
+    found = selectors.unit_search(units, query, limit=PICKER_LIMIT + 1 + len(chosen))
+    matches = [u for u in found if u.code not in chosen_codes]
+    return UnitPicker(
+        name=name,
+        label=label,
+        matches=matches[:PICKER_LIMIT],
+        selected=chosen,
+        more=len(matches) > PICKER_LIMIT,
+        query=query,
+        root=root.code if root else "",
+        write=write,
+        multiple=multiple,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def official_list(request: HttpRequest, code: str) -> HttpResponse:
+    """Create the commune-level committees of a province from the official list in one
+    step: choose the province, untick what should not be created, confirm; a background
+    task does the work and the run's page follows it."""
+    from . import official
+
+    unit = access.get_unit_for_user(request.user, code, write=True)
+    data = request.POST if request.method == "POST" else request.GET
+    chosen = official.province(data.get("tinh", "").strip())
+    if chosen is None:
+        chosen = official.province(unit.admin_code) or official.guess_province(
+            unit.place, unit.name
+        )
+    raw_day = data.get("hieu_luc_tu", "").strip()
+    error = None
+    try:
+        valid_from = parse_date(raw_day) if raw_day else official.LIST_DATE
+    except ValueError as exc:
+        valid_from, error = official.LIST_DATE, f"Ngày không hợp lệ: {exc}"
+    if request.method == "POST" and chosen is not None and error is None:
+        try:
+            run = services.official_list_request(
+                actor=request.user,
+                parent=unit,
+                province_code=chosen.code,
+                codes=request.POST.getlist("ma"),
+                valid_from=valid_from,
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            from .tasks import official_list_create
+
+            official_list_create.enqueue(run_id=run.pk)
+            return redirect("orgs:official_run", code=unit.code, pk=run.pk)
+    rows = selectors.official_preview(unit, chosen.code) if chosen else []
+    context = {
+        "unit": unit,
+        "provinces": official.provinces(),
+        "chosen": chosen,
+        "rows": rows,
+        "new_count": sum(1 for r in rows if r.existing is None),
+        "valid_from": valid_from,
+        "error": error,
+        "code_example": services.official_code_for(unit, rows[0].commune.code) if rows else "",
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "orgs/official_list.html", context, status=status)
+
+
+@login_required
+@require_GET
+def unit_picker_search(request: HttpRequest) -> HttpResponse:
+    """The unit picker's search: a bounded list of units in the user's scope whose
+    name or code matches, no diacritics needed. Out of scope units never appear."""
+    access.require_scope(request.user)
+    name = request.GET.get("ten", "don_vi")
+    if not _FIELD_NAME.match(name):
+        raise Http404("Không có ô chọn này.")
+    # The root only narrows the user's own scope (a campaign's owner may be an
+    # ancestor the user cannot open), so it is read without a scope check; an
+    # unknown code gives no matches, like a root with nothing in scope.
+    root_code = request.GET.get("goc", "").strip()
+    root = (
+        selectors.unit_by_code(root_code) or Unit(code=root_code, path="-") if root_code else None
+    )
+    picker = unit_picker(
+        request.user,
+        name=name,
+        label=request.GET.get("nhan", "")[:100],
+        query=request.GET.get("q", "")[:100],
+        root=root,
+        write=request.GET.get("ghi") == "1",
+        selected=request.GET.getlist(name)[:50],
+        multiple=request.GET.get("nhieu") == "1",
+    )
+    return render(request, "orgs/unit_picker.html#results", {"picker": picker})
+
+
+@login_required
+@require_GET
+def official_run(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    unit = access.get_unit_for_user(request.user, code, write=True)
+    run = OfficialListRun.objects.filter(pk=pk, parent=unit).first()
+    if run is None:
+        raise Http404("Không tìm thấy yêu cầu.")
+    template = "orgs/official_run.html"
+    if request.headers.get("HX-Request"):
+        template += "#status"
+    return render(request, template, {"unit": unit, "run": run})
