@@ -193,6 +193,19 @@ def campaign_create(
 # --- sessions ----------------------------------------------------------------------------
 
 
+def propose_session_code(host: Unit, date: dt.date) -> str:
+    """A free session code from the host's code and the date (``CB1-20250910``, then
+    ``CB1-20250910-2``...): what the form proposes; the user may change it."""
+    base = f"{host.code[:50]}-{date:%Y%m%d}"
+    taken = set(Session.objects.filter(code__startswith=base).values_list("code", flat=True)[:1000])
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
 def _clean_code(code: str) -> str:
     code = (code or "").strip()
     if not code:
@@ -222,6 +235,11 @@ def _check_session_fields(
         raise ValidationError("Số lượt người tham dự không được âm.")
     if start_time and end_time and end_time <= start_time:
         raise ValidationError("Giờ kết thúc phải sau giờ bắt đầu.")
+    if host.valid_from is not None and date < host.valid_from:
+        raise ValidationError(
+            f"Đơn vị {host.name} chưa thành lập vào ngày {_fmt(date)} "
+            f"(thành lập từ {_fmt(host.valid_from)})."
+        )
     if not host.is_valid_on(date):
         raise ValidationError(f"Đơn vị {host.name} không còn hiệu lực vào ngày {_fmt(date)}.")
     if not in_subtree_on(campaign.owner, host, date):
@@ -704,6 +722,7 @@ def read_token(token: str, kind: str, *, max_age: int | None = None) -> int:
 
 
 _NO_MEMBER = "Tài khoản của bạn chưa gắn với hồ sơ đảng viên nên không điểm danh được."
+NO_MEMBER = _NO_MEMBER  # the scan page says it before offering a confirm button
 
 
 def _user_id(actor: Actor) -> int | None:

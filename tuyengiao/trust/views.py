@@ -52,7 +52,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         date_to=_date(g.get("den_ngay", ""), "Đến ngày", errors),
     )
     page = Paginator(selectors.audit_entries(f), 50).get_page(g.get("trang"))
-    rows = [(e, selectors.describe_changes(e)) for e in page.object_list]
+    related: dict[Any, str] = {}  # names of related rows, looked up once per page
+    rows = [(e, selectors.describe_changes(e, related)) for e in page.object_list]
     query = g.copy()
     query.pop("trang", None)
     return render(
