@@ -237,6 +237,11 @@ if env_bool("HTTPS", False):
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# QR check-in (scan and check-out) is open from this many minutes before a session's
+# start to this many after its end (docs/security.md "Điểm danh / check-in window").
+CHECKIN_OPENS_MINUTES_BEFORE = int(os.environ.get("CHECKIN_OPENS_MINUTES_BEFORE", "60"))
+CHECKIN_CLOSES_MINUTES_AFTER = int(os.environ.get("CHECKIN_CLOSES_MINUTES_AFTER", "120"))
+
 # QR check-in token lifetime (seconds) and per-device throttle window.
 CHECKIN_TOKEN_SECONDS = int(os.environ.get("CHECKIN_TOKEN_SECONDS", "30"))
 CHECKIN_DEVICE_WINDOW_SECONDS = int(os.environ.get("CHECKIN_DEVICE_WINDOW_SECONDS", "180"))
