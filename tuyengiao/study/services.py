@@ -172,6 +172,18 @@ def _clean_code(code: str) -> str:
     return code
 
 
+# A session's head counts: never negative, and below a bound no real session
+# reaches (a typo of extra digits, or a value the database cannot store).
+MAX_COUNT = 10_000_000
+
+
+def _check_counts(*counts: int | None) -> None:
+    if any(c is not None and c < 0 for c in counts):
+        raise ValidationError("Số lượt người tham dự không được âm.")
+    if any(c is not None and c > MAX_COUNT for c in counts):
+        raise ValidationError("Số lượt người tham dự quá lớn (tối đa 10.000.000).")
+
+
 def _check_session_fields(
     *,
     campaign: Campaign,
@@ -189,8 +201,7 @@ def _check_session_fields(
         )
     if format not in Format.values:
         raise ValidationError("Hình thức phải là Trực tiếp, Trực tuyến hoặc Kết hợp.")
-    if other_attendees < 0 or public_reached < 0:
-        raise ValidationError("Số lượt người tham dự không được âm.")
+    _check_counts(other_attendees, public_reached)
     if start_time and end_time and end_time <= start_time:
         raise ValidationError("Giờ kết thúc phải sau giờ bắt đầu.")
     if not host.is_valid_on(date):
@@ -269,10 +280,7 @@ def session_update(
 ) -> Session:
     """Counts and details recorded after the session (not its date, host or campaign)."""
     _check_writer(actor, session.host, "cập nhật hội nghị")
-    if (other_attendees is not None and other_attendees < 0) or (
-        public_reached is not None and public_reached < 0
-    ):
-        raise ValidationError("Số lượt người tham dự không được âm.")
+    _check_counts(other_attendees, public_reached)
     fields = []
     for name, value in (
         ("other_attendees", other_attendees),
