@@ -173,6 +173,10 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_CLIENT_IP_CALLABLE = "tuyengiao.trust.services.client_ip"
+# axes.W006 asks for ip_address in the parameters: it guards setups that lock by
+# user agent or cookie. Ours locks the username alone, which no client header can
+# rotate; adding the address would lock whole offices behind one NAT address.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
