@@ -13,6 +13,7 @@ A4, margins from ``settings.REPORT_MARGINS_MM``.
 from __future__ import annotations
 
 import io
+from collections import Counter
 
 from django.conf import settings
 from django.utils import timezone
@@ -184,6 +185,9 @@ def build_docx(f: ReportFigures, *, signer: str = "") -> bytes:
     _para(doc, "")
     _body(doc, "III. KẾT QUẢ THEO ĐƠN VỊ TRỰC THUỘC", bold=True)
     shown = f.campaigns[:3]
+    # Two children of one name ("Chi bộ trạm y tế số 4" twice) are told apart by code.
+    seen = Counter(ch.name for ch in f.children)
+    repeated = {name for name, n in seen.items() if n > 1}
     _data_table(
         doc,
         [
@@ -198,7 +202,7 @@ def build_docx(f: ReportFigures, *, signer: str = "") -> bytes:
         [
             [
                 str(i),
-                ch.name,
+                f"{ch.name} ({ch.code})" if ch.name in repeated else ch.name,
                 format_int(ch.counts.sessions),
                 format_int(ch.counts.bridge_points),
                 format_int(ch.counts.person_times),
