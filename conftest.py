@@ -64,6 +64,11 @@ def _no_axes_lockouts(settings: Any) -> None:
 
 @pytest.fixture
 def world(db: Any) -> World:
+    return build_world()
+
+
+def build_world() -> World:
+    """The tree and personas above (for a fixture of wider scope than a test)."""
     from tuyengiao.orgs import services
     from tuyengiao.orgs.models import Role
 

@@ -250,9 +250,6 @@ CHECKIN_CLOSES_MINUTES_AFTER = int(os.environ.get("CHECKIN_CLOSES_MINUTES_AFTER"
 # QR check-in token lifetime (seconds) and per-device throttle window.
 CHECKIN_TOKEN_SECONDS = int(os.environ.get("CHECKIN_TOKEN_SECONDS", "30"))
 CHECKIN_DEVICE_WINDOW_SECONDS = int(os.environ.get("CHECKIN_DEVICE_WINDOW_SECONDS", "180"))
-# The scan's confirm step answered in front of the middleware stack
-# (tuyengiao/study/fastscan.py); off sends every request through Django.
-CHECKIN_FAST_PATH = env_bool("CHECKIN_FAST_PATH", True)
 
 LOGGING = {
     "version": 1,

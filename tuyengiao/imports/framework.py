@@ -30,6 +30,7 @@ import datetime as dt
 import gc
 import hashlib
 import io
+import logging
 import re
 import zipfile
 import zlib
@@ -45,6 +46,8 @@ from django.db import connection, transaction
 from tuyengiao.lib.dates import parse_date
 from tuyengiao.lib.numbers import parse_int
 from tuyengiao.lib.text import fold, normalize
+
+log = logging.getLogger(__name__)
 
 # --- errors and results -----------------------------------------------------------
 
@@ -557,6 +560,8 @@ def _run_import(
     class _DryRunRollback(Exception):
         pass
 
+    # Observable by an operator (and by the test that proves two imports overlap).
+    log.info("import %s: waiting for the write lock", name)
     try:
         with transaction.atomic():
             _serialise(digest)

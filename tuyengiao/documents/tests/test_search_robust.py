@@ -8,8 +8,7 @@ from hypothesis import strategies as st
 
 from tuyengiao.documents.models import Document
 from tuyengiao.documents.search import search
-
-from .factories import doc
+from tuyengiao.tests.factories import document as doc
 
 pytestmark = pytest.mark.django_db
 

@@ -16,6 +16,7 @@ from tuyengiao.reports.models import MemberCampaignFact, MemberFact, PresenceFac
 from tuyengiao.reports.services import facts_attendance_changed
 from tuyengiao.study import services
 from tuyengiao.study.models import Attendance, Session
+from tuyengiao.tests.factories import document
 
 from . import factories as f
 
@@ -59,7 +60,9 @@ def test_incremental_facts_equal_a_rebuild(world: Any, seed: int) -> None:
     rng = random.Random(seed)
     start = dt.date(2025, 1, 1)
     camps = [
-        f.campaign(world.province, f.document(n), start=start, deadline=dt.date(2025, 12, 31))
+        f.campaign(
+            world.province, document(f"{n}-NQ/TW"), start=start, deadline=dt.date(2025, 12, 31)
+        )
         for n in (57, 66)
     ]
     hosts = [
