@@ -20,9 +20,8 @@ from django.urls import reverse
 from tuyengiao.tests import test_url_walk as walk
 
 ROUTES = walk.ROUTES
-# The URL walk's fixtures: its world of objects, and media files in a temporary folder.
+# The URL walk's world of objects (built once for this module, media in a temporary folder).
 walk_world = walk.walk_world
-_media_in_tmp = walk._media_in_tmp
 
 pytestmark = pytest.mark.django_db
 
@@ -95,21 +94,21 @@ def test_nul_in_every_path_parameter(name: str, walk_world: Any, client: Any) ->
         _vietnamese_refusal(response, f"{name} path {key}")
 
 
-def test_nul_in_a_query_is_a_vietnamese_400(client: Any, world: Any) -> None:
-    client.force_login(world.users["province"])
+def test_nul_in_a_query_is_a_vietnamese_400(client: Any, walk_world: Any) -> None:
+    client.force_login(walk_world.users["province"])
     response = client.get("/don-vi/", {"q": "a\x00"})
     assert response.status_code == 400
     assert "Yêu cầu không hợp lệ" in response.content.decode()
 
 
-def test_a_far_date_on_the_audit_log_is_a_message(client: Any, world: Any) -> None:
-    client.force_login(world.users["province"])
+def test_a_far_date_on_the_audit_log_is_a_message(client: Any, walk_world: Any) -> None:
+    client.force_login(walk_world.users["province"])
     response = client.get("/an-toan/nhat-ky/", {"den_ngay": "31/12/9999"})
     assert response.status_code < 500
     assert "Đến ngày" in response.content.decode()
 
 
-def test_a_utf16_login_post_is_a_vietnamese_400(client: Any, world: Any) -> None:
+def test_a_utf16_login_post_is_a_vietnamese_400(client: Any, walk_world: Any) -> None:
     body = "username=xa&password=mat-khau-dai-123".encode("utf-16")
     response = client.generic(
         "POST", "/dang-nhap/", body, "application/x-www-form-urlencoded; charset=utf-16"
@@ -118,7 +117,7 @@ def test_a_utf16_login_post_is_a_vietnamese_400(client: Any, world: Any) -> None
     assert "Yêu cầu không hợp lệ" in response.content.decode()
 
 
-def test_an_unknown_charset_is_a_vietnamese_400(client: Any, world: Any) -> None:
+def test_an_unknown_charset_is_a_vietnamese_400(client: Any, walk_world: Any) -> None:
     response = client.generic(
         "POST", "/dang-nhap/", b"username=xa", "application/x-www-form-urlencoded; charset=x"
     )
@@ -129,12 +128,12 @@ LONG_NAME = "Tệp " + "a" * 296  # 300 characters before the suffix
 
 
 def test_a_300_character_attachment_name_is_kept_short(
-    client: Any, world: Any, settings: Any, tmp_path: Any
+    client: Any, walk_world: Any, settings: Any, tmp_path: Any
 ) -> None:
     from tuyengiao.documents.models import Attachment
 
     settings.MEDIA_ROOT = tmp_path
-    client.force_login(world.users["province"])
+    client.force_login(walk_world.users["province"])
     response = client.post(
         "/van-ban/dang-ky/",
         {
@@ -152,12 +151,12 @@ def test_a_300_character_attachment_name_is_kept_short(
 
 
 def test_a_300_character_import_file_name_is_not_a_500(
-    client: Any, world: Any, settings: Any, tmp_path: Any
+    client: Any, walk_world: Any, settings: Any, tmp_path: Any
 ) -> None:
     from tuyengiao.imports.models import ImportBatch
 
     settings.MEDIA_ROOT = tmp_path
-    client.force_login(world.users["province"])
+    client.force_login(walk_world.users["province"])
     upload = SimpleUploadedFile(
         LONG_NAME + ".csv",
         "Mã đơn vị,Tên đơn vị,Mã đơn vị cấp trên,Loại đơn vị,Từ ngày\n"
