@@ -21,6 +21,7 @@ NASTY = st.text(
 @settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
+@pytest.mark.slow
 @given(query=NASTY)
 def test_search_never_fails(query: str) -> None:
     if not Document.objects.exists():  # examples share the test's transaction
