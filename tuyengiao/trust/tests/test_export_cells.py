@@ -9,6 +9,7 @@ import pytest
 
 from tuyengiao.lib.tests.test_cells import assert_text_cells
 from tuyengiao.orgs import services as org_services
+from tuyengiao.orgs.access import SYSTEM
 from tuyengiao.trust.exports import member_list_xlsx
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +19,7 @@ MEMBER = "=1+1"
 
 
 def test_member_export_keeps_formula_like_names_as_text(world: Any) -> None:
-    org_services.unit_rename(actor=None, unit=world.cell, name=UNIT, on=dt.date(2025, 1, 2))
+    org_services.unit_rename(actor=SYSTEM, unit=world.cell, name=UNIT, on=dt.date(2025, 1, 2))
     member = world.members[0]
     member.given_name = MEMBER
     member.save(update_fields=["given_name"])
