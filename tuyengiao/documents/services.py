@@ -25,6 +25,7 @@ from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import Q
 
+from tuyengiao.lib.filenames import short_filename
 from tuyengiao.lib.refs import KIND_CODES, Ref, date_after, extract_refs, parse_symbol
 from tuyengiao.lib.text import fold, normalize
 
@@ -317,7 +318,7 @@ def attachment_add(*, actor: Any, document: Document, name: str, data: bytes) ->
     """Attach a .pdf/.docx/.txt file; its text is extracted, searched and scanned for
     references. An unreadable file raises ``ValidationError`` and nothing is stored."""
     check_document_write(actor)
-    name = normalize(name or "").replace("/", "_").replace("\\", "_") or "tep"
+    name = short_filename(normalize(name or "").replace("/", "_").replace("\\", "_") or "tep")
     text = files.extract_text(name, data)
     suffix = name.rsplit(".", 1)[-1].lower()
     attachment = Attachment(

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tuyengiao.lib.dates import parse_date
+from tuyengiao.lib.numbers import parse_offset
 from tuyengiao.trust.views import record_member_view
 
 from . import access, selectors, services
@@ -358,8 +359,7 @@ TREE_PAGE = 200  # children per request; a node with more gets "Xem thêm"
 
 
 def _offset(request: HttpRequest) -> int:
-    raw = request.GET.get("tu", "0")
-    return int(raw) if raw.isdigit() else 0
+    return parse_offset(request.GET.get("tu"))
 
 
 @login_required

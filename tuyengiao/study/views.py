@@ -32,7 +32,7 @@ from tuyengiao.documents import views as document_views
 from tuyengiao.documents.models import Document
 from tuyengiao.lib.codes import validate_code
 from tuyengiao.lib.dates import parse_date
-from tuyengiao.lib.numbers import format_int
+from tuyengiao.lib.numbers import format_int, parse_offset
 from tuyengiao.orgs import access
 from tuyengiao.orgs import views as org_views
 from tuyengiao.orgs.models import Role, Unit
@@ -453,8 +453,7 @@ def grid_group(request: HttpRequest, code: str, unit_code: str) -> HttpResponse:
     """One group's body, fetched when the group is opened; ``tu`` pages its rows."""
     session = access.get_session_for_user(request.user, code, write=True)
     group = _grid_group_or_404(request, session, unit_code)
-    raw = request.GET.get("tu", "0")
-    offset = int(raw) if raw.isdigit() else 0
+    offset = parse_offset(request.GET.get("tu"))
     body = _group_body(session, group, offset)
     template = "study/grid.html#more-rows" if offset else "study/grid.html#body"
     return render(

@@ -85,6 +85,7 @@ FIELD_LABELS = {
     "is_active": "đang hoạt động",
     "is_staff": "vào trang quản trị",
     "is_superuser": "toàn quyền",
+    "two_factor": "thiết bị xác thực hai lớp",
 }
 
 
