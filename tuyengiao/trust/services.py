@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -109,10 +109,12 @@ def totp_device_confirm(
 @transaction.atomic
 def totp_reset(*, actor: Any, user: Any) -> int:
     """An administrator removes every two-factor device of ``user`` (lost phone);
-    the user enrols afresh at the next sign-in. ``actor`` ``None`` is the system
-    (the ``reset_two_factor`` command). The removal is in the audit trail."""
-    if actor is not None and not getattr(actor, "is_superuser", False):
-        raise ValidationError("Chỉ quản trị viên toàn quyền được đặt lại xác thực hai lớp.")
+    the user enrols afresh at the next sign-in. ``access.SYSTEM`` is the
+    ``reset_two_factor`` command; ``None`` is refused. The removal is in the audit trail."""
+    from tuyengiao.orgs import access
+
+    if not access.is_system(actor) and not getattr(actor, "is_superuser", False):
+        raise PermissionDenied("Chỉ quản trị viên toàn quyền được đặt lại xác thực hai lớp.")
     count, _ = TOTPDevice.objects.filter(user=user).delete()
     return count
 

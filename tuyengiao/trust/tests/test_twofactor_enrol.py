@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from auditlog.models import LogEntry
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -90,7 +90,7 @@ def test_an_administrator_resets_a_lost_device_and_it_is_audited(
     login(client, "tinh")
     assert client.get("/")["Location"] == "/an-toan/hai-lop/"
     # Only a superuser may reset through the service.
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         services.totp_reset(actor=world.users["province"], user=world.users["commune"])
 
 

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from tuyengiao.orgs.access import SYSTEM
 from tuyengiao.trust import services
 
 
@@ -23,7 +24,7 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"Không có tài khoản {options['username']}.")
         try:
-            count = services.totp_reset(actor=None, user=user)
+            count = services.totp_reset(actor=SYSTEM, user=user)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         if count:
