@@ -15,10 +15,9 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 
-from tuyengiao.reports.models import MemberCampaignFact, MemberFact
-from tuyengiao.reports.services import facts_attendance_changed
 from tuyengiao.study import services
-from tuyengiao.study.models import Attendance
+from tuyengiao.study.facts import facts_attendance_changed
+from tuyengiao.study.models import Attendance, MemberCampaignFact, MemberFact
 
 from . import factories as f
 

@@ -52,8 +52,11 @@ def test_xlsx_stores_numbers_as_numbers(data, tmp_path) -> None:  # type: ignore
 
 def test_json_gives_the_same_figures(data, tmp_path) -> None:  # type: ignore[no-untyped-def]
     got = json.loads(_report(tmp_path, "json"))
-    assert got["totals"]["sessions"] == 2 and got["totals"]["public_reached"] == 120
-    assert got["campaigns"][0]["rate_percent"] == 60.0
+    assert (
+        got["sections"]["study"]["totals"]["sessions"] == 2
+        and got["sections"]["study"]["totals"]["public_reached"] == 120
+    )
+    assert got["sections"]["study"]["campaigns"][0]["rate_percent"] == 60.0
 
 
 def test_command_explains_bad_input(data, tmp_path) -> None:  # type: ignore[no-untyped-def]

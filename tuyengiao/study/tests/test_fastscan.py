@@ -18,10 +18,9 @@ from django.db import close_old_connections, connection
 from django.test import RequestFactory
 from django.urls import reverse
 
-from tuyengiao.reports.models import SessionFact
 from tuyengiao.study import services
 from tuyengiao.study.fastscan import ScanFastPath, write_group
-from tuyengiao.study.models import Attendance, Status
+from tuyengiao.study.models import Attendance, SessionFact, Status
 from tuyengiao.study.scan_queue import ScanQueue
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -320,7 +319,7 @@ def test_concurrent_scans_through_the_queue_lose_nothing_and_duplicate_nothing(
     from django.test import Client
 
     from tuyengiao.orgs import services as org_services
-    from tuyengiao.reports.services import facts_rebuild
+    from tuyengiao.study.facts import facts_rebuild
     from tuyengiao.study.tests.conftest import CAMPAIGN_START, make_document
 
     campaign = services.campaign_create(
