@@ -28,6 +28,10 @@ from tuyengiao.orgs.subtree import resolve_subtree
 from .models import Structure
 from .sections import ReportQuery, ReportSection, SectionResult, registered_sections
 
+# Where the Central Committee's documents are dated, when the national root has no
+# place recorded.
+NATIONAL_PLACE = "Hà Nội"
+
 
 class EmptyPeriod(Exception):
     """No section has any figure for the unit's subtree during the period."""
@@ -75,14 +79,45 @@ class Report:
         return next(r for r in self.results if r.key == key)
 
 
-def issuer_code(kind: str) -> str:
-    """The issuer of a report's number (``Số   -BC/TU``) from the unit's kind."""
+# --- the unit's level: the issuer of the number and the place ------------------------
+
+_PROVINCE = ("tỉnh ủy", "tỉnh uỷ", "thành ủy", "thành uỷ")
+
+
+def is_national(unit: Unit) -> bool:
+    """The national root: a unit whose kind names the Central Committee, or a root
+    (no parent) whose children are provincial committees."""
+    kind = unicodedata.normalize("NFC", unit.kind).casefold()
+    if "trung ương" in kind:
+        return True
+    if unit.parent_id is not None or any(word in kind for word in _PROVINCE):
+        return False
+    kinds = Unit.objects.filter(parent=unit).values_list("kind", flat=True)[:50]
+    return any(
+        any(word in unicodedata.normalize("NFC", k).casefold() for word in _PROVINCE) for k in kinds
+    )
+
+
+def issuer_code(kind: str, *, national: bool = False) -> str:
+    """The issuer of a report's number (``Số   -BC/TU``) from the unit's level."""
+    if national:
+        return "TW"
     k = unicodedata.normalize("NFC", kind).casefold()
-    if any(word in k for word in ("tỉnh ủy", "tỉnh uỷ", "thành ủy", "thành uỷ")):
+    if any(word in k for word in _PROVINCE):
         return "TU"
     if "chi bộ" in k:
         return "CB"
     return "ĐU"
+
+
+def report_place(unit: Unit, *, national: bool) -> str:
+    """The place of the date line: the unit's recorded place, else for the national
+    root the capital, else the nearest ancestor's or the setting (``place_of``)."""
+    if unit.place:
+        return unit.place
+    if national:
+        return NATIONAL_PLACE
+    return place_of(unit)
 
 
 def report_figures(
@@ -111,14 +146,15 @@ def report_figures(
         subtree=sub,
     )
     parts = [(section, section.figures(query)) for section in registered_sections()]
+    national = is_national(unit)
     parent = unit.parent
     report = Report(
         query=query,
         unit_code=unit.code,
         unit_kind=unit.kind,
         parent_name=parent.name if parent else "",
-        issuer=issuer_code(unit.kind),
-        place=place_of(unit),
+        issuer=issuer_code(unit.kind, national=national),
+        place=report_place(unit, national=national),
         parts=parts,
     )
     if report.is_empty and not allow_empty:
