@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-from tuyengiao.lib.numbers import format_percent
-
 from .selectors import Report
-
-
-def pct(value: object) -> str:
-    return "—" if value is None else format_percent(value)  # type: ignore[arg-type]
 
 
 def subject(r: Report) -> str:

@@ -30,11 +30,21 @@ from typing import Any
 from django.template.loader import render_to_string
 
 from tuyengiao.lib.dates import format_date
+from tuyengiao.lib.numbers import format_int, format_percent
 from tuyengiao.orgs.models import Unit
 from tuyengiao.orgs.subtree import Subtree
 
 # Column kinds of a section table: how each builder shows a value.
 TEXT, INT, PERCENT = "text", "int", "percent"  # PERCENT: a Decimal like 96.23 (or None)
+
+
+def display(value: Any, kind: str) -> str:
+    """A table cell as a reader sees it: ``2.033``, ``96,23%``, ``—`` for no rate."""
+    if kind == PERCENT:
+        return "—" if value is None else format_percent(value)
+    if kind == INT:
+        return "" if value is None else format_int(value)
+    return "" if value is None else str(value)
 
 
 @dataclass(frozen=True)
@@ -115,6 +125,16 @@ class ReportSection:
         (for drill-down links), ``params`` the page's GET parameters."""
         context = {
             "section": result,
+            "tables": [
+                (
+                    table,
+                    [
+                        [display(v, k) for v, k in zip(row, table.kinds, strict=True)]
+                        for row in table.rows[:50]
+                    ],
+                )
+                for table in result.tables
+            ],
             "query": link,
             "unit": query.unit,
             **self.dashboard_context(result, query, params),

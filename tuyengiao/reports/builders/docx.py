@@ -26,10 +26,9 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from tuyengiao.lib.dates import party_date_line
-from tuyengiao.lib.numbers import format_int
 
-from ..prose import pct, subject
-from ..sections import INT, PERCENT, SectionTable
+from ..prose import subject
+from ..sections import SectionTable, display
 from ..selectors import Report
 
 FONT = "Times New Roman"
@@ -117,21 +116,13 @@ def _body(doc, text: str, *, bold: bool = False, italic: bool = False) -> Paragr
 _ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 
 
-def _cell_text(value: object, kind: str) -> str:
-    if kind == PERCENT:
-        return pct(value)
-    if kind == INT:
-        return format_int(value)  # type: ignore[arg-type]
-    return "" if value is None else str(value)
-
-
 def _section_table(doc, table: SectionTable) -> None:  # type: ignore[no-untyped-def]
     """A section's table with an ``STT`` column in front."""
     _data_table(
         doc,
         ["STT", *table.headers],
         [
-            [str(i), *[_cell_text(v, k) for v, k in zip(row, table.kinds, strict=True)]]
+            [str(i), *[display(v, k) for v, k in zip(row, table.kinds, strict=True)]]
             for i, row in enumerate(table.rows, start=1)
         ],
     )

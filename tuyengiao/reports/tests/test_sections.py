@@ -131,6 +131,9 @@ def test_a_registered_section_is_on_the_dashboard(world, toy, client_for) -> Non
         .content.decode()
     )
     assert "Kết quả kiểm tra, giám sát" in html and "Số cuộc kiểm tra" in html
+    assert (
+        "<td>Đảng ủy xã Một</td><td>3</td><td>87,50%</td>" in html
+    )  # its table, shown the Vietnamese way
     assert "Không có hội nghị nào" in html  # the study section's one sentence
     assert "Không có số liệu nào" not in html  # the report as a whole is not empty
 
