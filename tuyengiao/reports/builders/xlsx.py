@@ -77,6 +77,9 @@ def build_xlsx(r: Report) -> bytes:
         if result.empty:
             summary.append([result.empty_sentence, None])
         summary.extend([label, value] for label, value in result.summary)
+        if result.completeness is not None:
+            summary.append(["Số đơn vị phải có số liệu", result.completeness.expected])
+            summary.append(["Số đơn vị đã có số liệu", result.completeness.reported])
     _sheet(wb, "Tổng hợp", ["Chỉ tiêu", "Số liệu"], summary, [None, INT])
     for result in r.results:
         for table in result.sheets:

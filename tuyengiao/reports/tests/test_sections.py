@@ -110,6 +110,7 @@ def test_a_registered_section_is_in_the_xlsx_and_the_json(world, toy, tmp_path) 
     summary = {r[0]: r[1] for r in wb["Tổng hợp"].iter_rows(min_row=2, values_only=True)}
     assert summary["Số cuộc kiểm tra"] == 3
     assert summary["Kết quả kiểm tra, giám sát"] is None  # the section's heading row
+    assert (summary["Số đơn vị phải có số liệu"], summary["Số đơn vị đã có số liệu"]) == (2, 1)
     assert list(wb["Kiểm tra"].iter_rows(min_row=2, values_only=True)) == [("XA1", 3)]
     got = json.loads(_report(tmp_path, "json", **EMPTY_YEAR))
     part = got["sections"]["toy_inspections"]
