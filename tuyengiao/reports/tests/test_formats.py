@@ -119,3 +119,22 @@ def test_the_national_report_reads_tw_and_has_its_place(data, tmp_path, settings
     assert "TOÀN QUỐC" in number and "-BC/TU" in number
     assert date_line.startswith("Thủ đô Hà Nội, ngày ")
     assert json.loads(_report(tmp_path, "json", unit="TQ"))["unit"]["place"] == "Thủ đô Hà Nội"
+
+
+def test_the_issuer_follows_the_units_level(world) -> None:  # type: ignore[no-untyped-def]
+    from tuyengiao.orgs import services
+    from tuyengiao.orgs.models import Unit
+    from tuyengiao.reports.selectors import is_national, issuer_code
+
+    assert is_national(Unit(kind="Ban Chấp hành Trung ương"))
+    assert not is_national(world.province)  # a province deployment's root stays TU
+    alone = services.unit_create(actor=None, code="XL", name="Đảng ủy xã Lẻ", kind="Đảng ủy xã")
+    services.unit_create(actor=None, code="CBL", name="Chi bộ Lẻ", kind="Chi bộ", parent=alone)
+    assert not is_national(alone)  # a root over cells is not the national root
+    assert [issuer_code(k) for k in ("Tỉnh ủy", "Thành ủy", "Chi bộ", "Đảng ủy xã")] == [
+        "TU",
+        "TU",
+        "CB",
+        "ĐU",
+    ]
+    assert issuer_code("Toàn quốc", national=True) == "TW"
