@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -19,6 +22,7 @@ from tuyengiao.orgs import access
 from . import selectors, services
 from .forms import KIND_CHOICES, DocumentForm
 from .models import Relation, Status, System
+from .search import search_documents
 
 MAX_FILES = 10
 
@@ -249,3 +253,72 @@ def link_add(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("documents:detail", pk=document.pk)
+
+
+# --- the document picker (issue 11 §6) -------------------------------------------------
+
+PICKER_LIMIT = 20
+
+
+@dataclass
+class DocumentPicker:
+    """What ``documents/document_picker.html`` needs: the documents chosen (kept
+    whatever the search) and at most ``PICKER_LIMIT`` matches, each shown with its
+    date so that two documents of one symbol (35-CT/TW of two terms) differ."""
+
+    name: str
+    label: str
+    selected: list[Any]
+    matches: list[Any]
+    more: bool
+    query: str = ""
+
+    @property
+    def dom_id(self) -> str:
+        return f"chon-{self.name}"
+
+    @property
+    def options_json(self) -> str:
+        return json.dumps({"ten": self.name, "nhan": self.label})
+
+
+def document_picker_for(
+    user: Any, *, name: str, label: str, query: str = "", selected: list[str] | None = None
+) -> DocumentPicker:
+    visible = access.documents_visible_to(user)
+    ids = [int(x) for x in selected or [] if x.isdigit()][:50]
+    chosen = list(visible.filter(pk__in=ids))
+    if query.strip():
+        hits = [d for d, _score in search_documents(query, limit=PICKER_LIMIT + 1 + len(chosen))]
+        allowed = set(visible.filter(pk__in=[d.pk for d in hits]).values_list("pk", flat=True))
+        found = [d for d in hits if d.pk in allowed]
+    else:  # nothing typed: the newest documents
+        found = list(visible.order_by("-issue_date", "-id")[: PICKER_LIMIT + 1 + len(chosen)])
+    chosen_ids = {d.pk for d in chosen}
+    matches = [d for d in found if d.pk not in chosen_ids]
+    return DocumentPicker(
+        name=name,
+        label=label,
+        selected=chosen,
+        matches=matches[:PICKER_LIMIT],
+        more=len(matches) > PICKER_LIMIT,
+        query=query,
+    )
+
+
+@login_required
+@require_GET
+def document_picker(request: HttpRequest) -> HttpResponse:
+    """The document picker's search: symbol or title words, no diacritics needed."""
+    access.require_scope(request.user)
+    name = request.GET.get("ten", "documents")
+    if not re.fullmatch(r"[a-z_]{1,40}", name):
+        raise Http404("Không có ô chọn này.")
+    picker = document_picker_for(
+        request.user,
+        name=name,
+        label=request.GET.get("nhan", "")[:100],
+        query=request.GET.get("q", "")[:100],
+        selected=request.GET.getlist(name),
+    )
+    return render(request, "documents/document_picker.html#results", {"picker": picker})

@@ -98,6 +98,13 @@ def units_visible_to(user: Any) -> QuerySet[Unit]:
     return Unit.objects.filter(_unit_q(scope, ""))
 
 
+def units_writable_by(user: Any) -> QuerySet[Unit]:
+    scope = scope_of(user)
+    if scope is None or not scope.can_write:
+        return Unit.objects.none()
+    return Unit.objects.filter(path__startswith=scope.path)
+
+
 def can_write_unit(user: Any, unit: Unit) -> bool:
     scope = scope_of(user)
     return bool(scope and scope.can_write and unit.path.startswith(scope.path))

@@ -43,11 +43,18 @@ class Unit(models.Model):
         "để trống thì dùng địa danh của đơn vị cấp trên",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Derived from today's name and code by the services (``derive_unit_keys``):
+    # Vietnamese order of siblings and search without diacritics. The database
+    # default lets bulk loaders that do not know them insert rows (keys filled by
+    # ``unit_keys_refresh``).
+    sort_key = models.CharField(max_length=400, editable=False, default="", db_default="")
+    search_key = models.CharField(max_length=400, editable=False, default="", db_default="")
 
     class Meta:
         ordering = ["path"]
         verbose_name = "đơn vị"
         verbose_name_plural = "đơn vị"
+        indexes = [models.Index(fields=["parent", "sort_key"], name="unit_parent_sort_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True)

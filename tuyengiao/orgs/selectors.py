@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
-from tuyengiao.lib.text import fold
+from tuyengiao.lib.text import collation_key, fold
 
 from .models import Exemption, LineageKind, Member, Membership, Unit, UnitLineage, UnitVersion
 from .models import valid_on_q as valid_on_q
@@ -26,8 +26,18 @@ def units_valid_on(day: dt.date) -> QuerySet[UnitVersion]:
     return UnitVersion.objects.filter(valid_on_q(day)).select_related("unit")
 
 
+def unit_by_code(code: str) -> Unit | None:
+    """Unscoped: only for narrowing a list already in the user's scope."""
+    return Unit.objects.filter(code=code).first()
+
+
 def version_on(unit: Unit, day: dt.date) -> UnitVersion | None:
     return unit.versions.filter(valid_on_q(day)).first()
+
+
+def version_path_on(unit: Unit, day: dt.date) -> str | None:
+    """The unit's path in the tree as it stood on ``day`` (None if not valid then)."""
+    return unit.versions.filter(valid_on_q(day)).values_list("path", flat=True).first()
 
 
 def subtree_on(unit: Unit, day: dt.date) -> QuerySet[UnitVersion]:
@@ -50,12 +60,50 @@ def subtree_unit_ids_on(unit: Unit, day: dt.date) -> QuerySet:
     return UnitVersion.objects.filter(valid_on_q(day), path__startswith=root.path).values("unit_id")
 
 
-def children_on(unit: Unit, day: dt.date) -> QuerySet[UnitVersion]:
-    return (
-        UnitVersion.objects.filter(valid_on_q(day), parent=unit)
-        .select_related("unit")
-        .order_by("unit__code")
+def children_on(unit: Unit, day: dt.date) -> list[UnitVersion]:
+    """The unit's children on ``day`` in Vietnamese order of their names on that day
+    (a sibling list is bounded by one unit's fan-out, so it is sorted here: the
+    stored ``Unit.sort_key`` is today's name)."""
+    rows = UnitVersion.objects.filter(valid_on_q(day), parent=unit).select_related("unit")
+    return sorted(rows, key=lambda v: (collation_key(v.name), v.unit.code))
+
+
+def children_page(
+    unit: Unit, day: dt.date, *, offset: int = 0, limit: int = 200
+) -> tuple[list[UnitVersion], int]:
+    """One page of the unit's children on ``day``, each with ``n_children`` (how many
+    children it has on that day, to show whether it opens), and the total."""
+    if day == today():  # today's names are the units' own: the stored key orders them
+        qs = UnitVersion.objects.filter(valid_on_q(day), parent=unit)
+        page = list(
+            qs.select_related("unit").order_by("unit__sort_key", "unit__code")[
+                offset : offset + limit
+            ]
+        )
+        total = qs.count()
+    else:
+        children = children_on(unit, day)
+        page, total = children[offset : offset + limit], len(children)
+    counts = dict(
+        UnitVersion.objects.filter(valid_on_q(day), parent_id__in=[v.unit_id for v in page])
+        .values("parent_id")
+        .annotate(n=Count("id"))
+        .values_list("parent_id", "n")
     )
+    for v in page:
+        v.n_children = counts.get(v.unit_id, 0)  # type: ignore[attr-defined]
+    return page, total
+
+
+def unit_search(units: QuerySet[Unit], query: str, *, limit: int = 20) -> list[Unit]:
+    """Units among ``units`` (already scoped by the caller) whose name or code has
+    every word of ``query`` as a word start, without diacritics (``phuong ba dinh``
+    finds "Phường Ba Đình"), higher levels first, then in Vietnamese order, at most
+    ``limit``, each with its parent (to tell apart units of the same name)."""
+    qs = units
+    for word in fold(query).split():
+        qs = qs.filter(search_key__contains=" " + word)
+    return list(qs.select_related("parent").order_by("depth", "sort_key", "code")[:limit])
 
 
 def roots_on(day: dt.date) -> QuerySet[UnitVersion]:

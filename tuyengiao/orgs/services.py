@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
-from tuyengiao.lib.text import fold, name_sort_key, normalize, split_full_name
+from tuyengiao.lib.text import collation_key, fold, name_sort_key, normalize, split_full_name
 
 from .models import (
     Assignment,
@@ -83,6 +83,24 @@ def _split_version(unit: Unit, on: dt.date, **changes: object) -> UnitVersion:
     return UnitVersion.objects.create(unit=unit, valid_from=on, valid_to=None, **fields)  # type: ignore[arg-type]  # fields are checked above
 
 
+def unit_keys(name: str, code: str) -> tuple[str, str]:
+    """(sort key, search key) of a unit: Vietnamese order of the name, then the
+    code; the folded name and code, a leading space so that a search matches word
+    starts (" an" finds "An Giang", not "Lạng Sơn")."""
+    return collation_key(name)[:360] + "0" + code.lower()[:39], " " + fold(f"{name} {code}")[:399]
+
+
+def unit_keys_refresh(*, unit_ids: Iterable[int] | None = None) -> int:
+    """Fill the keys of units written without them (bulk loaders, raw SQL)."""
+    qs = Unit.objects.all() if unit_ids is None else Unit.objects.filter(pk__in=list(unit_ids))
+    batch = []
+    for unit in qs.filter(search_key="").only("pk", "code", "name").iterator(chunk_size=2000):
+        unit.sort_key, unit.search_key = unit_keys(unit.name, unit.code)
+        batch.append(unit)
+    Unit.objects.bulk_update(batch, ["sort_key", "search_key"], batch_size=2000)
+    return len(batch)
+
+
 @transaction.atomic
 def unit_create(
     *,
@@ -109,9 +127,12 @@ def unit_create(
             raise ValidationError(
                 f"Đơn vị cấp trên {parent.code} chỉ có hiệu lực từ {_fmt(parent.valid_from)}."
             )
+    sort_key, search_key = unit_keys(name, code)
     unit = Unit.objects.create(
         code=code,
         name=name,
+        sort_key=sort_key,
+        search_key=search_key,
         kind=kind,
         parent=parent,
         path="",
@@ -171,7 +192,8 @@ def unit_rename(
         note=f"{unit.name} → {name}"[:255],
     )
     unit.name, unit.kind = name, kind
-    unit.save(update_fields=["name", "kind"])
+    unit.sort_key, unit.search_key = unit_keys(name, unit.code)
+    unit.save(update_fields=["name", "kind", "sort_key", "search_key"])
     return unit
 
 

@@ -5,6 +5,8 @@ from . import views
 app_name = "orgs"
 urlpatterns = [
     path("don-vi/", views.tree, name="tree"),
+    path("tim-don-vi/", views.unit_picker_search, name="unit_picker_search"),
+    path("don-vi/<str:code>/truc-thuoc/", views.unit_children, name="unit_children"),
     path("don-vi/<str:code>/", views.unit_detail, name="unit"),
     path("don-vi/<str:code>/sua/", views.unit_edit, name="unit_edit"),
     path("don-vi/<str:code>/co-cau/", views.unit_structure, name="unit_structure"),

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -29,7 +32,7 @@ from .forms import (
     TransferForm,
     UnitForm,
 )
-from .models import Member
+from .models import Member, Unit
 
 
 def _day_param(request: HttpRequest, name: str = "ngay") -> tuple[dt.date, str | None]:
@@ -60,17 +63,31 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def tree(request: HttpRequest) -> HttpResponse:
+    """The tree from the user's unit, its first level open; deeper levels are
+    fetched when opened (``unit_children``), so the page stays small at any size.
+    With ``q``: the units in scope whose name or code matches, no diacritics needed."""
     scope = access.require_scope(request.user)
     day, error = _day_param(request)
+    query = request.GET.get("q", "").strip()[:100]
     root = scope.unit
-    versions = list(selectors.subtree_on(root, day)) if scope.role != "member" else []
-    base_depth = versions[0].depth if versions else 0
-    rows = [(v, v.depth - base_depth) for v in versions]
-    return render(
-        request,
-        "orgs/tree.html",
-        {"rows": rows, "day": day, "error": error, "root": root},
-    )
+    is_member = scope.role == "member"
+    context: dict[str, Any] = {"day": day, "error": error, "root": root, "q": query}
+    if query and not is_member:
+        found = selectors.unit_search(access.units_visible_to(request.user), query, limit=51)
+        context.update(found=found[:50], found_more=len(found) > 50)
+    version = None if is_member else selectors.version_on(root, day)
+    if version is not None:
+        children, total = selectors.children_page(root, day, limit=TREE_PAGE)
+        context.update(
+            version=version,
+            children=children,
+            parent=root,
+            next_offset=TREE_PAGE if total > TREE_PAGE else None,
+            n_units=selectors.subtree_on(root, day).count(),
+        )
+    if request.headers.get("HX-Request") and query:
+        return render(request, "orgs/tree.html#found", context)
+    return render(request, "orgs/tree.html", context)
 
 
 @login_required
@@ -304,3 +321,135 @@ def member_edit(request: HttpRequest, code: str) -> HttpResponse:
             context["error"] = "Không tìm thấy đơn vị chuyển đến trong phạm vi của bạn."
         return render(request, "orgs/member_edit.html", context, status=400)
     return render(request, "orgs/member_edit.html", context)
+
+
+# --- the tree, opened lazily; unit search; the unit picker ----------------------------
+
+TREE_PAGE = 200  # children per request; a node with more gets "Xem thêm"
+
+
+def _offset(request: HttpRequest) -> int:
+    raw = request.GET.get("tu", "0")
+    return int(raw) if raw.isdigit() else 0
+
+
+@login_required
+@require_GET
+def unit_children(request: HttpRequest, code: str) -> HttpResponse:
+    """The children of one unit on a date, a page at a time: what the tree fetches
+    when a node is opened."""
+    unit = access.get_unit_for_user(request.user, code)
+    if access.require_scope(request.user).role == "member":
+        raise Http404("Không tìm thấy đơn vị.")
+    day, _error = _day_param(request)
+    offset = _offset(request)
+    children, total = selectors.children_page(unit, day, offset=offset, limit=TREE_PAGE)
+    return render(
+        request,
+        "orgs/tree.html#children",
+        {
+            "parent": unit,
+            "children": children,
+            "day": day,
+            "next_offset": offset + TREE_PAGE if offset + TREE_PAGE < total else None,
+        },
+    )
+
+
+@dataclass
+class UnitPicker:
+    """What the unit picker partial (``orgs/unit_picker.html``) needs. ``root`` and
+    ``write`` narrow the user's scope (never widen it); ``name`` is the form field."""
+
+    name: str
+    label: str
+    matches: list[Any]
+    selected: list[Any]
+    more: bool
+    query: str = ""
+    root: str = ""
+    write: bool = False
+    multiple: bool = False
+
+    @property
+    def dom_id(self) -> str:
+        return f"chon-{self.name}"
+
+    @property
+    def options_json(self) -> str:
+        return json.dumps(
+            {
+                "ten": self.name,
+                "nhan": self.label,
+                "goc": self.root,
+                "ghi": "1" if self.write else "",
+                "nhieu": "1" if self.multiple else "",
+            }
+        )
+
+
+PICKER_LIMIT = 20
+_FIELD_NAME = re.compile(r"^[a-z_]{1,40}$")
+
+
+def unit_picker(
+    user: Any,
+    *,
+    name: str,
+    label: str,
+    query: str = "",
+    root: Unit | None = None,
+    write: bool = False,
+    selected: list[str] | None = None,
+    multiple: bool = False,
+) -> UnitPicker:
+    """The picker's state for ``user``: the units chosen (kept whatever the search)
+    and up to ``PICKER_LIMIT`` matches of ``query``, valid today, in scope."""
+    units = access.units_writable_by(user) if write else access.units_visible_to(user)
+    units = units.filter(valid_to__isnull=True)
+    if root is not None:
+        units = units.filter(path__startswith=root.path)
+    chosen = list(units.filter(code__in=selected or []).select_related("parent"))
+    chosen_codes = {u.code for u in chosen}
+    found = selectors.unit_search(units, query, limit=PICKER_LIMIT + 1 + len(chosen))
+    matches = [u for u in found if u.code not in chosen_codes]
+    return UnitPicker(
+        name=name,
+        label=label,
+        matches=matches[:PICKER_LIMIT],
+        selected=chosen,
+        more=len(matches) > PICKER_LIMIT,
+        query=query,
+        root=root.code if root else "",
+        write=write,
+        multiple=multiple,
+    )
+
+
+@login_required
+@require_GET
+def unit_picker_search(request: HttpRequest) -> HttpResponse:
+    """The unit picker's search: a bounded list of units in the user's scope whose
+    name or code matches, no diacritics needed. Out of scope units never appear."""
+    access.require_scope(request.user)
+    name = request.GET.get("ten", "don_vi")
+    if not _FIELD_NAME.match(name):
+        raise Http404("Không có ô chọn này.")
+    # The root only narrows the user's own scope (a campaign's owner may be an
+    # ancestor the user cannot open), so it is read without a scope check; an
+    # unknown code gives no matches, like a root with nothing in scope.
+    root_code = request.GET.get("goc", "").strip()
+    root = (
+        selectors.unit_by_code(root_code) or Unit(code=root_code, path="-") if root_code else None
+    )
+    picker = unit_picker(
+        request.user,
+        name=name,
+        label=request.GET.get("nhan", "")[:100],
+        query=request.GET.get("q", "")[:100],
+        root=root,
+        write=request.GET.get("ghi") == "1",
+        selected=request.GET.getlist(name)[:50],
+        multiple=request.GET.get("nhieu") == "1",
+    )
+    return render(request, "orgs/unit_picker.html#results", {"picker": picker})

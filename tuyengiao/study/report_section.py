@@ -11,6 +11,7 @@ dashboard part.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -91,6 +92,9 @@ def paragraphs(f: StudyFigures, query: ReportQuery) -> list[str]:
 
 def _tables(f: StudyFigures) -> list[SectionTable]:
     shown = f.campaigns[:3]
+    # Two children of one name ("Chi bộ trạm y tế số 4" twice) are told apart by code.
+    seen = Counter(ch.name for ch in f.children)
+    repeated = {name for name, n in seen.items() if n > 1}
     return [
         SectionTable(
             "Kết quả học tập theo văn bản",
@@ -120,7 +124,7 @@ def _tables(f: StudyFigures) -> list[SectionTable]:
             ],
             [
                 [
-                    ch.name,
+                    f"{ch.name} ({ch.code})" if ch.name in repeated else ch.name,
                     ch.counts.sessions,
                     ch.counts.bridge_points,
                     ch.counts.person_times,

@@ -38,6 +38,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from tuyengiao.lib.text import collation_key
 from tuyengiao.orgs import selectors as org_selectors
 from tuyengiao.orgs.models import Member, Membership, Unit, UnitVersion, valid_on_q
 
@@ -69,11 +70,11 @@ def campaign_sessions(campaign: Campaign) -> QuerySet[Session]:
 
 def session_bridge_points(session: Session) -> QuerySet[Session]:
     return (
-        session.bridge_points.select_related("host")
+        session.bridge_points.select_related("host", "host__parent")
         .annotate(
             n_present=Count("attendance", filter=Q(attendance__status=Status.PRESENT)),
         )
-        .order_by("code")
+        .order_by("host__sort_key", "code")
     )
 
 
@@ -98,18 +99,161 @@ def session_counts(session: Session) -> dict[str, int]:
     }
 
 
-def grid_members(session: Session) -> QuerySet[Member]:
-    """Expected members: the host's subtree on the session date, annotated with
-    their status, check-in/out times and exempt flag, in Vietnamese order."""
+def grid_members(
+    session: Session, *, group: GridGroup | None = None, search: str = ""
+) -> QuerySet[Member]:
+    """Expected members: the host's subtree on the session date (or one group of the
+    grid), annotated with their status, check-in/out times and exempt flag, in
+    Vietnamese order (given name first); ``search`` needs no diacritics."""
     mine = Attendance.objects.filter(session=session, member=OuterRef("pk"))
     unit_on_day = Membership.objects.filter(valid_on_q(session.date), member=OuterRef("pk"))
-    return org_selectors.members_of_subtree(session.host, session.date).annotate(
+    if group is None:
+        members = org_selectors.members_of_subtree(session.host, session.date, search=search)
+    elif group.direct:
+        members = org_selectors.members_of_subtree(
+            session.host, session.date, search=search
+        ).filter(
+            pk__in=Membership.objects.filter(
+                valid_on_q(session.date), unit_id=group.unit_id
+            ).values("member_id")
+        )
+    else:
+        members = org_selectors.members_of_subtree(
+            session.host, session.date, search=search
+        ).filter(
+            pk__in=Membership.objects.filter(
+                valid_on_q(session.date),
+                unit_id__in=UnitVersion.objects.filter(
+                    valid_on_q(session.date), path__startswith=group.path
+                ).values("unit_id"),
+            ).values("member_id")
+        )
+    return members.annotate(
         status=Subquery(mine.values("status")[:1]),
         checked_in_at=Subquery(mine.values("checked_in_at")[:1]),
         checked_out_at=Subquery(mine.values("checked_out_at")[:1]),
         unit_name=Subquery(unit_on_day.values("unit__name")[:1]),
         is_exempt=org_selectors.exempt_on_q(session.date),
     )
+
+
+@dataclass
+class GridGroup:
+    """One group of the attendance grid: a unit below the one opened (its members
+    and those of its subtree on the session date), or, ``direct``, the members who
+    belong to the opened unit itself."""
+
+    unit_id: int
+    code: str
+    name: str
+    path: str
+    direct: bool = False
+    members: int = 0
+    present: int = 0
+    excused: int = 0
+    absent: int = 0
+    has_subgroups: bool = False
+
+    @property
+    def unmarked(self) -> int:
+        return self.members - self.present - self.excused - self.absent
+
+
+def grid_group(session: Session, code: str, *, direct: bool = False) -> GridGroup | None:
+    """The group of unit ``code`` with its counts, if that unit is in the host's
+    subtree on the session date (else None)."""
+    day = session.date
+    host_path = org_selectors.version_path_on(session.host, day)
+    version = (
+        UnitVersion.objects.filter(valid_on_q(day), unit__code=code, path__startswith=host_path)
+        .values_list("unit_id", "name", "path")
+        .first()
+        if host_path
+        else None
+    )
+    if version is None:
+        return None
+    group = GridGroup(version[0], code, version[1], version[2], direct=direct)
+    units = UnitVersion.objects.filter(valid_on_q(day))
+    units = (
+        units.filter(unit_id=group.unit_id) if direct else units.filter(path__startswith=group.path)
+    )
+    members, statuses = _counts(session, units.values("unit_id"))
+    for unit_id in members:
+        _add(group, members, statuses, unit_id)
+        if unit_id != group.unit_id:
+            group.has_subgroups = True
+    return group
+
+
+def grid_groups(session: Session, unit: Unit | None = None) -> list[GridGroup]:
+    """The groups one level below ``unit`` (default the host) on the session date:
+    the unit's own members as a ``direct`` group, then each child unit with members
+    in its subtree, in Vietnamese order, with their counts. Three queries whatever
+    the size (the subtree's versions, members and statuses per unit), summed per
+    child in Python."""
+    day = session.date
+    path = org_selectors.version_path_on(session.host, day)
+    if unit is not None and path is not None:
+        below = org_selectors.version_path_on(unit, day)
+        path = below if below and below.startswith(path) else None
+    if path is None:
+        return []
+    subtree = UnitVersion.objects.filter(valid_on_q(day), path__startswith=path)
+    versions = list(subtree.values_list("unit_id", "unit__code", "name", "path"))
+    members, statuses = _counts(session, subtree.values("unit_id"))
+    depth = path.count("/")
+    own: GridGroup | None = None
+    children: dict[int, GridGroup] = {}
+    for unit_id, code, name, upath in versions:
+        if upath == path:
+            own = GridGroup(unit_id, code, name, upath, direct=True)
+            _add(own, members, statuses, unit_id)
+        elif upath.count("/") == depth + 1:
+            children[unit_id] = GridGroup(unit_id, code, name, upath)
+    for unit_id, _code, _name, upath in versions:
+        if upath == path:
+            continue
+        group = children.get(int(upath[len(path) :].split("/", 1)[0]))
+        if group is None:
+            continue
+        _add(group, members, statuses, unit_id)
+        if unit_id != group.unit_id and members.get(unit_id):
+            group.has_subgroups = True
+    found = sorted(
+        (g for g in children.values() if g.members), key=lambda g: (collation_key(g.name), g.code)
+    )
+    return ([own] if own and own.members else []) + found
+
+
+def _counts(
+    session: Session, unit_ids: QuerySet[Any]
+) -> tuple[dict[int, int], dict[int, dict[str, int]]]:
+    """Members per unit on the session date, and their statuses at the session."""
+    day = session.date
+    memberships = Membership.objects.filter(valid_on_q(day), unit_id__in=unit_ids)
+    members = dict(
+        memberships.values("unit_id").annotate(n=Count("id")).values_list("unit_id", "n")
+    )
+    statuses: dict[int, dict[str, int]] = {}
+    for unit_id, status, n in (
+        memberships.filter(member__attendance__session=session)
+        .values("unit_id", "member__attendance__status")
+        .annotate(n=Count("id"))
+        .values_list("unit_id", "member__attendance__status", "n")
+    ):
+        statuses.setdefault(unit_id, {})[status] = n
+    return members, statuses
+
+
+def _add(
+    group: GridGroup, members: dict[int, int], statuses: dict[int, dict[str, int]], unit_id: int
+) -> None:
+    group.members += members.get(unit_id, 0)
+    counts = statuses.get(unit_id, {})
+    group.present += counts.get(Status.PRESENT, 0)
+    group.excused += counts.get(Status.EXCUSED, 0)
+    group.absent += counts.get(Status.ABSENT, 0)
 
 
 def left_early(session: Session) -> QuerySet[Attendance]:

@@ -522,6 +522,35 @@ def attendance_bulk_set(
     return created, len(writes) - created, unchanged
 
 
+@transaction.atomic
+def attendance_mark_all_present(
+    *, actor: Actor, session: Session, member_ids: Iterable[int]
+) -> int:
+    """ "Có mặt cả nhóm" on the grid: those of ``member_ids`` who have no status at
+    the session yet become present, in one ``attendance_bulk_set``; a status
+    already given (an excused absence, a QR check-in) is kept. Members outside the
+    host's subtree on the session date are refused. Returns how many were marked."""
+    _check_writer(actor, session.host, "điểm danh hội nghị")
+    wanted = set(member_ids)
+    outside = wanted - members_in_host_scope(session, wanted)
+    if outside:
+        raise ValidationError(
+            f"{len(outside)} đảng viên không sinh hoạt trong phạm vi đơn vị tổ chức hội nghị."
+        )
+    marked = set(
+        Attendance.objects.filter(session=session, member_id__in=list(wanted)).values_list(
+            "member_id", flat=True
+        )
+    )
+    entries = [
+        AttendanceEntry(session_id=session.pk, member_id=member_id, status=Status.PRESENT)
+        for member_id in sorted(wanted - marked)
+    ]
+    if entries:
+        attendance_bulk_set(actor=actor, entries=entries, source=Source.GRID)
+    return len(entries)
+
+
 _ATTENDANCE_COLUMNS = "session_id, member_id, status, source, updated_at"
 # New pairs are inserted; an existing pair takes the new status (check-in times
 # are kept), and is left alone when its status is already that one.

@@ -12,6 +12,14 @@ urlpatterns = [
     path("hoi-nghi/<str:code>/cap-nhat/", views.session_update, name="session_update"),
     path("hoi-nghi/<str:code>/diem-cau/", views.bridge_add, name="bridge_add"),
     path("hoi-nghi/<str:code>/diem-danh/", views.grid, name="grid"),
+    path(
+        "hoi-nghi/<str:code>/diem-danh/nhom/<str:unit_code>/", views.grid_group, name="grid_group"
+    ),
+    path(
+        "hoi-nghi/<str:code>/diem-danh/nhom/<str:unit_code>/co-mat/",
+        views.grid_group_present,
+        name="grid_group_present",
+    ),
     path("hoi-nghi/<str:code>/diem-danh/<str:member_code>/", views.grid_mark, name="grid_mark"),
     path("hoi-nghi/<str:code>/ma-qr/", views.qr_screen, name="qr"),
     path("hoi-nghi/<str:code>/ma-qr/anh/", views.qr_code, name="qr_code"),

@@ -11,6 +11,7 @@ import datetime as dt
 import secrets
 import time
 from typing import Any
+from urllib.parse import urlencode
 
 import segno
 from django import forms
@@ -19,21 +20,26 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tuyengiao.documents import views as document_views
 from tuyengiao.documents.models import Document
 from tuyengiao.lib.dates import parse_date
+from tuyengiao.lib.numbers import format_int
 from tuyengiao.orgs import access
+from tuyengiao.orgs import views as org_views
 from tuyengiao.orgs.models import Role, Unit
 
 from . import exports, scan_page, selectors, services
 from .models import Audience, Format, Status
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+SESSIONS_PAGE = 50
 STASH_KEY = "study_scan"
 STASH_SECONDS = 600  # a scan made before signing in stays usable this long
 
@@ -106,6 +112,7 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
         depth__lte=scope.unit.depth + 1, valid_to__isnull=True
     )
     form.fields["owner"].initial = scope.unit
+    form.fields["documents"].queryset = access.documents_visible_to(request.user)  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -127,7 +134,18 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Đã tạo đợt học tập “{campaign.title}”.")
             return redirect("study:campaign", pk=campaign.pk)
     status = 400 if request.method == "POST" else 200
-    return render(request, "study/campaign_form.html", {"form": form}, status=status)
+    document_picker = document_views.document_picker_for(
+        request.user,
+        name="documents",
+        label="Văn bản học tập",
+        selected=request.POST.getlist("documents"),
+    )
+    return render(
+        request,
+        "study/campaign_form.html",
+        {"form": form, "document_picker": document_picker},
+        status=status,
+    )
 
 
 @login_required
@@ -159,9 +177,15 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "below": selectors.units_below_target(campaign, unit, day)
         if visible_unit and scope.role != Role.MEMBER
         else [],
-        "sessions": access.filter_by_unit(
-            request.user, selectors.campaign_sessions(campaign), "host"
-        ),
+        # The sessions hosted in the chosen unit's subtree (and the user's scope), a
+        # page at a time: a national campaign has thousands.
+        "sessions": Paginator(
+            access.filter_by_unit(
+                request.user, selectors.campaign_sessions(campaign), "host"
+            ).filter(host__path__startswith=unit.path),
+            SESSIONS_PAGE,
+        ).get_page(request.GET.get("trang")),
+        "page_query": urlencode({"don_vi": unit.code, "ngay": day.strftime("%d/%m/%Y")}) + "&",
         "can_plan": access.can_plan_in_campaign(request.user, campaign),
     }
     return render(request, "study/campaign_detail.html", context)
@@ -173,7 +197,12 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 class SessionForm(forms.Form):
     code = forms.CharField(label="Mã hội nghị", max_length=64)
     title = forms.CharField(label="Tên hội nghị", max_length=255, required=False)
-    host = forms.ModelChoiceField(label="Đơn vị tổ chức", queryset=Unit.objects.none())
+    host = forms.ModelChoiceField(
+        label="Đơn vị tổ chức",
+        queryset=Unit.objects.none(),
+        to_field_name="code",
+        error_messages={"invalid_choice": "Hãy chọn đơn vị tổ chức trong danh sách tìm được."},
+    )
     date = forms.DateField(label="Ngày", input_formats=DATE_FORMATS)
     start_time = forms.TimeField(label="Giờ bắt đầu", required=False)
     end_time = forms.TimeField(label="Giờ kết thúc", required=False)
@@ -220,8 +249,19 @@ def session_new(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Đã lập hội nghị {session.code}.")
             return redirect("study:session", code=session.code)
     status = 400 if request.method == "POST" else 200
+    host_picker = org_views.unit_picker(
+        request.user,
+        name="host",
+        label="Đơn vị tổ chức",
+        root=campaign.owner,
+        write=True,
+        selected=[request.POST.get("host", "")] if request.method == "POST" else [],
+    )
     return render(
-        request, "study/session_form.html", {"form": form, "campaign": campaign}, status=status
+        request,
+        "study/session_form.html",
+        {"form": form, "campaign": campaign, "host_picker": host_picker},
+        status=status,
     )
 
 
@@ -230,21 +270,27 @@ def session_new(request: HttpRequest, pk: int) -> HttpResponse:
 def session_detail(request: HttpRequest, code: str) -> HttpResponse:
     session = access.get_session_for_user(request.user, code)
     can_write = access.can_write_unit(request.user, session.host)
-    bridge_hosts = (
-        access.campaign_host_units(request.user, session.campaign).exclude(pk=session.host_id)
+    # The bridge point's unit is searched, not listed: a national conference has
+    # thousands of candidate units.
+    bridge_picker = (
+        org_views.unit_picker(
+            request.user, name="host", label="Đơn vị", root=session.campaign.owner, write=True
+        )
         if can_write and session.main_id is None and session.format != Format.IN_PERSON
-        else Unit.objects.none()
+        else None
     )
     return render(
         request,
         "study/session_detail.html",
         {
             "session": session,
-            "bridge_points": selectors.session_bridge_points(session),
+            "bridge_points": Paginator(selectors.session_bridge_points(session), 50).get_page(
+                request.GET.get("trang")
+            ),
             "counts": selectors.session_counts(session),
             "left_early": selectors.left_early(session)[:200],
             "can_write": can_write,
-            "bridge_hosts": bridge_hosts,
+            "bridge_picker": bridge_picker,
         },
     )
 
@@ -299,20 +345,99 @@ def bridge_add(request: HttpRequest, code: str) -> HttpResponse:
 # --- attendance grid ----------------------------------------------------------------------
 
 
+GRID_INLINE = 150  # a session with at most this many members shows every row at once
+GRID_ROWS = 200  # rows per request when a group is opened
+GRID_FOUND = 50  # rows shown for a search
+
+
 @login_required
 @require_GET
 def grid(request: HttpRequest, code: str) -> HttpResponse:
+    """The attendance grid, grouped by the unit members belong to (a cell for a
+    commune's conference; communes, then cells, for a province's). Small sessions
+    show every row; large ones open a group when it is clicked (htmx), so the page
+    stays small. ``q`` finds members anywhere in the session, no diacritics needed."""
     session = access.get_session_for_user(request.user, code, write=True)
+    query = request.GET.get("q", "").strip()[:100]
+    context: dict[str, Any] = {"session": session, "statuses": Status.choices, "q": query}
+    if query:
+        found = list(selectors.grid_members(session, search=query)[: GRID_FOUND + 1])
+        context.update(found=found[:GRID_FOUND], found_more=len(found) > GRID_FOUND)
+        if request.headers.get("HX-Request"):
+            return render(request, "study/grid.html#found", context)
+    groups = selectors.grid_groups(session)
+    total = sum(g.members for g in groups)
+    if total <= GRID_INLINE:
+        for group in groups:
+            group.body = _group_body(session, group)  # type: ignore[attr-defined]
+            group.open = True  # type: ignore[attr-defined]
+    context.update(groups=groups, total=total, counts=selectors.session_counts(session))
+    return render(request, "study/grid.html", context)
+
+
+def _group_body(session: Any, group: selectors.GridGroup, offset: int = 0) -> dict[str, Any]:
+    """What an opened group shows: its subgroups, or a page of its members."""
+    if group.has_subgroups and not group.direct:
+        unit = Unit(pk=group.unit_id, code=group.code)
+        return {"subgroups": selectors.grid_groups(session, unit)}
+    rows = list(selectors.grid_members(session, group=group)[offset : offset + GRID_ROWS + 1])
+    return {
+        "rows": rows[:GRID_ROWS],
+        "next_offset": offset + GRID_ROWS if len(rows) > GRID_ROWS else None,
+    }
+
+
+def _grid_group_or_404(request: HttpRequest, session: Any, unit_code: str) -> Any:
+    group = selectors.grid_group(session, unit_code, direct=request.GET.get("truc_tiep") == "1")
+    if group is None:
+        raise Http404("Không có nhóm này trong bảng điểm danh.")
+    return group
+
+
+@login_required
+@require_GET
+def grid_group(request: HttpRequest, code: str, unit_code: str) -> HttpResponse:
+    """One group's body, fetched when the group is opened; ``tu`` pages its rows."""
+    session = access.get_session_for_user(request.user, code, write=True)
+    group = _grid_group_or_404(request, session, unit_code)
+    raw = request.GET.get("tu", "0")
+    offset = int(raw) if raw.isdigit() else 0
+    body = _group_body(session, group, offset)
+    template = "study/grid.html#more-rows" if offset else "study/grid.html#body"
     return render(
         request,
-        "study/grid.html",
-        {
-            "session": session,
-            "members": selectors.grid_members(session),
-            "counts": selectors.session_counts(session),
-            "statuses": Status.choices,
-        },
+        template,
+        {"session": session, "g": group, "statuses": Status.choices, **body},
     )
+
+
+@login_required
+@require_POST
+def grid_group_present(request: HttpRequest, code: str, unit_code: str) -> HttpResponse:
+    """ "Có mặt cả nhóm": every member of the group not yet marked becomes present."""
+    session = access.get_session_for_user(request.user, code, write=True)
+    group = _grid_group_or_404(request, session, unit_code)
+    member_ids = selectors.grid_members(session, group=group).values_list("pk", flat=True)
+    notice, error = "", ""
+    try:
+        n = services.attendance_mark_all_present(
+            actor=request.user, session=session, member_ids=list(member_ids)
+        )
+        notice = f"Đã ghi có mặt {format_int(n)} đảng viên."
+    except ValidationError as exc:
+        error = _errors(exc)
+    if request.headers.get("HX-Request"):
+        group = _grid_group_or_404(request, session, unit_code)
+        group.body = _group_body(session, group)  # type: ignore[attr-defined]
+        group.open = True  # type: ignore[attr-defined]
+        context = {"session": session, "g": group, "statuses": Status.choices}
+        context.update(notice=notice, group_error=error)
+        return render(request, "study/grid.html#group", context, status=400 if error else 200)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, f"{notice[:-1]} ({group.name}).")
+    return redirect(reverse("study:grid", kwargs={"code": session.code}) + f"#nhom-{group.code}")
 
 
 @login_required

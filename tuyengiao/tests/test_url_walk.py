@@ -113,6 +113,10 @@ ROUTES: dict[str, Route] = {
     "orgs:unit_structure": Route(
         lambda w: {"code": w.commune.code}, lambda w: {"code": w.sibling_commune.code}, STAFF_ONLY
     ),
+    "orgs:unit_children": Route(
+        lambda w: {"code": w.commune.code}, lambda w: {"code": w.sibling_commune.code}, STAFF_ONLY
+    ),
+    "orgs:unit_picker_search": Route(none, None, ALL_200),
     "orgs:member": Route(
         lambda w: {"code": w.members[0].code},
         lambda w: {"code": w.sibling_members[0].code},
@@ -199,6 +203,7 @@ ROUTES: dict[str, Route] = {
         method="post",
         data={"relation": "implements", "van_ban": "57-NQ/TW"},
     ),
+    "documents:picker": Route(none, None, ALL_200),
     # --- study (campaigns, sessions, attendance, QR) ---
     "study:campaigns": Route(none, None, ALL_200),
     "study:campaign_new": Route(
@@ -246,6 +251,17 @@ ROUTES: dict[str, Route] = {
         lambda w: {"code": w.session.code},
         lambda w: {"code": w.sibling_session.code},
         STUDY_WRITERS,
+    ),
+    "study:grid_group": Route(
+        lambda w: {"code": w.session.code, "unit_code": w.cell.code},
+        lambda w: {"code": w.sibling_session.code, "unit_code": w.sibling_cell.code},
+        STUDY_WRITERS,
+    ),
+    "study:grid_group_present": Route(
+        lambda w: {"code": w.session.code, "unit_code": w.cell.code},
+        lambda w: {"code": w.sibling_session.code, "unit_code": w.sibling_cell.code},
+        STUDY_WRITERS_POST,
+        method="post",
     ),
     "study:grid_mark": Route(
         lambda w: {"code": w.session.code, "member_code": w.members[0].code},

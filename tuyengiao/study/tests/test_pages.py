@@ -51,7 +51,7 @@ def test_campaign_detail_shows_progress_by_child(study: Any, client: Any) -> Non
 def test_session_planned_refused_before_campaign_start(study: Any, client: Any) -> None:
     client.force_login(study.users["secretary"])
     url = reverse("study:session_new", args=[study.campaign.pk])
-    data = {"code": "HN-MOI", "host": study.cell.pk, "date": "31/08/2025", "format": "truc_tiep"}
+    data = {"code": "HN-MOI", "host": study.cell.code, "date": "31/08/2025", "format": "truc_tiep"}
     bad = client.post(url, data)
     assert bad.status_code == 400
     assert "trước ngày bắt đầu đợt học tập (01/09/2025)" in bad.content.decode()

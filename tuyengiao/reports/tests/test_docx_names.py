@@ -1,0 +1,30 @@
+"""The DOCX report tells apart children of the same name by their code (issue 11 §6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+from django.core.management import call_command
+from docx import Document as open_docx
+
+from tuyengiao.orgs import services
+
+
+def test_children_of_one_name_show_their_codes(data: Any, tmp_path: Any) -> None:
+    services.unit_rename(
+        actor=None, unit=data.sibling_commune, name="Đảng ủy xã Một", on=dt.date(2024, 6, 1)
+    )
+    out = tmp_path / "r.docx"
+    call_command(
+        "report",
+        unit="TINH",
+        date_from="01/01/2025",
+        date_to="31/12/2025",
+        format="docx",
+        output=str(out),
+    )
+    doc = open_docx(io.BytesIO(out.read_bytes()))
+    names = [r.cells[1].text for r in doc.tables[2].rows[1:]]
+    assert "Đảng ủy xã Một (XA1)" in names and "Đảng ủy xã Một (XA2)" in names
