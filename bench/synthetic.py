@@ -20,6 +20,8 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from tuyengiao.orgs.services import unit_keys
+
 SCALES: dict[str, dict[str, int]] = {
     # ~150 cells, ~4,500 members, ~20k attendances
     "small": {
@@ -39,12 +41,13 @@ SCALES: dict[str, dict[str, int]] = {
         "campaigns": 5,
         "sessions": 5,
     },
-    # ~300,000 units, ~5.5M members, ~100M attendances (PostgreSQL only, not in CI)
+    # The real tree (34 provinces, 3,321 communes from the official list) + synthetic
+    # cells: ~302,000 units, ~5.4M members, ~100M attendances (PostgreSQL only, not in CI)
     "national": {
         "provinces": 34,
-        "communes": 300,
-        "cells": 28,
-        "members": 19,
+        "communes": 0,  # 0: each province's real communes (orgs/data/dvhc_2025.csv)
+        "cells": 90,
+        "members": 18,
         "campaigns": 5,
         "sessions": 4,
     },
@@ -115,6 +118,7 @@ def generate(scale: str, seed: int = 7) -> Dataset:
         units.append((uid, code, name, kind, parent, f"{path}{uid}/", depth))
         return uid
 
+    admin: dict[int, str] = {}  # unit id -> administrative code (real units only)
     root = unit(
         "ROOT",
         "Tỉnh ủy Tổng hợp" if not p["provinces"] else "Toàn quốc",
@@ -126,24 +130,33 @@ def generate(scale: str, seed: int = 7) -> Dataset:
     data = Dataset(root_id=root, levels={"root": [root], "province": [], "commune": [], "cell": []})
     paths = {root: f"/{root}/"}
     provinces = [root]
+    real: dict[int, Any] = {}  # province unit id -> official.Province
     if p["provinces"]:
+        from tuyengiao.orgs import official
+
         provinces = []
-        for i in range(p["provinces"]):
-            pid = unit(f"T{i:02d}", f"Tỉnh ủy số {i + 1}", "Tỉnh ủy", root, paths[root], 1)
+        for row in official.provinces()[: p["provinces"]]:
+            kind = "Thành ủy" if row.name.startswith("Thành phố") else "Tỉnh ủy"
+            pid = unit(f"T{row.code}", f"{kind} {row.short}", kind, root, paths[root], 1)
+            admin[pid] = row.code
             paths[pid] = f"{paths[root]}{pid}/"
             provinces.append(pid)
+            real[pid] = row
         data.levels["province"] = provinces
     for prov in provinces:
         depth = paths[prov].count("/") - 1
-        for c in range(p["communes"]):
-            cid = unit(
-                f"X{prov}-{c:03d}",
-                f"Đảng ủy xã số {c + 1}/{prov}",
-                "Đảng ủy xã",
-                prov,
-                paths[prov],
-                depth,
-            )
+        communes = (
+            [(c.code, c.party_name, c.party_kind) for c in official.communes(real[prov].code)]
+            if prov in real and not p["communes"]
+            else [
+                (f"{prov}-{c:03d}", f"Đảng ủy xã số {c + 1}/{prov}", "Đảng ủy xã")
+                for c in range(p["communes"])
+            ]
+        )
+        for code, name, kind in communes:
+            cid = unit(f"X{code}", name, kind, prov, paths[prov], depth)
+            if prov in real:
+                admin[cid] = code
             paths[cid] = f"{paths[prov]}{cid}/"
             data.levels["commune"].append(cid)
             for k in range(p["cells"]):
@@ -159,11 +172,15 @@ def generate(scale: str, seed: int = 7) -> Dataset:
                 data.levels["cell"].append(kid)
     ucols = [
         *("id", "code", "name", "kind", "parent_id", "path", "depth"),
-        *("valid_from", "created_at", "place"),
+        *("valid_from", "created_at", "place", "admin_code", "sort_key", "search_key"),
     ]
     vcols = ["id", "unit_id", "name", "kind", "parent_id", "path", "depth", "valid_from"]
     with transaction.atomic():
-        insert_rows("orgs_unit", ucols, ((*u, START, NOW, "") for u in units))
+        insert_rows(
+            "orgs_unit",
+            ucols,
+            ((*u, START, NOW, "", admin.get(u[0], ""), *unit_keys(u[2], u[1])) for u in units),
+        )
         insert_rows(
             "orgs_unitversion",
             vcols,

@@ -42,6 +42,15 @@ class Unit(models.Model):
         help_text="ghi ở dòng địa danh, ngày tháng của văn bản (ví dụ: Lai Châu); "
         "để trống thì dùng địa danh của đơn vị cấp trên",
     )
+    admin_code = models.CharField(
+        "mã đơn vị hành chính",
+        max_length=10,
+        blank=True,
+        default="",
+        db_default="",
+        db_index=True,
+        help_text="mã của xã, phường, đặc khu hoặc tỉnh trong danh mục hành chính (nếu có)",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     # Derived from today's name and code by the services (``derive_unit_keys``):
     # Vietnamese order of siblings and search without diacritics. The database
@@ -269,3 +278,38 @@ def valid_on_sql(alias: str, day: str = "%s") -> str:
         f"({alias}.valid_from IS NULL OR {alias}.valid_from <= {day}) AND "
         f"({alias}.valid_to IS NULL OR {alias}.valid_to > {day})"
     )
+
+
+class OfficialListRun(models.Model):
+    """A request to create a province's commune committees from the official list.
+
+    Made by the page, carried out by a background task (``orgs.tasks``); the page
+    polls it. ``codes`` are the administrative codes the user left ticked.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Đang chờ"
+        RUNNING = "running", "Đang tạo"
+        DONE = "done", "Đã xong"
+        FAILED = "failed", "Không thực hiện được"
+
+    parent = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    province_code = models.CharField(max_length=4)
+    codes = models.JSONField(default=list)
+    valid_from = models.DateField("hiệu lực từ")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    created = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    message = models.CharField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "lượt tạo đơn vị từ danh mục hành chính"
+
+    def __str__(self) -> str:
+        return f"danh mục {self.province_code} → {self.parent_id} ({self.status})"

@@ -7,6 +7,7 @@ valid on that date whose path starts with the root's path on that date.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
@@ -14,6 +15,7 @@ from django.utils import timezone
 
 from tuyengiao.lib.text import collation_key, fold
 
+from . import official
 from .models import Exemption, LineageKind, Member, Membership, Unit, UnitLineage, UnitVersion
 from .models import valid_on_q as valid_on_q
 
@@ -244,3 +246,24 @@ def place_of(unit: Unit) -> str:
         .first()
     )
     return found or settings.REPORT_PLACE
+
+
+@dataclass(frozen=True)
+class OfficialRow:
+    commune: official.Commune
+    existing: Unit | None  # the unit already standing for this commune, if any
+
+
+def official_preview(parent: Unit, province_code: str) -> list[OfficialRow]:
+    """The province's communes from the official list, each with the unit that already
+    stands for it: one with its administrative code anywhere, or a child of ``parent``
+    valid today whose name folds to the committee's name."""
+    rows = official.communes(province_code)
+    by_code = {
+        u.admin_code: u
+        for u in Unit.objects.filter(admin_code__in=[c.code for c in rows]).only(
+            "id", "code", "name", "admin_code"
+        )
+    }
+    by_name = {fold(v.name): v.unit for v in children_on(parent, today())}
+    return [OfficialRow(c, by_code.get(c.code) or by_name.get(fold(c.party_name))) for c in rows]

@@ -14,9 +14,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from tuyengiao.lib.text import collation_key, fold, name_sort_key, normalize, split_full_name
 
@@ -26,6 +27,7 @@ from .models import (
     LineageKind,
     Member,
     Membership,
+    OfficialListRun,
     Role,
     Unit,
     UnitLineage,
@@ -576,3 +578,112 @@ def member_bulk_create(*, actor: Actor, rows: Sequence[NewMember]) -> list[Membe
     Membership.objects.bulk_create(memberships, batch_size=1000)
     Exemption.objects.bulk_create(exemptions, batch_size=1000)
     return members
+
+
+# --- the official list of communes ------------------------------------------------
+
+
+def _check_official_request(actor: Actor, parent: Unit, province_code: str) -> None:
+    from . import access, official
+
+    if not access.can_write_unit(actor, parent):
+        raise PermissionDenied("Bạn không có quyền tạo đơn vị dưới đơn vị này.")
+    if official.province(province_code) is None:
+        raise ValidationError(f"Không có tỉnh, thành phố mã {province_code} trong danh mục.")
+
+
+@transaction.atomic
+def official_list_request(
+    *,
+    actor: Actor,
+    parent: Unit,
+    province_code: str,
+    codes: Sequence[str],
+    valid_from: dt.date,
+) -> OfficialListRun:
+    """Ask for the ticked communes of the official list to be created under ``parent``.
+
+    The work is done by ``official_list_run`` in the task worker; this checks what
+    can be checked now, so the user hears of a mistake on the page.
+    """
+    from . import official
+
+    _check_official_request(actor, parent, province_code)
+    known = {c.code for c in official.communes(province_code)}
+    chosen = sorted({c.strip() for c in codes if c.strip()})
+    if not chosen:
+        raise ValidationError("Chưa chọn xã, phường, đặc khu nào.")
+    if unknown := [c for c in chosen if c not in known]:
+        raise ValidationError(
+            f"Mã {', '.join(unknown[:5])} không thuộc danh mục của tỉnh, thành phố đã chọn."
+        )
+    if valid_from > timezone.localdate():
+        raise ValidationError(
+            f"Ngày hiệu lực {_fmt(valid_from)} ở tương lai: chỉ ghi nhận thay đổi đã diễn ra."
+        )
+    return OfficialListRun.objects.create(
+        parent=parent,
+        requested_by=actor,  # type: ignore[misc]  # a signed-in user: the access check above
+        province_code=province_code,
+        codes=chosen,
+        valid_from=valid_from,
+    )
+
+
+def official_code_for(parent: Unit, commune_code: str) -> str:
+    """The unit code proposed for a commune's committee: the parent's code and the
+    commune's administrative code (unique across the country)."""
+    return f"{parent.code}-{commune_code}"
+
+
+def official_list_run(*, run_id: int) -> OfficialListRun:
+    """Carry out a request: create every ticked commune not already in the tree, all or
+    nothing. A commune already present (same administrative code, or a unit of the
+    same name under the parent) is skipped, so running a request twice changes nothing."""
+    from . import official, selectors
+
+    run = OfficialListRun.objects.select_related("parent", "requested_by").get(pk=run_id)
+    run.status = OfficialListRun.Status.RUNNING
+    run.save(update_fields=["status"])
+    try:
+        with transaction.atomic():
+            _check_official_request(run.requested_by, run.parent, run.province_code)
+            rows = selectors.official_preview(run.parent, run.province_code)
+            wanted = set(run.codes)
+            created = skipped = 0
+            for row in rows:
+                if row.commune.code not in wanted:
+                    continue
+                if row.existing is not None:
+                    skipped += 1
+                    continue
+                unit = unit_create(
+                    actor=run.requested_by,
+                    code=official_code_for(run.parent, row.commune.code),
+                    name=row.commune.party_name,
+                    kind=row.commune.party_kind,
+                    parent=run.parent,
+                    valid_from=run.valid_from,
+                    place=row.commune.short,
+                )
+                unit.admin_code = row.commune.code
+                unit.save(update_fields=["admin_code"])
+                created += 1
+            if not run.parent.admin_code:
+                run.parent.admin_code = run.province_code
+                run.parent.save(update_fields=["admin_code"])
+            if not run.parent.place:
+                province = official.province(run.province_code)
+                run.parent.place = province.short if province else ""
+                run.parent.save(update_fields=["place"])
+    except (ValidationError, PermissionDenied) as exc:
+        messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+        run.status = OfficialListRun.Status.FAILED
+        run.message = "; ".join(messages)[:1000]
+    else:
+        run.status = OfficialListRun.Status.DONE
+        run.created, run.skipped = created, skipped
+        run.message = f"Đã tạo {created} đơn vị; {skipped} đơn vị đã có, giữ nguyên."
+    run.finished_at = timezone.now()
+    run.save(update_fields=["status", "created", "skipped", "message", "finished_at"])
+    return run

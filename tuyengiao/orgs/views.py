@@ -32,7 +32,7 @@ from .forms import (
     TransferForm,
     UnitForm,
 )
-from .models import Member, Unit
+from .models import Member, OfficialListRun, Unit
 
 
 def _day_param(request: HttpRequest, name: str = "ngay") -> tuple[dt.date, str | None]:
@@ -45,6 +45,16 @@ def _day_param(request: HttpRequest, name: str = "ngay") -> tuple[dt.date, str |
         return parse_date(raw), None
     except ValueError as exc:
         return selectors.today(), f"Ngày không hợp lệ: {exc}"
+
+
+def _official_province(unit: Unit) -> object:
+    """The province of the official list this unit stands for, if it looks like one
+    (its administrative code, or its place or name ends with a province's name)."""
+    from . import official
+
+    if unit.valid_to is not None:
+        return None
+    return official.province(unit.admin_code) or official.guess_province(unit.place, unit.name)
 
 
 @login_required
@@ -116,6 +126,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
         "counts": selectors.subtree_counts(unit, day),
         "can_write": access.can_write_unit(request.user, unit),
         "can_export": access.can_export_personal_data(request.user, unit),
+        "official_province": _official_province(unit),
     }
     template = "orgs/unit_detail.html"
     if request.headers.get("HX-Request"):
@@ -427,6 +438,58 @@ def unit_picker(
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def official_list(request: HttpRequest, code: str) -> HttpResponse:
+    """Create the commune-level committees of a province from the official list in one
+    step: choose the province, untick what should not be created, confirm; a background
+    task does the work and the run's page follows it."""
+    from . import official
+
+    unit = access.get_unit_for_user(request.user, code, write=True)
+    data = request.POST if request.method == "POST" else request.GET
+    chosen = official.province(data.get("tinh", "").strip())
+    if chosen is None:
+        chosen = official.province(unit.admin_code) or official.guess_province(
+            unit.place, unit.name
+        )
+    raw_day = data.get("hieu_luc_tu", "").strip()
+    error = None
+    try:
+        valid_from = parse_date(raw_day) if raw_day else official.LIST_DATE
+    except ValueError as exc:
+        valid_from, error = official.LIST_DATE, f"Ngày không hợp lệ: {exc}"
+    if request.method == "POST" and chosen is not None and error is None:
+        try:
+            run = services.official_list_request(
+                actor=request.user,
+                parent=unit,
+                province_code=chosen.code,
+                codes=request.POST.getlist("ma"),
+                valid_from=valid_from,
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            from .tasks import official_list_create
+
+            official_list_create.enqueue(run_id=run.pk)
+            return redirect("orgs:official_run", code=unit.code, pk=run.pk)
+    rows = selectors.official_preview(unit, chosen.code) if chosen else []
+    context = {
+        "unit": unit,
+        "provinces": official.provinces(),
+        "chosen": chosen,
+        "rows": rows,
+        "new_count": sum(1 for r in rows if r.existing is None),
+        "valid_from": valid_from,
+        "error": error,
+        "code_example": services.official_code_for(unit, rows[0].commune.code) if rows else "",
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "orgs/official_list.html", context, status=status)
+
+
+@login_required
 @require_GET
 def unit_picker_search(request: HttpRequest) -> HttpResponse:
     """The unit picker's search: a bounded list of units in the user's scope whose
@@ -453,3 +516,16 @@ def unit_picker_search(request: HttpRequest) -> HttpResponse:
         multiple=request.GET.get("nhieu") == "1",
     )
     return render(request, "orgs/unit_picker.html#results", {"picker": picker})
+
+
+@login_required
+@require_GET
+def official_run(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    unit = access.get_unit_for_user(request.user, code, write=True)
+    run = OfficialListRun.objects.filter(pk=pk, parent=unit).first()
+    if run is None:
+        raise Http404("Không tìm thấy yêu cầu.")
+    template = "orgs/official_run.html"
+    if request.headers.get("HX-Request"):
+        template += "#status"
+    return render(request, template, {"unit": unit, "run": run})

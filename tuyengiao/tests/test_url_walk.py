@@ -85,6 +85,24 @@ def _docs(w: Any) -> Any:
     return w.docs
 
 
+def _official_run(w: Any) -> Any:
+    """A finished request to create communes from the official list, under XA1."""
+    import datetime as dt
+
+    from tuyengiao.orgs.models import OfficialListRun
+
+    return OfficialListRun.objects.get_or_create(
+        parent=w.commune,
+        defaults={
+            "requested_by": w.users["commune"],
+            "province_code": "12",
+            "codes": ["03388"],
+            "valid_from": dt.date(2025, 7, 1),
+            "status": OfficialListRun.Status.DONE,
+        },
+    )[0]
+
+
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -117,6 +135,12 @@ ROUTES: dict[str, Route] = {
         lambda w: {"code": w.commune.code}, lambda w: {"code": w.sibling_commune.code}, STAFF_ONLY
     ),
     "orgs:unit_picker_search": Route(none, None, ALL_200),
+    "orgs:official_list": Route(
+        lambda w: {"code": w.commune.code}, lambda w: {"code": w.sibling_commune.code}, STAFF_ONLY
+    ),
+    "orgs:official_run": Route(
+        lambda w: {"code": w.commune.code, "pk": _official_run(w).pk}, None, STAFF_ONLY
+    ),
     "orgs:member": Route(
         lambda w: {"code": w.members[0].code},
         lambda w: {"code": w.sibling_members[0].code},
