@@ -61,6 +61,11 @@ def _no_axes_lockouts(settings: Any) -> None:
 
 @pytest.fixture
 def world(db: Any) -> World:
+    return build_world()
+
+
+def build_world() -> World:
+    """The tree and personas above (for a fixture of wider scope than a test)."""
     from tuyengiao.orgs import services
     from tuyengiao.orgs.models import Role
 
@@ -140,3 +145,19 @@ def client_for(client: Any, world: World):  # type: ignore[no-untyped-def]
         return client
 
     return login
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    """Rows that data migrations create, put back when the test database is reused.
+
+    With ``--reuse-db`` (``make test-fast``) the kept database was emptied by the
+    previous run's last transactional test, so the issuers of
+    ``documents/0004_issuers`` are missing; adding them again is idempotent.
+    """
+    from importlib import import_module
+
+    from django.apps import apps
+
+    with django_db_blocker.unblock():
+        import_module("tuyengiao.documents.migrations.0004_issuers").forward(apps, None)

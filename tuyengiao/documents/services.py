@@ -286,10 +286,14 @@ def attachment_add(*, actor: Any, document: Document, name: str, data: bytes) ->
         text=text,
         uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    attachment.file.save(name, ContentFile(data), save=False)
-    attachment.save()
-    reindex(document)
-    relink(document)
+    attachment.file.save(name, ContentFile(data), save=False)  # mode 0600: FILE_UPLOAD_PERMISSIONS
+    try:
+        attachment.save()
+        reindex(document)
+        relink(document)
+    except BaseException:
+        attachment.file.delete(save=False)  # the row is rolled back: so is the file
+        raise
     return attachment
 
 
@@ -622,3 +626,27 @@ def document_from_file(*, actor: Any, name: str, data: bytes) -> Document:
         raise ValidationError(f"Tệp '{name}': {' '.join(exc.messages)}") from exc
     attachment_add(actor=actor, document=document, name=name, data=data)
     return document
+
+
+def attachments_purge_orphans(*, older_than: float) -> int:
+    """Delete attachment files that no attachment row names, older than ``older_than``
+    (a POSIX time): what a transaction rolled back after the file was written (a later
+    file of the same document failed, say). Run by ``purge_uploads``."""
+    from pathlib import Path
+
+    from django.core.files.storage import default_storage
+
+    root = Path(default_storage.path("van-ban"))
+    if not root.is_dir():
+        return 0
+    known = set(Attachment.objects.values_list("file", flat=True))
+    removed = 0
+    for path in root.rglob("*"):
+        name = path.relative_to(Path(default_storage.path(""))).as_posix()
+        try:
+            if path.is_file() and name not in known and path.stat().st_mtime < older_than:
+                path.unlink()
+                removed += 1
+        except OSError:  # removed meanwhile
+            continue
+    return removed

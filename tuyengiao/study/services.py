@@ -61,6 +61,7 @@ from .models import (
     Source,
     Status,
 )
+from .scan_queue import ScanQueue
 
 Actor = AbstractBaseUser | AnonymousUser | None
 
@@ -719,17 +720,22 @@ def checkin(
     verified fresh when it was scanned before signing in (see the scan view).
 
     The hot path of a large conference (hundreds of members scanning at once):
-    on PostgreSQL one statement (``checkin_many``; the scan page's fast path
-    groups concurrent scans into one, see ``scan_queue``); elsewhere the same
-    steps in one short transaction.
+    outside a caller's transaction the scan waits in its process's queue
+    (``scan_queue``) and is written with the scans waiting beside it
+    (``checkin_group``); inside one it is written there and then, on PostgreSQL
+    as one statement (``checkin_many``), elsewhere in steps.
     """
     session_id = read_token(token, IN, max_age=token_max_age)
     now = now or timezone.now()
-    if connection.vendor == "postgresql" and device_id:
-        (answer,) = checkin_many(session_id, [Scan(_user_id(actor), device_id, now)])
-        return checkin_finish(answer, session_id, actor, device_id, now)
-    with transaction.atomic():
-        return _checkin_in_steps(session_id, actor, device_id, now)
+    scan = Scan(_user_id(actor), device_id, now)
+    answer: CheckinResult | Exception | None = None
+    if device_id and not connection.in_atomic_block:
+        answer = _queue.submit(session_id, scan, device_id)
+        if isinstance(answer, Exception) and not isinstance(answer, ValidationError):
+            answer = None  # the group failed or timed out: written alone (idempotent)
+    elif connection.vendor == "postgresql" and device_id:
+        (answer,) = checkin_many(session_id, [scan])
+    return checkin_finish(answer, session_id, actor, device_id, now)
 
 
 def checkin_finish(
@@ -746,14 +752,46 @@ def checkin_finish(
     if answer is not None:
         return answer
     with transaction.atomic():
-        return _checkin_in_steps(session_id, actor, device_id, now)
+        return _checkin_in_steps(session_id, _user_id(actor), device_id, now)
+
+
+def checkin_group(session_id: int, scans: Sequence[Scan]) -> list[CheckinResult | Exception | None]:
+    """The check-ins of the scans of one session waiting together in a process's
+    queue, each answered as by ``checkin_many`` (and finished by
+    ``checkin_finish``). PostgreSQL: one statement for the first scan of each
+    member (a member's second scan gets ``None``, the general path). SQLite: the
+    general path of each scan, all in one write transaction, so that the
+    database's single writer is taken once per group, not once per scan."""
+    if connection.vendor == "postgresql":
+        first: dict[int | None, int] = {}
+        for n, scan in enumerate(scans):
+            first.setdefault(scan.user_id, n)
+        answers: list[CheckinResult | Exception | None] = [None] * len(scans)
+        written = checkin_many(session_id, [scans[n] for n in first.values()])
+        for n, answer in zip(first.values(), written, strict=True):
+            answers[n] = answer
+        return answers
+    answers = []
+    with transaction.atomic():
+        for scan in scans:
+            try:
+                with transaction.atomic():
+                    answers.append(
+                        _checkin_in_steps(session_id, scan.user_id, scan.device_id, scan.now)
+                    )
+            except ValidationError as exc:
+                answers.append(exc)
+    return answers
+
+
+_queue = ScanQueue(checkin_group)
 
 
 def _checkin_in_steps(
-    session_id: int, actor: Actor, device_id: str, now: dt.datetime
+    session_id: int, user_id: int | None, device_id: str, now: dt.datetime
 ) -> CheckinResult:
     """The general path (SQLite; a member who already has a row for the session)."""
-    session, member, in_scope = _session_and_member(session_id, actor)
+    session, member, in_scope = _session_and_member(session_id, user_id)
     if not in_scope:
         raise ValidationError(_out_of_scope_message(member, session))
     _claim_device(device_id, member, now)
@@ -956,12 +994,11 @@ def _member_from_row(row: Sequence[Any], user_id: int | None) -> tuple[Member | 
     return member, bool(in_scope) and row[7] is not None  # row[7]: the host's name that day
 
 
-def _session_and_member(session_id: int, actor: Actor) -> tuple[Session, Member, bool]:
+def _session_and_member(session_id: int, user_id: int | None) -> tuple[Session, Member, bool]:
     """The session, the actor's member and whether the member is in the host's
     subtree on the session's date: one query (raw SQL because every scan runs
     it; the ORM version built two correlated subqueries per call and cost more
     in Python than in the database)."""
-    user_id = _user_id(actor)
     row = fetchone_hot(_lookup_sql(), {"user": user_id, "session": session_id})
     if row is None:
         raise ValidationError("Hội nghị không còn tồn tại.")

@@ -29,6 +29,7 @@ for i in range(40):
 """
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite locking behaviour")
 def test_concurrent_writers_do_not_fail_with_database_locked(tmp_path: Path) -> None:
     env = {

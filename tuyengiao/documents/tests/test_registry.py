@@ -10,8 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from tuyengiao.documents import services
 from tuyengiao.documents.models import Document, DocumentLink, RefStatus, Relation, Status
-
-from .factories import doc
+from tuyengiao.tests.factories import document as doc
 
 pytestmark = pytest.mark.django_db
 

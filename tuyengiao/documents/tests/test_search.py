@@ -13,8 +13,7 @@ from django.core.management import call_command
 
 from tuyengiao.documents import services
 from tuyengiao.documents.search import search
-
-from .factories import doc
+from tuyengiao.tests.factories import document as doc
 
 pytestmark = pytest.mark.django_db
 

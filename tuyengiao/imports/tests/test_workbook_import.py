@@ -16,6 +16,13 @@ from tuyengiao.orgs.models import Exemption, Member, Membership, Unit
 
 pytestmark = pytest.mark.django_db
 
+IMMEDIATE = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        "ENQUEUE_ON_COMMIT": False,  # the test transaction never commits
+    }
+}
+
 UNIT_HEADERS = ["Mã đơn vị", "Tên đơn vị", "Mã đơn vị cấp trên", "Loại đơn vị", "Hiệu lực từ"]
 MEMBER_HEADERS = [
     "Mã đảng viên",
@@ -190,7 +197,8 @@ def test_command_summary_and_dry_run(tmp_path, capsys):
     assert "Đảng viên: 3 dòng — thêm mới 3" in out and snapshot() == (3, 3, 3, 1)
 
 
-def test_web_upload_shows_errors_then_commits_on_confirmation(client_for, world):
+def test_web_upload_shows_errors_then_commits_on_confirmation(client_for, world, settings):
+    settings.TASKS = IMMEDIATE
     client = client_for("commune")
     units = [["CBN", "Chi bộ mới", "XA1", "Chi bộ", "01/07/2025"]]
     members = [[f"N{r[0]}", *r[1:4], "CBN", *r[5:]] for r in MEMBERS]
@@ -198,18 +206,18 @@ def test_web_upload_shows_errors_then_commits_on_confirmation(client_for, world)
     bad[0][3] = "31/02/1980"
     upload = io.BytesIO(workbook(units, bad))
     upload.name = "loi.xlsx"
-    response = client.post("/nhap-du-lieu/", {"file": upload})
+    response = client.post("/nhap-du-lieu/", {"file": upload}, follow=True)
     assert response.status_code == 422
     assert "31/02/1980" in response.content.decode()
     assert not Unit.objects.filter(code="CBN").exists()
 
     upload = io.BytesIO(workbook(units, members))
     upload.name = "dung.xlsx"
-    response = client.post("/nhap-du-lieu/", {"file": upload})
-    assert response.status_code == 200, [e.as_text() for e in response.context["result"].errors]
-    token = response.context["token"]
+    response = client.post("/nhap-du-lieu/", {"file": upload}, follow=True)
+    job = response.context["job"]
+    assert response.status_code == 200, job.result["errors"]
     assert not Unit.objects.filter(code="CBN").exists()  # preview only
-    response = client.post("/nhap-du-lieu/xac-nhan/", {"token": token})
+    response = client.post("/nhap-du-lieu/xac-nhan/", {"job": job.pk})
     assert response.status_code == 302
     assert Member.objects.filter(code__in=["NDV1", "NDV2", "NDV3"]).count() == 3
     assert Unit.objects.get(code="CBN").parent == world.commune

@@ -6,23 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from tuyengiao.documents.models import Document, System
+from tuyengiao.documents.models import Document
 from tuyengiao.study import services
 from tuyengiao.study.models import Campaign, Session
-
-
-def document(number: int = 57) -> Document:
-    symbol = f"{number}-NQ/TW"
-    return Document.objects.create(
-        system=System.PARTY,
-        kind="Nghị quyết",
-        type_code="NQ",
-        number=number,
-        issuer_code="TW",
-        symbol=symbol,
-        symbol_key=symbol.casefold(),
-        title=f"Nghị quyết số {number}",
-    )
 
 
 def campaign(

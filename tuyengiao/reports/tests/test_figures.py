@@ -52,9 +52,10 @@ def test_empty_period_and_reversed_range_are_explained(data) -> None:  # type: i
 
 def test_a_presence_span_straddling_the_period_is_not_attendance(world) -> None:  # type: ignore[no-untyped-def]
     from tuyengiao.reports.tests import factories as f
+    from tuyengiao.tests.factories import document
 
     camp = f.campaign(
-        world.province, f.document(), start=dt.date(2025, 1, 1), deadline=dt.date(2025, 12, 31)
+        world.province, document(), start=dt.date(2025, 1, 1), deadline=dt.date(2025, 12, 31)
     )
     m = world.members
     f.session("J", camp, world.cell, dt.date(2025, 1, 10), attendance={m[0]: P, m[1]: P})
@@ -95,10 +96,11 @@ def test_attended_counts_only_required_members(data) -> None:  # type: ignore[no
 
 def test_units_without_session_are_the_campaigns_grassroots_units(world) -> None:  # type: ignore[no-untyped-def]
     from tuyengiao.reports.tests import factories as f
+    from tuyengiao.tests.factories import document
 
     start, end = dt.date(2025, 1, 1), dt.date(2025, 12, 31)
-    province_camp = f.campaign(world.province, f.document(57), start=start, deadline=end)
-    commune_camp = f.campaign(world.commune, f.document(66), start=start, deadline=end)
+    province_camp = f.campaign(world.province, document(), start=start, deadline=end)
+    commune_camp = f.campaign(world.commune, document("66-NQ/TW"), start=start, deadline=end)
     main = f.session("ON1", commune_camp, world.commune, dt.date(2025, 5, 5), fmt="truc_tuyen")
     f.session("ON1-CB2", commune_camp, world.cell2, dt.date(2025, 5, 5), main=main)
     f.session("P1", province_camp, world.cell, dt.date(2025, 6, 6))
@@ -115,9 +117,10 @@ def test_units_without_session_are_the_campaigns_grassroots_units(world) -> None
 def test_today_structure_reports_a_merged_cell_under_its_successor(world) -> None:  # type: ignore[no-untyped-def]
     from tuyengiao.orgs import services
     from tuyengiao.reports.tests import factories as f
+    from tuyengiao.tests.factories import document
 
     start, end = dt.date(2025, 1, 1), dt.date(2025, 6, 30)
-    camp = f.campaign(world.province, f.document(), start=start, deadline=dt.date(2025, 12, 31))
+    camp = f.campaign(world.province, document(), start=start, deadline=dt.date(2025, 12, 31))
     m = world.members  # m0-m2 in CB1, m3 in CB2
     f.session("A", camp, world.cell, dt.date(2025, 2, 1), attendance={m[0]: P})
     f.session("B", camp, world.cell2, dt.date(2025, 3, 1), attendance={m[3]: P})

@@ -22,6 +22,7 @@ from tuyengiao.study.models import (
     Session,
     SessionFact,
 )
+from tuyengiao.tests.factories import document
 
 from . import factories as f
 
@@ -65,7 +66,9 @@ def test_incremental_facts_equal_a_rebuild(world: Any, seed: int) -> None:
     rng = random.Random(seed)
     start = dt.date(2025, 1, 1)
     camps = [
-        f.campaign(world.province, f.document(n), start=start, deadline=dt.date(2025, 12, 31))
+        f.campaign(
+            world.province, document(f"{n}-NQ/TW"), start=start, deadline=dt.date(2025, 12, 31)
+        )
         for n in (57, 66)
     ]
     hosts = [

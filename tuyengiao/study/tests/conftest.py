@@ -8,28 +8,15 @@ from typing import Any
 
 import pytest
 
+from tuyengiao.tests import factories
+
 CAMPAIGN_START = dt.date(2025, 9, 1)
 DEADLINE = dt.date(2025, 12, 31)
 
 
-def make_document(number: int = 57) -> Any:
-    from tuyengiao.documents.models import Document
-
-    return Document.objects.create(
-        system="party",
-        kind="Nghị quyết",
-        type_code="NQ",
-        number=number,
-        issuer_code="TW",
-        symbol=f"{number}-NQ/TW",
-        symbol_key=f"{number}-nq/tw",
-        title="về đột phá phát triển khoa học, công nghệ, đổi mới sáng tạo",
-    )
-
-
 @pytest.fixture
 def document(db: Any) -> Any:
-    return make_document()
+    return factories.document()
 
 
 @pytest.fixture
