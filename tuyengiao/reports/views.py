@@ -70,9 +70,9 @@ def _dashboard(request: HttpRequest, code: str | None) -> HttpResponse:
                     "title": result.title,
                     "empty": result.empty,
                     "empty_sentence": result.empty_sentence,
-                    "html": ""
-                    if result.empty
-                    else section.dashboard(result, report.query, request.GET, query),
+                    # an empty section still shows its part (its units with zeros,
+                    # for the drill-down), after its one sentence
+                    "html": section.dashboard(result, report.query, request.GET, query),
                 }
                 for section, result in report.parts
             ]
