@@ -25,6 +25,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from tuyengiao.orgs.access import SYSTEM
+
 ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = 200
 PER_CLIENT = {"small": 10, "province": 25, "national": 50}
@@ -53,18 +55,18 @@ def _setup(total: int) -> dict[str, Any]:
     from tuyengiao.study.models import Attendance
 
     day = dt.date(2025, 9, 1)
-    province = org_services.unit_create(actor=None, code="B-TINH", name="Tỉnh", kind="Tỉnh ủy")
+    province = org_services.unit_create(actor=SYSTEM, code="B-TINH", name="Tỉnh", kind="Tỉnh ủy")
     commune = org_services.unit_create(
-        actor=None, code="B-XA", name="Xã", kind="Đảng ủy xã", parent=province
+        actor=SYSTEM, code="B-XA", name="Xã", kind="Đảng ủy xã", parent=province
     )
     cells = [
         org_services.unit_create(
-            actor=None, code=f"B-CB{i}", name=f"Chi bộ {i}", kind="Chi bộ", parent=commune
+            actor=SYSTEM, code=f"B-CB{i}", name=f"Chi bộ {i}", kind="Chi bộ", parent=commune
         )
         for i in range(10)
     ]
     members = org_services.member_bulk_create(
-        actor=None,
+        actor=SYSTEM,
         rows=[
             org_services.NewMember(
                 code=f"B{i:06d}", full_name=f"Nguyễn Văn Thử {i}", unit=cells[i % 10]
@@ -110,7 +112,7 @@ def _setup(total: int) -> dict[str, Any]:
         title="Thử tải",
     )
     campaign = services.campaign_create(
-        actor=None,
+        actor=SYSTEM,
         title="Thử tải điểm danh",
         documents=[document],
         owner=commune,
@@ -118,7 +120,7 @@ def _setup(total: int) -> dict[str, Any]:
         deadline=day + dt.timedelta(days=30),
     )
     session = services.session_create(
-        actor=None, campaign=campaign, code="B-HN", host=commune, date=day, format="truc_tuyen"
+        actor=SYSTEM, campaign=campaign, code="B-HN", host=commune, date=day, format="truc_tuyen"
     )
     device_signer = signing.get_cookie_signer(salt=services.DEVICE_COOKIE + services.DEVICE_SALT)
     devices = [device_signer.sign(secrets.token_urlsafe(12)) for _ in users]

@@ -36,7 +36,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 
 from tuyengiao.lib.dates import parse_date
@@ -541,12 +541,14 @@ def _run_import(
         result.counts.clear()
         ctx.errors.extend(rejected.issues)
         return _finish(result, ctx, dry_run, ImportBatch)
-    except ValidationError as exc:
-        # A service refused a row that validation let through: still all or
-        # nothing, and the user sees the service's message instead of a crash.
+    except (ValidationError, PermissionDenied) as exc:
+        # A service refused a row that validation let through (bad data or a
+        # permission): still all or nothing, and the user sees the service's
+        # message instead of a crash. Sheets list refusals per row themselves.
         result.counts.clear()
-        for message in exc.messages:
-            ctx.error("", None, "", "", message)
+        messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+        for message in messages:
+            ctx.error("", None, "", "", message or "Bạn không có quyền thực hiện thay đổi này.")
         return _finish(result, ctx, dry_run, ImportBatch)
     return result
 

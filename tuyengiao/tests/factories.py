@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from tuyengiao.orgs.access import SYSTEM
+
 RESOLUTION_57 = "về đột phá phát triển khoa học, công nghệ, đổi mới sáng tạo"
 
 
@@ -22,5 +24,5 @@ def document(
     from tuyengiao.documents import services
 
     return services.document_create(
-        actor=None, symbol=symbol, title=title, issue_date=day, body=body, **kw
+        actor=SYSTEM, symbol=symbol, title=title, issue_date=day, body=body, **kw
     )

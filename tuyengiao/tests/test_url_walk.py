@@ -20,6 +20,7 @@ from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import build_world
+from tuyengiao.orgs.access import SYSTEM
 from tuyengiao.tests import factories
 
 PERSONAS = ["province", "commune", "secretary", "member", "outsider", "unassigned"]
@@ -437,7 +438,7 @@ def _study_objects(world: Any) -> None:
         ("sibling_", world.sibling_commune, world.sibling_cell, "HN-CB3"),
     ):
         campaign = services.campaign_create(
-            actor=None,
+            actor=SYSTEM,
             title=f"Học tập NQ 57 ({owner.code})",
             documents=[document],
             owner=owner,
@@ -449,7 +450,7 @@ def _study_objects(world: Any) -> None:
             world,
             f"{attr}session",
             services.session_create(
-                actor=None, campaign=campaign, code=code, host=host, date=start
+                actor=SYSTEM, campaign=campaign, code=code, host=host, date=start
             ),
         )
 
@@ -520,7 +521,7 @@ def _add_members(w: Any, k: int, start: int) -> None:
 
     for i in range(start, start + k):
         services.member_create(
-            actor=None,
+            actor=SYSTEM,
             code=f"QN{i:03d}",
             full_name=f"Nguyễn Văn Đếm {i}",
             unit=w.cell,
@@ -534,7 +535,7 @@ def _add_present(w: Any, k: int, start: int) -> None:
 
     _add_members(w, k, start)
     for member in Member.objects.filter(code__startswith="QN").order_by("code")[start:]:
-        services.attendance_mark(actor=None, session=w.session, member=member, status="co_mat")
+        services.attendance_mark(actor=SYSTEM, session=w.session, member=member, status="co_mat")
 
 
 def _add_cells(w: Any, k: int, start: int) -> None:
@@ -542,7 +543,11 @@ def _add_cells(w: Any, k: int, start: int) -> None:
 
     for i in range(start, start + k):
         services.unit_create(
-            actor=None, code=f"QCB{i:03d}", name=f"Chi bộ đếm {i}", kind="Chi bộ", parent=w.commune
+            actor=SYSTEM,
+            code=f"QCB{i:03d}",
+            name=f"Chi bộ đếm {i}",
+            kind="Chi bộ",
+            parent=w.commune,
         )
 
 
@@ -551,7 +556,7 @@ def _add_communes(w: Any, k: int, start: int) -> None:
 
     for i in range(start, start + k):
         services.unit_create(
-            actor=None,
+            actor=SYSTEM,
             code=f"QXA{i:03d}",
             name=f"Đảng ủy xã đếm {i}",
             kind="Đảng ủy xã",
@@ -566,7 +571,7 @@ def _add_sessions(w: Any, k: int, start: int) -> None:
 
     for i in range(start, start + k):
         services.session_create(
-            actor=None,
+            actor=SYSTEM,
             campaign=w.campaign,
             code=f"HN-Q{i:03d}",
             host=w.cell,
@@ -587,7 +592,7 @@ def _add_campaigns(w: Any, k: int, start: int) -> None:
 
     for i in range(start, start + k):
         campaign = services.campaign_create(
-            actor=None,
+            actor=SYSTEM,
             title=f"Học tập đếm {i}",
             documents=[w.docs.plan],
             owner=w.commune,
@@ -595,7 +600,7 @@ def _add_campaigns(w: Any, k: int, start: int) -> None:
             deadline=dt.date(2025, 12, 31),
         )
         services.session_create(
-            actor=None,
+            actor=SYSTEM,
             campaign=campaign,
             code=f"HN-Q{i:03d}",
             host=w.cell,

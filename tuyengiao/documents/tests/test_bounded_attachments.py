@@ -23,6 +23,7 @@ from django.core.management import call_command
 from tuyengiao.documents import services
 from tuyengiao.documents.files import extract_text
 from tuyengiao.documents.models import Attachment, Document
+from tuyengiao.orgs.access import SYSTEM
 
 from .samples import docx_bytes
 
@@ -38,8 +39,8 @@ def media(settings: Any, tmp_path: Path) -> Path:
 def test_the_60s_docx_is_read_and_its_reference_found() -> None:
     data = docx_bytes(["Thực hiện Nghị quyết số" + " " * 50_000 + "Chỉ thị số 05-CT/TW"])
     assert len(data) < 60_000
-    document = services.document_create(actor=None, symbol="16-KH/TU", title="Kế hoạch")
-    attachment = services.attachment_add(actor=None, document=document, name="a.docx", data=data)
+    document = services.document_create(actor=SYSTEM, symbol="16-KH/TU", title="Kế hoạch")
+    attachment = services.attachment_add(actor=SYSTEM, document=document, name="a.docx", data=data)
     assert "05-CT/TW" in attachment.text
     assert [r.symbol for r in document.refs.all()] == ["05-CT/TW"]
 
@@ -60,22 +61,22 @@ def test_text_beyond_the_cap_is_refused(settings: Any) -> None:
 
 
 def test_attachment_files_are_private(media: Path) -> None:
-    document = services.document_create(actor=None, symbol="16-KH/TU", title="Kế hoạch")
+    document = services.document_create(actor=SYSTEM, symbol="16-KH/TU", title="Kế hoạch")
     attachment = services.attachment_add(
-        actor=None, document=document, name="a.txt", data="Nội dung".encode()
+        actor=SYSTEM, document=document, name="a.txt", data="Nội dung".encode()
     )
     assert stat.S_IMODE(os.stat(attachment.file.path).st_mode) == 0o600
 
 
 def test_a_rolled_back_attachment_leaves_no_file(media: Path, monkeypatch: Any) -> None:
-    document = services.document_create(actor=None, symbol="16-KH/TU", title="Kế hoạch")
+    document = services.document_create(actor=SYSTEM, symbol="16-KH/TU", title="Kế hoạch")
 
     def broken(document: Document) -> None:
         raise ValidationError("lỗi khi lập chỉ mục")
 
     monkeypatch.setattr(services, "reindex", broken)
     with pytest.raises(ValidationError):
-        services.attachment_add(actor=None, document=document, name="a.txt", data=b"abc")
+        services.attachment_add(actor=SYSTEM, document=document, name="a.txt", data=b"abc")
     assert not Attachment.objects.exists()
     assert [p for p in media.rglob("*") if p.is_file()] == []
 
@@ -84,8 +85,8 @@ def test_purge_removes_attachment_files_without_a_row(media: Path) -> None:
     orphan = media / "van-ban" / "999" / "a.txt"
     orphan.parent.mkdir(parents=True)
     orphan.write_bytes(b"x")
-    document = services.document_create(actor=None, symbol="16-KH/TU", title="Kế hoạch")
-    kept = services.attachment_add(actor=None, document=document, name="b.txt", data=b"abc")
+    document = services.document_create(actor=SYSTEM, symbol="16-KH/TU", title="Kế hoạch")
+    kept = services.attachment_add(actor=SYSTEM, document=document, name="b.txt", data=b"abc")
     day_ago = time.time() - 25 * 3600
     for path in (orphan, Path(kept.file.path)):
         os.utime(path, (day_ago, day_ago))

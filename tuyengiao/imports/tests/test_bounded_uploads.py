@@ -12,6 +12,7 @@ import pytest
 
 from tuyengiao.imports.framework import read_workbook, run_import
 from tuyengiao.lib.isolated import Limits
+from tuyengiao.orgs.access import SYSTEM
 from tuyengiao.orgs.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +65,7 @@ def only_error(result) -> str:  # type: ignore[no-untyped-def]
 def test_tiny_xlsx_with_a_far_cell_is_refused_before_calamine_reads_it():
     data = far_cell_xlsx()
     assert len(data) < 10_000
-    message = only_error(run_import([("xa.xlsx", data)], actor=None, dry_run=False))
+    message = only_error(run_import([("xa.xlsx", data)], actor=SYSTEM, dry_run=False))
     assert "1.048.576 dòng × 16.384 cột" in message
     assert "vượt giới hạn 500.000 dòng, 100 cột và 5.000.000 ô" in message
     assert Unit.objects.count() == 0
@@ -72,20 +73,22 @@ def test_tiny_xlsx_with_a_far_cell_is_refused_before_calamine_reads_it():
 
 def test_a_lying_dimension_does_not_hide_the_far_cell():
     data = far_cell_xlsx("A600000", declared="A1:B2")
-    message = only_error(run_import([("xa.xlsx", data)], actor=None, dry_run=True))
+    message = only_error(run_import([("xa.xlsx", data)], actor=SYSTEM, dry_run=True))
     assert "600.000 dòng" in message
 
 
 def test_rows_beyond_the_cap_are_refused(settings):
     settings.UPLOAD_MAX_ROWS = 50
     csv_rows = HEADER + "".join(f"X{i},Xã {i},xa,T\n" for i in range(60))
-    message = only_error(run_import([("Đơn vị.csv", csv_rows.encode())], actor=None, dry_run=True))
+    message = only_error(
+        run_import([("Đơn vị.csv", csv_rows.encode())], actor=SYSTEM, dry_run=True)
+    )
     assert "vượt giới hạn 50 dòng" in message
 
 
 def test_a_csv_row_with_a_million_columns_is_refused():
     data = (HEADER + "," * 1_000_000 + "\n").encode()
-    message = only_error(run_import([("Đơn vị.csv", data)], actor=None, dry_run=True))
+    message = only_error(run_import([("Đơn vị.csv", data)], actor=SYSTEM, dry_run=True))
     assert "1.000.001 cột" in message
 
 
@@ -93,7 +96,7 @@ def test_zip_bomb_of_csv_is_refused_by_its_ratio():
     body = HEADER.encode() + b"A," * (30 * 1024 * 1024)  # 60 MB of one line, ~60 KB zipped
     data = zip_of({"Đơn vị.csv": body})
     assert len(data) < 200_000
-    message = only_error(run_import([("bom.zip", data)], actor=None, dry_run=True))
+    message = only_error(run_import([("bom.zip", data)], actor=SYSTEM, dry_run=True))
     assert "bom nén" in message
 
 
@@ -102,14 +105,14 @@ def test_many_small_members_are_bounded_by_their_total(settings):
     settings.UPLOAD_MAX_ZIP_RATIO = 10**6
     member = HEADER.encode() + b"\n" * (900 * 1024)
     data = zip_of({f"Đơn vị {i}.csv": member for i in range(3)})
-    message = only_error(run_import([("nhieu.zip", data)], actor=None, dry_run=True))
+    message = only_error(run_import([("nhieu.zip", data)], actor=SYSTEM, dry_run=True))
     assert "Giới hạn: 2 MB sau khi giải nén" in message
 
 
 def test_too_many_members_are_refused(settings):
     settings.UPLOAD_MAX_ZIP_MEMBERS = 5
     data = zip_of({f"{i}.csv": b"a\n" for i in range(6)})
-    assert "6 tệp con" in only_error(run_import([("a.zip", data)], actor=None, dry_run=True))
+    assert "6 tệp con" in only_error(run_import([("a.zip", data)], actor=SYSTEM, dry_run=True))
 
 
 def test_the_reader_that_runs_out_of_memory_is_a_message_not_a_crash():
@@ -124,7 +127,7 @@ def test_the_reader_that_runs_out_of_memory_is_a_message_not_a_crash():
 
 def test_rows_times_columns_beyond_the_cell_cap_are_refused():
     message = only_error(
-        run_import([("a.xlsx", far_cell_xlsx("CV200000"))], actor=None, dry_run=True)
+        run_import([("a.xlsx", far_cell_xlsx("CV200000"))], actor=SYSTEM, dry_run=True)
     )
     assert "20.000.000 ô" in message
 
@@ -142,5 +145,5 @@ def test_a_file_over_the_size_cap_is_refused_before_the_child_starts(settings):
     settings.UPLOAD_MAX_BYTES = 1000
     data = (HEADER * 40).encode()
     assert "vượt giới hạn" in only_error(
-        run_import([("Đơn vị.csv", data)], actor=None, dry_run=True)
-    ) or "lớn" in only_error(run_import([("Đơn vị.csv", data)], actor=None, dry_run=True))
+        run_import([("Đơn vị.csv", data)], actor=SYSTEM, dry_run=True)
+    ) or "lớn" in only_error(run_import([("Đơn vị.csv", data)], actor=SYSTEM, dry_run=True))

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
     dependencies = [
         ("reports", "0002_member_facts"),
-        ("study", "0002_facts_from_reports"),
+        ("study", "0003_facts_from_reports"),
     ]
 
     # The facts now belong to study (state only: the tables stay, see study 0002).

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from tuyengiao.documents.models import Document
+from tuyengiao.orgs.access import SYSTEM
 from tuyengiao.study import services
 from tuyengiao.study.models import Campaign, Session
 
@@ -15,7 +16,7 @@ def campaign(
     owner: Any, doc: Document, *, start: dt.date, deadline: dt.date, target: int = 95
 ) -> Campaign:
     return services.campaign_create(
-        actor=None,
+        actor=SYSTEM,
         title=f"Học tập Nghị quyết {doc.symbol}",
         documents=[doc],
         owner=owner,
@@ -39,7 +40,7 @@ def session(
 ) -> Session:
     if main is not None:
         s = services.bridge_point_add(
-            actor=None,
+            actor=SYSTEM,
             main=main,
             code=code,
             host=host,
@@ -48,7 +49,7 @@ def session(
         )
     else:
         s = services.session_create(
-            actor=None,
+            actor=SYSTEM,
             campaign=camp,
             code=code,
             host=host,
@@ -58,5 +59,5 @@ def session(
             public_reached=public,
         )
     for member, status in (attendance or {}).items():
-        services.attendance_mark(actor=None, session=s, member=member, status=status)
+        services.attendance_mark(actor=SYSTEM, session=s, member=member, status=status)
     return s

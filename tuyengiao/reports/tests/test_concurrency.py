@@ -14,6 +14,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 
+from tuyengiao.orgs.access import SYSTEM
 from tuyengiao.study import services
 from tuyengiao.study.facts import facts_attendance_changed
 from tuyengiao.study.models import Attendance, MemberCampaignFact, MemberFact
@@ -61,7 +62,7 @@ def test_a_scan_and_a_grid_mark_of_one_member_do_not_collide(world: Any) -> None
         try:
             scanned.wait(10)
             pids["mark"] = backend_pid()
-            services.attendance_mark(actor=None, session=second, member=member, status="co_mat")
+            services.attendance_mark(actor=SYSTEM, session=second, member=member, status="co_mat")
         except Exception as exc:
             errors.append(exc)
         finally:

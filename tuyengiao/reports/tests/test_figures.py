@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from tuyengiao.orgs.access import SYSTEM
 from tuyengiao.reports.selectors import EmptyPeriod
 from tuyengiao.reports.selectors import report_figures as whole_report
 from tuyengiao.study.figures import study_figures_for as report_figures
@@ -82,7 +83,7 @@ def test_attended_counts_only_required_members(data) -> None:  # type: ignore[no
 
     # m0 (present at HN1 and HN2) becomes exempt: no longer required, nor attended
     services.member_set_exempt(
-        actor=None, member=data.members[0], exempt=True, on=dt.date(2025, 1, 1)
+        actor=SYSTEM, member=data.members[0], exempt=True, on=dt.date(2025, 1, 1)
     )
     fig = report_figures(
         unit=data.province, date_from=dt.date(2025, 1, 1), date_to=dt.date(2025, 12, 31)
@@ -124,7 +125,9 @@ def test_today_structure_reports_a_merged_cell_under_its_successor(world) -> Non
     m = world.members  # m0-m2 in CB1, m3 in CB2
     f.session("A", camp, world.cell, dt.date(2025, 2, 1), attendance={m[0]: P})
     f.session("B", camp, world.cell2, dt.date(2025, 3, 1), attendance={m[3]: P})
-    services.unit_merge(actor=None, sources=[world.cell2], into=world.cell, on=dt.date(2025, 9, 1))
+    services.unit_merge(
+        actor=SYSTEM, sources=[world.cell2], into=world.cell, on=dt.date(2025, 9, 1)
+    )
     fig = report_figures(unit=world.commune, date_from=start, date_to=end, structure="today")
     # CB2's session, member and attendance are reported under CB1, today's successor
     assert (fig.totals.sessions, fig.members_required, fig.members_attended) == (2, 4, 2)
@@ -156,7 +159,7 @@ def test_the_campaign_page_and_the_report_give_the_same_rate(data, unit) -> None
 
     # an exempt member who attended, and one more present row at the bridge point
     org_services.member_set_exempt(
-        actor=None, member=data.members[3], exempt=True, on=dt.date(2025, 1, 1)
+        actor=SYSTEM, member=data.members[3], exempt=True, on=dt.date(2025, 1, 1)
     )
     camp, where = data.camp, getattr(data, unit)
     page = campaign_rate(camp, where, camp.deadline)

@@ -8,6 +8,8 @@ from django.core.management import CommandError, call_command
 from docx import Document as open_docx
 from openpyxl import load_workbook
 
+from tuyengiao.orgs.access import SYSTEM
+
 
 def _report(
     tmp_path, fmt: str, unit: str = "TINH", frm: str = "01/01/2025", to: str = "31/12/2025"
@@ -81,9 +83,9 @@ def test_place_line_takes_the_units_place_or_its_nearest_ancestors(
 
     settings.REPORT_PLACE = ""
     assert date_line("XA1").startswith("Ngày ")
-    services.unit_update(actor=None, unit=world.province, place="Lai Châu")
+    services.unit_update(actor=SYSTEM, unit=world.province, place="Lai Châu")
     assert date_line("XA1").startswith("Lai Châu, ngày ")
-    services.unit_update(actor=None, unit=world.commune, population=None, place="Tam Đường")
+    services.unit_update(actor=SYSTEM, unit=world.commune, population=None, place="Tam Đường")
     assert date_line("XA1").startswith("Tam Đường, ngày ")
     assert date_line("TINH").startswith("Lai Châu, ngày ")
     report = json.loads(_report(tmp_path, "json", unit="XA1"))
@@ -101,9 +103,9 @@ def test_the_national_report_reads_tw_and_has_its_place(data, tmp_path, settings
 
     settings.REPORT_PLACE = ""
     root = services.unit_create(
-        actor=None, code="TQ", name="Toàn quốc", kind="Toàn quốc", valid_from=dt.date(2020, 1, 1)
+        actor=SYSTEM, code="TQ", name="Toàn quốc", kind="Toàn quốc", valid_from=dt.date(2020, 1, 1)
     )
-    services.unit_move(actor=None, unit=data.province, new_parent=root, on=dt.date(2024, 1, 1))
+    services.unit_move(actor=SYSTEM, unit=data.province, new_parent=root, on=dt.date(2024, 1, 1))
 
     def header(unit: str) -> tuple[str, str]:
         doc = open_docx(io.BytesIO(_report(tmp_path, "docx", unit=unit)))
@@ -113,7 +115,7 @@ def test_the_national_report_reads_tw_and_has_its_place(data, tmp_path, settings
     number, date_line = header("TQ")
     assert "-BC/TW" in number and "-BC/ĐU" not in number
     assert date_line.startswith("Hà Nội, ngày ")
-    services.unit_update(actor=None, unit=root, place="Thủ đô Hà Nội")
+    services.unit_update(actor=SYSTEM, unit=root, place="Thủ đô Hà Nội")
     assert header("TQ")[1].startswith("Thủ đô Hà Nội, ngày ")
     number, date_line = header("TINH")
     assert "TOÀN QUỐC" in number and "-BC/TU" in number
@@ -128,8 +130,8 @@ def test_the_issuer_follows_the_units_level(world) -> None:  # type: ignore[no-u
 
     assert is_national(Unit(kind="Ban Chấp hành Trung ương"))
     assert not is_national(world.province)  # a province deployment's root stays TU
-    alone = services.unit_create(actor=None, code="XL", name="Đảng ủy xã Lẻ", kind="Đảng ủy xã")
-    services.unit_create(actor=None, code="CBL", name="Chi bộ Lẻ", kind="Chi bộ", parent=alone)
+    alone = services.unit_create(actor=SYSTEM, code="XL", name="Đảng ủy xã Lẻ", kind="Đảng ủy xã")
+    services.unit_create(actor=SYSTEM, code="CBL", name="Chi bộ Lẻ", kind="Chi bộ", parent=alone)
     assert not is_national(alone)  # a root over cells is not the national root
     assert [issuer_code(k) for k in ("Tỉnh ủy", "Thành ủy", "Chi bộ", "Đảng ủy xã")] == [
         "TU",

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tuyengiao.orgs.access import SYSTEM
 from tuyengiao.tests import factories
 
 CAMPAIGN_START = dt.date(2025, 9, 1)
@@ -25,7 +26,7 @@ def study(world: Any, document: Any) -> Any:
 
     world.document = document
     world.campaign = services.campaign_create(
-        actor=None,
+        actor=SYSTEM,
         title="Học tập Nghị quyết 57",
         documents=[document],
         owner=world.commune,
@@ -33,7 +34,7 @@ def study(world: Any, document: Any) -> Any:
         deadline=DEADLINE,
     )
     world.sibling_campaign = services.campaign_create(
-        actor=None,
+        actor=SYSTEM,
         title="Học tập Nghị quyết 57 (xã Hai)",
         documents=[document],
         owner=world.sibling_commune,
@@ -41,7 +42,7 @@ def study(world: Any, document: Any) -> Any:
         deadline=DEADLINE,
     )
     world.session = services.session_create(
-        actor=None,
+        actor=SYSTEM,
         campaign=world.campaign,
         code="HN-CB1-01",
         host=world.cell,
@@ -50,7 +51,7 @@ def study(world: Any, document: Any) -> Any:
         title="Hội nghị học tập NQ 57",
     )
     world.sibling_session = services.session_create(
-        actor=None,
+        actor=SYSTEM,
         campaign=world.sibling_campaign,
         code="HN-CB3-01",
         host=world.sibling_cell,

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from tuyengiao.orgs.access import SYSTEM
 from tuyengiao.study import services
 from tuyengiao.study.models import Attendance, Session, Status
 from tuyengiao.tests import factories
@@ -47,7 +48,7 @@ def test_plan_pick_a_bridge_point_by_search_and_mark_a_cell_present_in_the_group
 
     monkeypatch.setattr(study_views, "GRID_INLINE", 0)  # every group lazy, as at scale
     campaign = services.campaign_create(
-        actor=None,
+        actor=SYSTEM,
         title="Học tập Nghị quyết 57-NQ/TW",
         documents=[factories.document()],
         owner=world.commune,
@@ -100,7 +101,7 @@ def test_plan_a_session_take_attendance_show_qr_and_download_the_report(
     # The report runs as a background task: in this process, at once.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     campaign = services.campaign_create(
-        actor=None,
+        actor=SYSTEM,
         title="Học tập Nghị quyết 57-NQ/TW",
         documents=[factories.document()],
         owner=world.commune,

@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from tuyengiao.orgs.access import SYSTEM
 from tuyengiao.study import services
 from tuyengiao.study.models import Attendance, SessionFact
 from tuyengiao.study.scan_queue import ScanQueue
@@ -125,7 +126,7 @@ def test_a_group_writes_each_member_once(study: Any) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_a_failed_group_writes_the_scan_alone(world: Any, monkeypatch: Any) -> None:
     campaign = services.campaign_create(
-        actor=None,
+        actor=SYSTEM,
         title="Hội nghị",
         documents=[factories.document()],
         owner=world.commune,
@@ -133,7 +134,7 @@ def test_a_failed_group_writes_the_scan_alone(world: Any, monkeypatch: Any) -> N
         deadline=CAMPAIGN_START.replace(month=12),
     )
     session = services.session_create(
-        actor=None, campaign=campaign, code="HN-L", host=world.commune, date=CAMPAIGN_START
+        actor=SYSTEM, campaign=campaign, code="HN-L", host=world.commune, date=CAMPAIGN_START
     )
     user = _member_user(world.members[0], "loi")
 
@@ -163,7 +164,7 @@ def test_concurrent_scans_through_django_lose_nothing_and_duplicate_nothing(
     from tuyengiao.study.facts import facts_rebuild
 
     campaign = services.campaign_create(
-        actor=None,
+        actor=SYSTEM,
         title="Hội nghị trực tuyến",
         documents=[factories.document()],
         owner=world.commune,
@@ -171,12 +172,12 @@ def test_concurrent_scans_through_django_lose_nothing_and_duplicate_nothing(
         deadline=CAMPAIGN_START.replace(month=12),
     )
     session = services.session_create(
-        actor=None, campaign=campaign, code="HN-TT", host=world.commune, date=CAMPAIGN_START
+        actor=SYSTEM, campaign=campaign, code="HN-TT", host=world.commune, date=CAMPAIGN_START
     )
     clients = []
     for i in range(24):
         member = org_services.member_create(
-            actor=None, code=f"T{i:03d}", full_name=f"Lò Văn Thử {i}", unit=world.cell
+            actor=SYSTEM, code=f"T{i:03d}", full_name=f"Lò Văn Thử {i}", unit=world.cell
         )
         client = Client(enforce_csrf_checks=True)
         client.force_login(_member_user(member, f"t{i}"))

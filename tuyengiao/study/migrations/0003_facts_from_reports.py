@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("orgs", "0002_unit_place"),
-        ("study", "0001_initial"),
+        ("study", "0002_code_alphabet"),
         ("reports", "0002_member_facts"),  # the tables were created there
     ]
 
