@@ -28,6 +28,8 @@ RESULTS = ROOT / "bench" / "results.json"
 MODULES: list[str] = [
     "bench.rollup",
     "bench.import_attendance",
+    "bench.import_units",
+    "bench.import_members",
     "bench.search",
     "bench.checkin",
     "bench.trust",
