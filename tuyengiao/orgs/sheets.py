@@ -265,13 +265,72 @@ def commit_units(rows: list[UnitRow], ctx: ImportContext) -> SheetCounts:
         done[r.code] = unit
         return unit
 
-    for r in rows:
+    def plan_of(r: UnitRow) -> _UnitPlan:
+        parent = existing.get(r.parent_code) if r.parent_code else None
+        moved = bool(r.parent_code) and (parent is None or parent.pk != existing[r.code].parent_id)
+        if moved:
+            return _UnitPlan(create=False, rename=False, move=True)
+        return _plan(r, existing[r.code], parent.pk if parent else None)
+
+    updates = [r for r in rows if r.code in existing]
+    if any(plan_of(r).move for r in updates):
+        # A move reorders the tree under the rows around it: one row at a time, each
+        # parent before its children, as a person would (moves are few and small).
+        for r in rows:
+            try:
+                ensure(r)
+            except (PermissionDenied, ValidationError) as exc:
+                issues.append(
+                    ImportIssue(r.sheet, r.row, "Mã đơn vị", r.code, " ".join(_messages(exc)))
+                )
+    else:
+        # No move: the new units in one set (parents first), renames one by one.
+        order: list[UnitRow] = []
+        placed: set[str] = set()
+        for r in rows:
+            chain: list[UnitRow] = []
+            current: UnitRow | None = r
+            while current is not None and current.code not in placed:
+                if current.code in existing or current in chain:
+                    break
+                chain.append(current)
+                current = by_code.get(current.parent_code or "")
+            for item in reversed(chain):
+                placed.add(item.code)
+                order.append(item)
         try:
-            ensure(r)
-        except (PermissionDenied, ValidationError) as exc:
+            created = services.unit_bulk_create(
+                actor=ctx.actor,
+                rows=[
+                    services.NewUnit(r.code, r.name, r.kind, r.parent_code, r.valid_from)
+                    for r in order
+                ],
+            )
+        except services.UnitRefused as exc:
+            r = next((r for r in order if r.code == exc.code), order[0])
             issues.append(
                 ImportIssue(r.sheet, r.row, "Mã đơn vị", r.code, " ".join(_messages(exc)))
             )
+        else:
+            done.update({u.code: u for u in created})
+            counts.created += len(created)
+        for r in updates:
+            unit = existing[r.code]
+            try:
+                plan = _plan(r, unit, existing[r.parent_code].pk if r.parent_code else None)
+                if plan.rename:
+                    on = _change_date(unit, today)
+                    services.unit_rename(
+                        actor=ctx.actor, unit=unit, name=r.name, kind=r.kind, on=on
+                    )
+                    counts.updated += 1
+                else:
+                    counts.unchanged += 1
+            except (PermissionDenied, ValidationError) as exc:
+                issues.append(
+                    ImportIssue(r.sheet, r.row, "Mã đơn vị", r.code, " ".join(_messages(exc)))
+                )
+            done[r.code] = unit
     if issues:
         raise ImportRejected(issues)
     ctx.cache.setdefault("units", {}).update(done)

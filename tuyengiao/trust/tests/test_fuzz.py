@@ -173,6 +173,7 @@ def test_a_service_refusal_during_commit_is_listed_not_raised(monkeypatch: Any) 
         raise ValidationError("Dịch vụ từ chối dòng này.")
 
     monkeypatch.setattr(services, "unit_create", refuse)
+    monkeypatch.setattr(services, "unit_bulk_create", refuse)
     data = "Mã đơn vị,Tên đơn vị,Loại đơn vị\nT9,Tỉnh ủy Chín,Tỉnh ủy\n".encode()
     result = framework.run_import([("Đơn vị.csv", data)], actor=SYSTEM, dry_run=False)
     assert not result.committed and not Unit.objects.exists()
