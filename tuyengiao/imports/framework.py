@@ -442,6 +442,30 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+# An import that wrote at least this many rows refreshes the planner's statistics:
+# before, the first page after a big import could take minutes on SQLite (issue 13).
+ANALYZE_AFTER_ROWS = 5_000
+
+
+def update_statistics() -> None:
+    """The query planner's statistics, after a large import: ``ANALYZE`` on PostgreSQL
+    (sampled, a few seconds even on national data); on SQLite ``PRAGMA optimize``
+    (3.46+ analyses every table that needs it) or, on older versions where optimize
+    only looks at tables it has seen queried, a sampled ``ANALYZE``."""
+    import sqlite3
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE")
+        elif connection.vendor == "sqlite":
+            cursor.execute("PRAGMA analysis_limit=1000")
+            if sqlite3.sqlite_version_info >= (3, 46):
+                cursor.execute("PRAGMA optimize=0x10002")
+            else:
+                cursor.execute("ANALYZE")
+                cursor.execute("PRAGMA optimize")
+
+
 def run_import(
     files: Sequence[tuple[str, bytes]],
     *,
@@ -550,6 +574,10 @@ def _run_import(
         for message in messages:
             ctx.error("", None, "", "", message or "Bạn không có quyền thực hiện thay đổi này.")
         return _finish(result, ctx, dry_run, ImportBatch)
+    if result.committed:
+        written = sum(c.created + c.updated for c in result.counts.values())
+        if written >= ANALYZE_AFTER_ROWS:
+            update_statistics()
     return result
 
 

@@ -323,20 +323,22 @@ def unit_bulk_create(*, actor: Actor, rows: Sequence[NewUnit]) -> list[Unit]:
         )
         new_under[code] = anchor
     units = list(made.values())
+    parents = {u.code: u.parent for u in units}
     by_depth: dict[int, list[Unit]] = {}
     for unit in units:
         by_depth.setdefault(unit.depth, []).append(unit)
     for depth in sorted(by_depth):
         level = by_depth[depth]
-        for unit in level:  # the parents' ids are known now
-            unit.parent_id = unit.parent.pk if unit.parent is not None else None
+        for unit in level:  # the parents' ids are known now (kept as the cached parent)
+            unit.parent = parents[unit.code]
         Unit.objects.bulk_create(level, batch_size=2000)
         if level and level[0].pk is None:  # backends that cannot return ids
             ids = dict(Unit.objects.filter(path="", depth=depth).values_list("code", "pk"))
             for unit in level:
                 unit.pk = ids[unit.code]
         for unit in level:
-            unit.path = f"{unit.parent.path if unit.parent else '/'}{unit.pk}/"
+            parent = parents[unit.code]
+            unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
         parent_path = Subquery(Unit.objects.filter(pk=OuterRef("parent_id")).values("path")[:1])
         Unit.objects.filter(path="", depth=depth).update(
             path=Concat(
@@ -352,7 +354,7 @@ def unit_bulk_create(*, actor: Actor, rows: Sequence[NewUnit]) -> list[Unit]:
                 unit=u,
                 name=u.name,
                 kind=u.kind,
-                parent=u.parent,
+                parent=parents[u.code],
                 path=u.path,
                 depth=u.depth,
                 valid_from=u.valid_from,

@@ -230,3 +230,36 @@ def test_blank_template_has_every_sheet_and_header(client_for, world):
     wb = openpyxl.load_workbook(io.BytesIO(response.content))
     assert wb.sheetnames[:2] == ["Đơn vị", "Đảng viên"]
     assert [c.value for c in wb["Đảng viên"][1]] == MEMBER_HEADERS
+
+
+def _units_csv(n: int) -> bytes:
+    lines = ["Mã đơn vị,Tên đơn vị,Mã đơn vị cấp trên,Loại đơn vị", "AN0,Tỉnh ủy Thử,,Tỉnh ủy"]
+    lines += [f"AN{i},Chi bộ {i},AN0,Chi bộ" for i in range(1, n)]
+    return "\n".join(lines).encode()
+
+
+def _statistics_sql(queries: list[dict[str, Any]]) -> list[str]:
+    return [q["sql"] for q in queries if q["sql"].startswith(("ANALYZE", "PRAGMA optimize"))]
+
+
+@pytest.mark.django_db
+def test_a_large_import_updates_the_planner_statistics(monkeypatch: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tuyengiao.imports import framework
+
+    monkeypatch.setattr(framework, "ANALYZE_AFTER_ROWS", 5)
+    with CaptureQueriesContext(connection) as small:
+        assert run_import([("Đơn vị.csv", _units_csv(4))], actor=SYSTEM, dry_run=False).committed
+    assert _statistics_sql(small.captured_queries) == []
+    with CaptureQueriesContext(connection) as preview:
+        run_import([("Đơn vị.csv", _units_csv(20))], actor=SYSTEM, dry_run=True)
+    assert _statistics_sql(preview.captured_queries) == []
+    with CaptureQueriesContext(connection) as large:
+        assert run_import([("Đơn vị.csv", _units_csv(20))], actor=SYSTEM, dry_run=False).committed
+    assert _statistics_sql(large.captured_queries)
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'orgs_unit'")
+            assert cursor.fetchone()[0] > 0
