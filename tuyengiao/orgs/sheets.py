@@ -79,9 +79,7 @@ def _units_in_db(ctx: ImportContext, codes: set[str]) -> dict[str, Unit]:
     cache: dict[str, Unit] = ctx.cache.setdefault("units", {})
     missing = codes - cache.keys()
     if missing:
-        cache.update(
-            {u.code: u for u in Unit.objects.filter(code__in=missing).select_related("parent")}
-        )
+        cache.update({u.code: u for u in Unit.objects.filter(code__in=missing)})
     return {c: cache[c] for c in codes if c in cache}
 
 
