@@ -348,7 +348,7 @@ def unit_bulk_create(*, actor: Actor, rows: Sequence[NewUnit]) -> list[Unit]:
                 output_field=CharField(),
             )
         )
-    UnitVersion.objects.bulk_create(
+    versions = UnitVersion.objects.bulk_create(
         [
             UnitVersion(
                 unit=u,
@@ -363,13 +363,18 @@ def unit_bulk_create(*, actor: Actor, rows: Sequence[NewUnit]) -> list[Unit]:
         ],
         batch_size=2000,
     )
-    UnitLineage.objects.bulk_create(
+    lineage = UnitLineage.objects.bulk_create(
         [
             UnitLineage(kind=LineageKind.CREATE, to_unit=u, date=u.valid_from or dt.date.min)
             for u in units
         ],
         batch_size=2000,
     )
+    # bulk_create sends no signals: the audit trail's entries, as one by one would write.
+    from tuyengiao.trust.audit import log_bulk_create
+
+    for written in (units, versions, lineage):
+        log_bulk_create(list(written))
     return units
 
 

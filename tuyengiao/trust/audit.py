@@ -119,3 +119,54 @@ def acting_as(actor: Any, remote_addr: str | None = None) -> Iterator[None]:
     finally:
         if outer is not None:
             auditlog_value.set(outer)
+
+
+def log_bulk_create(instances: list[Any]) -> None:
+    """The CREATE entries django-auditlog would have written, one per instance, for rows
+    inserted with ``bulk_create`` (which sends no signals): same changes, same actor and
+    address from the surrounding ``set_actor`` context, in a few queries."""
+    from auditlog.cid import get_cid
+    from auditlog.context import auditlog_disabled, auditlog_value
+    from auditlog.diff import model_instance_diff
+    from auditlog.models import LogEntry
+    from auditlog.registry import auditlog
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils.encoding import smart_str
+
+    if not instances or auditlog_disabled.get(False) or not auditlog.contains(type(instances[0])):
+        return
+    context = auditlog_value.get(None) or {}
+    actor = context.get("actor")
+    if not isinstance(actor, get_user_model()):
+        actor = None
+    extra = {
+        k: v() if callable(v) else v
+        for k, v in context.items()
+        if k not in {"actor", "signal_duid"} and hasattr(LogEntry, k)
+    }
+    content_type = ContentType.objects.get_for_model(instances[0])
+    json_changes = getattr(settings, "AUDITLOG_STORE_JSON_CHANGES", False)
+    cid = get_cid()
+    entries = []
+    for instance in instances:
+        changes = model_instance_diff(None, instance, use_json_for_changes=json_changes)
+        if not changes:
+            continue
+        entries.append(
+            LogEntry(
+                content_type=content_type,
+                object_pk=str(instance.pk),
+                object_id=instance.pk,
+                object_repr=smart_str(instance),
+                serialized_data=LogEntry.objects._get_serialized_data_or_none(instance),
+                action=LogEntry.Action.CREATE,
+                changes=changes,
+                cid=cid,
+                actor=actor,
+                actor_email=getattr(actor, "email", None) if actor else None,
+                **extra,
+            )
+        )
+    LogEntry.objects.bulk_create(entries, batch_size=2000)
