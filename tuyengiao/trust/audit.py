@@ -123,29 +123,21 @@ def acting_as(actor: Any, remote_addr: str | None = None) -> Iterator[None]:
 
 def log_bulk_create(instances: list[Any]) -> None:
     """The CREATE entries django-auditlog would have written, one per instance, for rows
-    inserted with ``bulk_create`` (which sends no signals): same changes, same actor and
-    address from the surrounding ``set_actor`` context, in a few queries."""
+    inserted with ``bulk_create`` (which sends no signals): same changes, and the actor
+    and address the live ``set_actor`` context gives through ``pre_save``, in a few
+    queries."""
     from auditlog.cid import get_cid
-    from auditlog.context import auditlog_disabled, auditlog_value
+    from auditlog.context import auditlog_disabled
     from auditlog.diff import model_instance_diff
     from auditlog.models import LogEntry
     from auditlog.registry import auditlog
     from django.conf import settings
-    from django.contrib.auth import get_user_model
     from django.contrib.contenttypes.models import ContentType
+    from django.db.models.signals import pre_save
     from django.utils.encoding import smart_str
 
     if not instances or auditlog_disabled.get(False) or not auditlog.contains(type(instances[0])):
         return
-    context = auditlog_value.get(None) or {}
-    actor = context.get("actor")
-    if not isinstance(actor, get_user_model()):
-        actor = None
-    extra = {
-        k: v() if callable(v) else v
-        for k, v in context.items()
-        if k not in {"actor", "signal_duid"} and hasattr(LogEntry, k)
-    }
     content_type = ContentType.objects.get_for_model(instances[0])
     json_changes = getattr(settings, "AUDITLOG_STORE_JSON_CHANGES", False)
     cid = get_cid()
@@ -164,9 +156,9 @@ def log_bulk_create(instances: list[Any]) -> None:
                 action=LogEntry.Action.CREATE,
                 changes=changes,
                 cid=cid,
-                actor=actor,
-                actor_email=getattr(actor, "email", None) if actor else None,
-                **extra,
             )
         )
+    for entry in entries:
+        # auditlog's set_actor context fills actor and address in this signal
+        pre_save.send(sender=LogEntry, instance=entry, raw=False, using=None, update_fields=None)
     LogEntry.objects.bulk_create(entries, batch_size=2000)
