@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import F, QuerySet
 from django.db.models.functions import ExtractYear
 
+from tuyengiao.lib.refs import parse_symbol
 from tuyengiao.lib.text import collation_key
 
 from . import search as search_module
@@ -142,7 +143,7 @@ def document_detail(user: Any, document: Document) -> Detail:
 def documents_by_symbol(symbol: str) -> list[Document]:
     """Registered documents with this symbol (several for a Party symbol reused across
     terms), newest first; for other apps' imports and forms."""
-    ref = services.parse_symbol(symbol or "")
+    ref = parse_symbol(symbol or "")
     if ref is None or ref.system == "bare":
         return []
     return list(

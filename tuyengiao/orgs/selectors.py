@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TypedDict
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
@@ -54,7 +55,11 @@ def subtree_on(unit: Unit, day: dt.date) -> QuerySet[UnitVersion]:
     )
 
 
-def subtree_unit_ids_on(unit: Unit, day: dt.date) -> QuerySet:
+class UnitIdRow(TypedDict):
+    unit_id: int
+
+
+def subtree_unit_ids_on(unit: Unit, day: dt.date) -> QuerySet[UnitVersion, UnitIdRow]:
     """A subquery of unit ids, to filter facts without materialising the list."""
     root = version_on(unit, day)
     if root is None:

@@ -152,7 +152,7 @@ def _split_version(unit: Unit, on: dt.date, **changes: object) -> UnitVersion:
         "depth": current.depth,
     }
     fields.update(changes)
-    return UnitVersion.objects.create(unit=unit, valid_from=on, valid_to=None, **fields)  # type: ignore[arg-type]  # fields are checked above
+    return UnitVersion.objects.create(unit=unit, valid_from=on, valid_to=None, **fields)
 
 
 def unit_keys(name: str, code: str) -> tuple[str, str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import time
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
 
@@ -207,7 +208,7 @@ def _campaign_sessions(request: HttpRequest, campaign: Any, unit: Any) -> Any:
     return mains.filter(Q(pk__in=own.values("pk")) | Q(pk__in=bridges))
 
 
-def _own_bridges(request: HttpRequest, rows: Any) -> None:
+def _own_bridges(request: HttpRequest, rows: Sequence[Session]) -> None:
     """Mark on each row of a page the viewer's own bridge points when the main session
     is hosted outside their scope (``own_bridges``)."""
     ids = [r.pk for r in rows]
@@ -224,6 +225,7 @@ def _own_bridges(request: HttpRequest, rows: Any) -> None:
         ).select_related("host")[:200]
     )
     for row in rows:
+        # a per-page mark the list template reads, not a field of the model
         row.own_bridges = [b for b in bridges if b.main_id == row.pk]  # type: ignore[attr-defined]
 
 
@@ -422,13 +424,13 @@ def grid(request: HttpRequest, code: str) -> HttpResponse:
     total = sum(g.members for g in groups)
     if total <= GRID_INLINE:
         for group in groups:
-            group.body = _group_body(session, group)  # type: ignore[attr-defined]
-            group.open = True  # type: ignore[attr-defined]
+            group.body = _group_body(session, group)
+            group.open = True
     context.update(groups=groups, total=total, counts=selectors.session_counts(session))
     return render(request, "study/grid.html", context)
 
 
-def _group_body(session: Any, group: selectors.GridGroup, offset: int = 0) -> dict[str, Any]:
+def _group_body(session: Session, group: selectors.GridGroup, offset: int = 0) -> dict[str, object]:
     """What an opened group shows: its subgroups, or a page of its members."""
     if group.has_subgroups and not group.direct:
         unit = Unit(pk=group.unit_id, code=group.code)
@@ -440,7 +442,9 @@ def _group_body(session: Any, group: selectors.GridGroup, offset: int = 0) -> di
     }
 
 
-def _grid_group_or_404(request: HttpRequest, session: Any, unit_code: str) -> Any:
+def _grid_group_or_404(
+    request: HttpRequest, session: Session, unit_code: str
+) -> selectors.GridGroup:
     group = selectors.grid_group(session, unit_code, direct=request.GET.get("truc_tiep") == "1")
     if group is None:
         raise Http404("Không có nhóm này trong bảng điểm danh.")
@@ -480,8 +484,8 @@ def grid_group_present(request: HttpRequest, code: str, unit_code: str) -> HttpR
         error = _errors(exc)
     if request.headers.get("HX-Request"):
         group = _grid_group_or_404(request, session, unit_code)
-        group.body = _group_body(session, group)  # type: ignore[attr-defined]
-        group.open = True  # type: ignore[attr-defined]
+        group.body = _group_body(session, group)
+        group.open = True
         context = {"session": session, "g": group, "statuses": Status.choices}
         context.update(notice=notice, group_error=error)
         return render(request, "study/grid.html#group", context, status=400 if error else 200)

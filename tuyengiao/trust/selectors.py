@@ -42,8 +42,10 @@ def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def audit_entries(f: AuditFilter) -> QuerySet[Any]:
-    qs = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp", "-id")
+def audit_entries(f: AuditFilter) -> QuerySet[LogEntry]:
+    qs: QuerySet[LogEntry] = LogEntry.objects.select_related("actor", "content_type").order_by(
+        "-timestamp", "-id"
+    )
     if f.who:
         if f.who.strip().lower() in {"he thong", "hệ thống", "system"}:
             qs = qs.filter(actor__isnull=True)

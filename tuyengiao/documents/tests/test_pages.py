@@ -227,7 +227,9 @@ def test_choosing_a_docx_fills_the_form_from_its_header(client_for: Any, world: 
     assert client_for("secretary").post(url, {}).status_code == 403
 
 
-def test_prefill_refuses_a_file_over_the_limit(client_for: Any, world: Any, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_prefill_refuses_a_file_over_the_limit(
+    client_for: Any, world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from tuyengiao.documents import files

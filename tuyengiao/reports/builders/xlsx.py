@@ -44,7 +44,7 @@ def _sheet(
 
 def build_xlsx(f: ReportFigures) -> bytes:
     wb = Workbook()
-    wb.remove(wb.active)  # type: ignore[arg-type]
+    wb.remove(wb.active)
     t = f.totals
     summary: list[list[Any]] = [
         ["Đơn vị", f.unit_name],

@@ -2,17 +2,22 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tuyengiao.orgs.access import SYSTEM
 from tuyengiao.reports.selectors import EmptyPeriod, report_figures
 
+if TYPE_CHECKING:
+    from conftest import World
+    from tuyengiao.reports.tests.conftest import ReportWorld
+
 D = dt.date(2025, 3, 10)
 P = "co_mat"
 
 
-def test_it_counts_sessions_bridge_points_and_people(data) -> None:  # type: ignore[no-untyped-def]
+def test_it_counts_sessions_bridge_points_and_people(data: ReportWorld) -> None:
     fig = report_figures(
         unit=data.province, date_from=dt.date(2025, 1, 1), date_to=dt.date(2025, 12, 31)
     )
@@ -29,7 +34,7 @@ def test_it_counts_sessions_bridge_points_and_people(data) -> None:  # type: ign
     assert [m.sessions for m in fig.months] == [1, 1]
 
 
-def test_it_scopes_to_the_subtree(data) -> None:  # type: ignore[no-untyped-def]
+def test_it_scopes_to_the_subtree(data: ReportWorld) -> None:
     fig = report_figures(
         unit=data.commune, date_from=dt.date(2025, 1, 1), date_to=dt.date(2025, 12, 31)
     )
@@ -40,7 +45,7 @@ def test_it_scopes_to_the_subtree(data) -> None:  # type: ignore[no-untyped-def]
     assert rates == {"XA1": None, "CB1": Decimal("33.33"), "CB2": Decimal("100.00")}
 
 
-def test_empty_period_and_reversed_range_are_explained(data) -> None:  # type: ignore[no-untyped-def]
+def test_empty_period_and_reversed_range_are_explained(data: ReportWorld) -> None:
     with pytest.raises(EmptyPeriod, match="Không có hội nghị nào"):
         report_figures(
             unit=data.province, date_from=dt.date(2020, 1, 1), date_to=dt.date(2020, 2, 1)
@@ -53,7 +58,7 @@ def test_empty_period_and_reversed_range_are_explained(data) -> None:  # type: i
         )
 
 
-def test_a_presence_span_straddling_the_period_is_not_attendance(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_presence_span_straddling_the_period_is_not_attendance(world: World) -> None:
     from tuyengiao.reports.tests import factories as f
     from tuyengiao.tests.factories import document
 
@@ -80,7 +85,7 @@ def test_a_presence_span_straddling_the_period_is_not_attendance(world) -> None:
     assert late.campaigns[0].attended == 3
 
 
-def test_attended_counts_only_required_members(data) -> None:  # type: ignore[no-untyped-def]
+def test_attended_counts_only_required_members(data: ReportWorld) -> None:
     from tuyengiao.orgs import services
 
     # m0 (present at HN1 and HN2) becomes exempt: no longer required, nor attended
@@ -97,7 +102,7 @@ def test_attended_counts_only_required_members(data) -> None:  # type: ignore[no
     assert fig.members_attended <= fig.members_required
 
 
-def test_units_without_session_are_the_campaigns_grassroots_units(world) -> None:  # type: ignore[no-untyped-def]
+def test_units_without_session_are_the_campaigns_grassroots_units(world: World) -> None:
     from tuyengiao.reports.tests import factories as f
     from tuyengiao.tests.factories import document
 
@@ -117,7 +122,7 @@ def test_units_without_session_are_the_campaigns_grassroots_units(world) -> None
     assert by_id[commune_camp.pk].units_without_session == ["Chi bộ bản Một"]
 
 
-def test_today_structure_reports_a_merged_cell_under_its_successor(world) -> None:  # type: ignore[no-untyped-def]
+def test_today_structure_reports_a_merged_cell_under_its_successor(world: World) -> None:
     from tuyengiao.orgs import services
     from tuyengiao.reports.tests import factories as f
     from tuyengiao.tests.factories import document
