@@ -22,7 +22,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -39,7 +39,7 @@ from tuyengiao.orgs import views as org_views
 from tuyengiao.orgs.models import Role, Unit
 
 from . import exports, scan_page, selectors, services
-from .models import Audience, Format, Session, Status
+from .models import Audience, Campaign, Format, Session, Status
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 SESSIONS_PAGE = 50
@@ -193,7 +193,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "study/campaign_detail.html", context)
 
 
-def _campaign_sessions(request: HttpRequest, campaign: Any, unit: Any) -> Any:
+def _campaign_sessions(request: HttpRequest, campaign: Campaign, unit: Unit) -> QuerySet[Session]:
     """The campaign's sessions hosted in the chosen unit's subtree and the viewer's scope,
     and those with a bridge point there (a cell's point of a commune's online session)."""
     bridges = access.filter_by_unit(
@@ -559,7 +559,7 @@ def qr_screen(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "study/qr.html", _qr_context(request, session))
 
 
-def _qr_context(request: HttpRequest, session: Any) -> dict[str, Any]:
+def _qr_context(request: HttpRequest, session: Session) -> dict[str, object]:
     kind = _direction(request)
     token = services.make_token(session, kind)
     url = request.build_absolute_uri(reverse("study:scan")) + "?t=" + token
