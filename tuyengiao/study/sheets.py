@@ -486,8 +486,8 @@ def commit_attendance(rows: list[AttendanceSheetRow], ctx: ImportContext) -> She
     return counts
 
 
-FORMATS: dict[str, Any] = {label: value for value, label in Format.choices}
-STATUSES: dict[str, Any] = {label: value for value, label in Status.choices}
+FORMATS: dict[str, str] = {label: value for value, label in Format.choices}
+STATUSES: dict[str, str] = {label: value for value, label in Status.choices}
 
 
 SESSION_CODE = code_cell_parser("Mã hội nghị", digit_variants(Session))

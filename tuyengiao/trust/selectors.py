@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from tuyengiao.lib.dates import format_date
 from tuyengiao.orgs import selectors as org_selectors
+from tuyengiao.orgs.models import Unit
 
 from . import audit
 from .models import AccessLog
@@ -189,9 +190,8 @@ def access_entries(*, object_type: str = "", object_key: str = "") -> QuerySet[A
     return qs
 
 
-def member_export_rows(unit: Any, day: dt.date) -> list[list[Any]]:
-    rows: list[list[Any]] = []
-    m: Any
+def member_export_rows(unit: Unit, day: dt.date) -> list[list[str | dt.date | None]]:
+    rows: list[list[str | dt.date | None]] = []
     for m in org_selectors.members_with_unit(unit, day):
         rows.append(
             [
