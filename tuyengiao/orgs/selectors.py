@@ -101,6 +101,7 @@ def children_page(
         .values_list("parent_id", "n")
     )
     for v in page:
+        # a mark for the tree template (expandable or not), not a field of the model
         v.n_children = counts.get(v.unit_id, 0)  # type: ignore[attr-defined]
     return page, total
 

@@ -111,11 +111,14 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
     if not scope.is_staff:
         raise PermissionDenied("Chỉ cán bộ tuyên giáo tỉnh hoặc xã được tạo đợt học tập.")
     form = CampaignForm(request.POST or None)
-    form.fields["owner"].queryset = access.units_visible_to(request.user).filter(  # type: ignore[attr-defined]
+    owner, documents = form.fields["owner"], form.fields["documents"]
+    assert isinstance(owner, forms.ModelChoiceField)
+    assert isinstance(documents, forms.ModelMultipleChoiceField)
+    owner.queryset = access.units_visible_to(request.user).filter(
         depth__lte=scope.unit.depth + 1, valid_to__isnull=True
     )
-    form.fields["owner"].initial = scope.unit
-    form.fields["documents"].queryset = access.documents_visible_to(request.user)  # type: ignore[attr-defined]
+    owner.initial = scope.unit
+    documents.queryset = access.documents_visible_to(request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -277,7 +280,9 @@ def session_new(request: HttpRequest, pk: int) -> HttpResponse:
     hosts = access.campaign_host_units(request.user, campaign)
     if day is not None:
         hosts = hosts | access.campaign_host_units(request.user, campaign, day)
-    form.fields["host"].queryset = hosts  # type: ignore[attr-defined]
+    host = form.fields["host"]
+    assert isinstance(host, forms.ModelChoiceField)
+    host.queryset = hosts
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

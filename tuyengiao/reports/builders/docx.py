@@ -48,7 +48,8 @@ def _run(
     run.bold, run.italic, run.underline = bold, italic, underline
     run.font.size = Pt(size)
     run.font.name = FONT
-    run._element.rPr.rFonts.set(qn("w:eastAsia"), FONT)  # type: ignore[union-attr]
+    # the East Asian font too, or Word falls back to another one for Vietnamese marks
+    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
 
 
 def _para(
@@ -129,7 +130,7 @@ def _body(doc: DocxDocument, text: str, *, bold: bool = False, italic: bool = Fa
 _ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 
 
-def _section_table(doc, table: SectionTable) -> None:  # type: ignore[no-untyped-def]
+def _section_table(doc: DocxDocument, table: SectionTable) -> None:
     """A section's table with an ``STT`` column in front."""
     _data_table(
         doc,
