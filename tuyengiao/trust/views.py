@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-from typing import Any
 
 import segno
 from django.contrib import messages
