@@ -154,7 +154,7 @@ def test_today_structure_reports_a_merged_cell_under_its_successor(world: World)
 
 
 @pytest.mark.parametrize("unit", ["province", "commune", "cell", "sibling_cell"])
-def test_the_campaign_page_and_the_report_give_the_same_rate(data, unit) -> None:  # type: ignore[no-untyped-def]
+def test_the_campaign_page_and_the_report_give_the_same_rate(data: ReportWorld, unit: str) -> None:
     """The campaign page (``study.selectors.campaign_rate``, from the raw rows) and the
     report (the study section, from the facts) over the campaign's period, on the
     structure of its last day: the same required, attended, rate, verdict, sessions,

@@ -100,7 +100,9 @@ def test_place_line_takes_the_units_place_or_its_nearest_ancestors(
     assert report["unit"]["place"] == "Tam Đường"
 
 
-def test_the_national_report_reads_tw_and_has_its_place(data, tmp_path, settings) -> None:  # type: ignore[no-untyped-def]
+def test_the_national_report_reads_tw_and_has_its_place(
+    data: ReportWorld, tmp_path: Path, settings: Settings
+) -> None:
     """The national root's number reads ``-BC/TW`` and its date line names a place,
     derived from its level (a root over provincial committees) and its recorded
     place; a province under it keeps ``/TU`` and takes the root's place when it has
@@ -131,7 +133,7 @@ def test_the_national_report_reads_tw_and_has_its_place(data, tmp_path, settings
     assert json.loads(_report(tmp_path, "json", unit="TQ"))["unit"]["place"] == "Thủ đô Hà Nội"
 
 
-def test_the_issuer_follows_the_units_level(world) -> None:  # type: ignore[no-untyped-def]
+def test_the_issuer_follows_the_units_level(world: World) -> None:
     from tuyengiao.orgs import services
     from tuyengiao.orgs.models import Unit
     from tuyengiao.reports.selectors import is_national, issuer_code
