@@ -62,30 +62,53 @@ def languages_clean(raw: str) -> str:
     return "; ".join(seen.values())
 
 
+def check_terms(
+    *,
+    level: PresenterLevel,
+    status: PresenterStatus,
+    valid_from: dt.date | None,
+    valid_until: dt.date | None,
+) -> list[tuple[str, str]]:
+    """The rules on a recognition's level, status and dates, as (field, message)
+    pairs; the sheet asks them during validation to name the column."""
+    problems: list[tuple[str, str]] = []
+    if valid_from and valid_until and valid_until < valid_from:
+        problems.append(("valid_until", "'Đến ngày' phải sau 'Từ ngày'."))
+    if level.valid_to is not None and (valid_from is None or valid_from >= level.valid_to):
+        problems.append(
+            (
+                "valid_from" if valid_from else "level",
+                f"Cấp '{level.label}' chỉ công nhận trước ngày {_fmt(level.valid_to)}"
+                + ("." if valid_from else ": hãy ghi 'Từ ngày' của quyết định công nhận."),
+            )
+        )
+    if level.valid_from is not None and valid_from is not None and valid_from < level.valid_from:
+        problems.append(
+            ("valid_from", f"Cấp '{level.label}' chỉ có từ ngày {_fmt(level.valid_from)}.")
+        )
+    if status.needs_until and valid_until is None:
+        problems.append(("valid_until", f"Trạng thái '{status.name}' cần có 'Đến ngày'."))
+    return problems
+
+
 def _check(data: PresenterData) -> None:
     code = normalize(data.code)
     if not code or not normalize(data.full_name):
         raise ValidationError("Mã báo cáo viên và họ tên là bắt buộc.")
     if len(code) > 64:
         raise ValidationError("Mã báo cáo viên dài quá 64 ký tự.")
-    if data.valid_from and data.valid_until and data.valid_until < data.valid_from:
-        raise ValidationError("'Đến ngày' phải sau 'Từ ngày'.")
-    level = data.level
-    day = data.valid_from
-    if day is not None and level.valid_to is not None and day >= level.valid_to:
-        raise ValidationError(
-            f"Cấp '{level.label}' chỉ công nhận trước ngày {_fmt(level.valid_to)}."
-        )
-    if day is None and level.valid_to is not None:
-        raise ValidationError(
-            f"Cấp '{level.label}' đã kết thúc từ {_fmt(level.valid_to)}: "
-            "hãy ghi 'Từ ngày' của quyết định công nhận."
-        )
-    if data.status.needs_until and data.valid_until is None:
-        raise ValidationError(f"Trạng thái '{data.status.name}' cần có 'Đến ngày'.")
+    problems = check_terms(
+        level=data.level,
+        status=data.status,
+        valid_from=data.valid_from,
+        valid_until=data.valid_until,
+    )
+    if problems:
+        raise ValidationError([message for _, message in problems])
     if data.theory and data.theory not in Theory.values:
         raise ValidationError("Trình độ lý luận chính trị không hợp lệ.")
     unit = data.unit
+    day = data.valid_from
     if day is not None and unit.valid_to is not None and day >= unit.valid_to:
         raise ValidationError(f"Đơn vị {unit.code} đã hết hiệu lực từ {_fmt(unit.valid_to)}.")
 
