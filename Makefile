@@ -6,7 +6,7 @@ PORT ?= 8000
 SCALE ?= small
 DB ?= sqlite
 
-.PHONY: venv run test test-fast lint format bench fuzz migrate seed clean
+.PHONY: venv run test test-fast chromium lint format bench fuzz migrate seed clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,11 +22,24 @@ migrate: venv
 seed: migrate
 	$(BIN)/python manage.py seed_demo --if-empty
 
-run: seed
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+# The web server and the report worker together; one Ctrl-C stops both (scripts/run.py).
+run: venv
+	DEBUG=$${DEBUG:-1} $(BIN)/python scripts/run.py --port $(PORT)
 
-test: venv
+# The whole suite, browser tests included: they drive Debian's chromium, installed here
+# when missing (never a browser downloaded by Playwright).
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+test: venv chromium
 	$(BIN)/python -m pytest
+
+# The quick tier while working: no browser, no slow tests, the test database kept
+# (on SQLite in var/test-fast.sqlite3; on PostgreSQL Django's test_<name>).
+test-fast: venv
+	SQLITE_TEST_NAME=$${SQLITE_TEST_NAME:-$(CURDIR)/var/test-fast.sqlite3} \
+	  $(BIN)/python -m pytest -p no:cacheprovider --reuse-db -m "not browser and not slow"
+
+chromium:
+	@bash scripts/ensure-chromium.sh
 
 # Property tests with fresh random seeds, FUZZ_RUNS times (CI runs them with a fixed seed).
 FUZZ_RUNS ?= 20

@@ -18,6 +18,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from hypothesis import settings as hypothesis_settings
 
+from tuyengiao.orgs.access import SYSTEM
+
 # CI runs the property tests with a fixed seed, so a red build always means a change broke
 # something; `make fuzz` (random seeds, many more examples) is where new cases are hunted.
 hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
@@ -45,7 +47,7 @@ def _user(username: str, unit: Any | None, role: str | None) -> Any:
 
     user = get_user_model().objects.create_user(username=username, password="mat-khau-dai-123")
     if unit is not None and role is not None:
-        services.assignment_set(actor=None, user=user, unit=unit, role=role)
+        services.assignment_set(actor=SYSTEM, user=user, unit=unit, role=role)
     return user
 
 
@@ -61,13 +63,18 @@ def _no_axes_lockouts(settings: Any) -> None:
 
 @pytest.fixture
 def world(db: Any) -> World:
+    return build_world()
+
+
+def build_world() -> World:
+    """The tree and personas above (for a fixture of wider scope than a test)."""
     from tuyengiao.orgs import services
     from tuyengiao.orgs.models import Role
 
     s = services
-    province = s.unit_create(actor=None, code="TINH", name="Tỉnh ủy Thử", kind="Tỉnh ủy")
+    province = s.unit_create(actor=SYSTEM, code="TINH", name="Tỉnh ủy Thử", kind="Tỉnh ủy")
     commune = s.unit_create(
-        actor=None,
+        actor=SYSTEM,
         code="XA1",
         name="Đảng ủy xã Một",
         kind="Đảng ủy xã",
@@ -75,7 +82,7 @@ def world(db: Any) -> World:
         valid_from=START,
     )
     cell = s.unit_create(
-        actor=None,
+        actor=SYSTEM,
         code="CB1",
         name="Chi bộ bản Một",
         kind="Chi bộ",
@@ -83,7 +90,7 @@ def world(db: Any) -> World:
         valid_from=START,
     )
     cell2 = s.unit_create(
-        actor=None,
+        actor=SYSTEM,
         code="CB2",
         name="Chi bộ bản Hai",
         kind="Chi bộ",
@@ -91,7 +98,7 @@ def world(db: Any) -> World:
         valid_from=START,
     )
     sibling = s.unit_create(
-        actor=None,
+        actor=SYSTEM,
         code="XA2",
         name="Đảng ủy xã Hai",
         kind="Đảng ủy xã",
@@ -99,7 +106,7 @@ def world(db: Any) -> World:
         valid_from=START,
     )
     sibling_cell = s.unit_create(
-        actor=None,
+        actor=SYSTEM,
         code="CB3",
         name="Chi bộ bản Ba",
         kind="Chi bộ",
@@ -109,13 +116,13 @@ def world(db: Any) -> World:
     names = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung"]
     members = [
         s.member_create(
-            actor=None, code=f"DV{i}", full_name=n, unit=cell if i < 3 else cell2, since=START
+            actor=SYSTEM, code=f"DV{i}", full_name=n, unit=cell if i < 3 else cell2, since=START
         )
         for i, n in enumerate(names)
     ]
     sibling_members = [
         s.member_create(
-            actor=None, code="DVX1", full_name="Hoàng Văn Xuân", unit=sibling_cell, since=START
+            actor=SYSTEM, code="DVX1", full_name="Hoàng Văn Xuân", unit=sibling_cell, since=START
         )
     ]
     users = {
@@ -140,3 +147,19 @@ def client_for(client: Any, world: World):  # type: ignore[no-untyped-def]
         return client
 
     return login
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    """Rows that data migrations create, put back when the test database is reused.
+
+    With ``--reuse-db`` (``make test-fast``) the kept database was emptied by the
+    previous run's last transactional test, so the issuers of
+    ``documents/0004_issuers`` are missing; adding them again is idempotent.
+    """
+    from importlib import import_module
+
+    from django.apps import apps
+
+    with django_db_blocker.unblock():
+        import_module("tuyengiao.documents.migrations.0004_issuers").forward(apps, None)

@@ -5,7 +5,10 @@ each checking in its own members by POSTing the QR token to the scan page.
 Reports ``checkin_per_s``, ``checkin_p99_ms``, ``checkin_vs_empty`` (check-in
 throughput ÷ that of an empty Django view, same server, same run),
 ``checkin_lost`` (accepted check-ins without a row) and ``checkin_duplicated``
-(rows beyond one per member). Run: ``python -m bench.run --db postgres --only checkin``.
+(rows beyond one per member), ``checkin_db_share`` (PostgreSQL CPU per check-in ÷
+the whole CPU of an empty Django request, same run) and ``checkin_groups`` (the
+groups the scans were written in: rows sharing a transaction id). The server is
+Django's plain WSGI application. Run: ``python -m bench.run --db postgres --only checkin``.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+
+from tuyengiao.orgs.access import SYSTEM
 
 ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = 200
@@ -50,18 +55,18 @@ def _setup(total: int) -> dict[str, Any]:
     from tuyengiao.study.models import Attendance
 
     day = dt.date(2025, 9, 1)
-    province = org_services.unit_create(actor=None, code="B-TINH", name="Tỉnh", kind="Tỉnh ủy")
+    province = org_services.unit_create(actor=SYSTEM, code="B-TINH", name="Tỉnh", kind="Tỉnh ủy")
     commune = org_services.unit_create(
-        actor=None, code="B-XA", name="Xã", kind="Đảng ủy xã", parent=province
+        actor=SYSTEM, code="B-XA", name="Xã", kind="Đảng ủy xã", parent=province
     )
     cells = [
         org_services.unit_create(
-            actor=None, code=f"B-CB{i}", name=f"Chi bộ {i}", kind="Chi bộ", parent=commune
+            actor=SYSTEM, code=f"B-CB{i}", name=f"Chi bộ {i}", kind="Chi bộ", parent=commune
         )
         for i in range(10)
     ]
     members = org_services.member_bulk_create(
-        actor=None,
+        actor=SYSTEM,
         rows=[
             org_services.NewMember(
                 code=f"B{i:06d}", full_name=f"Nguyễn Văn Thử {i}", unit=cells[i % 10]
@@ -107,7 +112,7 @@ def _setup(total: int) -> dict[str, Any]:
         title="Thử tải",
     )
     campaign = services.campaign_create(
-        actor=None,
+        actor=SYSTEM,
         title="Thử tải điểm danh",
         documents=[document],
         owner=commune,
@@ -115,7 +120,7 @@ def _setup(total: int) -> dict[str, Any]:
         deadline=day + dt.timedelta(days=30),
     )
     session = services.session_create(
-        actor=None, campaign=campaign, code="B-HN", host=commune, date=day, format="truc_tuyen"
+        actor=SYSTEM, campaign=campaign, code="B-HN", host=commune, date=day, format="truc_tuyen"
     )
     device_signer = signing.get_cookie_signer(salt=services.DEVICE_COOKIE + services.DEVICE_SALT)
     devices = [device_signer.sign(secrets.token_urlsafe(12)) for _ in users]
@@ -302,6 +307,8 @@ def _server_pids(group: int) -> tuple[set[int], set[int]]:
 
 
 def measure(ctx: Any) -> dict[str, Any]:
+    from django.db import connection
+
     from bench.run import percentile
     from tuyengiao.study import services
     from tuyengiao.study.models import Attendance
@@ -333,9 +340,10 @@ def measure(ctx: Any) -> dict[str, Any]:
         asyncio.run(_load(port, [[_empty_request(keys[0])] * 5 for _ in range(20)]))
         empty_jobs = [[_empty_request(keys[c])] * per_client for c in range(CLIENTS)]
         web, backends = _server_pids(proc.pid)
-        cpu_before = _cpu_seconds(web | backends)
+        cpu_before, empty_db_before = _cpu_seconds(web | backends), _cpu_seconds(backends)
         _, empty_status, empty_wall = asyncio.run(_load(port, empty_jobs))
         empty_cpu = _cpu_seconds(web | backends) - cpu_before
+        empty_db_cpu = _cpu_seconds(backends) - empty_db_before
         empty_per_s = sum(1 for s in empty_status if s == 200) / empty_wall
         # The token in use is refreshed every 5 s, as members scan whatever the
         # QR screen shows; each client checks in its own members.
@@ -370,6 +378,16 @@ def measure(ctx: Any) -> dict[str, Any]:
     n_rows = rows.count()
     distinct = rows.values("member_id").distinct().count()
     checkin_per_s = accepted / wall
+    groups = ""
+    if connection.vendor == "postgresql":  # rows written together share their xmin
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT count(DISTINCT xmin::text) FROM {Attendance._meta.db_table} "
+                "WHERE session_id = %s",
+                [session.pk],
+            )
+            (written_by,) = cursor.fetchone()
+        groups = f"{written_by} ({n_rows / max(1, written_by):.1f} a group)"
     empty_before_per_s = empty_per_s
     empty_per_s = (empty_before_per_s + empty_after_per_s) / 2
     return {
@@ -387,7 +405,16 @@ def measure(ctx: Any) -> dict[str, Any]:
         "checkin_cpu_ms": round(checkin_cpu / max(1, len(statuses)) * 1000, 2),
         "checkin_db_cpu_ms": round(checkin_db_cpu / max(1, len(statuses)) * 1000, 2),
         "checkin_empty_cpu_ms": round(empty_cpu / max(1, len(empty_status)) * 1000, 2),
+        "checkin_empty_db_cpu_ms": round(empty_db_cpu / max(1, len(empty_status)) * 1000, 2),
+        # The database's CPU per check-in against the CPU (server and database)
+        # of an empty Django request: the part that does not scale out.
+        "checkin_db_share": round(
+            (checkin_db_cpu / max(1, len(statuses))) / (empty_cpu / max(1, len(empty_status))), 3
+        )
+        if empty_cpu and connection.vendor == "postgresql"
+        else "",  # SQLite: the database works inside the server's processes
         "checkin_lost": max(0, accepted - distinct),
         "checkin_duplicated": n_rows - distinct,
+        "checkin_groups": groups,
         "checkin_server": f"gunicorn gthread {WORKERS}x{THREADS}, {CLIENTS} clients",
     }

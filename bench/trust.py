@@ -10,6 +10,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from tuyengiao.orgs.access import SYSTEM
+
 SIZES = {"small": 200, "province": 1000, "national": 3000}
 
 
@@ -23,14 +25,14 @@ def measure(ctx: Any) -> dict[str, float | int | str]:
     from tuyengiao.trust.backup import backup
 
     n = SIZES[ctx.scale]
-    root = services.unit_create(actor=None, code="BENCH-TRUST", name="Tỉnh ủy Đo", kind="Tỉnh ủy")
+    root = services.unit_create(actor=SYSTEM, code="BENCH-TRUST", name="Tỉnh ủy Đo", kind="Tỉnh ủy")
 
     def writes(prefix: str) -> None:
         for i in range(n):
             unit = services.unit_create(
-                actor=None, code=f"{prefix}{i}", name=f"Chi bộ {i}", kind="Chi bộ", parent=root
+                actor=SYSTEM, code=f"{prefix}{i}", name=f"Chi bộ {i}", kind="Chi bộ", parent=root
             )
-            services.unit_update(actor=None, unit=unit, population=i)
+            services.unit_update(actor=SYSTEM, unit=unit, population=i)
 
     with disable_auditlog():
         (plain,) = ctx.timed(lambda: writes("BTP"), repeat=1)

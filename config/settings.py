@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "tuyengiao.trust.middleware.TwoFactorMiddleware",
     "tuyengiao.trust.middleware.SecurityHeadersMiddleware",
+    # Last, so its process_exception runs first: Vietnamese error pages even with DEBUG on.
+    "tuyengiao.trust.middleware.VietnameseErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -198,6 +200,24 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+# Uploaded files hold personal data: readable by the server's user only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+
+# --- uploads: what one file may cost (docs/security.md, "Tệp tải lên / uploads") ------
+UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
+UPLOAD_MAX_UNZIPPED_BYTES = int(os.environ.get("UPLOAD_MAX_UNZIPPED_BYTES", str(200 * 1024 * 1024)))
+UPLOAD_MAX_ZIP_RATIO = int(os.environ.get("UPLOAD_MAX_ZIP_RATIO", "100"))
+UPLOAD_MAX_ZIP_MEMBERS = int(os.environ.get("UPLOAD_MAX_ZIP_MEMBERS", "1000"))
+UPLOAD_MAX_ROWS = int(os.environ.get("UPLOAD_MAX_ROWS", "500000"))
+UPLOAD_MAX_COLUMNS = int(os.environ.get("UPLOAD_MAX_COLUMNS", "100"))
+UPLOAD_MAX_CELLS = int(os.environ.get("UPLOAD_MAX_CELLS", "5000000"))
+UPLOAD_MAX_TEXT_CHARS = int(os.environ.get("UPLOAD_MAX_TEXT_CHARS", "5000000"))
+UPLOAD_MEMORY_MB = int(os.environ.get("UPLOAD_MEMORY_MB", "1536"))
+UPLOAD_CPU_SECONDS = int(os.environ.get("UPLOAD_CPU_SECONDS", "120"))
+UPLOAD_WALL_SECONDS = int(os.environ.get("UPLOAD_WALL_SECONDS", "180"))
+# An import file that was previewed but never confirmed is deleted after this.
+IMPORT_UPLOAD_TTL_HOURS = int(os.environ.get("IMPORT_UPLOAD_TTL_HOURS", "24"))
 
 # --- background work ------------------------------------------------------------
 TASKS = {
@@ -238,9 +258,6 @@ if env_bool("HTTPS", False):
 # QR check-in token lifetime (seconds) and per-device throttle window.
 CHECKIN_TOKEN_SECONDS = int(os.environ.get("CHECKIN_TOKEN_SECONDS", "30"))
 CHECKIN_DEVICE_WINDOW_SECONDS = int(os.environ.get("CHECKIN_DEVICE_WINDOW_SECONDS", "180"))
-# The scan's confirm step answered in front of the middleware stack
-# (tuyengiao/study/fastscan.py); off sends every request through Django.
-CHECKIN_FAST_PATH = env_bool("CHECKIN_FAST_PATH", True)
 
 LOGGING = {
     "version": 1,

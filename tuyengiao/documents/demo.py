@@ -8,6 +8,8 @@ import datetime as dt
 
 from django.db import transaction
 
+from tuyengiao.orgs.access import SYSTEM
+
 from . import services
 from .models import Document, Relation
 
@@ -204,7 +206,7 @@ def build() -> str:
             if Document.objects.filter(symbol_key=key, issue_date=day).exists():
                 continue
             services.document_create(
-                actor=None,
+                actor=SYSTEM,
                 symbol=symbol,
                 title=title,
                 issue_date=day,
@@ -217,7 +219,7 @@ def build() -> str:
             a = Document.objects.filter(symbol_key=services.symbol_key(source)).first()
             b = Document.objects.filter(symbol_key=services.symbol_key(target)).first()
             if a and b and not a.links_out.filter(target=b, relation=relation).exists():
-                services.link_add(actor=None, source=a, target=b, relation=relation)
+                services.link_add(actor=SYSTEM, source=a, target=b, relation=relation)
     if not created:
         return "Văn bản mẫu đã có sẵn."
     return (

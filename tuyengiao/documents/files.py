@@ -1,6 +1,7 @@
 """Text out of document files (PDF, DOCX, TXT) and the header of a Vietnamese document.
 
-Pure functions: no database. Every failure is a ``ValidationError`` with a Vietnamese
+Pure functions: no database. Text extraction runs in a child process with memory, CPU and
+time limits (``extract_text``; the child runs ``extract_text_unbounded``). Every failure is a ``ValidationError`` with a Vietnamese
 message naming the file, so a command or a form can show it as is.
 """
 
@@ -15,6 +16,8 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 
+from tuyengiao.lib import isolated
+from tuyengiao.lib.isolated import Limits
 from tuyengiao.lib.refs import KIND_CODES, Ref, extract_refs, normalize_for_refs
 from tuyengiao.lib.text import fold, normalize
 
@@ -35,8 +38,64 @@ def clean_text(text: str) -> str:
     return unicodedata.normalize("NFC", text).strip()
 
 
-def extract_text(name: str, data: bytes) -> str:
-    """The text of a .txt, .docx or .pdf file, cleaned; raises ``ValidationError``."""
+def extract_text(name: str, data: bytes, limits: Limits | None = None) -> str:
+    """The text of a .txt, .docx or .pdf file, cleaned; raises ``ValidationError``.
+
+    The file is parsed in a child process with memory, CPU and time limits
+    (``tuyengiao.lib.isolated``): a hostile PDF or DOCX costs that child, never the caller.
+    """
+    _check_name_and_size(name, data)
+    limits = limits or Limits.from_settings()
+    try:
+        text = isolated.run("document_text", name, data, limits)
+    except isolated.Refused as exc:
+        raise ValidationError(str(exc)) from exc
+    return str(text)
+
+
+def extract_text_unbounded(name: str, data: bytes, limits: Limits) -> str:
+    """``extract_text`` in this process: the child's job. A DOCX's zip is checked first
+    (member count, actual decompressed size, ratios); the text is capped."""
+    _check_name_and_size(name, data)
+    suffix = Path(name).suffix.lower()
+    if suffix == ".txt":
+        text = _txt(name, data)
+    elif suffix == ".docx":
+        _check_docx_zip(name, data, limits)
+        text = _docx(name, data)
+    else:
+        text = _pdf(name, data)
+    if len(text) > limits.max_text_chars:
+        raise ValidationError(
+            f"Tệp '{name}' có hơn {limits.max_text_chars:,} ký tự chữ, vượt giới hạn của một "
+            "văn bản đính kèm; hãy chia nhỏ tệp.".replace(",", ".")
+        )
+    text = clean_text(text)
+    if not text:
+        raise ValidationError(f"Tệp '{name}' không có nội dung chữ.")
+    return text
+
+
+def _check_docx_zip(name: str, data: bytes, limits: Limits) -> None:
+    import zipfile
+
+    from tuyengiao.lib.bounded import ZipBudget, check_zip
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            budget = ZipBudget(name, limits)
+            for info in check_zip(name, archive, limits):
+                for _ in budget.chunks(archive, info):
+                    pass
+    except isolated.Refused as exc:
+        raise ValidationError(str(exc)) from exc
+    except Exception as exc:  # zipfile and zlib raise various errors for damaged files
+        raise ValidationError(
+            f"Không đọc được tệp '{name}': không phải tệp Word .docx hợp lệ hoặc tệp bị hỏng."
+        ) from exc
+
+
+def _check_name_and_size(name: str, data: bytes) -> None:
     suffix = Path(name).suffix.lower()
     if suffix not in SUPPORTED:
         raise ValidationError(
@@ -46,16 +105,6 @@ def extract_text(name: str, data: bytes) -> str:
         raise ValidationError(f"Tệp '{name}' rỗng.")
     if len(data) > MAX_BYTES:
         raise ValidationError(f"Tệp '{name}' lớn hơn 20 MB.")
-    if suffix == ".txt":
-        text = _txt(name, data)
-    elif suffix == ".docx":
-        text = _docx(name, data)
-    else:
-        text = _pdf(name, data)
-    text = clean_text(text)
-    if not text:
-        raise ValidationError(f"Tệp '{name}' không có nội dung chữ.")
-    return text
 
 
 def _txt(name: str, data: bytes) -> str:

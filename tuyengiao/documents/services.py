@@ -1,7 +1,8 @@
 """Every write to documents: register, edit, attach, link, resolve references.
 
-Each public function takes keyword-only arguments with an ``actor`` (``None`` for the
-command line and seed data, which are unrestricted), runs in one transaction and raises
+Each public function takes keyword-only arguments with a required ``actor`` (a user, or
+``orgs.access.SYSTEM`` for the command line and seed data; ``None`` is refused), checks
+its permission (``PermissionDenied``), runs in one transaction and raises
 ``ValidationError`` with a Vietnamese message on bad input, writing nothing.
 
 Saving a document's text re-extracts its references (``tuyengiao.lib.refs``): a symbol
@@ -97,12 +98,13 @@ def parse_document_symbol(symbol: str) -> Ref:
 # --- permission ---------------------------------------------------------------------------
 
 
-def _check_actor(actor: Any) -> None:
-    """Only province and commune staff register and edit documents (None: command line)."""
-    if actor is None:
-        return
+def check_document_write(actor: Any) -> None:
+    """Only province and commune staff register and edit documents (``access.SYSTEM``:
+    command line and seed data; ``None`` is refused)."""
     from tuyengiao.orgs import access
 
+    if access.is_system(actor):
+        return
     if not access.can_register_documents(actor):
         raise PermissionDenied("Chỉ cán bộ cấp tỉnh và cấp xã được đăng ký, sửa văn bản.")
 
@@ -185,7 +187,7 @@ def document_create(
     attachments: Sequence[tuple[str, bytes]] = (),
 ) -> Document:
     """Register a document (and its files: an unreadable file fails the whole call)."""
-    _check_actor(actor)
+    check_document_write(actor)
     ref, title, kind = _clean_fields(
         symbol=symbol, title=title, kind=kind, issue_date=issue_date, status=status
     )
@@ -232,7 +234,7 @@ def document_update(
     issuer_name: str = "",
     attachments: Sequence[tuple[str, bytes]] = (),
 ) -> Document:
-    _check_actor(actor)
+    check_document_write(actor)
     ref, title, kind = _clean_fields(
         symbol=symbol, title=title, kind=kind, issue_date=issue_date, status=status
     )
@@ -274,7 +276,7 @@ def document_update(
 def attachment_add(*, actor: Any, document: Document, name: str, data: bytes) -> Attachment:
     """Attach a .pdf/.docx/.txt file; its text is extracted, searched and scanned for
     references. An unreadable file raises ``ValidationError`` and nothing is stored."""
-    _check_actor(actor)
+    check_document_write(actor)
     name = normalize(name or "").replace("/", "_").replace("\\", "_") or "tep"
     text = files.extract_text(name, data)
     suffix = name.rsplit(".", 1)[-1].lower()
@@ -286,16 +288,20 @@ def attachment_add(*, actor: Any, document: Document, name: str, data: bytes) ->
         text=text,
         uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    attachment.file.save(name, ContentFile(data), save=False)
-    attachment.save()
-    reindex(document)
-    relink(document)
+    attachment.file.save(name, ContentFile(data), save=False)  # mode 0600: FILE_UPLOAD_PERMISSIONS
+    try:
+        attachment.save()
+        reindex(document)
+        relink(document)
+    except BaseException:
+        attachment.file.delete(save=False)  # the row is rolled back: so is the file
+        raise
     return attachment
 
 
 @transaction.atomic
 def attachment_remove(*, actor: Any, attachment: Attachment) -> None:
-    _check_actor(actor)
+    check_document_write(actor)
     document = attachment.document
     stored = attachment.file.name
     attachment.delete()
@@ -368,7 +374,7 @@ def _drop_from_index(document_id: int) -> None:
 
 @transaction.atomic
 def document_delete(*, actor: Any, document: Document) -> None:
-    _check_actor(actor)
+    check_document_write(actor)
     pk = document.pk
     document.delete()
     _drop_from_index(pk)
@@ -530,7 +536,7 @@ def _link(
 @transaction.atomic
 def ref_resolve(*, actor: Any, ref: DocumentRef, target: Document) -> DocumentRef:
     """A person says which registered document a reference names."""
-    _check_actor(actor)
+    check_document_write(actor)
     if target.pk == ref.document_id:
         raise ValidationError("Văn bản không thể dẫn chiếu chính nó.")
     if ref.target_id and ref.target_id != target.pk:
@@ -548,7 +554,7 @@ def ref_resolve(*, actor: Any, ref: DocumentRef, target: Document) -> DocumentRe
 @transaction.atomic
 def ref_dismiss(*, actor: Any, ref: DocumentRef) -> DocumentRef:
     """Not a document reference, or a document the organisation does not keep."""
-    _check_actor(actor)
+    check_document_write(actor)
     if ref.target_id:
         DocumentLink.objects.filter(
             source_id=ref.document_id, target_id=ref.target_id, relation=Relation.CITES
@@ -564,7 +570,7 @@ def ref_dismiss(*, actor: Any, ref: DocumentRef) -> DocumentRef:
 def link_add(*, actor: Any, source: Document, target: Document, relation: str) -> DocumentLink:
     """``source`` implements / guides / supersedes / cites ``target``. Superseding marks
     the target as superseded."""
-    _check_actor(actor)
+    check_document_write(actor)
     if relation not in Relation.values:
         raise ValidationError("Quan hệ giữa hai văn bản không hợp lệ.")
     if source.pk == target.pk:
@@ -585,7 +591,7 @@ def link_add(*, actor: Any, source: Document, target: Document, relation: str) -
 
 @transaction.atomic
 def link_remove(*, actor: Any, link: DocumentLink) -> None:
-    _check_actor(actor)
+    check_document_write(actor)
     link.delete()
 
 
@@ -601,7 +607,7 @@ def document_from_file(*, actor: Any, name: str, data: bytes) -> Document:
     """Register a document from a .txt/.docx/.pdf file: symbol, date and title from its
     header (title: the line(s) under the kind heading, else the first non-empty line); the
     file becomes its attachment. Raises ``ValidationError``; nothing is written then."""
-    _check_actor(actor)
+    check_document_write(actor)
     text = files.extract_text(name, data)
     header = files.parse_header(text)
     if header.ref is None:
@@ -622,3 +628,27 @@ def document_from_file(*, actor: Any, name: str, data: bytes) -> Document:
         raise ValidationError(f"Tệp '{name}': {' '.join(exc.messages)}") from exc
     attachment_add(actor=actor, document=document, name=name, data=data)
     return document
+
+
+def attachments_purge_orphans(*, older_than: float) -> int:
+    """Delete attachment files that no attachment row names, older than ``older_than``
+    (a POSIX time): what a transaction rolled back after the file was written (a later
+    file of the same document failed, say). Run by ``purge_uploads``."""
+    from pathlib import Path
+
+    from django.core.files.storage import default_storage
+
+    root = Path(default_storage.path("van-ban"))
+    if not root.is_dir():
+        return 0
+    known = set(Attachment.objects.values_list("file", flat=True))
+    removed = 0
+    for path in root.rglob("*"):
+        name = path.relative_to(Path(default_storage.path(""))).as_posix()
+        try:
+            if path.is_file() and name not in known and path.stat().st_mtime < older_than:
+                path.unlink()
+                removed += 1
+        except OSError:  # removed meanwhile
+            continue
+    return removed

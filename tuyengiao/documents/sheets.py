@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from tuyengiao.imports.framework import (
     Column,
@@ -54,13 +54,11 @@ def _existing(row: DocumentRow, key: str) -> Document | None:
 
 
 def validate_documents(rows: list[DocumentRow], ctx: ImportContext) -> None:
-    if ctx.actor is not None and getattr(ctx.actor, "is_authenticated", False):
-        from tuyengiao.orgs import access
-
-        if rows and not access.can_register_documents(ctx.actor):
-            ctx.error(
-                DOCUMENT_SHEET, None, "", "", "Chỉ cán bộ cấp tỉnh và cấp xã được đăng ký văn bản."
-            )
+    if rows:
+        try:
+            services.check_document_write(ctx.actor)
+        except PermissionDenied as exc:
+            ctx.error(DOCUMENT_SHEET, None, "", "", str(exc))
             return
     seen: dict[tuple[str, dt.date | None], int] = {}
     keyed: dict[str, list[DocumentRow]] = {}

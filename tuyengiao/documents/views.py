@@ -19,7 +19,7 @@ from tuyengiao.lib.dates import parse_date
 from tuyengiao.lib.refs import parse_symbol
 from tuyengiao.orgs import access
 
-from . import selectors, services
+from . import files, selectors, services
 from .forms import KIND_CHOICES, DocumentForm
 from .models import Relation, Status, System
 from .search import search_documents
@@ -87,6 +87,9 @@ def _files(request: HttpRequest) -> list[tuple[str, bytes]]:
     uploads = request.FILES.getlist("tep")
     if len(uploads) > MAX_FILES:
         raise ValidationError(f"Mỗi lần chỉ đính kèm tối đa {MAX_FILES} tệp.")
+    for u in uploads:  # refused before its bytes are read into memory
+        if (u.size or 0) > files.MAX_BYTES:
+            raise ValidationError(f"Tệp '{u.name}' lớn hơn 20 MB.")
     return [(u.name or "tep", u.read()) for u in uploads]
 
 

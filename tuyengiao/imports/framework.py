@@ -4,7 +4,8 @@ Each app contributes sheets (``SheetSpec``) that plug in here (see
 ``register_sheet``, called from each app's ``sheets.py``). A workbook import
 
 1. reads every sheet (xlsx/xls/ods through calamine, or CSV files named after
-   the sheet), matching sheet names, headers and enumerated values on the folded
+   the sheet) in a child process with memory and time limits, after checking the
+   file's declared and actual size, rows and columns (``reading``), matching sheet names, headers and enumerated values on the folded
    form, so ``ma don vi`` is ``Mã đơn vị``;
 2. parses each row into the sheet's frozen dataclass, with sheet and row number,
    collecting every cell error instead of stopping at the first;
@@ -24,27 +25,28 @@ first's rows and writes nothing.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import datetime as dt
 import gc
 import hashlib
-import io
+import logging
 import re
-import zipfile
-import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 
 from tuyengiao.lib.dates import parse_date
+from tuyengiao.lib.isolated import Limits
 from tuyengiao.lib.numbers import parse_int
 from tuyengiao.lib.text import fold, normalize
+
+from .reading import Cell, RawSheet, UnreadableFile, read_isolated
+
+log = logging.getLogger(__name__)
 
 # --- errors and results -----------------------------------------------------------
 
@@ -110,8 +112,6 @@ class ImportRejected(Exception):
 
 
 # --- columns and parsers ----------------------------------------------------------
-
-Cell = Any  # what calamine or csv gives: str, int, float, bool, date, datetime, None
 
 
 def cell_text(value: Cell) -> str:
@@ -252,74 +252,16 @@ def registered_sheets() -> list[SheetSpec]:
 # --- reading ------------------------------------------------------------------------
 
 
-@dataclass
-class RawSheet:
-    name: str
-    rows: list[list[Cell]]  # row 0 is the header row (workbook row 1)
-
-
-class UnreadableFile(Exception):
-    pass
-
-
-def _read_csv(name: str, data: bytes) -> RawSheet:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise UnreadableFile(
-            f"Tệp CSV '{name}' không phải mã UTF-8; hãy lưu lại dưới dạng 'CSV UTF-8'."
-        ) from exc
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
-    try:
-        rows = [list(r) for r in csv.reader(io.StringIO(text), dialect)]
-    except csv.Error as exc:  # found by fuzzing: stray carriage returns, bad quoting
-        raise UnreadableFile(
-            f"Tệp CSV '{name}' bị hỏng (xuống dòng hoặc dấu ngoặc kép không hợp lệ); "
-            "hãy mở bằng Excel và lưu lại dưới dạng 'CSV UTF-8'."
-        ) from exc
-    return RawSheet(name=Path(name).stem, rows=rows)
-
-
-def read_workbook(files: Iterable[tuple[str, bytes]]) -> list[RawSheet]:
-    """Sheets of one or more files: a workbook, CSVs named after sheets, or a zip
-    of such CSVs."""
-    from python_calamine import CalamineWorkbook
-
+def read_workbook(
+    files: Iterable[tuple[str, bytes]], limits: Limits | None = None
+) -> list[RawSheet]:
+    """Sheets of one or more files: a workbook, CSVs named after sheets, or a zip of such
+    CSVs. Each file is read in a child process with memory, CPU and time limits, after
+    its declared and actual size, rows and columns are checked (``reading``)."""
+    limits = limits or Limits.from_settings()
     sheets: list[RawSheet] = []
     for name, data in files:
-        suffix = Path(name).suffix.lower()
-        if suffix == ".csv":
-            sheets.append(_read_csv(name, data))
-            continue
-        if suffix == ".zip":
-            try:
-                with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                    for info in archive.infolist():
-                        if info.filename.lower().endswith(".csv"):
-                            sheets.append(_read_csv(info.filename, archive.read(info)))
-            except (
-                zipfile.BadZipFile,
-                zlib.error,
-                EOFError,
-                RuntimeError,
-                NotImplementedError,
-            ) as exc:
-                # bad archive, damaged member, encrypted or unsupported compression
-                raise UnreadableFile(f"Tệp '{name}' không phải tệp nén zip hợp lệ.") from exc
-            continue
-        try:
-            workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-            for sheet_name in workbook.sheet_names:
-                rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
-                sheets.append(RawSheet(name=sheet_name, rows=[list(r) for r in rows]))
-        except Exception as exc:  # calamine raises several error types for bad files
-            raise UnreadableFile(
-                f"Không đọc được tệp '{name}': không phải bảng tính Excel (.xlsx, .xls, .ods) "
-                "hoặc CSV, hoặc tệp bị hỏng."
-            ) from exc
+        sheets.extend(read_isolated(name, data, limits))
     return sheets
 
 
@@ -506,9 +448,20 @@ def run_import(
     actor: Any,
     dry_run: bool,
     only: Iterable[str] | None = None,
+    progress: Callable[[int, str], None] | None = None,
 ) -> ImportResult:
+    """Import ``files`` (or preview it when ``dry_run``). ``progress(percent, message)`` is
+    called between the steps, never inside the import's transaction. The files are read
+    in a child process with limits (``read_workbook``); a background task or the
+    ``import_workbook`` command calls this, never a web request."""
     with _collector_paused():
-        return _run_import(files, actor=actor, dry_run=dry_run, only=only)
+        return _run_import(
+            files, actor=actor, dry_run=dry_run, only=only, progress=progress or _no_progress
+        )
+
+
+def _no_progress(percent: int, message: str) -> None:
+    pass
 
 
 def _run_import(
@@ -517,6 +470,7 @@ def _run_import(
     actor: Any,
     dry_run: bool,
     only: Iterable[str] | None,
+    progress: Callable[[int, str], None],
 ) -> ImportResult:
     from .models import ImportBatch  # the framework module stays importable without apps
 
@@ -524,11 +478,13 @@ def _run_import(
     digest = file_hash(files)
     ctx = ImportContext(actor=actor)
     result = ImportResult(name, digest, ctx.errors, ctx.warnings, {}, committed=False)
+    progress(10, "Đang đọc tệp")
     try:
         raw_sheets = read_workbook(files)
     except UnreadableFile as exc:
         ctx.error("", None, "", "", str(exc))
         return result
+    progress(40, "Đang kiểm tra từng dòng")
     allowed = {fold(s) for s in only} if only is not None else None
     specs = {s.key: s for s in registered_sheets()}
     present: list[tuple[SheetSpec, RawSheet]] = []
@@ -557,6 +513,9 @@ def _run_import(
     class _DryRunRollback(Exception):
         pass
 
+    progress(70, "Đang thử ghi để xem trước các thay đổi" if dry_run else "Đang ghi dữ liệu")
+    # Observable by an operator (and by the test that proves two imports overlap).
+    log.info("import %s: waiting for the write lock", name)
     try:
         with transaction.atomic():
             _serialise(digest)
@@ -582,12 +541,14 @@ def _run_import(
         result.counts.clear()
         ctx.errors.extend(rejected.issues)
         return _finish(result, ctx, dry_run, ImportBatch)
-    except ValidationError as exc:
-        # A service refused a row that validation let through: still all or
-        # nothing, and the user sees the service's message instead of a crash.
+    except (ValidationError, PermissionDenied) as exc:
+        # A service refused a row that validation let through (bad data or a
+        # permission): still all or nothing, and the user sees the service's
+        # message instead of a crash. Sheets list refusals per row themselves.
         result.counts.clear()
-        for message in exc.messages:
-            ctx.error("", None, "", "", message)
+        messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+        for message in messages:
+            ctx.error("", None, "", "", message or "Bạn không có quyền thực hiện thay đổi này.")
         return _finish(result, ctx, dry_run, ImportBatch)
     return result
 

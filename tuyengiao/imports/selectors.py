@@ -7,7 +7,7 @@ from django.http import Http404
 
 from tuyengiao.orgs import access
 
-from .models import ImportBatch
+from .models import ImportBatch, ImportJob
 
 
 def batches_for(user: Any) -> QuerySet[ImportBatch]:
@@ -25,3 +25,17 @@ def get_batch_for_user(user: Any, batch_id: int) -> ImportBatch:
     if batch is None:
         raise Http404("Không tìm thấy lần nhập.")
     return batch
+
+
+def get_job_for_user(user: Any, pk: int) -> ImportJob:
+    """A user sees only their own previews and commits."""
+    job = ImportJob.objects.filter(actor=user, pk=pk).select_related("batch").first()
+    if job is None:
+        raise Http404("Không tìm thấy lượt xử lý tệp.")
+    return job
+
+
+def find_job_for_user(user: Any, pk: str) -> ImportJob | None:
+    if not pk.isdigit() or len(pk) > 18:
+        return None
+    return ImportJob.objects.filter(actor=user, pk=int(pk)).first()

@@ -1,4 +1,5 @@
-"""Upload a workbook, preview its changes or errors, confirm to commit."""
+"""Upload a workbook, preview its changes or errors, confirm to commit. The preview and
+the commit run as background tasks (``tasks.import_run``); the pages show their progress."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tuyengiao.orgs import access
 
 from . import selectors, services
+from .tasks import import_run
 
 
 def _require_writer(request: HttpRequest) -> None:
@@ -23,6 +25,7 @@ def _require_writer(request: HttpRequest) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest) -> HttpResponse:
+    """Keep the file and queue its preview; the file is never parsed in this request."""
     _require_writer(request)
     context: dict[str, object] = {"batches": selectors.batches_for(request.user)[:20]}
     if request.method == "POST":
@@ -30,44 +33,55 @@ def upload(request: HttpRequest) -> HttpResponse:
         if upload_file is None:
             context["form_error"] = "Hãy chọn một tệp bảng tính."
             return render(request, "imports/upload.html", context, status=400)
-        data = upload_file.read()
+        name = upload_file.name or ""
         try:
-            token = services.upload_store(
-                actor=request.user, name=upload_file.name or "", data=data
-            )
+            services.upload_check(name=name, size=upload_file.size or 0)  # before reading it
+            token = services.upload_store(actor=request.user, name=name, data=upload_file.read())
         except ValidationError as exc:
             context["form_error"] = " ".join(exc.messages)
             return render(request, "imports/upload.html", context, status=400)
-        result = services.workbook_run(
-            actor=request.user, name=upload_file.name or "", data=data, dry_run=True
+        job = services.import_job_create(
+            actor=request.user,
+            token=token,
+            name=name,
+            dry_run=True,
+            remote_addr=request.META.get("REMOTE_ADDR"),
         )
-        if not result.ok:
-            services.upload_discard(token=token)
-        context.update({"result": result, "token": token})
-        return render(request, "imports/upload.html", context, status=200 if result.ok else 422)
+        import_run.enqueue(job_id=job.pk)
+        return redirect("imports:job", pk=job.pk)
     return render(request, "imports/upload.html", context)
+
+
+@login_required
+@require_GET
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A preview or a commit: progress while it runs (htmx polls ``#status``), then the
+    errors to fix, or the changes per sheet and the button that confirms them."""
+    job = selectors.get_job_for_user(request.user, pk)
+    template = "imports/job.html"
+    if request.headers.get("HX-Request"):
+        template += "#status"
+    status = 422 if job.status == job.Status.DONE and job.result.get("errors") else 200
+    return render(request, template, {"job": job}, status=status)
 
 
 @login_required
 @require_POST
 def confirm(request: HttpRequest) -> HttpResponse:
     _require_writer(request)
-    token = request.POST.get("token", "")
-    stored = services.upload_load(token=token)
-    if stored is None:
+    preview = selectors.find_job_for_user(request.user, request.POST.get("job", ""))
+    if preview is None:
         messages.error(request, "Tệp đã hết hạn hoặc không tồn tại; hãy tải lên lại.")
         return redirect("imports:upload")
-    name, data = stored
-    result = services.workbook_run(actor=request.user, name=name, data=data, dry_run=False)
-    services.upload_discard(token=token)
-    if not result.ok:
-        context = {"result": result, "batches": selectors.batches_for(request.user)[:20]}
-        return render(request, "imports/upload.html", context, status=422)
-    if result.changed:
-        messages.success(request, f"Đã nhập xong tệp {name}.")
-    else:
-        messages.info(request, f"Tệp {name} không có thay đổi nào so với dữ liệu hiện có.")
-    return redirect("imports:batch", batch_id=result.batch_id)
+    try:
+        job = services.import_job_confirm(
+            actor=request.user, preview=preview, remote_addr=request.META.get("REMOTE_ADDR")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("imports:upload")
+    import_run.enqueue(job_id=job.pk)
+    return redirect("imports:job", pk=job.pk)
 
 
 @login_required

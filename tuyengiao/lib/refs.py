@@ -64,6 +64,10 @@ hyphen may be any of ``- ‐ ‑ – —``. A number glued to a preceding letter
 ``/`` or dash is never the start of a symbol, so dates (``15/5/2020``), ranges
 (``2020-2025``), fractions, ``COVID-19`` and decimals never match.
 
+Extraction runs in time linear in the input on any input: runs of spaces are possessive
+(``*+``), every lookback reads a bounded window (48 or 120 characters), and each pattern is
+tried once per position (``test_refs_linear.py`` holds the property test).
+
 Known limits
 ------------
 * The document date is not extracted: Party numbers restart each term, so ``35-CT/TW``
@@ -218,8 +222,10 @@ _DASHES = "-\u2010\u2011\u2013\u2014\u2212"  # - ‐ ‑ – — −
 _DASH = "[-\u2010\u2011\u2013\u2014\u2212]"  # (a class: "-" first, so never a range)
 _L = r"[^\W\d_]"  # a letter
 _SEG = r"[^\W\d_](?:[^\W_]|&)*"  # a State code/issuer segment: QĐ, TTg, QH14, BNN&PTNT
-_WS = r"(?:[^\S\n]+|[^\S\n]*\n[^\S\n]*)"  # at least one space, at most one line break
-_WS0 = r"[^\S\n]*(?:\n[^\S\n]*)?"
+# Runs of spaces are possessive (``*+``, ``++``): what follows them is never a space, so
+# giving a space back cannot help a match, and not trying keeps every match linear.
+_WS = r"(?:[^\S\n]++|[^\S\n]*+\n[^\S\n]*+)"  # at least one space, at most one line break
+_WS0 = r"[^\S\n]*+(?:\n[^\S\n]*+)?"
 
 _NUM_RUN = re.compile(r"[0-9]+")
 _PARTY_RE = re.compile(
@@ -260,42 +266,42 @@ _LOOKBACK_REV_RE = re.compile(
 # A kind word, then a name or an issuer, then "số": "Bộ luật Lao động số 45/2019/QH14",
 # "Nghị quyết của Bộ Chính trị số 35-NQ/TW". Used only when the type code fits the kind.
 _NAMED_REV_RE = re.compile(
-    rf"[^\S\n]*:?[^\S\n]*{_SO_REV}[^\S\n]+(?:(?!{_SO_REV})[^\n/.;:!?()“”\"]){{1,60}}?"
+    rf"[^\S\n]*+:?[^\S\n]*+{_SO_REV}[^\S\n]+(?:(?!{_SO_REV})[^\n/.;:!?()“”\"]){{1,60}}?"
     rf"[^\S\n]+(?P<k>{_KINDS_REV})(?!\w)",
     re.IGNORECASE,
 )
-_LIST_SEP = r"(?:[^\S\n]*[,;][^\S\n]*(?:(?:và|hoặc)[^\S\n]+)?|[^\S\n]+(?:và|hoặc)[^\S\n]+)"
+_LIST_SEP = r"(?:[^\S\n]*+[,;][^\S\n]*+(?:(?:và|hoặc)[^\S\n]++)?|[^\S\n]++(?:và|hoặc)[^\S\n]++)"
 # "số 18, 19 và 20-NQ/TW": numbers sharing the type code and issuer of the last one.
 _SHARED_RE = re.compile(
-    rf"(?<!\w)(?:số|so)[^\S\n]*:?[^\S\n]*(?P<nums>[0-9]{{1,5}}(?:{_LIST_SEP}[0-9]{{1,5}})*)"
+    rf"(?<!\w)(?:số|so)[^\S\n]*+:?[^\S\n]*+(?P<nums>[0-9]{{1,5}}(?:{_LIST_SEP}[0-9]{{1,5}})*)"
     rf"{_LIST_SEP}\Z",
     re.IGNORECASE,
 )
 _BARE_RE = re.compile(
-    rf"(?<!\w)(?P<kind>{_KINDS}){_WS}(?:(?P<so>{_SO})[^\S\n]*:?{_WS0})?"
+    rf"(?<!\w)(?P<kind>{_KINDS}){_WS}(?:(?P<so>{_SO})[^\S\n]*+:?{_WS0})?"
     r"(?P<num>[0-9]{1,5})(?P<suf>[a-z]?)(?:/(?P<year>(?:19|20)[0-9]{2}))?(?!\w)",
     re.IGNORECASE,
 )
 _BARE_NEXT_RE = re.compile(
-    r"(?:[^\S\n]*[,;][^\S\n]*(?:(?:và|hoặc)[^\S\n]+)?|[^\S\n]+(?:và|hoặc)[^\S\n]+)"
-    r"(?P<so>số)[^\S\n]*:?[^\S\n]*"
+    r"(?:[^\S\n]*+[,;][^\S\n]*+(?:(?:và|hoặc)[^\S\n]++)?|[^\S\n]++(?:và|hoặc)[^\S\n]++)"
+    r"(?P<so>số)[^\S\n]*+:?[^\S\n]*+"
     r"(?P<num>[0-9]{1,5})(?P<suf>[a-z]?)(?:/(?P<year>(?:19|20)[0-9]{2}))?(?!\w)",
     re.IGNORECASE,
 )
 # After a bare number: a date, decimal, range, time, fraction or percentage continues it.
-_BARE_BAD_TAIL = re.compile(rf"(?:[.,:][0-9]|[^\S\n]*(?:(?:/|{_DASH})[^\S\n]*[0-9]|[%‰]|/))")
-_NEXT_WORD = re.compile(r"[^\S\n]*(?P<w>\w+)")
-_DATE_AFTER_NGAY = re.compile(r"\s+[0-9]{1,2}(?:\s*[/.\-]|\s+tháng)", re.IGNORECASE)
-_YEAR_AFTER_NAM = re.compile(rf"\s+(?:19|20)[0-9]{{2}}(?!\s*{_DASH}\s*[0-9])(?![0-9])")
+_BARE_BAD_TAIL = re.compile(rf"(?:[.,:][0-9]|[^\S\n]*+(?:(?:/|{_DASH})[^\S\n]*+[0-9]|[%‰]|/))")
+_NEXT_WORD = re.compile(r"[^\S\n]*+(?P<w>\w++)")
+_DATE_AFTER_NGAY = re.compile(r"\s++[0-9]{1,2}(?:\s*+[/.\-]|\s++tháng)", re.IGNORECASE)
+_YEAR_AFTER_NAM = re.compile(rf"\s++(?:19|20)[0-9]{{2}}(?!\s*+{_DASH}\s*+[0-9])(?![0-9])")
 _PHAP_BEFORE = re.compile(r"(?:pháp|phap)[^\S\n]+\Z", re.IGNORECASE)
 
 _DATE = (
-    r"[0-9]{1,2}\s*[/.\-]\s*[0-9]{1,2}\s*[/.\-]\s*[0-9]{2,4}"
-    r"|[0-9]{1,2}\s+tháng\s+[0-9]{1,2}\s+năm\s+[0-9]{4}"
+    r"[0-9]{1,2}\s*+[/.\-]\s*+[0-9]{1,2}\s*+[/.\-]\s*+[0-9]{2,4}"
+    r"|[0-9]{1,2}\s++tháng\s++[0-9]{1,2}\s++năm\s++[0-9]{4}"
 )
 # What may stand between two items of one list for the second to inherit the kind.
 _LIST_GLUE = re.compile(
-    rf"(?:[\s,;()]|và|hoặc|cùng|ngày\s+(?:{_DATE})|năm\s+[0-9]{{4}})*", re.IGNORECASE
+    rf"(?:[\s,;()]|và|hoặc|cùng|ngày\s++(?:{_DATE})|năm\s++[0-9]{{4}})*+", re.IGNORECASE
 )
 _PARSE_PREFIX = re.compile(rf"\s*(?:(?:{_KINDS})\s*)?(?:{_SO}\s*:?\s*)?", re.IGNORECASE)
 _PARSE_SUFFIX = re.compile(r"[\s.,;:)]*")

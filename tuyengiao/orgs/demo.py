@@ -13,6 +13,8 @@ import random
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from tuyengiao.orgs.access import SYSTEM
+
 from . import services
 from .models import Member, Role, Unit
 
@@ -227,7 +229,7 @@ def _cells(parent: Unit, count: int, since: dt.date | None, rng: random.Random) 
         name = f"{kind} {village}" if "bản" in kind or "thôn" in kind else f"{kind} số {index}"
         cells.append(
             services.unit_create(
-                actor=None,
+                actor=SYSTEM,
                 code=f"{parent.code}-CB{index:02d}",
                 name=name,
                 kind="Chi bộ",
@@ -257,7 +259,7 @@ def _members(
                     exempt=birth.year < 1958 and rng.random() < 0.6,
                 )
             )
-    services.member_bulk_create(actor=None, rows=rows)
+    services.member_bulk_create(actor=SYSTEM, rows=rows)
 
 
 @transaction.atomic
@@ -265,7 +267,7 @@ def build(seed: int = 2025) -> dict[str, object]:
     rng = random.Random(seed)
     counter = [0]
     province = services.unit_create(
-        actor=None,
+        actor=SYSTEM,
         code="TU-LC",
         name="Tỉnh ủy Lai Châu",
         kind="Tỉnh ủy",
@@ -276,12 +278,12 @@ def build(seed: int = 2025) -> dict[str, object]:
     districts = []
     for code, name, kind, communes in OLD_DISTRICTS:
         district = services.unit_create(
-            actor=None, code=code, name=name, kind=kind, parent=province, valid_from=OLD_START
+            actor=SYSTEM, code=code, name=name, kind=kind, parent=province, valid_from=OLD_START
         )
         districts.append(district)
         for c_code, c_name in communes:
             commune = services.unit_create(
-                actor=None,
+                actor=SYSTEM,
                 code=c_code,
                 name=c_name,
                 kind="Đảng ủy xã" if c_code.startswith("X") else "Đảng ủy phường",
@@ -293,7 +295,7 @@ def build(seed: int = 2025) -> dict[str, object]:
     new_units = []
     for code, name, kind, sources in MERGED:
         target = services.unit_create(
-            actor=None,
+            actor=SYSTEM,
             code=code,
             name=name,
             kind=kind,
@@ -303,14 +305,14 @@ def build(seed: int = 2025) -> dict[str, object]:
             place=_place(name, kind),
         )
         services.unit_merge(
-            actor=None, sources=[old_communes[s] for s in sources], into=target, on=REFORM
+            actor=SYSTEM, sources=[old_communes[s] for s in sources], into=target, on=REFORM
         )
         new_units.append(target)
     for district in districts:
-        services.unit_dissolve(actor=None, unit=district, on=REFORM)
+        services.unit_dissolve(actor=SYSTEM, unit=district, on=REFORM)
     for code, name, kind in NEW_COMMUNES:
         unit = services.unit_create(
-            actor=None,
+            actor=SYSTEM,
             code=code,
             name=name,
             kind=kind,
@@ -353,7 +355,7 @@ def _accounts(province: Unit, commune: Unit) -> list[tuple[str, str]]:
         user.first_name = label[:150]
         user.set_password("demo")
         user.save()
-        services.assignment_set(actor=None, user=user, unit=unit, role=role)
+        services.assignment_set(actor=SYSTEM, user=user, unit=unit, role=role)
         if role == Role.MEMBER and member is not None:
             member.user = user
             member.save(update_fields=["user"])

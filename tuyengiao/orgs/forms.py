@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
+from tuyengiao.lib.codes import validate_code
+
 from .models import Gender
 
 
@@ -41,7 +43,9 @@ class ExemptForm(forms.Form):
 
 
 class TransferForm(forms.Form):
-    unit_code = forms.CharField(label="Mã đơn vị chuyển đến", max_length=64)
+    unit_code = forms.CharField(
+        label="Mã đơn vị chuyển đến", max_length=64, validators=[validate_code]
+    )
     on = _on()
 
 
@@ -67,7 +71,7 @@ class UnitForm(forms.Form):
 
 
 class AddChildForm(forms.Form):
-    code = forms.CharField(label="Mã đơn vị", max_length=64)
+    code = forms.CharField(label="Mã đơn vị", max_length=64, validators=[validate_code])
     name = forms.CharField(label="Tên đơn vị", max_length=255)
     kind = forms.CharField(label="Loại đơn vị", max_length=100, help_text="ví dụ: Chi bộ")
     on = _on("Hiệu lực từ")
@@ -82,12 +86,16 @@ class RenameForm(forms.Form):
 
 
 class MoveForm(forms.Form):
-    parent_code = forms.CharField(label="Mã đơn vị cấp trên mới", max_length=64)
+    parent_code = forms.CharField(
+        label="Mã đơn vị cấp trên mới", max_length=64, validators=[validate_code]
+    )
     on = _on()
 
 
 class MergeForm(forms.Form):
-    into_code = forms.CharField(label="Mã đơn vị tiếp nhận", max_length=64)
+    into_code = forms.CharField(
+        label="Mã đơn vị tiếp nhận", max_length=64, validators=[validate_code]
+    )
     on = _on()
 
 

@@ -19,9 +19,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from tuyengiao.lib.codes import validate_code
+
 
 class Unit(models.Model):
-    code = models.CharField("mã đơn vị", max_length=64, unique=True)
+    code = models.CharField("mã đơn vị", max_length=64, unique=True, validators=[validate_code])
     name = models.CharField("tên đơn vị", max_length=255)
     kind = models.CharField("loại đơn vị", max_length=100)
     parent = models.ForeignKey(
@@ -158,7 +160,7 @@ class Gender(models.TextChoices):
 
 
 class Member(models.Model):
-    code = models.CharField("mã đảng viên", max_length=64, unique=True)
+    code = models.CharField("mã đảng viên", max_length=64, unique=True, validators=[validate_code])
     family_name = models.CharField("họ", max_length=100, blank=True)
     middle_name = models.CharField("tên đệm", max_length=100, blank=True)
     given_name = models.CharField("tên", max_length=100)

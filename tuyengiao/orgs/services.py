@@ -5,6 +5,20 @@ Every structural change is dated: it closes the affected units' current
 so that the tree as of any earlier date stays answerable. Changes are appended in
 time order: a change dated before a unit's latest version is refused rather than
 rewriting history silently.
+
+Authorization (one contract for every caller: web, workbook import, commands):
+every write takes a required ``actor`` (a user, or ``access.SYSTEM`` for
+commands, seed data and migrations; ``None`` is refused) and checks its own
+permission, raising ``PermissionDenied``; bad data raises ``ValidationError``.
+
+- A unit is created under a parent the actor may write; only the system creates
+  or moves a root.
+- Rename, merge, dissolve and split need write access to every unit named; a
+  move needs write access to the unit, its old parent and its new parent.
+- A structural change dated after today is refused (``check_structure_date``):
+  a far-future change would freeze the unit (changes are appended in time order).
+- Members are created, edited and transferred by writers of their unit (and of
+  the unit they move to).
 """
 
 from __future__ import annotations
@@ -19,8 +33,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from tuyengiao.lib.codes import check_code
 from tuyengiao.lib.text import collation_key, fold, name_sort_key, normalize, split_full_name
 
+from . import access
 from .models import (
     Assignment,
     Exemption,
@@ -35,11 +51,65 @@ from .models import (
     valid_on_q,
 )
 
-Actor = AbstractBaseUser | AnonymousUser | None
+Actor = AbstractBaseUser | AnonymousUser | access.SystemActor
 
 
 def _fmt(day: dt.date | None) -> str:
     return day.strftime("%d/%m/%Y") if day else "—"
+
+
+# --- permissions: the one place each rule lives ---------------------------------------
+
+
+def check_unit_write(actor: Actor, unit: Unit | None) -> None:
+    """``PermissionDenied`` unless ``actor`` may write ``unit`` (``None``: the root
+    level, which only the system writes)."""
+    if access.is_system(actor):
+        return
+    if unit is None:
+        raise PermissionDenied("Chỉ quản trị hệ thống được tạo hoặc chuyển đơn vị cấp gốc.")
+    if not access.can_write_unit(actor, unit):
+        raise PermissionDenied(
+            f"Đơn vị {unit.code} nằm ngoài phạm vi của bạn: bạn không có quyền thay đổi đơn vị này."
+        )
+
+
+def check_unit_parent_change(actor: Actor, unit: Unit, new_parent: Unit | None) -> None:
+    """A move needs write access to the unit, its old parent and its new parent."""
+    check_unit_write(actor, unit)
+    if access.is_system(actor) or unit.parent_id == getattr(new_parent, "pk", None):
+        return
+    old_parent = unit.parent if unit.parent_id else None
+    if old_parent is None or not access.can_write_unit(actor, old_parent):
+        raise PermissionDenied(
+            f"Chuyển đơn vị {unit.code} cần quyền thay đổi cả đơn vị cấp trên hiện tại "
+            f"({old_parent.code if old_parent else 'cấp gốc'})."
+        )
+    check_unit_write(actor, new_parent)
+
+
+def check_structure_date(on: dt.date | None) -> None:
+    """A structural change (create, rename, move, merge, dissolve, split) takes
+    effect no later than today: a change dated in the future would be the unit's
+    latest version and block every real change before it."""
+    today = timezone.localdate()
+    if on is not None and on > today:
+        raise ValidationError(
+            f"Ngày thay đổi cơ cấu {_fmt(on)} ở tương lai; chỉ ghi nhận thay đổi "
+            f"có hiệu lực đến hết hôm nay ({_fmt(today)})."
+        )
+
+
+def check_member_write(actor: Actor, member: Member) -> None:
+    if access.is_system(actor):
+        return
+    if not access.can_edit_member(actor, member):
+        raise PermissionDenied(f"Bạn không có quyền thay đổi hồ sơ đảng viên {member.code}.")
+
+
+def check_system(actor: Actor) -> None:
+    if not access.is_system(actor) and not getattr(actor, "is_superuser", False):
+        raise PermissionDenied("Chỉ quản trị hệ thống được phân quyền tài khoản.")
 
 
 def _current_version(unit: Unit) -> UnitVersion:
@@ -115,11 +185,14 @@ def unit_create(
     population: int | None = None,
     place: str = "",
 ) -> Unit:
+    check_unit_write(actor, parent)
     code = normalize(code)
     name = normalize(name)
     kind = normalize(kind)
     if not code or not name or not kind:
         raise ValidationError("Mã, tên và loại đơn vị là bắt buộc.")
+    check_code(code, "Mã đơn vị")
+    check_structure_date(valid_from)
     if Unit.objects.filter(code=code).exists():
         raise ValidationError(f"Mã đơn vị {code} đã tồn tại.")
     if parent is not None:
@@ -167,6 +240,7 @@ def unit_update(
     """Undated attributes that do not change the structure: the population (for the
     public reach rate) and the place written on the unit's documents (``None``:
     unchanged)."""
+    check_unit_write(actor, unit)
     unit.population = population
     fields = ["population"]
     if place is not None:
@@ -180,10 +254,12 @@ def unit_update(
 def unit_rename(
     *, actor: Actor, unit: Unit, name: str, on: dt.date, kind: str | None = None
 ) -> Unit:
+    check_unit_write(actor, unit)
     name = normalize(name)
     kind = normalize(kind) if kind else unit.kind
     if not name:
         raise ValidationError("Tên đơn vị không được để trống.")
+    check_structure_date(on)
     _check_open_on(unit, on)
     _split_version(unit, on, name=name, kind=kind)
     UnitLineage.objects.create(
@@ -227,6 +303,8 @@ def _reparent(unit: Unit, new_parent: Unit | None, on: dt.date) -> None:
 
 @transaction.atomic
 def unit_move(*, actor: Actor, unit: Unit, new_parent: Unit | None, on: dt.date) -> Unit:
+    check_unit_parent_change(actor, unit, new_parent)
+    check_structure_date(on)
     _check_open_on(unit, on)
     if new_parent is not None:
         if new_parent.path.startswith(unit.path):
@@ -281,6 +359,10 @@ def unit_dissolve(
     *, actor: Actor, unit: Unit, on: dt.date, children_to: Unit | None = None
 ) -> Unit:
     """Giải thể. Children still open must go somewhere: ``children_to`` or an error."""
+    check_unit_write(actor, unit)
+    if children_to is not None:
+        check_unit_write(actor, children_to)
+    check_structure_date(on)
     _check_open_on(unit, on)
     children = _open_children(unit, on)
     if children and children_to is None:
@@ -310,6 +392,10 @@ def unit_merge(*, actor: Actor, sources: Sequence[Unit], into: Unit, on: dt.date
     and members. ``into`` may be a new unit (valid from ``on``) or one that goes on."""
     if not sources:
         raise ValidationError("Cần ít nhất một đơn vị để sáp nhập.")
+    check_unit_write(actor, into)
+    for source in sources:
+        check_unit_write(actor, source)
+    check_structure_date(on)
     if not into.is_valid_on(on):
         raise ValidationError(f"Đơn vị tiếp nhận {into.code} không có hiệu lực ngày {_fmt(on)}.")
     for source in sources:
@@ -344,6 +430,10 @@ def unit_split(
     """Chia tách: ``source`` ends; its history maps to ``primary`` for today's
     structure. Children go to ``children_to[child.pk]`` or else to ``primary``,
     members to ``primary`` (transfer them afterwards where they belong)."""
+    check_unit_write(actor, source)
+    for target in into:
+        check_unit_write(actor, target)
+    check_structure_date(on)
     if primary not in into:
         raise ValidationError("Đơn vị chính phải nằm trong danh sách đơn vị sau chia tách.")
     if len(into) < 2:
@@ -407,10 +497,12 @@ def member_create(
     since: dt.date | None = None,
     exempt: bool = False,
 ) -> Member:
+    check_unit_write(actor, unit)
     code = normalize(code)
     family, middle, given = _name_parts(full_name, family_name, middle_name, given_name)
     if not code or not given:
         raise ValidationError("Mã đảng viên và tên là bắt buộc.")
+    check_code(code, "Mã đảng viên")
     if Member.objects.filter(code=code).exists():
         raise ValidationError(f"Mã đảng viên {code} đã tồn tại.")
     if since is not None and not unit.is_valid_on(since):
@@ -444,6 +536,7 @@ def member_update(
     birth_date: dt.date | None = None,
     admission_date: dt.date | None = None,
 ) -> Member:
+    check_member_write(actor, member)
     member.family_name = normalize(family_name)
     member.middle_name = normalize(middle_name)
     member.given_name = normalize(given_name)
@@ -464,6 +557,8 @@ def member_current_membership(member: Member, on: dt.date) -> Membership | None:
 @transaction.atomic
 def member_transfer(*, actor: Actor, member: Member, to_unit: Unit, on: dt.date) -> Membership:
     """Chuyển sinh hoạt: close the open membership on ``on``, open one in ``to_unit``."""
+    check_member_write(actor, member)
+    check_unit_write(actor, to_unit)
     if not to_unit.is_valid_on(on):
         raise ValidationError(f"Đơn vị {to_unit.code} không có hiệu lực ngày {_fmt(on)}.")
     current = member_current_membership(member, on)
@@ -488,6 +583,7 @@ def member_set_exempt(
     *, actor: Actor, member: Member, exempt: bool, on: dt.date, reason: str = ""
 ) -> None:
     """Start or end a miễn sinh hoạt period on ``on``."""
+    check_member_write(actor, member)
     open_row = member.exemptions.filter(valid_on_q(on)).first()
     if exempt:
         if open_row is None:
@@ -505,6 +601,7 @@ def member_set_exempt(
 def assignment_set(
     *, actor: Actor, user: AbstractBaseUser, unit: Unit, role: Role | str
 ) -> Assignment:
+    check_system(actor)
     assignment, _ = Assignment.objects.update_or_create(
         user=user, defaults={"unit": unit, "role": role}
     )
@@ -514,6 +611,7 @@ def assignment_set(
 @transaction.atomic
 def assignment_set_export(*, actor: Actor, user: AbstractBaseUser, allowed: bool) -> Assignment:
     """Grant or withdraw the permission to export members' personal data."""
+    check_system(actor)
     assignment = Assignment.objects.filter(user_id=user.pk).first()
     if assignment is None:
         raise ValidationError("Tài khoản chưa được gán đơn vị, không thể cấp quyền xuất dữ liệu.")
@@ -548,6 +646,10 @@ def member_bulk_create(*, actor: Actor, rows: Sequence[NewMember]) -> list[Membe
     ``since`` blank means since the unit's ``valid_from`` (open-ended when blank too).
     Callers have checked that the codes are new.
     """
+    for unit in {row.unit.pk: row.unit for row in rows}.values():
+        check_unit_write(actor, unit)
+    for row in rows:
+        check_code(normalize(row.code), "Mã đảng viên")
     members = []
     for row in rows:
         family, middle, given = split_full_name(row.full_name)
@@ -584,10 +686,9 @@ def member_bulk_create(*, actor: Actor, rows: Sequence[NewMember]) -> list[Membe
 
 
 def _check_official_request(actor: Actor, parent: Unit, province_code: str) -> None:
-    from . import access, official
+    from . import official
 
-    if not access.can_write_unit(actor, parent):
-        raise PermissionDenied("Bạn không có quyền tạo đơn vị dưới đơn vị này.")
+    check_unit_write(actor, parent)
     if official.province(province_code) is None:
         raise ValidationError(f"Không có tỉnh, thành phố mã {province_code} trong danh mục.")
 
@@ -617,10 +718,7 @@ def official_list_request(
         raise ValidationError(
             f"Mã {', '.join(unknown[:5])} không thuộc danh mục của tỉnh, thành phố đã chọn."
         )
-    if valid_from > timezone.localdate():
-        raise ValidationError(
-            f"Ngày hiệu lực {_fmt(valid_from)} ở tương lai: chỉ ghi nhận thay đổi đã diễn ra."
-        )
+    check_structure_date(valid_from)
     return OfficialListRun.objects.create(
         parent=parent,
         requested_by=actor,  # type: ignore[misc]  # a signed-in user: the access check above
@@ -687,3 +785,17 @@ def official_list_run(*, run_id: int) -> OfficialListRun:
     run.finished_at = timezone.now()
     run.save(update_fields=["status", "created", "skipped", "message", "finished_at"])
     return run
+
+
+def writable_member_codes(actor: Actor, codes: Iterable[str]) -> set[str]:
+    """Those of ``codes`` (existing members) that ``actor`` may change, in one query:
+    the bulk form of ``check_member_write`` for the workbook."""
+    codes = list(codes)
+    if access.is_system(actor):
+        return set(codes)
+    scope = access.scope_of(actor)
+    if scope is None or not scope.can_write or not codes:
+        return set()
+    return set(
+        access.members_visible_to(actor).filter(code__in=codes).values_list("code", flat=True)
+    )

@@ -2,8 +2,13 @@
 
 Rows are keyed by code: a new code creates, an existing one updates what differs
 (name or kind as a rename, parent as a move, dated today), so a second import of
-the same workbook is a no-op. A scoped user may only touch units and members
-inside their writable subtree; the command-line import (no actor) is unrestricted.
+the same workbook is a no-op. Names compare exactly (NFC): a change of case or
+tone mark is a correction. A blank parent on an existing unit keeps its parent.
+
+Permissions are the services' (``services.check_*``), asked during validation so
+that every refused row is listed, and again by the writes themselves; a row that
+changes nothing is accepted whoever sends it. The command-line import runs as
+``access.SYSTEM``.
 """
 
 from __future__ import annotations
@@ -12,20 +17,24 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from tuyengiao.imports.framework import (
     Column,
     ImportContext,
+    ImportIssue,
+    ImportRejected,
     SheetCounts,
     SheetSpec,
     enum_parser,
     parse_date_cell,
     register_sheet,
 )
-from tuyengiao.lib.text import canonical_key, split_full_name
+from tuyengiao.lib.codes import code_cell_parser, lost_zeros_hint
+from tuyengiao.lib.text import normalize, split_full_name
 
-from . import access, services
+from . import services
 from .models import Gender, Member, Unit
 
 UNIT_SHEET = "Đơn vị"
@@ -38,7 +47,7 @@ class UnitRow:
     row: int
     code: str
     name: str
-    parent_code: str
+    parent_code: str | None  # blank: a new unit is a root; an existing one keeps its parent
     kind: str
     valid_from: dt.date | None
 
@@ -57,29 +66,65 @@ class MemberRow:
     exempt: bool | None
 
 
-def _check_actor_may_write(ctx: ImportContext) -> access.Scope | None:
-    """``None`` means unrestricted (command line); raises nothing, reports errors."""
-    if ctx.actor is None or not getattr(ctx.actor, "is_authenticated", False):
-        return None
-    scope = access.scope_of(ctx.actor)
-    if scope is None or not scope.can_write:
-        ctx.error("", None, "", "", "Tài khoản không có quyền nhập dữ liệu.")
-    return scope
+def _messages(exc: Exception) -> list[str]:
+    return [str(m) for m in getattr(exc, "messages", None) or [exc.args[0] if exc.args else exc]]
+
+
+def _row_error(ctx: ImportContext, r: Any, column: str, value: Any, exc: Exception) -> None:
+    """A refusal by a service (permission or data) as the row's error."""
+    ctx.error(r.sheet, r.row, column, value, " ".join(_messages(exc)))
 
 
 def _units_in_db(ctx: ImportContext, codes: set[str]) -> dict[str, Unit]:
     cache: dict[str, Unit] = ctx.cache.setdefault("units", {})
     missing = codes - cache.keys()
     if missing:
-        cache.update(services.units_by_code(missing))
+        cache.update(
+            {u.code: u for u in Unit.objects.filter(code__in=missing).select_related("parent")}
+        )
     return {c: cache[c] for c in codes if c in cache}
+
+
+def _same_text(a: str, b: str) -> bool:
+    """Names compare exactly after NFC normalisation: ``Đắk Song`` over ``Đắk song``
+    is a correction (case, tone mark), not "unchanged"."""
+    return normalize(a) == normalize(b)
+
+
+@dataclass(frozen=True)
+class _UnitPlan:
+    """What a row of ``Đơn vị`` asks for."""
+
+    create: bool
+    rename: bool
+    move: bool
+
+
+def _plan(r: UnitRow, unit: Unit | None, parent_pk: int | None) -> _UnitPlan:
+    if unit is None:
+        return _UnitPlan(create=True, rename=False, move=False)
+    rename = not _same_text(unit.name, r.name) or not _same_text(unit.kind, r.kind)
+    move = bool(r.parent_code) and parent_pk != unit.parent_id
+    return _UnitPlan(create=False, rename=rename, move=move)
+
+
+def _change_date(unit: Unit, today: dt.date) -> dt.date:
+    """The date of a change the import makes to an existing unit: today, or the day
+    after the unit's start when that is later (refused as future by the service)."""
+    if unit.valid_from is None:
+        return today
+    return max(today, unit.valid_from + dt.timedelta(days=1))
 
 
 # --- Đơn vị -------------------------------------------------------------------------
 
 
 def validate_units(rows: list[UnitRow], ctx: ImportContext) -> None:
-    scope = _check_actor_may_write(ctx)
+    """Data and permission of every row, with the services' own rules
+    (``services.check_*``): a row that changes nothing is accepted whoever sends
+    it (a province's workbook may carry its own row with its real parent)."""
+    actor = ctx.actor
+    today = timezone.localdate()
     in_sheet = {r.code: r for r in rows}
     parents = {r.parent_code for r in rows if r.parent_code}
     existing = _units_in_db(ctx, set(in_sheet) | parents)
@@ -99,33 +144,57 @@ def validate_units(rows: list[UnitRow], ctx: ImportContext) -> None:
                 r.row,
                 "Mã đơn vị cấp trên",
                 r.parent_code,
-                "Không tìm thấy đơn vị cấp trên (chưa có trong hệ thống hay trong trang này).",
+                "Không tìm thấy đơn vị cấp trên (chưa có trong hệ thống hay trong trang này)."
+                + lost_zeros_hint(r.parent_code),
             )
-        if scope is not None:
-            target = existing.get(r.code)
-            parent = existing.get(r.parent_code) if r.parent_code else None
-            if target is not None and not target.path.startswith(scope.path):
-                ctx.error(r.sheet, r.row, "Mã đơn vị", r.code, "Đơn vị nằm ngoài phạm vi của bạn.")
-            elif not r.parent_code and target is None:
+            continue
+        unit = existing.get(r.code)
+        parent = existing.get(r.parent_code) if r.parent_code else None
+        try:
+            if unit is None:
+                services.check_structure_date(r.valid_from)
+                # A parent new in this sheet: the first existing unit above it decides.
+                anchor, code, seen = parent, r.parent_code, {r.code}
+                while anchor is None and code and code in in_sheet and code not in seen:
+                    seen.add(code)
+                    code = in_sheet[code].parent_code
+                    anchor = existing.get(code) if code else None
+                services.check_unit_write(actor, anchor if code else None)
+                continue
+            if r.valid_from is not None and r.valid_from != unit.valid_from:
                 ctx.error(
                     r.sheet,
                     r.row,
-                    "Mã đơn vị cấp trên",
-                    "",
-                    "Bạn chỉ được thêm đơn vị trực thuộc đơn vị của mình.",
+                    "Hiệu lực từ",
+                    r.valid_from,
+                    f"Đơn vị đã có hiệu lực từ {_fmt(unit.valid_from)}; ngày bắt đầu của đơn vị "
+                    "đã có không sửa qua nhập dữ liệu (lịch sử cơ cấu dựa trên ngày này). Để "
+                    "trống hoặc ghi đúng ngày đang có; thay đổi cơ cấu ghi ở trang Cơ cấu của "
+                    "đơn vị.",
                 )
-            elif parent is not None and not parent.path.startswith(scope.path):
-                ctx.error(
-                    r.sheet,
-                    r.row,
-                    "Mã đơn vị cấp trên",
-                    r.parent_code,
-                    "Đơn vị cấp trên nằm ngoài phạm vi của bạn.",
-                )
+            plan = _plan(r, unit, parent.pk if parent else None)
+            if plan.rename:
+                services.check_unit_write(actor, unit)
+                services.check_structure_date(_change_date(unit, today))
+            if plan.move:
+                if r.parent_code in in_sheet and parent is None:
+                    services.check_unit_write(actor, unit)
+                    continue  # under a unit created by this sheet: checked on its own row
+                services.check_unit_parent_change(actor, unit, parent)
+                services.check_structure_date(_change_date(unit, today))
+        except PermissionDenied as exc:
+            column, value = (
+                ("Mã đơn vị cấp trên", r.parent_code or "")
+                if unit is None or _plan(r, unit, parent.pk if parent else None).move
+                else ("Mã đơn vị", r.code)
+            )
+            _row_error(ctx, r, column, value, exc)
+        except ValidationError as exc:
+            _row_error(ctx, r, "Hiệu lực từ" if unit is None else "Tên đơn vị", r.valid_from, exc)
     # cycles within the sheet
     for r in rows:
         seen = {r.code}
-        current = in_sheet.get(r.parent_code)
+        current = in_sheet.get(r.parent_code or "")
         while current is not None:
             if current.code in seen:
                 ctx.error(
@@ -137,15 +206,22 @@ def validate_units(rows: list[UnitRow], ctx: ImportContext) -> None:
                 )
                 break
             seen.add(current.code)
-            current = in_sheet.get(current.parent_code)
+            current = in_sheet.get(current.parent_code or "")
     ctx.cache["sheet_units"] = in_sheet
 
 
+def _fmt(day: dt.date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else "(trống)"
+
+
 def commit_units(rows: list[UnitRow], ctx: ImportContext) -> SheetCounts:
+    """Every write through the services, which check the actor again; a refusal
+    becomes the row's error and the whole import is rolled back."""
     counts = SheetCounts()
     today = timezone.localdate()
     by_code = {r.code: r for r in rows}
     done: dict[str, Unit] = {}
+    issues: list[ImportIssue] = []
     existing = services.units_by_code(
         by_code.keys() | {r.parent_code for r in rows if r.parent_code}
     )
@@ -153,6 +229,7 @@ def commit_units(rows: list[UnitRow], ctx: ImportContext) -> SheetCounts:
     def ensure(r: UnitRow) -> Unit:
         if r.code in done:
             return done[r.code]
+        unit = existing.get(r.code)
         parent: Unit | None = None
         if r.parent_code:
             parent = (
@@ -160,7 +237,8 @@ def commit_units(rows: list[UnitRow], ctx: ImportContext) -> SheetCounts:
                 if r.parent_code in by_code
                 else existing[r.parent_code]
             )
-        unit = existing.get(r.code)
+        elif unit is not None and unit.parent_id is not None:
+            parent = unit.parent  # blank parent on an existing unit: unchanged
         if unit is None:
             unit = services.unit_create(
                 actor=ctx.actor,
@@ -172,19 +250,15 @@ def commit_units(rows: list[UnitRow], ctx: ImportContext) -> SheetCounts:
             )
             counts.created += 1
         else:
-            changed = False
-            if canonical_key(unit.name) != canonical_key(r.name) or canonical_key(
-                unit.kind
-            ) != canonical_key(r.kind):
-                on = max(today, (unit.valid_from or today) + dt.timedelta(days=1))
+            plan = _plan(r, unit, parent.pk if parent else None)
+            if plan.rename:
+                on = _change_date(unit, today)
                 services.unit_rename(actor=ctx.actor, unit=unit, name=r.name, kind=r.kind, on=on)
-                changed = True
-            if (parent.pk if parent else None) != unit.parent_id:
-                on = max(today, (unit.valid_from or today) + dt.timedelta(days=1))
+            if plan.move:
+                on = _change_date(unit, today)
                 services.unit_move(actor=ctx.actor, unit=unit, new_parent=parent, on=on)
                 unit.refresh_from_db()
-                changed = True
-            if changed:
+            if plan.rename or plan.move:
                 counts.updated += 1
             else:
                 counts.unchanged += 1
@@ -192,7 +266,14 @@ def commit_units(rows: list[UnitRow], ctx: ImportContext) -> SheetCounts:
         return unit
 
     for r in rows:
-        ensure(r)
+        try:
+            ensure(r)
+        except (PermissionDenied, ValidationError) as exc:
+            issues.append(
+                ImportIssue(r.sheet, r.row, "Mã đơn vị", r.code, " ".join(_messages(exc)))
+            )
+    if issues:
+        raise ImportRejected(issues)
     ctx.cache.setdefault("units", {}).update(done)
     return counts
 
@@ -201,20 +282,26 @@ def commit_units(rows: list[UnitRow], ctx: ImportContext) -> SheetCounts:
 
 
 def validate_members(rows: list[MemberRow], ctx: ImportContext) -> None:
-    scope = _check_actor_may_write(ctx)
     sheet_units: dict[str, UnitRow] = ctx.cache.get("sheet_units", {})
     existing_units = _units_in_db(ctx, {r.unit_code for r in rows})
-    existing_members = {m.code: m for m in Member.objects.filter(code__in=[r.code for r in rows])}
-    if scope is not None and existing_members:
-        visible = set(
-            access.members_visible_to(ctx.actor)
-            .filter(code__in=list(existing_members))
-            .values_list("code", flat=True)
+    existing_members = {
+        m.code: m
+        for m in Member.objects.filter(code__in=[r.code for r in rows]).prefetch_related(
+            "memberships", "exemptions"
         )
+    }
+    writable = services.writable_member_codes(ctx.actor, existing_members)
+    today = timezone.localdate()
     for r in rows:
         unit = existing_units.get(r.unit_code)
         if unit is None and r.unit_code not in sheet_units:
-            ctx.error(r.sheet, r.row, "Mã đơn vị", r.unit_code, "Không tìm thấy đơn vị.")
+            ctx.error(
+                r.sheet,
+                r.row,
+                "Mã đơn vị",
+                r.unit_code,
+                "Không tìm thấy đơn vị." + lost_zeros_hint(r.unit_code),
+            )
             continue
         if (
             unit is not None
@@ -228,19 +315,27 @@ def validate_members(rows: list[MemberRow], ctx: ImportContext) -> None:
                 r.unit_code,
                 f"Đơn vị đã hết hiệu lực từ {unit.valid_to:%d/%m/%Y}.",
             )
-        if scope is not None:
-            if unit is not None and not unit.path.startswith(scope.path):
-                ctx.error(
-                    r.sheet, r.row, "Mã đơn vị", r.unit_code, "Đơn vị nằm ngoài phạm vi của bạn."
-                )
-            if r.code in existing_members and r.code not in visible:
-                ctx.error(
-                    r.sheet,
-                    r.row,
-                    "Mã đảng viên",
-                    r.code,
-                    "Đảng viên này đang sinh hoạt ở đơn vị ngoài phạm vi của bạn.",
-                )
+        member = existing_members.get(r.code)
+        try:
+            if unit is not None and (
+                member is None or _member_plan(member, r, unit.pk, today).transfer
+            ):
+                services.check_unit_write(ctx.actor, unit)
+        except PermissionDenied as exc:
+            _row_error(ctx, r, "Mã đơn vị", r.unit_code, exc)
+        if (
+            r.code in existing_members
+            and r.code not in writable
+            # a row that changes nothing is accepted whoever sends it
+            and _member_plan(existing_members[r.code], r, unit.pk if unit else None, today).changes
+        ):
+            ctx.error(
+                r.sheet,
+                r.row,
+                "Mã đảng viên",
+                r.code,
+                "Đảng viên này đang sinh hoạt ở đơn vị ngoài phạm vi của bạn.",
+            )
         if r.birth_date and r.birth_date > timezone.localdate():
             ctx.error(r.sheet, r.row, "Ngày sinh", r.birth_date, "Ngày sinh ở tương lai.")
         if r.birth_date and r.admission_date and r.admission_date <= r.birth_date:
@@ -288,21 +383,52 @@ def commit_members(rows: list[MemberRow], ctx: ImportContext) -> SheetCounts:
                     exempt=bool(r.exempt),
                 )
             )
+    issues: list[ImportIssue] = []
+    by_code = {r.code: r for r in rows}
+    for r in rows:
+        member = existing.get(r.code)
+        if member is None:
             continue
-        if _update_member(member, r, unit, today, ctx):
-            counts.updated += 1
-        else:
-            counts.unchanged += 1
-    new_members = services.member_bulk_create(actor=ctx.actor, rows=new_rows)
+        try:
+            if _update_member(member, r, units[r.unit_code], today, ctx):
+                counts.updated += 1
+            else:
+                counts.unchanged += 1
+        except (PermissionDenied, ValidationError) as exc:
+            issues.append(
+                ImportIssue(r.sheet, r.row, "Mã đảng viên", r.code, " ".join(_messages(exc)))
+            )
+    try:
+        new_members = services.member_bulk_create(actor=ctx.actor, rows=new_rows)
+    except (PermissionDenied, ValidationError) as exc:
+        first = by_code[new_rows[0].code] if new_rows else rows[0]
+        issues.append(
+            ImportIssue(
+                first.sheet, first.row, "Mã đơn vị", first.unit_code, " ".join(_messages(exc))
+            )
+        )
+    if issues:
+        raise ImportRejected(issues)
     counts.created = len(new_members)
     return counts
 
 
-def _update_member(
-    member: Member, r: MemberRow, unit: Unit, today: dt.date, ctx: ImportContext
-) -> bool:
+@dataclass(frozen=True)
+class _MemberPlan:
+    """What a row of ``Đảng viên`` changes on an existing member."""
+
+    details: tuple[tuple[str, str, str], str, dt.date | None, dt.date | None] | None
+    transfer: bool
+    exempt: bool | None  # the wanted exemption when it changes
+
+    @property
+    def changes(self) -> bool:
+        return self.details is not None or self.transfer or self.exempt is not None
+
+
+def _member_plan(member: Member, r: MemberRow, unit_pk: int | None, today: dt.date) -> _MemberPlan:
     names = (member.family_name, member.middle_name, member.given_name)
-    if canonical_key(member.full_name) != canonical_key(r.full_name):
+    if not _same_text(member.full_name, r.full_name):
         names = split_full_name(r.full_name)
     # A blank cell keeps what is recorded; a filled one replaces it.
     gender = r.gender or member.gender
@@ -312,8 +438,26 @@ def _update_member(
         (gender, birth_date, admission_date)
         != (member.gender, member.birth_date, member.admission_date)
     )
-    if changed:
-        family, middle, given = names
+    current = next((m for m in member.memberships.all() if m.valid_to is None), None)
+    wanted = bool(r.exempt)  # blank means "Không"
+    is_exempt = any(
+        (e.valid_from is None or e.valid_from <= today)
+        and (e.valid_to is None or today < e.valid_to)
+        for e in member.exemptions.all()
+    )
+    return _MemberPlan(
+        details=(names, gender, birth_date, admission_date) if changed else None,
+        transfer=current is None or unit_pk is None or current.unit_id != unit_pk,
+        exempt=wanted if is_exempt != wanted else None,
+    )
+
+
+def _update_member(
+    member: Member, r: MemberRow, unit: Unit, today: dt.date, ctx: ImportContext
+) -> bool:
+    plan = _member_plan(member, r, unit.pk, today)
+    if plan.details is not None:
+        (family, middle, given), gender, birth_date, admission_date = plan.details
         services.member_update(
             actor=ctx.actor,
             member=member,
@@ -324,22 +468,30 @@ def _update_member(
             birth_date=birth_date,
             admission_date=admission_date,
         )
-    current = next((m for m in member.memberships.all() if m.valid_to is None), None)
-    if current is None or current.unit_id != unit.pk:
+    if plan.transfer:
         on = r.since or today
         services.member_transfer(actor=ctx.actor, member=member, to_unit=unit, on=on)
-        changed = True
-    wanted = bool(r.exempt)  # blank means "Không"
-    is_exempt = any(
-        (e.valid_from is None or e.valid_from <= today)
-        and (e.valid_to is None or today < e.valid_to)
-        for e in member.exemptions.all()
-    )
-    if is_exempt != wanted:
-        services.member_set_exempt(actor=ctx.actor, member=member, exempt=wanted, on=today)
-        changed = True
-    return changed
+    if plan.exempt is not None:
+        services.member_set_exempt(actor=ctx.actor, member=member, exempt=plan.exempt, on=today)
+    return plan.changes
 
+
+def digit_variants(model: Any) -> Any:
+    """Existing codes of ``model`` that are ``digits`` give or take leading zeros."""
+
+    def variants(digits: str) -> list[str]:
+        found = model.objects.filter(code__endswith=digits.lstrip("0") or "0")
+        return sorted(
+            c
+            for c in found.values_list("code", flat=True)
+            if c.isdigit() and c.lstrip("0") == digits.lstrip("0")
+        )
+
+    return variants
+
+
+UNIT_CODE = code_cell_parser("Mã đơn vị", digit_variants(Unit))
+MEMBER_CODE = code_cell_parser("Mã đảng viên", digit_variants(Member))
 
 GENDERS: dict[str, Any] = {"Nam": Gender.MALE, "Nữ": Gender.FEMALE}
 YES_NO: dict[str, Any] = {"Có": True, "Không": False, "x": True}
@@ -351,9 +503,20 @@ register_sheet(
         record=UnitRow,
         key_field="code",
         columns=[
-            Column("Mã đơn vị", "code", required=True, help="mã duy nhất của đơn vị"),
+            Column(
+                "Mã đơn vị",
+                "code",
+                required=True,
+                parse=UNIT_CODE,
+                help="mã duy nhất của đơn vị",
+            ),
             Column("Tên đơn vị", "name", required=True),
-            Column("Mã đơn vị cấp trên", "parent_code", help="để trống với đơn vị gốc"),
+            Column(
+                "Mã đơn vị cấp trên",
+                "parent_code",
+                parse=UNIT_CODE,
+                help="để trống với đơn vị gốc; với đơn vị đã có, để trống là giữ nguyên",
+            ),
             Column("Loại đơn vị", "kind", required=True, help="ví dụ: Tỉnh ủy, Đảng ủy xã, Chi bộ"),
             Column("Hiệu lực từ", "valid_from", parse=parse_date_cell, help="dd/mm/yyyy"),
         ],
@@ -369,11 +532,17 @@ register_sheet(
         record=MemberRow,
         key_field="code",
         columns=[
-            Column("Mã đảng viên", "code", required=True),
+            Column("Mã đảng viên", "code", required=True, parse=MEMBER_CODE),
             Column("Họ và tên", "full_name", required=True),
             Column("Giới tính", "gender", parse=enum_parser(GENDERS, "Giới tính")),
             Column("Ngày sinh", "birth_date", parse=parse_date_cell, help="dd/mm/yyyy"),
-            Column("Mã đơn vị", "unit_code", required=True, help="thường là mã chi bộ"),
+            Column(
+                "Mã đơn vị",
+                "unit_code",
+                required=True,
+                parse=UNIT_CODE,
+                help="thường là mã chi bộ",
+            ),
             Column("Sinh hoạt tại đơn vị từ", "since", parse=parse_date_cell, help="dd/mm/yyyy"),
             Column("Ngày vào Đảng", "admission_date", parse=parse_date_cell, help="dd/mm/yyyy"),
             Column(

@@ -23,26 +23,8 @@ from tuyengiao.orgs.models import Unit
 
 from .models import Presenter
 
-NO_ACTOR = "Thiếu người thực hiện: mọi thao tác ghi phải nêu rõ tài khoản hoặc hệ thống."
-
-
-class _SystemActor:
-    """Stand-in for ``orgs.access.SYSTEM`` until the authorization contract lands."""
-
-    is_authenticated = False
-    is_anonymous = False
-    pk = None
-    label = "hệ thống"
-
-
-SYSTEM: Any = getattr(core, "SYSTEM", None) or _SystemActor()
-
-
-def is_system(actor: object) -> bool:
-    """Is ``actor`` the explicit system actor? ``None`` is refused, never trusted."""
-    if actor is None:
-        raise PermissionDenied(NO_ACTOR)
-    return actor is SYSTEM or type(actor).__name__ == "SystemActor"
+SYSTEM = core.SYSTEM
+is_system = core.is_system
 
 
 def _ancestor_paths(path: str) -> list[str]:

@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from tuyengiao.documents import selectors as document_selectors
+from tuyengiao.lib.codes import check_code
 from tuyengiao.lib.text import fold, name_sort_key, normalize, split_full_name
 from tuyengiao.orgs import access as core
 from tuyengiao.orgs.models import Member, Unit
@@ -95,8 +96,7 @@ def _check(data: PresenterData) -> None:
     code = normalize(data.code)
     if not code or not normalize(data.full_name):
         raise ValidationError("Mã báo cáo viên và họ tên là bắt buộc.")
-    if len(code) > 64:
-        raise ValidationError("Mã báo cáo viên dài quá 64 ký tự.")
+    check_code(code, "Mã báo cáo viên")
     problems = check_terms(
         level=data.level,
         status=data.status,

@@ -32,8 +32,10 @@ from tuyengiao.imports.framework import (
     parse_date_cell,
     register_sheet,
 )
+from tuyengiao.lib.codes import code_cell_parser
 from tuyengiao.lib.text import fold
 from tuyengiao.orgs.models import Member, Unit
+from tuyengiao.orgs.sheets import MEMBER_CODE, UNIT_CODE, digit_variants
 
 from . import access, services
 from .models import Presenter, PresenterLevel, PresenterStatus, Theory
@@ -208,6 +210,8 @@ def commit(rows: list[PresenterRow], ctx: ImportContext) -> SheetCounts:
     return counts
 
 
+PRESENTER_CODE = code_cell_parser("Mã báo cáo viên", digit_variants(Presenter))
+
 register_sheet(
     SheetSpec(
         name=SHEET,
@@ -215,7 +219,7 @@ register_sheet(
         record=PresenterRow,
         key_field="code",
         columns=[
-            Column("Mã báo cáo viên", "code", required=True),
+            Column("Mã báo cáo viên", "code", required=True, parse=PRESENTER_CODE),
             Column("Họ và tên", "full_name", required=True),
             Column(
                 "Cấp",
@@ -223,8 +227,14 @@ register_sheet(
                 required=True,
                 help="Trung ương / Tỉnh / Huyện (trước 01/07/2025) / Cơ sở / Tuyên truyền viên",
             ),
-            Column("Mã đơn vị", "unit_code", required=True, help="đơn vị có cấp ủy công nhận"),
-            Column("Mã đảng viên", "member_code", help="nếu là đảng viên"),
+            Column(
+                "Mã đơn vị",
+                "unit_code",
+                required=True,
+                parse=UNIT_CODE,
+                help="đơn vị có cấp ủy công nhận",
+            ),
+            Column("Mã đảng viên", "member_code", parse=MEMBER_CODE, help="nếu là đảng viên"),
             Column("Từ ngày", "valid_from", parse=parse_date_cell, help="dd/mm/yyyy"),
             Column(
                 "Đến ngày", "valid_until", parse=parse_date_cell, help="để trống: còn hoạt động"

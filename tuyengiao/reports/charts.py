@@ -13,7 +13,7 @@ from tuyengiao.lib.numbers import format_int, format_percent
 
 def rate_bars(rows: list[tuple[str, Decimal | None]], target: Decimal | None) -> str:
     """Horizontal bars per child unit (rate %), with a dashed target line."""
-    bar_h, gap, label_w, width = 22, 6, 170, 520
+    bar_h, gap, label_w, width = 22, 6, 200, 520  # 28 characters of label fit in 200
     plot_w = width - label_w - 60
     height = max(1, len(rows)) * (bar_h + gap) + 24
     parts = [

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, ParamSpec, TypeVar
 
 from django.apps import apps
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -401,6 +401,13 @@ def validate_period(date_from: dt.date | None, date_to: dt.date | None) -> None:
 def report_request_create(
     *, actor: Any, unit: Any, date_from: dt.date, date_to: dt.date, structure: str, format: str
 ) -> ReportRequest:
+    """A report file asked for by a user who writes (staff, secretaries) and can see
+    ``unit``; a member, or a unit out of scope, is refused."""
+    from tuyengiao.orgs import access
+
+    scope = access.scope_of(actor)
+    if scope is None or not scope.can_write or not access.can_see_unit(actor, unit):
+        raise PermissionDenied("Bạn không có quyền lập báo cáo cho đơn vị này.")
     validate_period(date_from, date_to)
     return ReportRequest.objects.create(
         requested_by=actor,

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tuyengiao.lib.dates import format_date, parse_date
@@ -150,11 +151,20 @@ def report_request(request: HttpRequest, pk: int) -> HttpResponse:
     template = "reports/report_request.html"
     if request.headers.get("HX-Request"):
         template += "#status"
-    return render(request, template, {"job": job, "running": _running(job)})
+    context = {"job": job, "running": _running(job), "unclaimed": _unclaimed(job)}
+    return render(request, template, context)
 
 
 def _running(job: ReportRequest) -> bool:
     return job.status in (RequestStatus.QUEUED, RequestStatus.RUNNING)
+
+
+# A job still queued after this long means no background worker is running.
+UNCLAIMED_AFTER = dt.timedelta(minutes=1)
+
+
+def _unclaimed(job: ReportRequest) -> bool:
+    return job.status == RequestStatus.QUEUED and timezone.now() - job.created_at > UNCLAIMED_AFTER
 
 
 @login_required

@@ -17,6 +17,7 @@ from django.db.models import Q
 from tuyengiao.documents.models import Document
 from tuyengiao.lib.numbers import format_int
 from tuyengiao.orgs import selectors as org_selectors
+from tuyengiao.orgs.access import SYSTEM
 from tuyengiao.orgs.models import Unit
 
 from . import services
@@ -78,7 +79,7 @@ def build(seed: int = 57) -> str:
         return ""
     rng = random.Random(seed)
     campaign = services.campaign_create(
-        actor=None,
+        actor=SYSTEM,
         title=TITLE,
         documents=[_document()],
         owner=province,
@@ -87,7 +88,7 @@ def build(seed: int = 57) -> str:
         audiences=["members", "key_cadres", "public"],
     )
     main = services.session_create(
-        actor=None,
+        actor=SYSTEM,
         campaign=campaign,
         code="HN-TU-57",
         host=province,
@@ -106,7 +107,7 @@ def build(seed: int = 57) -> str:
     for index, version in enumerate(communes):
         commune = version.unit
         bridge = services.bridge_point_add(
-            actor=None,
+            actor=SYSTEM,
             main=main,
             code=f"HN-TU-57-{commune.code}",
             host=commune,
@@ -125,7 +126,7 @@ def build(seed: int = 57) -> str:
         entries += _mark(rng, bridge, first, 0.9)
         # A commune session (hybrid) for everyone else, a week later.
         local = services.session_create(
-            actor=None,
+            actor=SYSTEM,
             campaign=campaign,
             code=f"HN-57-{commune.code}",
             host=commune,
@@ -160,7 +161,7 @@ def build(seed: int = 57) -> str:
             if not cell_missed:
                 continue
             makeup = services.session_create(
-                actor=None,
+                actor=SYSTEM,
                 campaign=campaign,
                 code=f"HB-57-{cell.code}",
                 host=cell,
@@ -172,7 +173,7 @@ def build(seed: int = 57) -> str:
             )
             sessions += 1
             entries += _mark(rng, makeup, cell_missed, 0.75)
-    created, _, _ = services.attendance_bulk_set(actor=None, entries=entries, source="grid")
+    created, _, _ = services.attendance_bulk_set(actor=SYSTEM, entries=entries, source="grid")
     present = Attendance.objects.filter(session__campaign=campaign, status=Status.PRESENT).count()
     return (
         f"Đã tạo đợt học tập “{TITLE}”: {format_int(sessions)} hội nghị và điểm cầu, "

@@ -25,6 +25,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from tuyengiao.lib.codes import validate_code
+
 
 class Audience(models.TextChoices):
     MEMBERS = "members", "Đảng viên"
@@ -101,7 +103,7 @@ class Format(models.TextChoices):
 class Session(models.Model):
     """A conference, or a bridge point of one when ``main`` is set."""
 
-    code = models.CharField("mã hội nghị", max_length=64, unique=True)
+    code = models.CharField("mã hội nghị", max_length=64, unique=True, validators=[validate_code])
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="sessions")
     host = models.ForeignKey(
         "orgs.Unit",

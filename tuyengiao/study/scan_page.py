@@ -2,7 +2,7 @@
 needs the database), built in Python because at the opening of a large
 conference every member of it gets this page within a minute or two and
 Django's template engine cost more than the rest of the answer. The scan view
-and the fast path (``fastscan``) both answer with it."""
+answers with it."""
 
 from __future__ import annotations
 

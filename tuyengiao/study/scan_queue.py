@@ -1,15 +1,16 @@
 """Concurrent check-in scans of one server process written as groups.
 
-A check-in statement costs PostgreSQL about 1,6 ms of CPU for one scan and about
-0,3 ms a scan for a group of eight or more (the statement's fixed work, the
-session fact's one row and the commit are shared; README, "Check-in"). At the
-opening of a conference the scans arrive together, so the scan page's fast
-path (``fastscan``) hands each one to this queue and waits: one writer thread
-per process takes whatever scans are waiting — of one session, at most one per
-device, so that each row of the statement's upserts is touched once — and
-writes them with one call of the ``write`` function it was given. Nothing is
-answered before its group is committed, so an accepted check-in is never lost;
-a scan whose group failed gets the exception (and goes the ordinary way).
+A check-in costs the database a fixed part (on PostgreSQL the statement's own
+work, the session fact's one row and the commit; on SQLite taking the single
+writer's lock and committing) and a small part per scan. At the opening of a
+conference the scans arrive together, so ``services.checkin`` hands each one to
+this queue and waits: one writer thread per process takes whatever scans are
+waiting — of one session, at most one per device — and writes them with one
+call of the ``write`` function it was given (``services.checkin_group``).
+Nothing is answered before its group is committed, so an accepted check-in is
+never lost; a scan whose group failed gets the exception (and is written
+alone). The request itself went through Django's whole middleware stack before
+it got here: the queue only groups writes.
 """
 
 from __future__ import annotations
@@ -114,12 +115,16 @@ class ScanQueue:
 
     def _write(self, group: list[_Waiting]) -> None:
         answers: list[Any]
+        # As Django's request cycle does around each request: a connection past
+        # its CONN_MAX_AGE (or broken by the last group) is closed.
+        close_old_connections()
         try:
-            close_old_connections()  # past its age, or broken by the last group
             answers = self.write(group[0].session_id, [item.scan for item in group])
-        except Exception as exc:  # every scan of the group goes the ordinary way
+        except Exception as exc:  # every scan of the group is written alone
             connection.close()
             answers = [exc] * len(group)
+        finally:
+            close_old_connections()
         self.groups += 1
         self.scans += len(group)
         for item, answer in zip(group, answers, strict=True):

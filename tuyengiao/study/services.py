@@ -10,8 +10,11 @@ updates in one place each:
 - ``attendance_bulk_set`` (the ``Điểm danh`` sheet and any other bulk path)
 - ``checkin`` / ``checkout`` (QR), ``checkout_open``
 
-``actor=None`` means a trusted caller (command line, demo, import without a
-user); otherwise the actor must be allowed to write the unit concerned.
+Every write takes a required ``actor``: a user, who must be allowed to write the
+unit concerned, or ``access.SYSTEM`` (command line, demo); ``None`` is refused.
+A permission refused raises ``PermissionDenied``, bad data ``ValidationError``.
+The web, the workbook import and any API call these functions and the
+``check_*`` functions below; none of them re-checks by hand.
 """
 
 from __future__ import annotations
@@ -26,12 +29,13 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from tuyengiao.documents.models import Document
+from tuyengiao.lib.codes import check_code
 from tuyengiao.lib.db import fetchall_hot, fetchone_hot
 from tuyengiao.orgs import access
 from tuyengiao.orgs.models import (
@@ -62,8 +66,9 @@ from .models import (
     Source,
     Status,
 )
+from .scan_queue import ScanQueue
 
-Actor = AbstractBaseUser | AnonymousUser | None
+Actor = AbstractBaseUser | AnonymousUser | access.SystemActor
 
 TOKEN_SALT = "tuyengiao.study.checkin"
 DEVICE_COOKIE = "tg_thiet_bi"
@@ -75,14 +80,33 @@ def _fmt(day: dt.date) -> str:
 
 
 def _trusted(actor: Actor) -> bool:
-    return actor is None
+    return access.is_system(actor)
 
 
-def _check_writer(actor: Actor, unit: Unit, what: str) -> None:
+def check_host_write(actor: Actor, unit: Unit, what: str) -> None:
+    """``PermissionDenied`` unless ``actor`` may write ``unit`` (host of a session)."""
     if _trusted(actor):
         return
     if not access.can_write_unit(actor, unit):
-        raise ValidationError(f"Bạn không có quyền {what} của {unit.name}.")
+        raise PermissionDenied(
+            f"Đơn vị {unit.code} nằm ngoài phạm vi của bạn: bạn không có quyền {what} "
+            "của đơn vị này."
+        )
+
+
+_check_writer = check_host_write
+
+
+def check_campaign_create(actor: Actor, owner: Unit) -> None:
+    """Province staff create campaigns for the province, commune staff for their
+    commune; a cell secretary or a member cannot."""
+    if _trusted(actor):
+        return
+    scope = access.scope_of(actor)
+    if scope is None or not scope.is_staff or not access.can_write_unit(actor, owner):
+        raise PermissionDenied(
+            "Chỉ cán bộ tuyên giáo cấp tỉnh hoặc cấp xã được tạo đợt học tập cho đơn vị của mình."
+        )
 
 
 def _path_on(unit: Unit, day: dt.date) -> str | None:
@@ -98,6 +122,18 @@ def in_subtree_on(root: Unit, unit: Unit, day: dt.date) -> bool:
 
 
 # --- campaigns ------------------------------------------------------------------------
+
+
+def campaign_owner_for(actor: Actor, host: Unit, *, top: int) -> int:
+    """The owner (a unit id) of a campaign created on the way for a session at
+    ``host`` (the workbook's ``Hội nghị`` rows): ``top`` (the top of the tree) for
+    the system; for a user, their own unit when it lies above the host (commune staff
+    get a campaign of their commune, as on the web), else ``top``, which
+    ``campaign_create`` then refuses."""
+    scope = None if _trusted(actor) else access.scope_of(actor)
+    if scope is not None and access.can_see_unit(actor, host):
+        return scope.unit.pk
+    return top
 
 
 @transaction.atomic
@@ -117,13 +153,7 @@ def campaign_create(
     """A campaign owned by ``owner`` covering its subtree. Province staff create
     them for the province, commune staff for their commune; a cell secretary or
     a member cannot."""
-    if not _trusted(actor):
-        scope = access.scope_of(actor)
-        if scope is None or not scope.is_staff or not owner.path.startswith(scope.path):
-            raise ValidationError(
-                "Chỉ cán bộ tuyên giáo cấp tỉnh hoặc cấp xã được tạo đợt học tập cho đơn vị "
-                "của mình."
-            )
+    check_campaign_create(actor, owner)
     title = " ".join((title or "").split())
     if not title:
         raise ValidationError("Tên đợt học tập không được để trống.")
@@ -167,8 +197,7 @@ def _clean_code(code: str) -> str:
     code = (code or "").strip()
     if not code:
         raise ValidationError("Mã hội nghị không được để trống.")
-    if len(code) > 64 or any(c.isspace() for c in code):
-        raise ValidationError("Mã hội nghị tối đa 64 ký tự, không có dấu cách.")
+    check_code(code, "Mã hội nghị")
     return code
 
 
@@ -303,6 +332,7 @@ def bridge_point_add(
     """A bridge point (điểm cầu) of an online or hybrid session: a ``Session`` row
     with ``main`` set, same campaign, date and format, its own host and attendance."""
     _check_writer(actor, main.host, "thêm điểm cầu cho hội nghị")
+    _check_writer(actor, host, "đặt điểm cầu")
     if main.main_id is not None:
         raise ValidationError("Điểm cầu chỉ được thêm vào hội nghị chính, không thêm vào điểm cầu.")
     if main.format == Format.IN_PERSON:
@@ -353,6 +383,19 @@ class SessionRow:
     public_reached: int
 
 
+def check_session_row(
+    actor: Actor, *, host: Unit, old_host: Unit | None = None, main_host: Unit | None = None
+) -> None:
+    """A session (or bridge point) written by code, as the web allows it: the actor
+    writes its host, the host it had before (changing another unit's session is
+    taking it over) and, for a bridge point, the main session's host."""
+    _check_writer(actor, host, "tổ chức hội nghị")
+    if old_host is not None and old_host.pk != host.pk:
+        _check_writer(actor, old_host, "sửa hội nghị")
+    if main_host is not None:
+        _check_writer(actor, main_host, "thêm điểm cầu cho hội nghị")
+
+
 _ROW_FIELDS = ("campaign_id", "host_id", "date", "format", "title", "main_id")
 
 
@@ -362,9 +405,32 @@ def session_bulk_upsert(*, actor: Actor, rows: Sequence[SessionRow]) -> tuple[in
     """Create or update sessions by code in a few queries (the workbook path).
 
     Rows are validated by the caller; main sessions are written before bridge
-    points so ``main_code`` may name a row of the same batch. Returns
-    (created, updated, unchanged)."""
-    existing = {s.code: s for s in Session.objects.filter(code__in=[r.code for r in rows])}
+    points so ``main_code`` may name a row of the same batch. Permissions are
+    checked here (``check_session_row``). Returns (created, updated, unchanged)."""
+    existing = {
+        s.code: s
+        for s in Session.objects.filter(code__in=[r.code for r in rows]).select_related("host")
+    }
+    if not _trusted(actor):
+        main_hosts = {
+            s.code: s.host
+            for s in Session.objects.filter(
+                code__in={r.main_code for r in rows if r.main_code}
+            ).select_related("host")
+        }
+        hosts_in_batch = {r.code: r.host for r in rows}
+        for r in rows:
+            old = existing.get(r.code)
+            check_session_row(
+                actor,
+                host=r.host,
+                old_host=old.host if old else None,
+                main_host=(main_hosts.get(r.main_code) or hosts_in_batch.get(r.main_code))
+                if r.main_code
+                else None,
+            )
+    for r in rows:
+        check_code(r.code, "Mã hội nghị")
     created = updated = unchanged = 0
     for wave in (
         [r for r in rows if not r.main_code],
@@ -716,17 +782,22 @@ def checkin(
     verified fresh when it was scanned before signing in (see the scan view).
 
     The hot path of a large conference (hundreds of members scanning at once):
-    on PostgreSQL one statement (``checkin_many``; the scan page's fast path
-    groups concurrent scans into one, see ``scan_queue``); elsewhere the same
-    steps in one short transaction.
+    outside a caller's transaction the scan waits in its process's queue
+    (``scan_queue``) and is written with the scans waiting beside it
+    (``checkin_group``); inside one it is written there and then, on PostgreSQL
+    as one statement (``checkin_many``), elsewhere in steps.
     """
     session_id = read_token(token, IN, max_age=token_max_age)
     now = now or timezone.now()
-    if connection.vendor == "postgresql" and device_id:
-        (answer,) = checkin_many(session_id, [Scan(_user_id(actor), device_id, now)])
-        return checkin_finish(answer, session_id, actor, device_id, now)
-    with transaction.atomic():
-        return _checkin_in_steps(session_id, actor, device_id, now)
+    scan = Scan(_user_id(actor), device_id, now)
+    answer: CheckinResult | Exception | None = None
+    if device_id and not connection.in_atomic_block:
+        answer = _queue.submit(session_id, scan, device_id)
+        if isinstance(answer, Exception) and not isinstance(answer, ValidationError):
+            answer = None  # the group failed or timed out: written alone (idempotent)
+    elif connection.vendor == "postgresql" and device_id:
+        (answer,) = checkin_many(session_id, [scan])
+    return checkin_finish(answer, session_id, actor, device_id, now)
 
 
 def checkin_finish(
@@ -743,14 +814,46 @@ def checkin_finish(
     if answer is not None:
         return answer
     with transaction.atomic():
-        return _checkin_in_steps(session_id, actor, device_id, now)
+        return _checkin_in_steps(session_id, _user_id(actor), device_id, now)
+
+
+def checkin_group(session_id: int, scans: Sequence[Scan]) -> list[CheckinResult | Exception | None]:
+    """The check-ins of the scans of one session waiting together in a process's
+    queue, each answered as by ``checkin_many`` (and finished by
+    ``checkin_finish``). PostgreSQL: one statement for the first scan of each
+    member (a member's second scan gets ``None``, the general path). SQLite: the
+    general path of each scan, all in one write transaction, so that the
+    database's single writer is taken once per group, not once per scan."""
+    if connection.vendor == "postgresql":
+        first: dict[int | None, int] = {}
+        for n, scan in enumerate(scans):
+            first.setdefault(scan.user_id, n)
+        answers: list[CheckinResult | Exception | None] = [None] * len(scans)
+        written = checkin_many(session_id, [scans[n] for n in first.values()])
+        for n, answer in zip(first.values(), written, strict=True):
+            answers[n] = answer
+        return answers
+    answers = []
+    with transaction.atomic():
+        for scan in scans:
+            try:
+                with transaction.atomic():
+                    answers.append(
+                        _checkin_in_steps(session_id, scan.user_id, scan.device_id, scan.now)
+                    )
+            except ValidationError as exc:
+                answers.append(exc)
+    return answers
+
+
+_queue = ScanQueue(checkin_group)
 
 
 def _checkin_in_steps(
-    session_id: int, actor: Actor, device_id: str, now: dt.datetime
+    session_id: int, user_id: int | None, device_id: str, now: dt.datetime
 ) -> CheckinResult:
     """The general path (SQLite; a member who already has a row for the session)."""
-    session, member, in_scope = _session_and_member(session_id, actor)
+    session, member, in_scope = _session_and_member(session_id, user_id)
     if not in_scope:
         raise ValidationError(_out_of_scope_message(member, session))
     _claim_device(device_id, member, now)
@@ -953,12 +1056,11 @@ def _member_from_row(row: Sequence[Any], user_id: int | None) -> tuple[Member | 
     return member, bool(in_scope) and row[7] is not None  # row[7]: the host's name that day
 
 
-def _session_and_member(session_id: int, actor: Actor) -> tuple[Session, Member, bool]:
+def _session_and_member(session_id: int, user_id: int | None) -> tuple[Session, Member, bool]:
     """The session, the actor's member and whether the member is in the host's
     subtree on the session's date: one query (raw SQL because every scan runs
     it; the ORM version built two correlated subqueries per call and cost more
     in Python than in the database)."""
-    user_id = _user_id(actor)
     row = fetchone_hot(_lookup_sql(), {"user": user_id, "session": session_id})
     if row is None:
         raise ValidationError("Hội nghị không còn tồn tại.")

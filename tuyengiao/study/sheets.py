@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.db.models import Q
 
@@ -36,8 +37,9 @@ from tuyengiao.imports.framework import (
     parse_int_cell,
     register_sheet,
 )
-from tuyengiao.orgs import access
+from tuyengiao.lib.codes import code_cell_parser, lost_zeros_hint
 from tuyengiao.orgs.models import Member, Membership, Unit, UnitVersion
+from tuyengiao.orgs.sheets import MEMBER_CODE, UNIT_CODE, digit_variants
 
 from . import services
 from .models import Campaign, Format, Session, Status
@@ -77,19 +79,9 @@ def symbol_key(symbol: str) -> str:
     return "".join(symbol.split()).lower()
 
 
-def _scope(ctx: ImportContext) -> access.Scope | None:
-    if ctx.actor is None or not getattr(ctx.actor, "is_authenticated", False):
-        return None
-    return access.scope_of(ctx.actor)
-
-
-def _check_writer(ctx: ImportContext) -> access.Scope | None:
-    scope = _scope(ctx)
-    signed_in = ctx.actor is not None and getattr(ctx.actor, "is_authenticated", False)
-    if signed_in and (scope is None or not scope.can_write) and not ctx.cache.get("study_denied"):
-        ctx.error("", None, "", "", "Tài khoản không có quyền nhập dữ liệu.")
-        ctx.cache["study_denied"] = True
-    return scope
+def _messages(exc: Exception) -> str:
+    found = getattr(exc, "messages", None) or [exc.args[0] if exc.args else exc]
+    return " ".join(str(m) for m in found)
 
 
 def _codes_in_sheet(ctx: ImportContext, sheet: str, field: str) -> set[str]:
@@ -122,7 +114,6 @@ def _pick_document(candidates: list[Document], day: dt.date) -> Document:
 
 
 def validate_sessions(rows: list[SessionSheetRow], ctx: ImportContext) -> None:
-    scope = _check_writer(ctx)
     unit_codes = {r.unit_code for r in rows}
     units = {u.code: u for u in Unit.objects.filter(code__in=unit_codes)}
     units_in_sheet = _codes_in_sheet(ctx, UNIT_SHEET, "code")
@@ -138,7 +129,13 @@ def validate_sessions(rows: list[SessionSheetRow], ctx: ImportContext) -> None:
     for r in rows:
         unit = units.get(r.unit_code)
         if unit is None and r.unit_code not in units_in_sheet:
-            ctx.error(r.sheet, r.row, "Mã đơn vị", r.unit_code, "Không tìm thấy đơn vị.")
+            ctx.error(
+                r.sheet,
+                r.row,
+                "Mã đơn vị",
+                r.unit_code,
+                "Không tìm thấy đơn vị." + lost_zeros_hint(r.unit_code),
+            )
         elif unit is not None and not unit.is_valid_on(r.date):
             ctx.error(
                 r.sheet,
@@ -147,20 +144,25 @@ def validate_sessions(rows: list[SessionSheetRow], ctx: ImportContext) -> None:
                 r.date,
                 f"Đơn vị {unit.name} không có hiệu lực vào ngày này.",
             )
-        if scope is not None:
-            if unit is not None and not unit.path.startswith(scope.path):
-                ctx.error(
-                    r.sheet, r.row, "Mã đơn vị", r.unit_code, "Đơn vị nằm ngoài phạm vi của bạn."
+        old = existing.get(r.code)
+        main = existing.get(r.main_code) if r.main_code else None
+        if unit is not None:
+            try:
+                services.check_session_row(
+                    ctx.actor,
+                    host=unit,
+                    old_host=old.host if old else None,
+                    main_host=main.host if main else None,
                 )
-            old = existing.get(r.code)
-            if old is not None and not old.host.path.startswith(scope.path):
-                ctx.error(
-                    r.sheet,
-                    r.row,
-                    "Mã hội nghị",
-                    r.code,
-                    "Hội nghị này do đơn vị ngoài phạm vi của bạn tổ chức.",
+            except PermissionDenied as exc:
+                column, value = (
+                    ("Mã hội nghị", r.code)
+                    if old is not None and old.host.pk != unit.pk
+                    else ("Mã hội nghị chính", r.main_code)
+                    if main is not None and "điểm cầu" in _messages(exc)
+                    else ("Mã đơn vị", r.unit_code)
                 )
+                ctx.error(r.sheet, r.row, column, value, _messages(exc))
         key = symbol_key(r.symbol)
         if key not in docs and key not in docs_in_sheet:
             ctx.error(
@@ -220,6 +222,10 @@ def _root_of(unit: Unit) -> int:
     return int(unit.path.strip("/").split("/")[0])
 
 
+def _owner_of(unit: Unit, actor: Any) -> int:
+    return services.campaign_owner_for(actor, unit, top=_root_of(unit))
+
+
 def commit_sessions(rows: list[SessionSheetRow], ctx: ImportContext) -> SheetCounts:
     counts = SheetCounts()
     units = {u.code: u for u in Unit.objects.filter(code__in={r.unit_code for r in rows})}
@@ -262,7 +268,7 @@ def commit_sessions(rows: list[SessionSheetRow], ctx: ImportContext) -> SheetCou
             started.sort(key=lambda c: (len(c.owner.path), c.start))
             plans.append((r, unit, doc, started[-1]))
         else:
-            spans[(doc.pk, _root_of(unit))].append(r.date)
+            spans[(doc.pk, _owner_of(unit, ctx.actor))].append(r.date)
             plans.append((r, unit, doc, None))
     if issues:
         raise ImportRejected(issues)
@@ -270,21 +276,38 @@ def commit_sessions(rows: list[SessionSheetRow], ctx: ImportContext) -> SheetCou
     doc_by_id = {d.pk: d for ds in docs.values() for d in ds}
     for (doc_id, root_id), dates in spans.items():
         doc = doc_by_id[doc_id]
-        campaign = services.campaign_create(
-            actor=None,
-            title=f"Học tập, quán triệt {doc.kind} {doc.symbol}",
-            documents=[doc],
-            owner=roots[root_id],
-            start=min(dates),
-            deadline=max(dates),
-        )
+        try:
+            campaign = services.campaign_create(
+                actor=ctx.actor,
+                title=f"Học tập, quán triệt {doc.kind} {doc.symbol}",
+                documents=[doc],
+                owner=roots[root_id],
+                start=min(dates),
+                deadline=max(dates),
+            )
+        except (PermissionDenied, ValidationError) as exc:
+            for r, unit, plan_doc, found in plans:
+                if found is None and (plan_doc.pk, _owner_of(unit, ctx.actor)) == (doc_id, root_id):
+                    issues.append(
+                        ImportIssue(
+                            r.sheet,
+                            r.row,
+                            "Số hiệu văn bản",
+                            r.symbol,
+                            "Chưa có đợt học tập nào cho văn bản này bao trùm đơn vị; tạo "
+                            f"đợt mới bị từ chối: {_messages(exc)}",
+                        )
+                    )
+            continue
         created_campaigns[(doc_id, root_id)] = campaign
         counts.notes.append(
             f"Đã tạo đợt học tập “{campaign.title}” do {roots[root_id].name} chủ trì "
             f"({campaign.start:%d/%m/%Y} – {campaign.deadline:%d/%m/%Y})."
         )
+    if issues:
+        raise ImportRejected(issues)
     for r, unit, doc, found in plans:
-        campaign = found or created_campaigns[(doc.pk, _root_of(unit))]
+        campaign = found or created_campaigns[(doc.pk, _owner_of(unit, ctx.actor))]
         resolved.append(
             services.SessionRow(
                 code=r.code,
@@ -293,12 +316,15 @@ def commit_sessions(rows: list[SessionSheetRow], ctx: ImportContext) -> SheetCou
                 date=r.date,
                 format=r.format,
                 title=r.title,
-                main_code=r.main_code,
+                main_code=r.main_code or "",
                 other_attendees=r.other_attendees or 0,
                 public_reached=r.public_reached or 0,
             )
         )
-    created, updated, unchanged = services.session_bulk_upsert(actor=ctx.actor, rows=resolved)
+    try:
+        created, updated, unchanged = services.session_bulk_upsert(actor=ctx.actor, rows=resolved)
+    except PermissionDenied as exc:  # validated above; a concurrent change got here first
+        raise ImportRejected([ImportIssue(SESSION_SHEET, None, "", "", _messages(exc))]) from exc
     counts.created, counts.updated, counts.unchanged = created, updated, unchanged
     return counts
 
@@ -307,7 +333,6 @@ def commit_sessions(rows: list[SessionSheetRow], ctx: ImportContext) -> SheetCou
 
 
 def validate_attendance(rows: list[AttendanceSheetRow], ctx: ImportContext) -> None:
-    _check_writer(ctx)
     sessions_in_sheet = _codes_in_sheet(ctx, SESSION_SHEET, "code")
     members_in_sheet = _codes_in_sheet(ctx, MEMBER_SHEET, "code")
     session_codes = {r.session_code for r in rows}
@@ -387,7 +412,6 @@ def commit_attendance(rows: list[AttendanceSheetRow], ctx: ImportContext) -> She
     unit on the session date must lie in the host's subtree then. Paths are worked
     out once per (unit, day), not once per row."""
     counts = SheetCounts()
-    scope = _scope(ctx)
     # code -> (id, date, host id, host's path today, host's name)
     sessions: dict[str, tuple[int, dt.date, int, str, str]] = {
         code: (pk, day, host_id, host_path, host_name)
@@ -418,31 +442,25 @@ def commit_attendance(rows: list[AttendanceSheetRow], ctx: ImportContext) -> She
     def unit_on(member_id: int, day: dt.date) -> int | None:
         return next((m[0] for m in memberships[member_id] if _valid(m, day)), None)
 
-    # per session: (id, date, host path on the date, host outside the actor's scope)
+    # per session: (id, date, host path on the date, why the actor may not mark it)
+    hosts = Unit.objects.in_bulk({s[2] for s in sessions.values()})
+    refused: dict[int, str] = {}
+    for host in hosts.values():
+        try:
+            services.check_host_write(ctx.actor, host, "điểm danh hội nghị")
+        except PermissionDenied as exc:
+            refused[host.pk] = _messages(exc)
     plans = {
-        code: (
-            session_id,
-            day,
-            path_on(host_id, day),
-            scope is not None and not host_path.startswith(scope.path),
-        )
-        for code, (session_id, day, host_id, host_path, _) in sessions.items()
+        code: (session_id, day, path_on(host_id, day), refused.get(host_id))
+        for code, (session_id, day, host_id, _, _) in sessions.items()
     }
     issues: list[ImportIssue] = []
     entries: list[services.AttendanceEntry] = []
     entry = services.AttendanceEntry
     for r in rows:
-        session_id, day, host_path, outside = plans[r.session_code]
-        if outside:
-            issues.append(
-                ImportIssue(
-                    r.sheet,
-                    r.row,
-                    "Mã hội nghị",
-                    r.session_code,
-                    "Hội nghị do đơn vị ngoài phạm vi của bạn tổ chức.",
-                )
-            )
+        session_id, day, host_path, refusal = plans[r.session_code]
+        if refusal:
+            issues.append(ImportIssue(r.sheet, r.row, "Mã hội nghị", r.session_code, refusal))
             continue
         member_unit = unit_on(member_ids[r.member_code], day)
         member_path = path_on(member_unit, day) if member_unit is not None else None
@@ -472,6 +490,9 @@ FORMATS: dict[str, Any] = {label: value for value, label in Format.choices}
 STATUSES: dict[str, Any] = {label: value for value, label in Status.choices}
 
 
+SESSION_CODE = code_cell_parser("Mã hội nghị", digit_variants(Session))
+
+
 def _non_negative(value: Any) -> int | None:
     number = parse_int_cell(value)
     if number is not None and number < 0:
@@ -486,8 +507,14 @@ register_sheet(
         record=SessionSheetRow,
         key_field="code",
         columns=[
-            Column("Mã hội nghị", "code", required=True, help="mã duy nhất của hội nghị"),
-            Column("Mã đơn vị", "unit_code", required=True, help="đơn vị tổ chức"),
+            Column(
+                "Mã hội nghị",
+                "code",
+                required=True,
+                parse=SESSION_CODE,
+                help="mã duy nhất của hội nghị",
+            ),
+            Column("Mã đơn vị", "unit_code", required=True, parse=UNIT_CODE, help="đơn vị tổ chức"),
             Column("Số hiệu văn bản", "symbol", required=True, help="ví dụ: 57-NQ/TW"),
             Column("Tên hội nghị", "title"),
             Column("Ngày", "date", required=True, parse=parse_date_cell, help="dd/mm/yyyy"),
@@ -498,7 +525,7 @@ register_sheet(
                 parse=enum_parser(FORMATS, "Hình thức"),
                 help="Trực tiếp / Trực tuyến / Kết hợp",
             ),
-            Column("Mã hội nghị chính", "main_code", help="chỉ với điểm cầu"),
+            Column("Mã hội nghị chính", "main_code", parse=SESSION_CODE, help="chỉ với điểm cầu"),
             Column("Số lượt người khác tham dự", "other_attendees", parse=_non_negative),
             Column("Số lượt nhân dân được tuyên truyền", "public_reached", parse=_non_negative),
         ],
@@ -513,8 +540,8 @@ register_sheet(
         order=50,
         record=AttendanceSheetRow,
         columns=[
-            Column("Mã hội nghị", "session_code", required=True),
-            Column("Mã đảng viên", "member_code", required=True),
+            Column("Mã hội nghị", "session_code", required=True, parse=SESSION_CODE),
+            Column("Mã đảng viên", "member_code", required=True, parse=MEMBER_CODE),
             Column(
                 "Trạng thái",
                 "status",

@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tuyengiao.documents import views as document_views
 from tuyengiao.documents.models import Document
+from tuyengiao.lib.codes import validate_code
 from tuyengiao.lib.dates import parse_date
 from tuyengiao.lib.numbers import format_int
 from tuyengiao.orgs import access
@@ -195,7 +196,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 class SessionForm(forms.Form):
-    code = forms.CharField(label="Mã hội nghị", max_length=64)
+    code = forms.CharField(label="Mã hội nghị", max_length=64, validators=[validate_code])
     title = forms.CharField(label="Tên hội nghị", max_length=255, required=False)
     host = forms.ModelChoiceField(
         label="Đơn vị tổ chức",

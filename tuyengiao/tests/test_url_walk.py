@@ -10,12 +10,18 @@ user without an assignment sees nothing. A new route that is not listed fails
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.db import transaction
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from conftest import build_world
+from tuyengiao.orgs.access import SYSTEM
+from tuyengiao.tests import factories
 
 PERSONAS = ["province", "commune", "secretary", "member", "outsider", "unassigned"]
 PUBLIC = {"login", "logout"}
@@ -65,24 +71,23 @@ DOCUMENT_POSTS = {p: (302 if s == 200 else s) for p, s in DOCUMENT_WRITERS.items
 
 
 def _docs(w: Any) -> Any:
-    """Two documents, the plan citing the resolution and a bare "Đề án 06", with a file."""
-    if not hasattr(w, "docs"):
-        from types import SimpleNamespace
-
-        from tuyengiao.documents import services
-
-        services.document_create(actor=None, symbol="57-NQ/TW", title="Về đột phá phát triển")
-        plan = services.document_create(
-            actor=None,
-            symbol="15-KH/TU",
-            title="Kế hoạch thực hiện",
-            body="Thực hiện Nghị quyết 57-NQ/TW và Đề án 06.",
-            attachments=[("ke-hoach.txt", "Kế hoạch".encode())],
-        )
-        w.docs = SimpleNamespace(
-            plan=plan, attachment=plan.attachments.get(), ref=plan.refs.get(system="bare")
-        )
     return w.docs
+
+
+def _documents(w: Any) -> None:
+    """Two documents, the plan citing the resolution and a bare "Đề án 06", with a file."""
+    from types import SimpleNamespace
+
+    factories.document("57-NQ/TW", "Về đột phá phát triển")
+    plan = factories.document(
+        "15-KH/TU",
+        "Kế hoạch thực hiện",
+        body="Thực hiện Nghị quyết 57-NQ/TW và Đề án 06.",
+        attachments=[("ke-hoach.txt", "Kế hoạch".encode())],
+    )
+    w.docs = SimpleNamespace(
+        plan=plan, attachment=plan.attachments.get(), ref=plan.refs.get(system="bare")
+    )
 
 
 def _official_run(w: Any) -> Any:
@@ -101,11 +106,6 @@ def _official_run(w: Any) -> Any:
             "status": OfficialListRun.Status.DONE,
         },
     )[0]
-
-
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 # study: the own campaign is XA1's, the own session is hosted by CB1.
@@ -171,7 +171,19 @@ ROUTES: dict[str, Route] = {
             "unassigned": 404,
         },
         method="post",
-        data={"token": "x"},
+        data={"job": "x"},
+    ),
+    "imports:job": Route(
+        lambda w: {"pk": w.import_job.pk},
+        None,
+        {
+            "province": 200,
+            "commune": 404,
+            "secretary": 404,
+            "member": 404,
+            "outsider": 404,
+            "unassigned": 404,
+        },
     ),
     "imports:batch": Route(
         lambda w: {"batch_id": w.batch.pk},
@@ -448,48 +460,57 @@ def test_every_route_is_walked() -> None:
     assert not missing, f"routes missing from the URL walk: {sorted(missing)}"
 
 
-@pytest.fixture
-def walk_world(world: Any) -> Any:
+@pytest.fixture(scope="module")
+def walk_world(
+    django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any
+) -> Iterator[Any]:
+    """Built once for the module, in a transaction rolled back at its end; each
+    test runs in a savepoint inside it (the ``db`` fixture), so what a route
+    writes is undone before the next."""
     from tuyengiao.imports.framework import run_import
+    from tuyengiao.imports.models import ImportBatch, ImportJob
 
-    result = run_import(
-        [("x.csv", "Mã đơn vị,Tên đơn vị,Loại đơn vị\n".encode())],
-        actor=world.users["province"],
-        dry_run=False,
-    )
-    from tuyengiao.imports.models import ImportBatch
-
-    assert result.batch_id is not None
-    world.batch = ImportBatch.objects.get(pk=result.batch_id)
-    _study_objects(world)
-    _presenters(world)
-    return world
+    with (
+        override_settings(
+            MEDIA_ROOT=tmp_path_factory.mktemp("media"),
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+            AXES_ENABLED=False,
+        ),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        world: Any = build_world()
+        result = run_import(
+            [("x.csv", "Mã đơn vị,Tên đơn vị,Loại đơn vị\n".encode())],
+            actor=world.users["province"],
+            dry_run=False,
+        )
+        assert result.batch_id is not None
+        world.batch = ImportBatch.objects.get(pk=result.batch_id)
+        world.import_job = ImportJob.objects.create(
+            actor=world.users["province"], token="0" * 40, file_name="x.csv"
+        )
+        _study_objects(world)
+        _documents(world)
+        _presenters(world)
+        yield world
+        transaction.set_rollback(True)
 
 
 def _study_objects(world: Any) -> None:
     """study: a campaign of XA1 with a session in CB1, and the same in XA2."""
     import datetime as dt
 
-    from tuyengiao.documents.models import Document
     from tuyengiao.study import services
 
-    document = Document.objects.create(
-        system="party",
-        kind="Chỉ thị",
-        type_code="CT",
-        number=35,
-        issuer_code="TW",
-        symbol="35-CT/TW",
-        symbol_key="35-ct/tw",
-        title="về tổ chức đại hội đảng bộ các cấp",
-    )
+    document = factories.document("35-CT/TW", "về tổ chức đại hội đảng bộ các cấp")
     start = dt.date(2025, 9, 1)
     for attr, owner, host, code in (
         ("", world.commune, world.cell, "HN-CB1"),
         ("sibling_", world.sibling_commune, world.sibling_cell, "HN-CB3"),
     ):
         campaign = services.campaign_create(
-            actor=None,
+            actor=SYSTEM,
             title=f"Học tập NQ 57 ({owner.code})",
             documents=[document],
             owner=owner,
@@ -501,7 +522,7 @@ def _study_objects(world: Any) -> None:
             world,
             f"{attr}session",
             services.session_create(
-                actor=None, campaign=campaign, code=code, host=host, date=start
+                actor=SYSTEM, campaign=campaign, code=code, host=host, date=start
             ),
         )
 
@@ -513,7 +534,7 @@ def _request(client: Any, route: Route, url: str) -> Any:
 
 
 @pytest.mark.parametrize("name", sorted(ROUTES))
-def test_route_with_every_persona(name: str, walk_world: Any, client: Any) -> None:
+def test_route_with_every_persona(name: str, walk_world: Any, db: Any, client: Any) -> None:
     route = ROUTES[name]
     own_url = reverse(name, kwargs=route.own(walk_world))
     sibling_url = reverse(name, kwargs=route.sibling(walk_world)) if route.sibling else None
@@ -527,3 +548,196 @@ def test_route_with_every_persona(name: str, walk_world: Any, client: Any) -> No
             got = _request(client, route, sibling_url).status_code
             assert got in (403, 404), f"{name} sibling object as {persona}: {got}"
         client.logout()
+
+
+# Routes that answer both GET and POST (forms); the others answer one of them.
+FORMS = {
+    "documents:create",
+    "documents:edit",
+    "imports:upload",
+    "orgs:official_list",
+    "orgs:member_edit",
+    "orgs:unit_edit",
+    "orgs:unit_structure",
+    "presenters:edit",
+    "presenters:new",
+    "reports:new",
+    "study:campaign_new",
+    "study:scan",
+    "study:session_new",
+    "trust:enrol",
+    "trust:password_change",
+    "trust:verify",
+}
+
+
+@pytest.mark.parametrize("name", sorted(ROUTES))
+def test_wrong_method_is_405(name: str, walk_world: Any, db: Any, client: Any) -> None:
+    """A method the route does not answer is refused before the view runs."""
+    route = ROUTES[name]
+    url = reverse(name, kwargs=route.own(walk_world))
+    client.force_login(walk_world.users["province"])
+    wrong = ["delete", "put"]
+    if name not in FORMS:
+        wrong.append("get" if route.method == "post" else "post")
+    for method in wrong:
+        got = getattr(client, method)(url).status_code
+        assert got == 405, f"{method.upper()} {name}: {got}"
+
+
+# --- list pages: the number of queries does not grow with the number of rows -------
+
+
+def _add_members(w: Any, k: int, start: int) -> None:
+    import datetime as dt
+
+    from tuyengiao.orgs import services
+
+    for i in range(start, start + k):
+        services.member_create(
+            actor=SYSTEM,
+            code=f"QN{i:03d}",
+            full_name=f"Nguyễn Văn Đếm {i}",
+            unit=w.cell,
+            since=dt.date(2024, 1, 1),
+        )
+
+
+def _add_present(w: Any, k: int, start: int) -> None:
+    from tuyengiao.orgs.models import Member
+    from tuyengiao.study import services
+
+    _add_members(w, k, start)
+    for member in Member.objects.filter(code__startswith="QN").order_by("code")[start:]:
+        services.attendance_mark(actor=SYSTEM, session=w.session, member=member, status="co_mat")
+
+
+def _add_cells(w: Any, k: int, start: int) -> None:
+    from tuyengiao.orgs import services
+
+    for i in range(start, start + k):
+        services.unit_create(
+            actor=SYSTEM,
+            code=f"QCB{i:03d}",
+            name=f"Chi bộ đếm {i}",
+            kind="Chi bộ",
+            parent=w.commune,
+        )
+
+
+def _add_communes(w: Any, k: int, start: int) -> None:
+    from tuyengiao.orgs import services
+
+    for i in range(start, start + k):
+        services.unit_create(
+            actor=SYSTEM,
+            code=f"QXA{i:03d}",
+            name=f"Đảng ủy xã đếm {i}",
+            kind="Đảng ủy xã",
+            parent=w.province,
+        )
+
+
+def _add_sessions(w: Any, k: int, start: int) -> None:
+    import datetime as dt
+
+    from tuyengiao.study import services
+
+    for i in range(start, start + k):
+        services.session_create(
+            actor=SYSTEM,
+            campaign=w.campaign,
+            code=f"HN-Q{i:03d}",
+            host=w.cell,
+            date=dt.date(2025, 9, 3),
+            title=f"Hội nghị đếm {i}",
+        )
+
+
+def _add_documents(w: Any, k: int, start: int) -> None:
+    for i in range(start, start + k):
+        factories.document(f"{100 + i}-KH/TU", f"Kế hoạch đếm {i}", body="Thực hiện 57-NQ/TW.")
+
+
+def _add_campaigns(w: Any, k: int, start: int) -> None:
+    import datetime as dt
+
+    from tuyengiao.study import services
+
+    for i in range(start, start + k):
+        campaign = services.campaign_create(
+            actor=SYSTEM,
+            title=f"Học tập đếm {i}",
+            documents=[w.docs.plan],
+            owner=w.commune,
+            start=dt.date(2025, 9, 1),
+            deadline=dt.date(2025, 12, 31),
+        )
+        services.session_create(
+            actor=SYSTEM,
+            campaign=campaign,
+            code=f"HN-Q{i:03d}",
+            host=w.cell,
+            date=dt.date(2025, 9, 2),
+        )
+
+
+def _add_presenters(w: Any, k: int, start: int) -> None:
+    import datetime as dt
+
+    from tuyengiao.presenters import services
+    from tuyengiao.presenters.models import PresenterLevel, PresenterStatus
+
+    for i in range(start, start + k):
+        services.presenter_save(
+            actor=SYSTEM,
+            data=services.PresenterData(
+                code=f"TTV-Q{i:03d}",
+                full_name=f"Lò Văn Đếm{chr(ord('a') + i)}",
+                level=PresenterLevel.objects.get(code="ttv"),
+                unit=w.cell,
+                status=PresenterStatus.objects.get(code="cong_nhan"),
+                valid_from=dt.date(2025, 7, 1),
+            ),
+        )
+
+
+# list page -> (how to add rows, text of the last row added, when the page shows it)
+LISTS: dict[str, tuple[Callable[[Any, int, int], None], str | None]] = {
+    "documents:list": (_add_documents, "Kế hoạch đếm 8"),
+    "study:campaigns": (_add_campaigns, "Học tập đếm 8"),
+    "study:campaign": (_add_sessions, "HN-Q008"),
+    "study:session": (_add_present, None),  # counts, not names
+    "study:grid": (_add_members, "Nguyễn Văn Đếm 8"),
+    "orgs:tree": (_add_communes, "Đảng ủy xã đếm 8"),  # the first level is open
+    "orgs:unit": (_add_cells, "Chi bộ đếm 8"),
+    "presenters:roster": (_add_presenters, "Lò Văn Đếmi"),
+    "reports:dashboard": (_add_communes, "Đảng ủy xã đếm 8"),
+    "reports:unit": (_add_cells, "Chi bộ đếm 8"),
+    "trust:audit_log": (_add_members, "Nguyễn Văn Đếm 8"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LISTS))
+def test_list_queries_do_not_grow_with_rows(
+    name: str, walk_world: Any, db: Any, client: Any
+) -> None:
+    """The page's queries at n rows and at 3n rows are as many (no query per row)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    route = ROUTES[name]
+    url = reverse(name, kwargs=route.own(walk_world))
+    client.force_login(walk_world.users["province"])
+    client.get(url)  # first-use caches (content types, sessions) out of the count
+    add, last_row = LISTS[name]
+    counts = []
+    for k, start in ((3, 0), (6, 3)):
+        add(walk_world, k, start)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        counts.append(len(queries))
+    if last_row is not None:  # the rows are on the page, so the count is about them
+        assert last_row in response.content.decode(), name
+    assert counts[0] == counts[1], f"{name}: {counts[0]} queries at 3 rows, {counts[1]} at 9"

@@ -109,3 +109,72 @@ class ForwardedForMiddleware:
             with contextlib.suppress(ValueError):
                 request.META["REMOTE_ADDR"] = str(ipaddress.ip_address(first))
         return self.get_response(request)
+
+
+class VietnameseErrorPagesMiddleware:
+    """The Vietnamese 404/403/400/500 pages whatever ``DEBUG`` says.
+
+    With ``DEBUG`` on (``make run``), Django answers a ``Http404`` raised by a view -- a
+    member opening a unit outside their scope -- and an address that matches no URL with
+    its English technical page, and an error with the English traceback page. Here those
+    get the same handlers (``handler404`` ... ``handler500``) as in production; the
+    traceback of a real error still goes to the console through the ``django.request``
+    logger, and ``got_request_exception`` is still sent (the test client re-raises it).
+    Without ``DEBUG`` Django already does this, so the middleware steps aside. It is the
+    last middleware, so its ``process_exception`` runs first.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+        from django.urls import Resolver404, resolve
+
+        if settings.DEBUG:
+            try:
+                resolve(request.path_info, getattr(request, "urlconf", None))
+            except Resolver404 as exc:
+                return self._page(request, 404, exc)
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
+        import logging
+
+        from django.conf import settings
+        from django.core import signals
+        from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+        from django.http import Http404
+        from django.http.multipartparser import MultiPartParserError
+        from django.utils.log import log_response
+
+        if not settings.DEBUG:
+            return None
+        if isinstance(exc, Http404):
+            status = 404
+        elif isinstance(exc, PermissionDenied):
+            status = 403
+        elif isinstance(exc, MultiPartParserError | BadRequest | SuspiciousOperation):
+            status = 400
+        else:
+            status = 500
+        response = self._page(request, status, exc)
+        if status == 500:
+            signals.got_request_exception.send(sender=None, request=request)
+            log_response(
+                f"{exc.__class__.__name__}: {request.path}",
+                response=response,
+                request=request,
+                exception=exc,
+                logger=logging.getLogger("django.request"),
+            )
+        return response
+
+    @staticmethod
+    def _page(request: HttpRequest, status: int, exc: Exception) -> HttpResponse:
+        from django.urls import get_resolver, get_urlconf
+
+        handler = get_resolver(get_urlconf()).resolve_error_handler(status)
+        if status == 500:
+            return handler(request)  # type: ignore[no-any-return]
+        return handler(request, exception=exc)  # type: ignore[call-arg,no-any-return]

@@ -1,6 +1,10 @@
 from django.urls import path
 
+from tuyengiao.lib.codes import register_url_converter
+
 from . import views
+
+register_url_converter()
 
 app_name = "trust"
 urlpatterns = [
@@ -8,5 +12,5 @@ urlpatterns = [
     path("hai-lop/", views.enrol, name="enrol"),
     path("xac-minh/", views.verify, name="verify"),
     path("doi-mat-khau/", views.password_change, name="password_change"),
-    path("xuat/<str:code>/dang-vien.xlsx", views.member_export, name="member_export"),
+    path("xuat/<code:code>/dang-vien.xlsx", views.member_export, name="member_export"),
 ]

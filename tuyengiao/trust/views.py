@@ -97,7 +97,8 @@ def enrol(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Đã bật xác thực hai lớp cho tài khoản của bạn.")
             return redirect(_next_url(request))
     secret = base64.b32encode(device.bin_key).decode()
-    qr = segno.make(device.config_url, error="m").svg_inline(scale=5, dark="#222")
+    # viewBox only (no fixed width): CSS sizes it and the whole code stays visible.
+    qr = segno.make(device.config_url, error="m").svg_inline(scale=5, dark="#222", omitsize=True)
     context = {
         "qr": qr,
         "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),

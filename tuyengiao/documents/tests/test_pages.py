@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tuyengiao.documents.models import Document, DocumentLink, RefStatus, Relation
+from tuyengiao.tests.factories import document as doc
 
-from .factories import doc
 from .samples import pdf_bytes
 
 

@@ -10,19 +10,20 @@ import pytest
 from django.urls import reverse
 
 from tuyengiao.documents import services
+from tuyengiao.orgs.access import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
 
 def _two_35s() -> None:
     services.document_create(
-        actor=None,
+        actor=SYSTEM,
         symbol="35-CT/TW",
         title="về tổ chức đại hội đảng bộ các cấp tiến tới Đại hội XIII",
         issue_date=dt.date(2019, 5, 30),
     )
     services.document_create(
-        actor=None,
+        actor=SYSTEM,
         symbol="35-CT/TW",
         title="về đại hội đảng bộ các cấp tiến tới Đại hội XIV",
         issue_date=dt.date(2024, 6, 14),
@@ -41,7 +42,7 @@ def test_picker_tells_two_documents_of_one_symbol_apart(world: Any, client_for: 
 
 def test_picker_is_bounded_and_keeps_the_choice(world: Any, client_for: Any) -> None:
     for n in range(1, 31):
-        services.document_create(actor=None, symbol=f"{n}-KH/TU", title=f"Kế hoạch số {n}")
+        services.document_create(actor=SYSTEM, symbol=f"{n}-KH/TU", title=f"Kế hoạch số {n}")
     client = client_for("commune")
     text = client.get(reverse("documents:picker"), {"q": "ke hoach"}).content.decode()
     assert text.count('type="checkbox"') == 20 and "gõ thêm" in text

@@ -10,8 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from tuyengiao.documents import services
 from tuyengiao.documents.models import Document, DocumentLink, RefStatus, Relation, Status
-
-from .factories import doc
+from tuyengiao.orgs.access import SYSTEM
+from tuyengiao.tests.factories import document as doc
 
 pytestmark = pytest.mark.django_db
 
@@ -184,12 +184,12 @@ def test_removing_an_attachment_drops_its_text_and_references(settings: Any, tmp
     doc("57-NQ/TW", "Về đột phá", day=D57)
     plan = doc("16-KH/TU", "Kế hoạch")
     attachment = services.attachment_add(
-        actor=None, document=plan, name="kh.txt", data="Thực hiện Nghị quyết 57-NQ/TW".encode()
+        actor=SYSTEM, document=plan, name="kh.txt", data="Thực hiện Nghị quyết 57-NQ/TW".encode()
     )
     assert plan.refs.get().status == RefStatus.RESOLVED
     from tuyengiao.documents.search import search
 
     assert [h.document_id for h in search("thuc hien nghi quyet")] == [plan.pk]
-    services.attachment_remove(actor=None, attachment=attachment)
+    services.attachment_remove(actor=SYSTEM, attachment=attachment)
     assert not plan.refs.exists() and not plan.links_out.exists()
     assert search("thuc hien nghi quyet") == []

@@ -13,8 +13,8 @@ from django.core.management import call_command
 
 from tuyengiao.documents import services
 from tuyengiao.documents.search import search
-
-from .factories import doc
+from tuyengiao.orgs.access import SYSTEM
+from tuyengiao.tests.factories import document as doc
 
 pytestmark = pytest.mark.django_db
 
@@ -112,20 +112,23 @@ def test_nothing_and_edge_queries(library: dict[str, int]) -> None:
 
 
 def test_attachment_text_is_searched(library: dict[str, int]) -> None:
-    d = services.document_create(actor=None, symbol="02-HD/TU", title="Hướng dẫn")
+    d = services.document_create(actor=SYSTEM, symbol="02-HD/TU", title="Hướng dẫn")
     services.attachment_add(
-        actor=None, document=d, name="phu-luc.txt", data="Danh mục sáng kiến Mường Khương".encode()
+        actor=SYSTEM,
+        document=d,
+        name="phu-luc.txt",
+        data="Danh mục sáng kiến Mường Khương".encode(),
     )
     assert ids("muong khuong") == [d.pk]
 
 
 def test_update_and_delete_keep_the_index_in_sync(library: dict[str, int]) -> None:
-    d = services.document_create(actor=None, symbol="03-HD/TU", title="Cũ kỹ")
+    d = services.document_create(actor=SYSTEM, symbol="03-HD/TU", title="Cũ kỹ")
     services.document_update(
-        actor=None, document=d, symbol="03-HD/TU", title="Mới tinh", issue_date=None
+        actor=SYSTEM, document=d, symbol="03-HD/TU", title="Mới tinh", issue_date=None
     )
     assert ids("cu ky") == [] and ids("moi tinh") == [d.pk]
-    services.document_delete(actor=None, document=d)
+    services.document_delete(actor=SYSTEM, document=d)
     assert ids("moi tinh") == []
 
 

@@ -8,8 +8,7 @@ from hypothesis import strategies as st
 
 from tuyengiao.documents.models import Document
 from tuyengiao.documents.search import search
-
-from .factories import doc
+from tuyengiao.tests.factories import document as doc
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +21,7 @@ NASTY = st.text(
 @settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
+@pytest.mark.slow
 @given(query=NASTY)
 def test_search_never_fails(query: str) -> None:
     if not Document.objects.exists():  # examples share the test's transaction

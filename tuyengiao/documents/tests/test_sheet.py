@@ -9,13 +9,14 @@ import pytest
 
 from tuyengiao.documents.models import Document
 from tuyengiao.imports.framework import run_import
+from tuyengiao.orgs.access import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
 HEADER = "Số hiệu,Trích yếu,Ngày ban hành,Cơ quan ban hành\n"
 
 
-def run(csv: str, actor: Any = None, dry_run: bool = False) -> Any:
+def run(csv: str, actor: Any = SYSTEM, dry_run: bool = False) -> Any:
     return run_import([("Văn bản.csv", (HEADER + csv).encode())], actor=actor, dry_run=dry_run)
 
 

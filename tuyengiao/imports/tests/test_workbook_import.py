@@ -12,9 +12,17 @@ from django.core.management.base import CommandError
 
 from tuyengiao.imports.framework import run_import
 from tuyengiao.imports.models import ImportBatch
+from tuyengiao.orgs.access import SYSTEM
 from tuyengiao.orgs.models import Exemption, Member, Membership, Unit
 
 pytestmark = pytest.mark.django_db
+
+IMMEDIATE = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        "ENQUEUE_ON_COMMIT": False,  # the test transaction never commits
+    }
+}
 
 UNIT_HEADERS = ["Mã đơn vị", "Tên đơn vị", "Mã đơn vị cấp trên", "Loại đơn vị", "Hiệu lực từ"]
 MEMBER_HEADERS = [
@@ -70,7 +78,7 @@ def snapshot() -> tuple[int, int, int, int]:
 
 def test_clean_workbook_is_imported_and_a_second_import_changes_nothing():
     data = workbook()
-    first = run_import([("du-lieu.xlsx", data)], actor=None, dry_run=False)
+    first = run_import([("du-lieu.xlsx", data)], actor=SYSTEM, dry_run=False)
     assert first.ok and first.committed
     assert first.counts["Đơn vị"].created == 3
     assert first.counts["Đảng viên"].created == 3
@@ -80,7 +88,7 @@ def test_clean_workbook_is_imported_and_a_second_import_changes_nothing():
     assert m.memberships.get().valid_from.isoformat() == "2025-08-01"
     assert Member.objects.get(code="DV1").memberships.get().valid_from.isoformat() == "2025-07-01"
 
-    second = run_import([("du-lieu.xlsx", data)], actor=None, dry_run=False)
+    second = run_import([("du-lieu.xlsx", data)], actor=SYSTEM, dry_run=False)
     assert second.ok and not second.changed
     assert second.counts["Đảng viên"].unchanged == 3 and second.counts["Đơn vị"].unchanged == 3
     assert snapshot() == (3, 3, 3, 1)
@@ -89,7 +97,7 @@ def test_clean_workbook_is_imported_and_a_second_import_changes_nothing():
 def test_headers_match_without_diacritics_and_in_any_order():
     headers = ["loai don vi", "MA DON VI", " tên đơn vị ", "Ma don vi cap tren", "Cột lạ"]
     units = [[r[3], r[0], r[1], r[2], "?"] for r in UNITS]
-    result = run_import([("a.xlsx", workbook(units, [], headers))], actor=None, dry_run=False)
+    result = run_import([("a.xlsx", workbook(units, [], headers))], actor=SYSTEM, dry_run=False)
     assert result.ok, [e.as_text() for e in result.errors]
     assert Unit.objects.count() == 3
     assert any(w.column == "Cột lạ" for w in result.warnings)
@@ -102,7 +110,7 @@ def test_one_bad_cell_writes_nothing_and_every_error_is_listed():
     members[2][7] = "Có lẽ"  # not a yes/no
     units = [list(r) for r in UNITS] + [["X9", "", "T1", "Đảng ủy xã", ""]]  # blank name
     before = snapshot()
-    result = run_import([("loi.xlsx", workbook(units, members))], actor=None, dry_run=False)
+    result = run_import([("loi.xlsx", workbook(units, members))], actor=SYSTEM, dry_run=False)
     assert not result.ok
     assert snapshot() == before
     found = {(e.sheet, e.row, e.column) for e in result.errors}
@@ -119,13 +127,13 @@ def test_cross_sheet_errors_are_found_once_cells_parse():
     members = [list(r) for r in MEMBERS]
     members[1][4] = "KHONGCO"
     members.append(["DV1", "Trùng Mã", "", "", "CB1", "", "", ""])
-    result = run_import([("loi.xlsx", workbook(UNITS, members))], actor=None, dry_run=False)
+    result = run_import([("loi.xlsx", workbook(UNITS, members))], actor=SYSTEM, dry_run=False)
     assert {(e.row, e.column) for e in result.errors} == {(5, "Mã đảng viên"), (3, "Mã đơn vị")}
     assert snapshot() == (0, 0, 0, 0)
 
 
 def test_dry_run_reports_changes_without_writing():
-    result = run_import([("a.xlsx", workbook())], actor=None, dry_run=True)
+    result = run_import([("a.xlsx", workbook())], actor=SYSTEM, dry_run=True)
     assert result.ok and result.counts["Đảng viên"].created == 3
     assert snapshot() == (0, 0, 0, 0)
     assert not ImportBatch.objects.exists()
@@ -136,7 +144,7 @@ def test_csv_named_after_the_sheet_with_thousand_dots_and_nfd():
 
     text = "Mã đơn vị,Tên đơn vị,Loại đơn vị\nT1,Tỉnh ủy Thử,Tỉnh ủy\n"
     result = run_import(
-        [("Đơn vị.csv", unicodedata.normalize("NFD", text).encode())], actor=None, dry_run=False
+        [("Đơn vị.csv", unicodedata.normalize("NFD", text).encode())], actor=SYSTEM, dry_run=False
     )
     assert result.ok, [e.as_text() for e in result.errors]
     assert Unit.objects.get(code="T1").name == "Tỉnh ủy Thử"
@@ -145,7 +153,7 @@ def test_csv_named_after_the_sheet_with_thousand_dots_and_nfd():
 def test_control_character_in_a_cell_is_an_error_not_a_crash():
     # A NUL byte cannot be stored in PostgreSQL text; found by fuzzing on PostgreSQL.
     text = "Mã đơn vị,Tên đơn vị,Loại đơn vị\nT1,Tỉnh\x00 ủy,Tỉnh ủy\nT2,Tỉnh ủy Hai,Tỉnh\x1b ủy\n"
-    result = run_import([("Đơn vị.csv", text.encode())], actor=None, dry_run=False)
+    result = run_import([("Đơn vị.csv", text.encode())], actor=SYSTEM, dry_run=False)
     assert [(e.sheet, e.row, e.column) for e in result.errors] == [
         ("Đơn vị", 2, "Tên đơn vị"),
         ("Đơn vị", 3, "Loại đơn vị"),
@@ -155,7 +163,7 @@ def test_control_character_in_a_cell_is_an_error_not_a_crash():
 
 
 def test_garbage_file_is_a_clear_error():
-    result = run_import([("x.xlsx", b"not a workbook")], actor=None, dry_run=False)
+    result = run_import([("x.xlsx", b"not a workbook")], actor=SYSTEM, dry_run=False)
     assert not result.ok and "Không đọc được tệp" in result.errors[0].message
 
 
@@ -164,7 +172,8 @@ def test_scoped_user_cannot_import_into_a_sibling(world: Any):
     result = run_import(
         [("a.xlsx", workbook(units, []))], actor=world.users["commune"], dry_run=False
     )
-    assert [e.message for e in result.errors] == ["Đơn vị cấp trên nằm ngoài phạm vi của bạn."]
+    assert [(e.row, e.column, e.value) for e in result.errors] == [(2, "Mã đơn vị cấp trên", "XA2")]
+    assert "XA2 nằm ngoài phạm vi của bạn" in result.errors[0].message
     assert not Unit.objects.filter(code="CBX").exists()
 
 
@@ -190,7 +199,8 @@ def test_command_summary_and_dry_run(tmp_path, capsys):
     assert "Đảng viên: 3 dòng — thêm mới 3" in out and snapshot() == (3, 3, 3, 1)
 
 
-def test_web_upload_shows_errors_then_commits_on_confirmation(client_for, world):
+def test_web_upload_shows_errors_then_commits_on_confirmation(client_for, world, settings):
+    settings.TASKS = IMMEDIATE
     client = client_for("commune")
     units = [["CBN", "Chi bộ mới", "XA1", "Chi bộ", "01/07/2025"]]
     members = [[f"N{r[0]}", *r[1:4], "CBN", *r[5:]] for r in MEMBERS]
@@ -198,18 +208,18 @@ def test_web_upload_shows_errors_then_commits_on_confirmation(client_for, world)
     bad[0][3] = "31/02/1980"
     upload = io.BytesIO(workbook(units, bad))
     upload.name = "loi.xlsx"
-    response = client.post("/nhap-du-lieu/", {"file": upload})
+    response = client.post("/nhap-du-lieu/", {"file": upload}, follow=True)
     assert response.status_code == 422
     assert "31/02/1980" in response.content.decode()
     assert not Unit.objects.filter(code="CBN").exists()
 
     upload = io.BytesIO(workbook(units, members))
     upload.name = "dung.xlsx"
-    response = client.post("/nhap-du-lieu/", {"file": upload})
-    assert response.status_code == 200, [e.as_text() for e in response.context["result"].errors]
-    token = response.context["token"]
+    response = client.post("/nhap-du-lieu/", {"file": upload}, follow=True)
+    job = response.context["job"]
+    assert response.status_code == 200, job.result["errors"]
     assert not Unit.objects.filter(code="CBN").exists()  # preview only
-    response = client.post("/nhap-du-lieu/xac-nhan/", {"token": token})
+    response = client.post("/nhap-du-lieu/xac-nhan/", {"job": job.pk})
     assert response.status_code == 302
     assert Member.objects.filter(code__in=["NDV1", "NDV2", "NDV3"]).count() == 3
     assert Unit.objects.get(code="CBN").parent == world.commune

@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 
 from tuyengiao.orgs import services
+from tuyengiao.orgs.access import SYSTEM
 from tuyengiao.orgs.models import Unit
 
 from .bulk import add_units
@@ -68,13 +69,17 @@ def test_national_tree_page_and_children_stay_under_200_kb(world: Any, client_fo
 
 def test_unit_search_needs_no_diacritics(world: Any, client_for: Any) -> None:
     hanoi = services.unit_create(
-        actor=None, code="HN", name="Thành ủy Hà Nội", kind="Thành ủy", parent=world.province
+        actor=SYSTEM, code="HN", name="Thành ủy Hà Nội", kind="Thành ủy", parent=world.province
     )
     services.unit_create(
-        actor=None, code="BD", name="Đảng ủy phường Ba Đình", kind="Đảng ủy phường", parent=hanoi
+        actor=SYSTEM, code="BD", name="Đảng ủy phường Ba Đình", kind="Đảng ủy phường", parent=hanoi
     )
     services.unit_create(
-        actor=None, code="BD2", name="Đảng ủy phường Bình Định", kind="Đảng ủy phường", parent=hanoi
+        actor=SYSTEM,
+        code="BD2",
+        name="Đảng ủy phường Bình Định",
+        kind="Đảng ủy phường",
+        parent=hanoi,
     )
     html = client_for("province").get(reverse("orgs:tree"), {"q": "phuong ba dinh"}).content
     text = html.decode()
@@ -86,7 +91,7 @@ def test_unit_search_finds_a_renamed_unit_by_its_new_name(world: Any, client_for
     import datetime as dt
 
     services.unit_rename(
-        actor=None, unit=world.cell, name="Chi bộ thôn Mới", on=dt.date(2025, 1, 1)
+        actor=SYSTEM, unit=world.cell, name="Chi bộ thôn Mới", on=dt.date(2025, 1, 1)
     )
     text = client_for("commune").get(reverse("orgs:tree"), {"q": "thon moi"}).content.decode()
     assert "Chi bộ thôn Mới" in text
@@ -111,7 +116,7 @@ def test_picker_search_is_scoped_bounded_and_tells_duplicates_apart(
 ) -> None:
     for code, parent in (("TYT4A", world.commune), ("TYT4B", world.sibling_commune)):
         services.unit_create(
-            actor=None, code=code, name="Chi bộ trạm y tế số 4", kind="Chi bộ", parent=parent
+            actor=SYSTEM, code=code, name="Chi bộ trạm y tế số 4", kind="Chi bộ", parent=parent
         )
     province = _picker(client_for("province"), q="tram y te so 4")
     assert province.count("Chi bộ trạm y tế số 4") == 2
@@ -153,7 +158,7 @@ def test_children_on_a_past_date_follow_that_dates_names(world: Any, client_for:
 
     since = dt.date(2024, 1, 1)
     first = services.unit_create(
-        actor=None,
+        actor=SYSTEM,
         code="T0",
         name="An Giang",
         kind="Tỉnh ủy",
@@ -161,14 +166,14 @@ def test_children_on_a_past_date_follow_that_dates_names(world: Any, client_for:
         valid_from=since,
     )
     services.unit_create(
-        actor=None,
+        actor=SYSTEM,
         code="T1",
         name="Bắc Ninh",
         kind="Tỉnh ủy",
         parent=world.province,
         valid_from=since,
     )
-    services.unit_rename(actor=None, unit=first, name="Yên Bái", on=dt.date(2025, 1, 1))
+    services.unit_rename(actor=SYSTEM, unit=first, name="Yên Bái", on=dt.date(2025, 1, 1))
     url = reverse("orgs:unit_children", args=[world.province.code])
     client = client_for("province")
     wanted = {"An Giang", "Bắc Ninh", "Yên Bái"}

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from tuyengiao.orgs import official
+from tuyengiao.orgs.access import SYSTEM
 from tuyengiao.orgs.models import OfficialListRun, Unit
 
 IMMEDIATE = {
@@ -119,7 +120,7 @@ def test_a_commune_already_in_the_tree_by_name_is_kept(
     settings.TASKS = IMMEDIATE
     first = official.communes(LAI_CHAU)[0]
     services.unit_create(
-        actor=None, code="CO-SAN", name=first.party_name, kind="Đảng ủy xã", parent=world.province
+        actor=SYSTEM, code="CO-SAN", name=first.party_name, kind="Đảng ủy xã", parent=world.province
     )
     client = client_for("province")
     html = _preview(client).content.decode()
@@ -162,7 +163,7 @@ def test_outside_scope_is_404(client_for: Any, world: Any, persona: str, status:
 def test_the_unit_page_offers_the_list_to_a_province(client_for: Any, world: Any) -> None:
     from tuyengiao.orgs import services
 
-    services.unit_update(actor=None, unit=world.province, population=None, place="Lai Châu")
+    services.unit_update(actor=SYSTEM, unit=world.province, population=None, place="Lai Châu")
     html = client_for("province").get("/don-vi/TINH/").content.decode()
     assert f"/don-vi/TINH/danh-muc-xa/?tinh={LAI_CHAU}" in html
     assert "danh-muc-xa" not in client_for("province").get("/don-vi/XA1/").content.decode()

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tuyengiao.orgs import selectors, services
+from tuyengiao.orgs.access import SYSTEM
 from tuyengiao.orgs.models import LineageKind, UnitLineage
 
 pytestmark = pytest.mark.django_db
@@ -19,10 +20,10 @@ EVE = dt.date(2025, 6, 30)
 
 def build_2024_province():
     s = services
-    province = s.unit_create(actor=None, code="P", name="Tỉnh ủy P", kind="Tỉnh ủy")
+    province = s.unit_create(actor=SYSTEM, code="P", name="Tỉnh ủy P", kind="Tỉnh ủy")
     districts = [
         s.unit_create(
-            actor=None,
+            actor=SYSTEM,
             code=f"D{i}",
             name=f"Huyện ủy {i}",
             kind="Huyện ủy",
@@ -34,7 +35,7 @@ def build_2024_province():
     communes, cells = [], []
     for i in range(6):
         commune = s.unit_create(
-            actor=None,
+            actor=SYSTEM,
             code=f"C{i}",
             name=f"Đảng ủy xã {i}",
             kind="Đảng ủy xã",
@@ -44,7 +45,7 @@ def build_2024_province():
         communes.append(commune)
         for j in range(2):
             cell = s.unit_create(
-                actor=None,
+                actor=SYSTEM,
                 code=f"C{i}-CB{j}",
                 name=f"Chi bộ {i}.{j}",
                 kind="Chi bộ",
@@ -54,7 +55,7 @@ def build_2024_province():
             cells.append(cell)
             for k in range(i + 1):  # commune i has 2*(i+1) members
                 s.member_create(
-                    actor=None,
+                    actor=SYSTEM,
                     code=f"M{i}{j}{k}",
                     full_name=f"Nguyễn Văn {i}{j}{k}",
                     unit=cell,
@@ -68,17 +69,17 @@ def reform(province, districts, communes):
     new = []
     for n in range(3):
         target = s.unit_create(
-            actor=None,
+            actor=SYSTEM,
             code=f"N{n}",
             name=f"Đảng ủy xã mới {n}",
             kind="Đảng ủy xã",
             parent=province,
             valid_from=REFORM,
         )
-        s.unit_merge(actor=None, sources=communes[2 * n : 2 * n + 2], into=target, on=REFORM)
+        s.unit_merge(actor=SYSTEM, sources=communes[2 * n : 2 * n + 2], into=target, on=REFORM)
         new.append(target)
     for district in districts:
-        s.unit_dissolve(actor=None, unit=district, on=REFORM)
+        s.unit_dissolve(actor=SYSTEM, unit=district, on=REFORM)
     return new
 
 
@@ -124,23 +125,27 @@ def test_2025_reform_keeps_both_structures_and_counts():
 
 def test_rename_keeps_old_name_for_old_dates():
     province = services.unit_create(
-        actor=None, code="P", name="Tỉnh ủy P", kind="Tỉnh ủy", valid_from=D2024
+        actor=SYSTEM, code="P", name="Tỉnh ủy P", kind="Tỉnh ủy", valid_from=D2024
     )
-    services.unit_rename(actor=None, unit=province, name="Tỉnh ủy P mới", on=REFORM)
+    services.unit_rename(actor=SYSTEM, unit=province, name="Tỉnh ủy P mới", on=REFORM)
     assert selectors.version_on(province, EVE).name == "Tỉnh ủy P"
     assert selectors.version_on(province, REFORM).name == "Tỉnh ủy P mới"
     assert UnitLineage.objects.filter(kind=LineageKind.RENAME).count() == 1
 
 
 def test_move_changes_path_of_descendants_from_the_date():
-    p = services.unit_create(actor=None, code="P", name="P", kind="Tỉnh ủy")
-    a = services.unit_create(actor=None, code="A", name="A", kind="Xã", parent=p, valid_from=D2024)
-    b = services.unit_create(actor=None, code="B", name="B", kind="Xã", parent=p, valid_from=D2024)
-    cell = services.unit_create(
-        actor=None, code="A1", name="A1", kind="Chi bộ", parent=a, valid_from=D2024
+    p = services.unit_create(actor=SYSTEM, code="P", name="P", kind="Tỉnh ủy")
+    a = services.unit_create(
+        actor=SYSTEM, code="A", name="A", kind="Xã", parent=p, valid_from=D2024
     )
-    services.member_create(actor=None, code="M1", full_name="Lê Văn Tám", unit=cell, since=D2024)
-    services.unit_move(actor=None, unit=cell, new_parent=b, on=REFORM)
+    b = services.unit_create(
+        actor=SYSTEM, code="B", name="B", kind="Xã", parent=p, valid_from=D2024
+    )
+    cell = services.unit_create(
+        actor=SYSTEM, code="A1", name="A1", kind="Chi bộ", parent=a, valid_from=D2024
+    )
+    services.member_create(actor=SYSTEM, code="M1", full_name="Lê Văn Tám", unit=cell, since=D2024)
+    services.unit_move(actor=SYSTEM, unit=cell, new_parent=b, on=REFORM)
     assert selectors.member_count(a, EVE) == 1
     assert selectors.member_count(a, REFORM) == 0
     assert selectors.member_count(b, REFORM) == 1
@@ -149,14 +154,18 @@ def test_move_changes_path_of_descendants_from_the_date():
 
 
 def test_split_maps_history_to_the_primary_successor():
-    p = services.unit_create(actor=None, code="P", name="P", kind="Tỉnh ủy")
+    p = services.unit_create(actor=SYSTEM, code="P", name="P", kind="Tỉnh ủy")
     old = services.unit_create(
-        actor=None, code="OLD", name="Cũ", kind="Xã", parent=p, valid_from=D2024
+        actor=SYSTEM, code="OLD", name="Cũ", kind="Xã", parent=p, valid_from=D2024
     )
-    services.member_create(actor=None, code="M1", full_name="Lê Văn Tám", unit=old, since=D2024)
-    x = services.unit_create(actor=None, code="X", name="X", kind="Xã", parent=p, valid_from=REFORM)
-    y = services.unit_create(actor=None, code="Y", name="Y", kind="Xã", parent=p, valid_from=REFORM)
-    services.unit_split(actor=None, source=old, into=[x, y], primary=y, on=REFORM)
+    services.member_create(actor=SYSTEM, code="M1", full_name="Lê Văn Tám", unit=old, since=D2024)
+    x = services.unit_create(
+        actor=SYSTEM, code="X", name="X", kind="Xã", parent=p, valid_from=REFORM
+    )
+    y = services.unit_create(
+        actor=SYSTEM, code="Y", name="Y", kind="Xã", parent=p, valid_from=REFORM
+    )
+    services.unit_split(actor=SYSTEM, source=old, into=[x, y], primary=y, on=REFORM)
     old.refresh_from_db()
     assert selectors.successor_today(old, REFORM) == y
     assert selectors.member_count(y, REFORM) == 1
@@ -164,19 +173,23 @@ def test_split_maps_history_to_the_primary_successor():
 
 
 def test_it_refuses_to_dissolve_a_unit_with_children():
-    p = services.unit_create(actor=None, code="P", name="P", kind="Tỉnh ủy")
-    a = services.unit_create(actor=None, code="A", name="A", kind="Xã", parent=p, valid_from=D2024)
+    p = services.unit_create(actor=SYSTEM, code="P", name="P", kind="Tỉnh ủy")
+    a = services.unit_create(
+        actor=SYSTEM, code="A", name="A", kind="Xã", parent=p, valid_from=D2024
+    )
     services.unit_create(
-        actor=None, code="A1", name="A1", kind="Chi bộ", parent=a, valid_from=D2024
+        actor=SYSTEM, code="A1", name="A1", kind="Chi bộ", parent=a, valid_from=D2024
     )
     with pytest.raises(ValidationError, match="trực thuộc"):
-        services.unit_dissolve(actor=None, unit=a, on=REFORM)
+        services.unit_dissolve(actor=SYSTEM, unit=a, on=REFORM)
 
 
 def test_it_refuses_a_cycle_and_duplicate_codes():
-    p = services.unit_create(actor=None, code="P", name="P", kind="Tỉnh ủy")
-    a = services.unit_create(actor=None, code="A", name="A", kind="Xã", parent=p, valid_from=D2024)
+    p = services.unit_create(actor=SYSTEM, code="P", name="P", kind="Tỉnh ủy")
+    a = services.unit_create(
+        actor=SYSTEM, code="A", name="A", kind="Xã", parent=p, valid_from=D2024
+    )
     with pytest.raises(ValidationError):
-        services.unit_move(actor=None, unit=p, new_parent=a, on=REFORM)
+        services.unit_move(actor=SYSTEM, unit=p, new_parent=a, on=REFORM)
     with pytest.raises(ValidationError, match="đã tồn tại"):
-        services.unit_create(actor=None, code="A", name="A", kind="Xã")
+        services.unit_create(actor=SYSTEM, code="A", name="A", kind="Xã")

@@ -9,8 +9,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('documents', '0004_issuers'),
-        ('orgs', '0004_official_list'),
+        ('documents', '0001_initial'),
+        ('orgs', '0001_initial'),
         ('study', '0001_initial'),
     ]
 

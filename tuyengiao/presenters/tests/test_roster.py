@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from tuyengiao.orgs.access import SYSTEM
 from tuyengiao.presenters import selectors, services
 from tuyengiao.presenters.models import Presenter, PresenterLevel
 
@@ -101,7 +102,7 @@ def test_decision_links_a_registered_document(world: Any) -> None:
     from tuyengiao.documents import services as documents
 
     document = documents.document_create(
-        actor=None, symbol="125-QĐ/ĐU", title="Quyết định công nhận báo cáo viên"
+        actor=SYSTEM, symbol="125-QĐ/ĐU", title="Quyết định công nhận báo cáo viên"
     )
     presenter, _ = services.presenter_save(
         actor=world.users["commune"], data=_data(world, decision_symbol="125-QĐ/ĐU")

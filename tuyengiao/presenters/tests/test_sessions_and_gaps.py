@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from tuyengiao.orgs.access import SYSTEM
 from tuyengiao.presenters import access, selectors, services
 from tuyengiao.presenters.models import SessionPresenter
 
@@ -25,9 +26,9 @@ def session(world: Any) -> Any:
     from tuyengiao.study import services as study
     from tuyengiao.study.models import Status
 
-    document = documents.document_create(actor=None, symbol="57-NQ/TW", title="Về đột phá")
+    document = documents.document_create(actor=SYSTEM, symbol="57-NQ/TW", title="Về đột phá")
     campaign = study.campaign_create(
-        actor=None,
+        actor=SYSTEM,
         title="Học tập NQ 57",
         documents=[document],
         owner=world.commune,
@@ -35,7 +36,7 @@ def session(world: Any) -> Any:
         deadline=dt.date(2025, 12, 31),
     )
     session = study.session_create(
-        actor=None,
+        actor=SYSTEM,
         campaign=campaign,
         code="HN-1",
         host=world.cell,
@@ -45,7 +46,7 @@ def session(world: Any) -> Any:
         public_reached=120,
     )
     study.attendance_bulk_set(
-        actor=None,
+        actor=SYSTEM,
         entries=[
             study.AttendanceEntry(session.pk, world.members[0].pk, Status.PRESENT),
             study.AttendanceEntry(session.pk, world.members[1].pk, Status.PRESENT),

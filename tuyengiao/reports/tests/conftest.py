@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from tuyengiao.reports.tests import factories as f
+from tuyengiao.tests.factories import document
 
 D = dt.date(2025, 3, 10)
 P = "co_mat"
@@ -12,7 +13,7 @@ P = "co_mat"
 
 @pytest.fixture
 def data(world):  # type: ignore[no-untyped-def]
-    doc = f.document()
+    doc = document()
     camp = f.campaign(world.province, doc, start=dt.date(2025, 3, 1), deadline=dt.date(2025, 4, 30))
     m = world.members
     main = f.session(

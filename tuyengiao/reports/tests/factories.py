@@ -6,30 +6,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from tuyengiao.documents.models import Document, System
+from tuyengiao.documents.models import Document
+from tuyengiao.orgs.access import SYSTEM
 from tuyengiao.study import services
 from tuyengiao.study.models import Campaign, Session
-
-
-def document(number: int = 57) -> Document:
-    symbol = f"{number}-NQ/TW"
-    return Document.objects.create(
-        system=System.PARTY,
-        kind="Nghị quyết",
-        type_code="NQ",
-        number=number,
-        issuer_code="TW",
-        symbol=symbol,
-        symbol_key=symbol.casefold(),
-        title=f"Nghị quyết số {number}",
-    )
 
 
 def campaign(
     owner: Any, doc: Document, *, start: dt.date, deadline: dt.date, target: int = 95
 ) -> Campaign:
     return services.campaign_create(
-        actor=None,
+        actor=SYSTEM,
         title=f"Học tập Nghị quyết {doc.symbol}",
         documents=[doc],
         owner=owner,
@@ -53,7 +40,7 @@ def session(
 ) -> Session:
     if main is not None:
         s = services.bridge_point_add(
-            actor=None,
+            actor=SYSTEM,
             main=main,
             code=code,
             host=host,
@@ -62,7 +49,7 @@ def session(
         )
     else:
         s = services.session_create(
-            actor=None,
+            actor=SYSTEM,
             campaign=camp,
             code=code,
             host=host,
@@ -72,5 +59,5 @@ def session(
             public_reached=public,
         )
     for member, status in (attendance or {}).items():
-        services.attendance_mark(actor=None, session=s, member=member, status=status)
+        services.attendance_mark(actor=SYSTEM, session=s, member=member, status=status)
     return s

@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-import time
 from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 
+from tuyengiao.orgs.access import SYSTEM
 from tuyengiao.reports.models import MemberCampaignFact, MemberFact
 from tuyengiao.reports.services import facts_attendance_changed
 from tuyengiao.study import services
 from tuyengiao.study.models import Attendance
+from tuyengiao.tests.factories import document
+from tuyengiao.tests.waits import wait_until
 
 from . import factories as f
 
@@ -28,15 +30,22 @@ def test_a_scan_and_a_grid_mark_of_one_member_do_not_collide(world: Any) -> None
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises writers")
     camp = f.campaign(
-        world.province, f.document(), start=dt.date(2025, 1, 1), deadline=dt.date(2025, 12, 31)
+        world.province, document(), start=dt.date(2025, 1, 1), deadline=dt.date(2025, 12, 31)
     )
     first = f.session("S1", camp, world.cell, dt.date(2025, 3, 1))
     second = f.session("S2", camp, world.cell, dt.date(2025, 6, 1))
     member = world.members[0]
     scanned, release, errors = threading.Event(), threading.Event(), []
+    pids: dict[str, int] = {}
+
+    def backend_pid() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            return int(cursor.fetchone()[0])
 
     def scan() -> None:
         try:
+            pids["scan"] = backend_pid()
             with transaction.atomic():
                 Attendance.objects.create(session=first, member=member, status="co_mat")
                 facts_attendance_changed(
@@ -53,7 +62,8 @@ def test_a_scan_and_a_grid_mark_of_one_member_do_not_collide(world: Any) -> None
     def mark() -> None:
         try:
             scanned.wait(10)
-            services.attendance_mark(actor=None, session=second, member=member, status="co_mat")
+            pids["mark"] = backend_pid()
+            services.attendance_mark(actor=SYSTEM, session=second, member=member, status="co_mat")
         except Exception as exc:
             errors.append(exc)
         finally:
@@ -62,9 +72,19 @@ def test_a_scan_and_a_grid_mark_of_one_member_do_not_collide(world: Any) -> None
     threads = [threading.Thread(target=scan), threading.Thread(target=mark)]
     for t in threads:
         t.start()
-    scanned.wait(10)
-    time.sleep(0.5)  # the mark is now waiting for the scan's member lock
-    release.set()
+    assert scanned.wait(10)
+
+    def mark_waits_for_the_scan() -> bool:
+        if "mark" not in pids:
+            return False
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT %s = ANY(pg_blocking_pids(%s))", [pids["scan"], pids["mark"]])
+            return bool(cursor.fetchone()[0])
+
+    try:  # observed, not assumed: the two transactions overlap on the member's lock
+        wait_until(mark_waits_for_the_scan, "the mark to wait for the scan's lock")
+    finally:
+        release.set()
     for t in threads:
         t.join(20)
     assert not errors, errors

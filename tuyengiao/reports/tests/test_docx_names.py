@@ -10,11 +10,12 @@ from django.core.management import call_command
 from docx import Document as open_docx
 
 from tuyengiao.orgs import services
+from tuyengiao.orgs.access import SYSTEM
 
 
 def test_children_of_one_name_show_their_codes(data: Any, tmp_path: Any) -> None:
     services.unit_rename(
-        actor=None, unit=data.sibling_commune, name="Đảng ủy xã Một", on=dt.date(2024, 6, 1)
+        actor=SYSTEM, unit=data.sibling_commune, name="Đảng ủy xã Một", on=dt.date(2024, 6, 1)
     )
     out = tmp_path / "r.docx"
     call_command(

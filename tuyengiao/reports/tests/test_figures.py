@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from tuyengiao.orgs.access import SYSTEM
 from tuyengiao.reports.selectors import EmptyPeriod, report_figures
 
 D = dt.date(2025, 3, 10)
@@ -54,9 +55,10 @@ def test_empty_period_and_reversed_range_are_explained(data) -> None:  # type: i
 
 def test_a_presence_span_straddling_the_period_is_not_attendance(world) -> None:  # type: ignore[no-untyped-def]
     from tuyengiao.reports.tests import factories as f
+    from tuyengiao.tests.factories import document
 
     camp = f.campaign(
-        world.province, f.document(), start=dt.date(2025, 1, 1), deadline=dt.date(2025, 12, 31)
+        world.province, document(), start=dt.date(2025, 1, 1), deadline=dt.date(2025, 12, 31)
     )
     m = world.members
     f.session("J", camp, world.cell, dt.date(2025, 1, 10), attendance={m[0]: P, m[1]: P})
@@ -83,7 +85,7 @@ def test_attended_counts_only_required_members(data) -> None:  # type: ignore[no
 
     # m0 (present at HN1 and HN2) becomes exempt: no longer required, nor attended
     services.member_set_exempt(
-        actor=None, member=data.members[0], exempt=True, on=dt.date(2025, 1, 1)
+        actor=SYSTEM, member=data.members[0], exempt=True, on=dt.date(2025, 1, 1)
     )
     fig = report_figures(
         unit=data.province, date_from=dt.date(2025, 1, 1), date_to=dt.date(2025, 12, 31)
@@ -97,10 +99,11 @@ def test_attended_counts_only_required_members(data) -> None:  # type: ignore[no
 
 def test_units_without_session_are_the_campaigns_grassroots_units(world) -> None:  # type: ignore[no-untyped-def]
     from tuyengiao.reports.tests import factories as f
+    from tuyengiao.tests.factories import document
 
     start, end = dt.date(2025, 1, 1), dt.date(2025, 12, 31)
-    province_camp = f.campaign(world.province, f.document(57), start=start, deadline=end)
-    commune_camp = f.campaign(world.commune, f.document(66), start=start, deadline=end)
+    province_camp = f.campaign(world.province, document(), start=start, deadline=end)
+    commune_camp = f.campaign(world.commune, document("66-NQ/TW"), start=start, deadline=end)
     main = f.session("ON1", commune_camp, world.commune, dt.date(2025, 5, 5), fmt="truc_tuyen")
     f.session("ON1-CB2", commune_camp, world.cell2, dt.date(2025, 5, 5), main=main)
     f.session("P1", province_camp, world.cell, dt.date(2025, 6, 6))
@@ -117,13 +120,16 @@ def test_units_without_session_are_the_campaigns_grassroots_units(world) -> None
 def test_today_structure_reports_a_merged_cell_under_its_successor(world) -> None:  # type: ignore[no-untyped-def]
     from tuyengiao.orgs import services
     from tuyengiao.reports.tests import factories as f
+    from tuyengiao.tests.factories import document
 
     start, end = dt.date(2025, 1, 1), dt.date(2025, 6, 30)
-    camp = f.campaign(world.province, f.document(), start=start, deadline=dt.date(2025, 12, 31))
+    camp = f.campaign(world.province, document(), start=start, deadline=dt.date(2025, 12, 31))
     m = world.members  # m0-m2 in CB1, m3 in CB2
     f.session("A", camp, world.cell, dt.date(2025, 2, 1), attendance={m[0]: P})
     f.session("B", camp, world.cell2, dt.date(2025, 3, 1), attendance={m[3]: P})
-    services.unit_merge(actor=None, sources=[world.cell2], into=world.cell, on=dt.date(2025, 9, 1))
+    services.unit_merge(
+        actor=SYSTEM, sources=[world.cell2], into=world.cell, on=dt.date(2025, 9, 1)
+    )
     fig = report_figures(unit=world.commune, date_from=start, date_to=end, structure="today")
     # CB2's session, member and attendance are reported under CB1, today's successor
     assert (fig.totals.sessions, fig.members_required, fig.members_attended) == (2, 4, 2)

@@ -8,6 +8,8 @@ from django.core.management import CommandError, call_command
 from docx import Document as open_docx
 from openpyxl import load_workbook
 
+from tuyengiao.orgs.access import SYSTEM
+
 
 def _report(
     tmp_path, fmt: str, unit: str = "TINH", frm: str = "01/01/2025", to: str = "31/12/2025"
@@ -78,9 +80,9 @@ def test_place_line_takes_the_units_place_or_its_nearest_ancestors(
 
     settings.REPORT_PLACE = ""
     assert date_line("XA1").startswith("Ngày ")
-    services.unit_update(actor=None, unit=world.province, place="Lai Châu")
+    services.unit_update(actor=SYSTEM, unit=world.province, place="Lai Châu")
     assert date_line("XA1").startswith("Lai Châu, ngày ")
-    services.unit_update(actor=None, unit=world.commune, population=None, place="Tam Đường")
+    services.unit_update(actor=SYSTEM, unit=world.commune, population=None, place="Tam Đường")
     assert date_line("XA1").startswith("Tam Đường, ngày ")
     assert date_line("TINH").startswith("Lai Châu, ngày ")
     report = json.loads(_report(tmp_path, "json", unit="XA1"))

@@ -18,8 +18,8 @@ from docx import Document as open_docx
 from tuyengiao.imports.framework import run_import
 from tuyengiao.lib.numbers import format_int, format_percent
 from tuyengiao.orgs import services as org_services
-
-from . import factories as f
+from tuyengiao.orgs.access import SYSTEM
+from tuyengiao.tests.factories import document
 
 HEADERS = [
     "Mã hội nghị",
@@ -89,11 +89,11 @@ def _independent_count(exempt: set[str], members: set[str]) -> dict[str, Any]:
 
 @pytest.fixture
 def imported(world: Any) -> Any:
-    f.document(57)
+    document()
     org_services.member_set_exempt(
-        actor=None, member=world.members[2], exempt=True, on=dt.date(2025, 1, 1)
+        actor=SYSTEM, member=world.members[2], exempt=True, on=dt.date(2025, 1, 1)
     )
-    result = run_import([("so-lieu.xlsx", _book())], actor=None, dry_run=False)
+    result = run_import([("so-lieu.xlsx", _book())], actor=SYSTEM, dry_run=False)
     assert result.ok, [e.as_text() for e in result.errors]
     world.expected = _independent_count(
         {"DV2"}, {m.code for m in [*world.members, *world.sibling_members]}

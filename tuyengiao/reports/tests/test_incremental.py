@@ -12,10 +12,12 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
+from tuyengiao.orgs.access import SYSTEM
 from tuyengiao.reports.models import MemberCampaignFact, MemberFact, PresenceFact, SessionFact
 from tuyengiao.reports.services import facts_attendance_changed
 from tuyengiao.study import services
 from tuyengiao.study.models import Attendance, Session
+from tuyengiao.tests.factories import document
 
 from . import factories as f
 
@@ -59,7 +61,9 @@ def test_incremental_facts_equal_a_rebuild(world: Any, seed: int) -> None:
     rng = random.Random(seed)
     start = dt.date(2025, 1, 1)
     camps = [
-        f.campaign(world.province, f.document(n), start=start, deadline=dt.date(2025, 12, 31))
+        f.campaign(
+            world.province, document(f"{n}-NQ/TW"), start=start, deadline=dt.date(2025, 12, 31)
+        )
         for n in (57, 66)
     ]
     hosts = [
@@ -79,7 +83,7 @@ def test_incremental_facts_equal_a_rebuild(world: Any, seed: int) -> None:
         if action == "session" or not made:
             made.append(
                 services.session_create(
-                    actor=None,
+                    actor=SYSTEM,
                     campaign=rng.choice(camps),
                     code=f"S{seed}-{step}",
                     host=rng.choice(hosts),
@@ -94,7 +98,7 @@ def test_incremental_facts_equal_a_rebuild(world: Any, seed: int) -> None:
             if mains:
                 made.append(
                     services.bridge_point_add(
-                        actor=None,
+                        actor=SYSTEM,
                         main=rng.choice(mains),
                         code=f"B{seed}-{step}",
                         host=rng.choice(hosts),
@@ -108,7 +112,7 @@ def test_incremental_facts_equal_a_rebuild(world: Any, seed: int) -> None:
             ]
             if members:
                 services.attendance_mark(
-                    actor=None,
+                    actor=SYSTEM,
                     session=session,
                     member=rng.choice(members),
                     status=rng.choice(STATUSES),
@@ -117,7 +121,7 @@ def test_incremental_facts_equal_a_rebuild(world: Any, seed: int) -> None:
             session = rng.choice(made)
             ids = services.members_in_host_scope(session, [m.pk for m in everyone])
             services.attendance_bulk_set(
-                actor=None,
+                actor=SYSTEM,
                 entries=[
                     services.AttendanceEntry(session.pk, i, rng.choice(STATUSES)) for i in ids
                 ],
@@ -147,7 +151,7 @@ def test_incremental_facts_equal_a_rebuild(world: Any, seed: int) -> None:
             facts_attendance_changed(session_id=session.pk, member_id=member.pk, old=old, new=new)
         elif action == "update":
             services.session_update(
-                actor=None,
+                actor=SYSTEM,
                 session=rng.choice(made),
                 other_attendees=rng.randrange(9),
                 public_reached=rng.randrange(99),
@@ -156,7 +160,7 @@ def test_incremental_facts_equal_a_rebuild(world: Any, seed: int) -> None:
             s = rng.choice([s for s in made if s.main_id is None])
             s.refresh_from_db()
             services.session_bulk_upsert(
-                actor=None,
+                actor=SYSTEM,
                 rows=[
                     services.SessionRow(
                         code=s.code,

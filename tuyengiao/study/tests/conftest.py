@@ -8,28 +8,16 @@ from typing import Any
 
 import pytest
 
+from tuyengiao.orgs.access import SYSTEM
+from tuyengiao.tests import factories
+
 CAMPAIGN_START = dt.date(2025, 9, 1)
 DEADLINE = dt.date(2025, 12, 31)
 
 
-def make_document(number: int = 57) -> Any:
-    from tuyengiao.documents.models import Document
-
-    return Document.objects.create(
-        system="party",
-        kind="Nghị quyết",
-        type_code="NQ",
-        number=number,
-        issuer_code="TW",
-        symbol=f"{number}-NQ/TW",
-        symbol_key=f"{number}-nq/tw",
-        title="về đột phá phát triển khoa học, công nghệ, đổi mới sáng tạo",
-    )
-
-
 @pytest.fixture
 def document(db: Any) -> Any:
-    return make_document()
+    return factories.document()
 
 
 @pytest.fixture
@@ -38,7 +26,7 @@ def study(world: Any, document: Any) -> Any:
 
     world.document = document
     world.campaign = services.campaign_create(
-        actor=None,
+        actor=SYSTEM,
         title="Học tập Nghị quyết 57",
         documents=[document],
         owner=world.commune,
@@ -46,7 +34,7 @@ def study(world: Any, document: Any) -> Any:
         deadline=DEADLINE,
     )
     world.sibling_campaign = services.campaign_create(
-        actor=None,
+        actor=SYSTEM,
         title="Học tập Nghị quyết 57 (xã Hai)",
         documents=[document],
         owner=world.sibling_commune,
@@ -54,7 +42,7 @@ def study(world: Any, document: Any) -> Any:
         deadline=DEADLINE,
     )
     world.session = services.session_create(
-        actor=None,
+        actor=SYSTEM,
         campaign=world.campaign,
         code="HN-CB1-01",
         host=world.cell,
@@ -63,7 +51,7 @@ def study(world: Any, document: Any) -> Any:
         title="Hội nghị học tập NQ 57",
     )
     world.sibling_session = services.session_create(
-        actor=None,
+        actor=SYSTEM,
         campaign=world.sibling_campaign,
         code="HN-CB3-01",
         host=world.sibling_cell,

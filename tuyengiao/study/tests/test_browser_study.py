@@ -12,8 +12,10 @@ from typing import Any
 
 import pytest
 
+from tuyengiao.orgs.access import SYSTEM
 from tuyengiao.study import services
 from tuyengiao.study.models import Attendance, Session, Status
+from tuyengiao.tests import factories
 from tuyengiao.trust.tests.test_browser import (  # noqa: F401
     PASSWORD,
     browser,
@@ -21,8 +23,6 @@ from tuyengiao.trust.tests.test_browser import (  # noqa: F401
     shot,
     sign_in,
 )
-
-from .conftest import make_document
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -48,9 +48,9 @@ def test_plan_pick_a_bridge_point_by_search_and_mark_a_cell_present_in_the_group
 
     monkeypatch.setattr(study_views, "GRID_INLINE", 0)  # every group lazy, as at scale
     campaign = services.campaign_create(
-        actor=None,
+        actor=SYSTEM,
         title="Học tập Nghị quyết 57-NQ/TW",
-        documents=[make_document()],
+        documents=[factories.document()],
         owner=world.commune,
         start=dt.date(2025, 9, 1),
         deadline=dt.date(2025, 12, 31),
@@ -101,9 +101,9 @@ def test_plan_a_session_take_attendance_show_qr_and_download_the_report(
     # The report runs as a background task: in this process, at once.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     campaign = services.campaign_create(
-        actor=None,
+        actor=SYSTEM,
         title="Học tập Nghị quyết 57-NQ/TW",
-        documents=[make_document()],
+        documents=[factories.document()],
         owner=world.commune,
         start=dt.date(2025, 9, 1),
         deadline=dt.date(2025, 12, 31),
@@ -171,7 +171,7 @@ def test_run_a_campaign_end_to_end_with_bridge_point_qr_check_in_and_check_out(
     """Issue 4's "done when": create a campaign for a registered document, plan a
     hybrid session, add a bridge point, take attendance on the grid and by QR on
     a phone, check out, and see the rate of every unit."""
-    document = make_document()
+    document = factories.document()
     sign_in(page, "xa")
     page.goto("/hoc-tap/dot-moi/")
     page.get_by_label("Tên đợt học tập").fill("Quán triệt Nghị quyết 57-NQ/TW")

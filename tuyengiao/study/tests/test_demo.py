@@ -8,6 +8,7 @@ from tuyengiao.study import demo, selectors
 from tuyengiao.study.models import Attendance, Campaign, Session
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_demo_campaign_is_believable_and_idempotent() -> None:
     org_demo.build()

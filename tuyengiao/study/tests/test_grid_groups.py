@@ -10,9 +10,10 @@ import re
 from typing import Any
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from tuyengiao.orgs.access import SYSTEM
 from tuyengiao.orgs.tests.bulk import add_members, add_units
 from tuyengiao.study import selectors, services
 from tuyengiao.study.models import Attendance, Session, Status
@@ -24,7 +25,7 @@ DAY = dt.date(2025, 9, 20)
 
 def _commune_session(study: Any, code: str = "HN-XA1") -> Session:
     return services.session_create(
-        actor=None,
+        actor=SYSTEM,
         campaign=study.campaign,
         code=code,
         host=study.commune,
@@ -36,7 +37,7 @@ def _commune_session(study: Any, code: str = "HN-XA1") -> Session:
 def test_groups_are_the_cells_with_their_counts(study: Any) -> None:
     session = _commune_session(study)
     services.attendance_mark(
-        actor=None, session=session, member=study.members[0], status=Status.PRESENT
+        actor=SYSTEM, session=session, member=study.members[0], status=Status.PRESENT
     )
     groups = selectors.grid_groups(session)
     assert [(g.name, g.members, g.present, g.unmarked) for g in groups] == [
@@ -70,7 +71,7 @@ def test_mark_all_present_keeps_given_statuses_in_one_bulk_call(
 ) -> None:
     session = _commune_session(study)
     services.attendance_mark(
-        actor=None, session=session, member=study.members[1], status=Status.EXCUSED
+        actor=SYSTEM, session=session, member=study.members[1], status=Status.EXCUSED
     )
     calls: list[int] = []
     real = services.attendance_bulk_set
@@ -98,7 +99,7 @@ def test_mark_all_present_service_refuses_members_outside_the_host(study: Any) -
             session=session,
             member_ids=[study.members[0].pk, study.members[3].pk],  # DV3 is in CB2
         )
-    with pytest.raises(ValidationError, match="không có quyền"):
+    with pytest.raises(PermissionDenied, match="không có quyền"):
         services.attendance_mark_all_present(
             actor=study.users["outsider"], session=session, member_ids=[study.members[0].pk]
         )
@@ -141,7 +142,7 @@ def test_grid_of_5000_members_is_grouped_lazily_and_stays_small(
 
 def test_province_grid_opens_communes_then_cells(study: Any, client_for: Any) -> None:
     session = services.session_create(
-        actor=None, campaign=study.campaign, code="HN-TINH", host=study.commune, date=DAY
+        actor=SYSTEM, campaign=study.campaign, code="HN-TINH", host=study.commune, date=DAY
     )
     groups = selectors.grid_groups(session, study.province)
     assert groups == []  # the province is above the host: nothing of it is in this session
@@ -165,7 +166,7 @@ def test_campaign_page_pages_sessions_and_follows_the_chosen_unit(
 ) -> None:
     for i in range(60):
         services.session_create(
-            actor=None, campaign=study.campaign, code=f"S{i:02d}", host=study.cell2, date=DAY
+            actor=SYSTEM, campaign=study.campaign, code=f"S{i:02d}", host=study.cell2, date=DAY
         )
     client = client_for("commune")
     url = reverse("study:campaign", args=[study.campaign.pk])

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.urls import reverse
 
+from tuyengiao.orgs.access import SYSTEM
 from tuyengiao.study import services
 from tuyengiao.study.models import Attendance, Campaign, Session, Status
 
@@ -38,7 +39,7 @@ def test_campaign_created_in_the_browser(study: Any, client: Any) -> None:
 
 def test_campaign_detail_shows_progress_by_child(study: Any, client: Any) -> None:
     services.attendance_mark(
-        actor=None, session=study.session, member=study.members[0], status=Status.PRESENT
+        actor=SYSTEM, session=study.session, member=study.members[0], status=Status.PRESENT
     )
     client.force_login(study.users["commune"])
     html = client.get(reverse("study:campaign", args=[study.campaign.pk])).content.decode()
@@ -63,7 +64,7 @@ def test_session_planned_refused_before_campaign_start(study: Any, client: Any) 
 
 def test_bridge_point_added_from_session_page(study: Any, client: Any) -> None:
     main = services.session_create(
-        actor=None,
+        actor=SYSTEM,
         campaign=study.campaign,
         code="HN-XA1",
         host=study.commune,
@@ -152,7 +153,7 @@ def test_checkout_flow_shows_early_leavers(study: Any, client: Any) -> None:
 
 def test_export_and_history(study: Any, client: Any) -> None:
     services.attendance_mark(
-        actor=None, session=study.session, member=study.members[0], status=Status.PRESENT
+        actor=SYSTEM, session=study.session, member=study.members[0], status=Status.PRESENT
     )
     client.force_login(study.users["secretary"])
     xlsx = client.get(reverse("study:export", args=[study.session.code]))

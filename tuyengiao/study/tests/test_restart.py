@@ -19,6 +19,7 @@ import pytest
 from django.db import connection
 
 from bench.checkin import _checkin_request, _free_port, _setup, start_server
+from tuyengiao.tests.waits import wait_until
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -71,8 +72,9 @@ def test_no_accepted_checkin_is_lost_across_a_server_kill(db: Any) -> None:
     scanner = threading.Thread(target=scan_all)
     scanner.start()
     try:
-        while len(accepted) < total // 3 and not done.is_set():
-            time.sleep(0.01)
+        wait_until(
+            lambda: len(accepted) >= total // 3 or done.is_set(), "a third of the scans", 120
+        )
         os.killpg(proc.pid, signal.SIGKILL)  # mid-stream, no graceful shutdown
         proc.wait(timeout=30)
         killed_after = len(accepted)

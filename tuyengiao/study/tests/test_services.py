@@ -4,9 +4,10 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
+from tuyengiao.orgs.access import SYSTEM
 from tuyengiao.study import selectors, services
 from tuyengiao.study.models import Attendance, Campaign, Session, Status
 
@@ -29,7 +30,7 @@ def test_campaign_defaults_and_validation(world: Any, document: Any) -> None:
     assert c.audience_labels() == ["Đảng viên", "Nhân dân"]
     with pytest.raises(ValidationError, match="Hạn hoàn thành"):
         services.campaign_create(
-            actor=None,
+            actor=SYSTEM,
             title="x",
             documents=[document],
             owner=world.province,
@@ -38,7 +39,7 @@ def test_campaign_defaults_and_validation(world: Any, document: Any) -> None:
         )
     with pytest.raises(ValidationError, match="ít nhất một văn bản"):
         services.campaign_create(
-            actor=None,
+            actor=SYSTEM,
             title="x",
             documents=[],
             owner=world.province,
@@ -47,7 +48,7 @@ def test_campaign_defaults_and_validation(world: Any, document: Any) -> None:
         )
     with pytest.raises(ValidationError, match="Chỉ tiêu"):
         services.campaign_create(
-            actor=None,
+            actor=SYSTEM,
             title="x",
             documents=[document],
             owner=world.province,
@@ -69,7 +70,7 @@ def test_who_may_create_a_campaign(world: Any, document: Any) -> None:
         ("member", world.cell),
         ("outsider", world.commune),
     ):
-        with pytest.raises(ValidationError, match="Chỉ cán bộ"):
+        with pytest.raises(PermissionDenied, match="Chỉ cán bộ"):
             services.campaign_create(actor=world.users[persona], owner=owner, **kwargs)
     assert Campaign.objects.count() == 1
 
@@ -89,13 +90,13 @@ def test_session_before_campaign_start_is_refused(study: Any) -> None:
 def test_session_host_outside_campaign_scope_or_actor_scope(study: Any) -> None:
     with pytest.raises(ValidationError, match="không thuộc phạm vi"):
         services.session_create(
-            actor=None,
+            actor=SYSTEM,
             campaign=study.campaign,
             code="HN-X",
             host=study.sibling_cell,
             date=CAMPAIGN_START,
         )
-    with pytest.raises(ValidationError, match="không có quyền"):
+    with pytest.raises(PermissionDenied, match="không có quyền"):
         services.session_create(
             actor=study.users["secretary"],
             campaign=study.campaign,
@@ -105,7 +106,7 @@ def test_session_host_outside_campaign_scope_or_actor_scope(study: Any) -> None:
         )
     with pytest.raises(ValidationError, match="đã được dùng"):
         services.session_create(
-            actor=None,
+            actor=SYSTEM,
             campaign=study.campaign,
             code="HN-CB1-01",
             host=study.cell,
@@ -135,11 +136,11 @@ def test_bridge_points(study: Any) -> None:
     rows = {s.pk: s for s in selectors.campaign_sessions(study.campaign)}
     assert getattr(rows[main.pk], "n_bridge") == 1  # noqa: B009  (annotation)
     with pytest.raises(ValidationError, match="không thêm vào điểm cầu"):
-        services.bridge_point_add(actor=None, main=bp, code="HN-Y", host=study.cell)
+        services.bridge_point_add(actor=SYSTEM, main=bp, code="HN-Y", host=study.cell)
     with pytest.raises(ValidationError, match="Hội nghị trực tiếp"):
-        services.bridge_point_add(actor=None, main=study.session, code="HN-Y", host=study.cell)
+        services.bridge_point_add(actor=SYSTEM, main=study.session, code="HN-Y", host=study.cell)
     with pytest.raises(ValidationError, match="không thuộc phạm vi"):
-        services.bridge_point_add(actor=None, main=main, code="HN-Y", host=study.sibling_cell)
+        services.bridge_point_add(actor=SYSTEM, main=main, code="HN-Y", host=study.sibling_cell)
     assert not Session.objects.filter(code="HN-Y").exists()
 
 
@@ -155,13 +156,13 @@ def test_attendance_mark_and_scope(study: Any) -> None:
     # DV3 sinh hoạt at CB2, outside the host CB1
     with pytest.raises(ValidationError, match="không sinh hoạt trong phạm vi"):
         services.attendance_mark(
-            actor=None, session=study.session, member=study.members[3], status=Status.PRESENT
+            actor=SYSTEM, session=study.session, member=study.members[3], status=Status.PRESENT
         )
     with pytest.raises(ValidationError, match="Trạng thái"):
         services.attendance_mark(
-            actor=None, session=study.session, member=study.members[1], status="present"
+            actor=SYSTEM, session=study.session, member=study.members[1], status="present"
         )
-    with pytest.raises(ValidationError, match="không có quyền"):
+    with pytest.raises(PermissionDenied, match="không có quyền"):
         services.attendance_mark(
             actor=study.users["member"],
             session=study.session,
@@ -184,12 +185,12 @@ def test_bulk_set_counts_and_idempotence(study: Any) -> None:
     entries = [
         services.AttendanceEntry(study.session.pk, m.pk, Status.PRESENT) for m in study.members[:3]
     ]
-    assert services.attendance_bulk_set(actor=None, entries=entries) == (3, 0, 0)
-    assert services.attendance_bulk_set(actor=None, entries=entries) == (0, 0, 3)
+    assert services.attendance_bulk_set(actor=SYSTEM, entries=entries) == (3, 0, 0)
+    assert services.attendance_bulk_set(actor=SYSTEM, entries=entries) == (0, 0, 3)
     entries[0] = services.AttendanceEntry(study.session.pk, study.members[0].pk, Status.ABSENT)
-    assert services.attendance_bulk_set(actor=None, entries=entries) == (0, 1, 2)
+    assert services.attendance_bulk_set(actor=SYSTEM, entries=entries) == (0, 1, 2)
     with pytest.raises(ValidationError, match="chỉ có một dòng"):
-        services.attendance_bulk_set(actor=None, entries=[entries[0], entries[0]])
+        services.attendance_bulk_set(actor=SYSTEM, entries=[entries[0], entries[0]])
 
 
 def test_bulk_set_keeps_check_in_times_when_the_status_changes(study: Any) -> None:
@@ -201,7 +202,7 @@ def test_bulk_set_keeps_check_in_times_when_the_status_changes(study: Any) -> No
         session=study.session, member=m, status=Status.PRESENT, checked_in_at=at, source="qr"
     )
     entry = services.AttendanceEntry(study.session.pk, m.pk, Status.EXCUSED)
-    assert services.attendance_bulk_set(actor=None, entries=[entry]) == (0, 1, 0)
+    assert services.attendance_bulk_set(actor=SYSTEM, entries=[entry]) == (0, 1, 0)
     row = Attendance.objects.get(session=study.session, member=m)
     assert (row.status, row.source, row.checked_in_at) == (Status.EXCUSED, "import", at)
 
@@ -211,19 +212,19 @@ def test_rates_by_unit_with_bridge_points_and_makeup(study: Any) -> None:
 
     # DV0..DV2 in CB1, DV3 in CB2; exempt DV2 so CB1 requires 2.
     org_services.member_set_exempt(
-        actor=None, member=study.members[2], exempt=True, on=dt.date(2025, 1, 1)
+        actor=SYSTEM, member=study.members[2], exempt=True, on=dt.date(2025, 1, 1)
     )
     main = services.session_create(
-        actor=None,
+        actor=SYSTEM,
         campaign=study.campaign,
         code="HN-XA1",
         host=study.commune,
         date=dt.date(2025, 9, 20),
         format="ket_hop",
     )
-    bp = services.bridge_point_add(actor=None, main=main, code="HN-XA1-CB2", host=study.cell2)
+    bp = services.bridge_point_add(actor=SYSTEM, main=main, code="HN-XA1-CB2", host=study.cell2)
     makeup = services.session_create(
-        actor=None,
+        actor=SYSTEM,
         campaign=study.campaign,
         code="HN-BU",
         host=study.cell,
@@ -232,13 +233,13 @@ def test_rates_by_unit_with_bridge_points_and_makeup(study: Any) -> None:
         public_reached=120,
     )
     mark = services.attendance_mark
-    mark(actor=None, session=study.session, member=study.members[0], status=Status.PRESENT)
-    mark(actor=None, session=main, member=study.members[0], status=Status.PRESENT)  # twice: once
-    mark(actor=None, session=study.session, member=study.members[1], status=Status.ABSENT)
-    mark(actor=None, session=makeup, member=study.members[1], status=Status.PRESENT)
-    mark(actor=None, session=bp, member=study.members[3], status=Status.PRESENT)
+    mark(actor=SYSTEM, session=study.session, member=study.members[0], status=Status.PRESENT)
+    mark(actor=SYSTEM, session=main, member=study.members[0], status=Status.PRESENT)  # twice: once
+    mark(actor=SYSTEM, session=study.session, member=study.members[1], status=Status.ABSENT)
+    mark(actor=SYSTEM, session=makeup, member=study.members[1], status=Status.PRESENT)
+    mark(actor=SYSTEM, session=bp, member=study.members[3], status=Status.PRESENT)
     # exempt member present: outside the denominator and the numerator
-    mark(actor=None, session=study.session, member=study.members[2], status=Status.PRESENT)
+    mark(actor=SYSTEM, session=study.session, member=study.members[2], status=Status.PRESENT)
 
     fig = selectors.campaign_rate(study.campaign, study.commune)
     assert (fig["rate"].required, fig["rate"].attended) == (3, 3)
@@ -260,6 +261,6 @@ def test_rates_by_unit_with_bridge_points_and_makeup(study: Any) -> None:
 def test_public_rate_uses_population(study: Any) -> None:
     study.commune.population = 1000
     study.commune.save()
-    services.session_update(actor=None, session=study.session, public_reached=900)
+    services.session_update(actor=SYSTEM, session=study.session, public_reached=900)
     fig = selectors.campaign_rate(study.campaign, study.commune)
     assert fig["public_rate"] == 90 and not fig["public_below_target"]

@@ -9,6 +9,7 @@ from typing import Any
 import openpyxl
 
 from tuyengiao.imports.framework import run_import
+from tuyengiao.orgs.access import SYSTEM
 from tuyengiao.study.exports import attendance_workbook
 from tuyengiao.study.models import Attendance, Campaign, Session, Status
 
@@ -57,7 +58,7 @@ ATTENDANCE = [
 def test_import_creates_campaign_sessions_bridge_points_and_attendance(
     world: Any, document: Any
 ) -> None:
-    result = run_import([("b.xlsx", book(SESSIONS, ATTENDANCE))], actor=None, dry_run=False)
+    result = run_import([("b.xlsx", book(SESSIONS, ATTENDANCE))], actor=SYSTEM, dry_run=False)
     assert result.ok, [e.as_text() for e in result.errors]
     campaign = Campaign.objects.get()
     assert campaign.owner == world.province  # topmost unit of the hosts' tree
@@ -68,13 +69,13 @@ def test_import_creates_campaign_sessions_bridge_points_and_attendance(
     assert Session.objects.get(code="HN-1").public_reached == 1200
     assert result.counts["Điểm danh"].created == 4
     assert Attendance.objects.get(session__code="HN-1", member__code="DV1").status == Status.EXCUSED
-    again = run_import([("b.xlsx", book(SESSIONS, ATTENDANCE))], actor=None, dry_run=False)
+    again = run_import([("b.xlsx", book(SESSIONS, ATTENDANCE))], actor=SYSTEM, dry_run=False)
     assert again.ok and not again.changed
     assert Campaign.objects.count() == 1
 
 
 def test_session_uses_existing_covering_campaign(study: Any) -> None:
-    result = run_import([("b.xlsx", book(SESSIONS, ATTENDANCE))], actor=None, dry_run=False)
+    result = run_import([("b.xlsx", book(SESSIONS, ATTENDANCE))], actor=SYSTEM, dry_run=False)
     assert result.ok, [e.as_text() for e in result.errors]
     assert set(
         Session.objects.filter(code__in=["HN-1", "HN-1-CB2", "HN-2"]).values_list(
@@ -97,7 +98,9 @@ def test_every_error_is_reported_and_nothing_written(study: Any) -> None:
         ["HN-9", "DV1", "Có mặt"],
         ["HN-2", "DV0", "đến muộn"],
     ]
-    result = run_import([("b.xlsx", book(bad_sessions, bad_attendance))], actor=None, dry_run=False)
+    result = run_import(
+        [("b.xlsx", book(bad_sessions, bad_attendance))], actor=SYSTEM, dry_run=False
+    )
     texts = [e.as_text() for e in result.errors]
     joined = "\n".join(texts)
     assert "Trang 'Hội nghị', dòng 5, cột 'Hình thức' (giá trị: 'Họp')" in joined
@@ -115,12 +118,12 @@ def test_every_error_is_reported_and_nothing_written(study: Any) -> None:
 
 def test_date_before_campaign_and_member_outside_host_are_rejected(study: Any) -> None:
     early = [["HN-5", "CB1", "57-NQ/TW", "", "01/08/2025", "Trực tiếp", "", "", ""]]
-    result = run_import([("b.xlsx", book(early, []))], actor=None, dry_run=False)
+    result = run_import([("b.xlsx", book(early, []))], actor=SYSTEM, dry_run=False)
     assert any("Trước ngày bắt đầu đợt học tập (01/09/2025)" in e.message for e in result.errors)
     outside = [["HN-2", "CB1", "57-NQ/TW", "", "20/09/2025", "Trực tiếp", "", "", ""]]
     result = run_import(
         [("b.xlsx", book(outside, [["HN-2", "DVX1", "Có mặt"], ["HN-2", "DV3", "Có mặt"]]))],
-        actor=None,
+        actor=SYSTEM,
         dry_run=False,
     )
     texts = [e.as_text() for e in result.errors]
@@ -145,10 +148,10 @@ def test_export_round_trips(study: Any) -> None:
     from tuyengiao.study import services
 
     services.attendance_mark(
-        actor=None, session=study.session, member=study.members[0], status=Status.PRESENT
+        actor=SYSTEM, session=study.session, member=study.members[0], status=Status.PRESENT
     )
     services.attendance_mark(
-        actor=None, session=study.session, member=study.members[1], status=Status.ABSENT
+        actor=SYSTEM, session=study.session, member=study.members[1], status=Status.ABSENT
     )
     data = attendance_workbook(study.session)
     wb = openpyxl.load_workbook(io.BytesIO(data))
@@ -161,7 +164,7 @@ def test_export_round_trips(study: Any) -> None:
 
 def test_repeated_bad_values_are_listed_on_every_row(study: Any) -> None:
     rows = [["HN-2", f"DV{i}", "đến muộn"] for i in range(3)] + [["HN-2", "DV0", "đến muộn "]]
-    result = run_import([("b.xlsx", book(SESSIONS[2:], rows))], actor=None, dry_run=False)
+    result = run_import([("b.xlsx", book(SESSIONS[2:], rows))], actor=SYSTEM, dry_run=False)
     texts = [e.as_text() for e in result.errors]
     for line in (2, 3, 4, 5):
         assert any(
@@ -174,16 +177,16 @@ def test_repeated_bad_values_are_listed_on_every_row(study: Any) -> None:
 
 def test_dry_run_counts_what_a_commit_writes_and_writes_nothing(study: Any) -> None:
     data = book(SESSIONS, ATTENDANCE)
-    preview = run_import([("b.xlsx", data)], actor=None, dry_run=True)
+    preview = run_import([("b.xlsx", data)], actor=SYSTEM, dry_run=True)
     assert preview.ok, [e.as_text() for e in preview.errors]
     assert not preview.committed and preview.counts["Điểm danh"].created == 4
     assert not Attendance.objects.exists() and not Session.objects.filter(code="HN-1").exists()
-    done = run_import([("b.xlsx", data)], actor=None, dry_run=False)
+    done = run_import([("b.xlsx", data)], actor=SYSTEM, dry_run=False)
     assert {k: c.as_dict() for k, c in done.counts.items()} == {
         k: c.as_dict() for k, c in preview.counts.items()
     }
     changed = [*ATTENDANCE[:3], ["HN-2", "DV1", "Vắng không lý do"]]
-    again = run_import([("b.xlsx", book(SESSIONS, changed))], actor=None, dry_run=False)
+    again = run_import([("b.xlsx", book(SESSIONS, changed))], actor=SYSTEM, dry_run=False)
     counts = again.counts["Điểm danh"]
     assert (counts.created, counts.updated, counts.unchanged) == (0, 1, 3)
     assert Attendance.objects.get(session__code="HN-2", member__code="DV1").status == Status.ABSENT
@@ -198,7 +201,7 @@ def test_attendance_of_members_written_by_the_same_workbook(study: Any) -> None:
     members.append(["DVMOI", "Nguyễn Văn Mới", "Nam", "", "CB1", "01/01/2025", "", ""])
     out = io.BytesIO()
     wb.save(out)
-    result = run_import([("b.xlsx", out.getvalue())], actor=None, dry_run=False)
+    result = run_import([("b.xlsx", out.getvalue())], actor=SYSTEM, dry_run=False)
     assert result.ok, [e.as_text() for e in result.errors]
     assert result.counts["Điểm danh"].created == 1
     assert Attendance.objects.get(session__code="HN-2").member.code == "DVMOI"

@@ -14,6 +14,7 @@ from django.test import RequestFactory
 
 from tuyengiao.imports.tests.test_workbook_import import workbook
 from tuyengiao.orgs import services
+from tuyengiao.orgs.access import SYSTEM
 from tuyengiao.orgs.models import Assignment, Member, Unit
 from tuyengiao.trust import audit
 from tuyengiao.trust.models import AccessLog
@@ -33,7 +34,9 @@ def test_every_listed_model_is_registered() -> None:
 
 
 def test_service_change_outside_a_request_is_the_systems(world: Any) -> None:
-    services.unit_rename(actor=None, unit=world.cell, name="Chi bộ bản Mới", on=dt.date(2025, 1, 1))
+    services.unit_rename(
+        actor=SYSTEM, unit=world.cell, name="Chi bộ bản Mới", on=dt.date(2025, 1, 1)
+    )
     entry = entries_for(Unit).filter(object_pk=str(world.cell.pk)).latest("timestamp")
     assert entry.action == LogEntry.Action.UPDATE
     assert entry.actor is None
@@ -63,6 +66,21 @@ def test_password_hash_is_never_logged(world: Any) -> None:
     assert "pbkdf2" not in str(entry.changes)
 
 
+def _run_jobs() -> None:
+    """What the task worker does with the queued import jobs (outside the request)."""
+    from tuyengiao.imports.models import ImportJob
+    from tuyengiao.imports.tasks import import_run
+
+    for pk in ImportJob.objects.filter(status=ImportJob.Status.QUEUED).values_list("pk", flat=True):
+        import_run.call(job_id=pk)
+
+
+def _preview_job() -> int:
+    from tuyengiao.imports.models import ImportJob
+
+    return ImportJob.objects.filter(dry_run=True).latest("pk").pk
+
+
 def test_web_import_is_attributed_to_the_user_and_their_address(client_for: Any, world: Any):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -75,11 +93,13 @@ def test_web_import_is_attributed_to_the_user_and_their_address(client_for: Any,
         {"file": SimpleUploadedFile("dv.xlsx", data)},
         REMOTE_ADDR="192.0.2.10",
     )
-    assert upload.status_code == 200
+    assert upload.status_code == 302
+    _run_jobs()  # the background task, outside any request
     confirm = client.post(
-        "/nhap-du-lieu/xac-nhan/", {"token": upload.context["token"]}, REMOTE_ADDR="192.0.2.10"
+        "/nhap-du-lieu/xac-nhan/", {"job": _preview_job()}, REMOTE_ADDR="192.0.2.10"
     )
     assert confirm.status_code == 302
+    _run_jobs()
     unit = Unit.objects.get(code="XA9")
     entry = entries_for(Unit).get(object_pk=str(unit.pk), action=LogEntry.Action.CREATE)
     assert entry.actor == world.users["province"]
@@ -88,7 +108,7 @@ def test_web_import_is_attributed_to_the_user_and_their_address(client_for: Any,
 
 def test_assignment_changes_are_logged(world: Any) -> None:
     services.assignment_set(
-        actor=None, user=world.users["unassigned"], unit=world.cell, role="member"
+        actor=SYSTEM, user=world.users["unassigned"], unit=world.cell, role="member"
     )
     assert entries_for(Assignment).filter(action=LogEntry.Action.CREATE).exists()
 
@@ -121,7 +141,7 @@ def test_province_staff_browse_and_filter_the_log(client_for: Any, world: Any) -
 
 def test_log_is_paginated(client_for: Any, world: Any) -> None:
     for i in range(60):
-        services.unit_update(actor=None, unit=world.cell, population=1000 + i)
+        services.unit_update(actor=SYSTEM, unit=world.cell, population=1000 + i)
     client = client_for("province")
     first = client.get("/an-toan/nhat-ky/", {"loai": "orgs.unit"})
     assert len(first.context["page"].object_list) == 50
@@ -153,7 +173,9 @@ def test_no_route_can_post_to_the_log(client_for: Any, world: Any) -> None:
 def test_changes_are_shown_with_vietnamese_labels(world: Any) -> None:
     from tuyengiao.trust.selectors import describe_changes
 
-    services.unit_rename(actor=None, unit=world.cell, name="Chi bộ Tên Mới", on=dt.date(2025, 1, 1))
+    services.unit_rename(
+        actor=SYSTEM, unit=world.cell, name="Chi bộ Tên Mới", on=dt.date(2025, 1, 1)
+    )
     entry = entries_for(Unit).filter(object_pk=str(world.cell.pk)).latest("timestamp")
     assert ("tên đơn vị", "Chi bộ bản Một", "Chi bộ Tên Mới") in describe_changes(entry)
     created = entries_for(Unit).get(object_pk=str(world.cell.pk), action=LogEntry.Action.CREATE)
@@ -165,8 +187,10 @@ def _import_one_unit(client: Any, code: str, **headers: Any) -> Any:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     data = workbook(units=[[code, f"Đảng ủy xã {code}", "TINH", "Đảng ủy xã", ""]], members=[])
-    upload = client.post("/nhap-du-lieu/", {"file": SimpleUploadedFile("a.xlsx", data)}, **headers)
-    client.post("/nhap-du-lieu/xac-nhan/", {"token": upload.context["token"]}, **headers)
+    client.post("/nhap-du-lieu/", {"file": SimpleUploadedFile("a.xlsx", data)}, **headers)
+    _run_jobs()
+    client.post("/nhap-du-lieu/xac-nhan/", {"job": _preview_job()}, **headers)
+    _run_jobs()
     unit = Unit.objects.get(code=code)
     return entries_for(Unit).get(object_pk=str(unit.pk), action=LogEntry.Action.CREATE)
 
@@ -202,7 +226,7 @@ def test_acting_as_blocks_in_turn_and_nested_keep_their_own_actor(world: Any) ->
         with audit.acting_as(second):
             services.unit_update(actor=second, unit=world.cell, population=20)
         services.unit_update(actor=first, unit=world.cell, population=30)
-    services.unit_update(actor=None, unit=world.cell, population=40)
+    services.unit_update(actor=SYSTEM, unit=world.cell, population=40)
     rows = entries_for(Unit).filter(object_pk=str(world.cell.pk)).order_by("id")
     by_value = {
         e.changes_dict["population"][1]: e.actor for e in rows if "population" in e.changes_dict

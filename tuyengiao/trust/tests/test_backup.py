@@ -13,6 +13,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from tuyengiao.orgs import services
+from tuyengiao.orgs.access import SYSTEM
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -26,9 +27,11 @@ def snapshot() -> dict[str, list[tuple[Any, ...]]]:
 
 
 def change_everything(world: Any) -> None:
-    services.unit_rename(actor=None, unit=world.cell, name="Chi bộ Đổi Tên", on=dt.date(2025, 3, 1))
+    services.unit_rename(
+        actor=SYSTEM, unit=world.cell, name="Chi bộ Đổi Tên", on=dt.date(2025, 3, 1)
+    )
     services.member_create(
-        actor=None, code="DVMOI", full_name="Đảng Viên Mới", unit=world.cell, since=None
+        actor=SYSTEM, code="DVMOI", full_name="Đảng Viên Mới", unit=world.cell, since=None
     )
 
 

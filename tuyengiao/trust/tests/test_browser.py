@@ -128,8 +128,10 @@ def test_sign_in_browse_the_tree_on_a_date_and_search_without_marks(page: Any, w
 
 
 def test_upload_a_workbook_with_an_error_and_download_the_template(
-    page: Any, world: Any, tmp_path: Path
+    page: Any, world: Any, tmp_path: Path, settings: Any
 ) -> None:
+    # the preview is a background task: run it at once (the page polls until it is done)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     sign_in(page, "xa")
     page.wait_for_url("**/")
     page.goto("/nhap-du-lieu/")

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tuyengiao.documents.services import document_from_file
+from tuyengiao.orgs.access import SYSTEM
 
 
 class Command(BaseCommand):
@@ -36,7 +37,7 @@ class Command(BaseCommand):
                 failed += 1
                 continue
             try:
-                document = document_from_file(actor=None, name=path.name, data=data)
+                document = document_from_file(actor=SYSTEM, name=path.name, data=data)
             except ValidationError as exc:
                 self.stderr.write("Lỗi: " + " ".join(exc.messages))
                 failed += 1

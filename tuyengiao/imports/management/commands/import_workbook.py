@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tuyengiao.imports.framework import run_import
 from tuyengiao.lib.numbers import format_int
+from tuyengiao.orgs.access import SYSTEM
 
 
 class Command(BaseCommand):
@@ -25,7 +26,7 @@ class Command(BaseCommand):
                 raise CommandError(f"Không tìm thấy tệp: {path}")
             files.append((path.name, path.read_bytes()))
         dry_run = bool(options["dry_run"])
-        result = run_import(files, actor=None, dry_run=dry_run)
+        result = run_import(files, actor=SYSTEM, dry_run=dry_run)
         for warning in result.warnings:
             self.stderr.write(f"Cảnh báo: {warning.as_text()}")
         if result.errors:

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tuyengiao.orgs import services
+from tuyengiao.orgs.access import SYSTEM
 
 
 class Command(BaseCommand):
@@ -22,7 +23,7 @@ class Command(BaseCommand):
             raise CommandError(f"Không có tài khoản {options['username']}.")
         allowed = options["state"] == "on"
         try:
-            services.assignment_set_export(actor=None, user=user, allowed=allowed)
+            services.assignment_set_export(actor=SYSTEM, user=user, allowed=allowed)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         verb = "Đã cấp" if allowed else "Đã thu hồi"

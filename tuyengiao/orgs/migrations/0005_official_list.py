@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orgs', '0003_unit_keys'),
+        ('orgs', '0004_code_alphabet'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
