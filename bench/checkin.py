@@ -241,6 +241,9 @@ def start_server(
         DJANGO_SETTINGS_MODULE="bench.settings_checkin",
         AXES_ENABLED="false",
         TWO_FACTOR_ENFORCED="false",
+        # The bench session is dated 2025-09-01 and scanned now: window wide open.
+        CHECKIN_OPENS_MINUTES_BEFORE="10000000",
+        CHECKIN_CLOSES_MINUTES_AFTER="10000000",
         LOG_LEVEL="ERROR",
         **(env or {}),
     )

@@ -16,6 +16,7 @@ class DocumentForm(forms.Form):
         label="Số hiệu",
         max_length=64,
         help_text="Gõ như trên văn bản: 57-NQ/TW, 15-KH/BTGDVTU, 30/2020/NĐ-CP, 1327/QĐ-TTg.",
+        error_messages={"required": "Nhập số hiệu văn bản (ví dụ 57-NQ/TW)."},
     )
     issue_date = forms.DateField(
         label="Ngày ban hành",

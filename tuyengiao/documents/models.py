@@ -197,6 +197,9 @@ class DocumentRef(models.Model):
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     kind = models.CharField(max_length=64, blank=True)
     context = models.CharField("đoạn văn", max_length=300, blank=True)
+    # the date written next to the symbol ("35-CT/TW ngày 14/6/2024"): tells apart a
+    # Party symbol reused across terms (added in 0005)
+    issue_date = models.DateField("ngày ghi kèm", null=True, blank=True)
     occurrences = models.PositiveIntegerField(default=1)
     status = models.CharField(max_length=16, choices=RefStatus.choices)
     target = models.ForeignKey(

@@ -25,7 +25,8 @@ from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import Q
 
-from tuyengiao.lib.refs import KIND_CODES, Ref, extract_refs, parse_symbol
+from tuyengiao.lib.filenames import short_filename
+from tuyengiao.lib.refs import KIND_CODES, Ref, date_after, extract_refs, parse_symbol
 from tuyengiao.lib.text import fold, normalize
 
 from . import files
@@ -131,23 +132,68 @@ def issuer_for(*, system: str, code: str, on: dt.date | None) -> Issuer | None:
 # --- register and edit --------------------------------------------------------------------
 
 
+NO_SYMBOL_KIND = "Văn bản"
+
+
 def _clean_fields(
     *, symbol: str, title: str, kind: str, issue_date: dt.date | None, status: str
-) -> tuple[Ref, str, str]:
-    ref = parse_document_symbol(symbol)
+) -> tuple[Ref | None, str, str]:
+    """The parsed symbol (``None`` for a document without one: the services accept it, the
+    web form insists on one), the title and the kind."""
+    ref = parse_document_symbol(symbol) if normalize(symbol or "") else None
     title = normalize(title or "")
     if not title:
         raise ValidationError("Trích yếu không được để trống.")
     if status not in Status.values:
         raise ValidationError("Trạng thái không hợp lệ.")
-    if issue_date is not None and ref.year is not None and issue_date.year != ref.year:
+    if (
+        issue_date is not None
+        and ref is not None
+        and ref.year is not None
+        and issue_date.year != ref.year
+    ):
         raise ValidationError(
             f"Ngày ban hành {issue_date:%d/%m/%Y} không cùng năm với số hiệu {ref.symbol}."
         )
     if issue_date is not None and issue_date.year < 1930:
         raise ValidationError("Ngày ban hành không hợp lệ (trước năm 1930).")
-    kind = normalize(kind or "") or kind_for(ref)
+    kind = normalize(kind or "") or (kind_for(ref) if ref is not None else NO_SYMBOL_KIND)
     return ref, title, kind
+
+
+def _identity(ref: Ref | None, issue_date: dt.date | None) -> dict[str, Any]:
+    """The identity columns of a document with this symbol (none: a Party-side document
+    with no number, told apart by its title and date)."""
+    if ref is None:
+        return {
+            "system": System.PARTY,
+            "type_code": "",
+            "number": 0,
+            "issuer": None,
+            "issuer_code": "",
+            "year": None,
+            "symbol": "",
+            "symbol_key": "",
+        }
+    return {
+        "system": ref.system,
+        "type_code": ref.type,
+        "number": ref.number,
+        "issuer": issuer_for(system=ref.system, code=ref.issuer or "", on=issue_date),
+        "issuer_code": ref.issuer or "",
+        "year": ref.year,
+        "symbol": ref.symbol,
+        "symbol_key": symbol_key(ref.symbol),
+    }
+
+
+def _unnumbered_clash(title: str, issue_date: dt.date | None, exclude: int | None) -> None:
+    same = Document.objects.filter(symbol_key="", title=title, issue_date=issue_date)
+    if exclude is not None:
+        same = same.exclude(pk=exclude)
+    if same.exists():
+        when = f" ngày {issue_date:%d/%m/%Y}" if issue_date else ""
+        raise ValidationError(f"Đã có văn bản không số hiệu “{title}”{when} trong hệ thống.")
 
 
 def _identity_clash(ref: Ref, issue_date: dt.date | None, exclude: int | None) -> Document | None:
@@ -191,21 +237,17 @@ def document_create(
     ref, title, kind = _clean_fields(
         symbol=symbol, title=title, kind=kind, issue_date=issue_date, status=status
     )
-    other = _identity_clash(ref, issue_date, exclude=None)
-    if other is not None:
-        raise _clash_error(ref, other)
+    if ref is None:
+        _unnumbered_clash(title, issue_date, exclude=None)
+    else:
+        other = _identity_clash(ref, issue_date, exclude=None)
+        if other is not None:
+            raise _clash_error(ref, other)
     document = Document(
-        system=ref.system,
+        **_identity(ref, issue_date),
         kind=kind,
-        type_code=ref.type,
-        number=ref.number,
-        issuer=issuer_for(system=ref.system, code=ref.issuer or "", on=issue_date),
-        issuer_code=ref.issuer or "",
         issuer_name=normalize(issuer_name or ""),
-        year=ref.year,
         issue_date=issue_date,
-        symbol=ref.symbol,
-        symbol_key=symbol_key(ref.symbol),
         title=title,
         body=files.clean_text(body or ""),
         status=status,
@@ -216,7 +258,8 @@ def document_create(
         attachment_add(actor=actor, document=document, name=name, data=data)
     reindex(document)
     relink(document)
-    _resolve_waiting_refs(document)
+    if document.symbol_key:
+        _resolve_waiting_refs(document)
     return document
 
 
@@ -238,23 +281,21 @@ def document_update(
     ref, title, kind = _clean_fields(
         symbol=symbol, title=title, kind=kind, issue_date=issue_date, status=status
     )
-    other = _identity_clash(ref, issue_date, exclude=document.pk)
-    if other is not None:
-        raise _clash_error(ref, other)
-    symbol_changed = symbol_key(ref.symbol) != document.symbol_key
+    if ref is None:
+        _unnumbered_clash(title, issue_date, exclude=document.pk)
+    else:
+        other = _identity_clash(ref, issue_date, exclude=document.pk)
+        if other is not None:
+            raise _clash_error(ref, other)
+    identity = _identity(ref, issue_date)
+    symbol_changed = identity["symbol_key"] != document.symbol_key
     body = files.clean_text(body or "")
     body_changed = body != document.body
-    document.system = ref.system
+    for name, value in identity.items():
+        setattr(document, name, value)
     document.kind = kind
-    document.type_code = ref.type
-    document.number = ref.number
-    document.issuer = issuer_for(system=ref.system, code=ref.issuer or "", on=issue_date)
-    document.issuer_code = ref.issuer or ""
     document.issuer_name = normalize(issuer_name or "")
-    document.year = ref.year
     document.issue_date = issue_date
-    document.symbol = ref.symbol
-    document.symbol_key = symbol_key(ref.symbol)
     document.title = title
     document.body = body
     document.status = status
@@ -264,7 +305,7 @@ def document_update(
     reindex(document)
     if body_changed or symbol_changed or attachments:
         relink(document)
-    if symbol_changed:
+    if symbol_changed and document.symbol_key:
         _resolve_waiting_refs(document)
     return document
 
@@ -277,7 +318,7 @@ def attachment_add(*, actor: Any, document: Document, name: str, data: bytes) ->
     """Attach a .pdf/.docx/.txt file; its text is extracted, searched and scanned for
     references. An unreadable file raises ``ValidationError`` and nothing is stored."""
     check_document_write(actor)
-    name = normalize(name or "").replace("/", "_").replace("\\", "_") or "tep"
+    name = short_filename(normalize(name or "").replace("/", "_").replace("\\", "_") or "tep")
     text = files.extract_text(name, data)
     suffix = name.rsplit(".", 1)[-1].lower()
     attachment = Attachment(
@@ -432,11 +473,16 @@ def relink(document: Document) -> None:
 
     text = normalize_for_refs(_full_text(document))
     found: dict[str, tuple[Ref, int]] = {}
+    dates: dict[str, dt.date] = {}  # the first date written next to each symbol
     own = document.symbol_key
     for ref in extract_refs(text):
         key = symbol_key(ref.symbol) if ref.system != "bare" else "bare:" + fold(ref.symbol)
         if key == own:
             continue  # the document's own header ("Số 57-NQ/TW")
+        if key not in dates and ref.system == "party":
+            day = date_after(text, ref.end)
+            if day is not None:
+                dates[key] = day
         if key in found:
             found[key] = (found[key][0], found[key][1] + 1)
         else:
@@ -474,6 +520,7 @@ def relink(document: Document) -> None:
             year=ref.year,
             kind=ref.kind or "",
             context=_context(text, ref),
+            issue_date=dates.get(key),
             occurrences=count,
             status=RefStatus.UNRESOLVED,
         )
@@ -487,6 +534,11 @@ def _auto_resolve(document: Document, row: DocumentRef) -> None:
     if row.system == "bare":
         row.status = RefStatus.BARE
         return
+    if row.issue_date is not None and len(candidates) > 0:
+        # a date next to the symbol decides between terms; a document with another date
+        # is not the one meant (it waits for the right one to be registered)
+        same_day = [c for c in candidates if c.issue_date == row.issue_date]
+        candidates = same_day or [c for c in candidates if c.issue_date is None]
     if len(candidates) == 1:
         row.status = RefStatus.RESOLVED
         row.target = candidates[0]
@@ -605,20 +657,16 @@ def open_refs_of(document: Document) -> list[DocumentRef]:
 @transaction.atomic
 def document_from_file(*, actor: Any, name: str, data: bytes) -> Document:
     """Register a document from a .txt/.docx/.pdf file: symbol, date and title from its
-    header (title: the line(s) under the kind heading, else the first non-empty line); the
-    file becomes its attachment. Raises ``ValidationError``; nothing is written then."""
+    header (title: the line(s) under the kind heading, else the first non-empty line); a
+    file without a symbol is registered without one. The file becomes its attachment.
+    Raises ``ValidationError``; nothing is written then."""
     check_document_write(actor)
     text = files.extract_text(name, data)
     header = files.parse_header(text)
-    if header.ref is None:
-        raise ValidationError(
-            f"Tệp '{name}': không tìm thấy số hiệu văn bản ở phần đầu (dòng 'Số: ...', ví dụ "
-            "'Số 57-NQ/TW'); tệp này có vẻ không phải một văn bản."
-        )
     try:
         document = document_create(
             actor=actor,
-            symbol=header.ref.symbol,
+            symbol=header.ref.symbol if header.ref is not None else "",
             title=header.title,
             issue_date=header.issue_date,
             kind=header.kind or "",

@@ -15,7 +15,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tuyengiao.lib.dates import parse_date
+from tuyengiao.lib.dates import format_date, parse_date
 from tuyengiao.lib.refs import parse_symbol
 from tuyengiao.orgs import access
 
@@ -195,6 +195,63 @@ def parse_symbol_view(request: HttpRequest) -> HttpResponse:
         "documents/form.html#symbol-preview",
         {"preview": _preview(request.GET.get("symbol", "")[:100], document)},
     )
+
+
+@login_required
+@require_POST
+def prefill(request: HttpRequest) -> HttpResponse:
+    """HTMX, when a file is chosen on the register form: the symbol, date, kind and title
+    read from its header (as ``import_documents`` does) filled into the fields the user
+    left empty, for them to check and correct. Nothing is saved."""
+    access.check_document_write(request.user)
+    data = request.POST.copy()
+    upload = next(iter(request.FILES.getlist("tep")), None)
+    note, error = "", ""
+    if upload is None:
+        error = "Chưa chọn tệp."
+    elif (upload.size or 0) > files.MAX_BYTES:
+        error = f"Tệp '{upload.name}' lớn hơn 20 MB."
+    else:
+        try:
+            header = files.parse_header(files.extract_text(upload.name or "tep", upload.read()))
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            found = {
+                "symbol": header.ref.symbol if header.ref is not None else "",
+                "issue_date": format_date(header.issue_date) if header.issue_date else "",
+                "kind": header.kind or "",
+                "title": header.title,
+            }
+            filled = [k for k, v in found.items() if v and not data.get(k, "").strip()]
+            for name in filled:
+                data[name] = found[name]
+            labels = {"symbol": "số hiệu", "issue_date": "ngày ban hành", "kind": "loại"}
+            labels["title"] = "trích yếu"
+            note = (
+                f"Đã điền từ phần đầu tệp '{upload.name}': "
+                + ", ".join(labels[k] for k in filled)
+                + ". Hãy kiểm tra và sửa nếu cần."
+                if filled
+                else f"Không đọc thêm được gì từ phần đầu tệp '{upload.name}'."
+            )
+            if header.ref is None:
+                note += " Không thấy số hiệu ở phần đầu tệp: hãy nhập số hiệu."
+    document = None
+    raw_pk = request.GET.get("van_ban", "")
+    if raw_pk.isdigit():
+        document = access.get_document_for_user(request.user, int(raw_pk))
+    form = DocumentForm(data)
+    context = {
+        "form": form,
+        "document": document,
+        "kinds": KIND_CHOICES,
+        "preview": _preview(form["symbol"].value() or "", document),
+        "prefill_note": note,
+        "prefill_error": error,
+        "prefill": True,  # the fields as filled, without the form's validation errors
+    }
+    return render(request, "documents/form.html#header-fields", context)
 
 
 @login_required

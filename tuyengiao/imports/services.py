@@ -218,12 +218,14 @@ def template_build() -> bytes:
     from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill
 
+    from tuyengiao.lib import cells
+
     workbook = Workbook()
     workbook.remove(workbook.active)  # type: ignore[arg-type]
     for spec in registered_sheets():
         sheet = workbook.create_sheet(spec.name)
         for index, column in enumerate(spec.columns, start=1):
-            cell = sheet.cell(row=1, column=index, value=column.header)
+            cell = cells.put(sheet, 1, index, column.header)
             cell.font = Font(bold=column.required)
             cell.fill = PatternFill("solid", fgColor="FDE2E1" if column.required else "EEEEEE")
             note = ("Bắt buộc. " if column.required else "Không bắt buộc. ") + column.help

@@ -14,14 +14,24 @@ def format_date(value: dt.date | dt.datetime) -> str:
     return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
 
 
+# Years a date typed by a user may have (a document of 1930, a session planned
+# years ahead); outside them date arithmetic overflows or the date is a typo.
+MIN_YEAR, MAX_YEAR = 1900, 2100
+
+
 def parse_date(text: str) -> dt.date:
-    """``dd/mm/yyyy`` (also ``d/m/yyyy``, ``-`` or ``.`` as separator); raises
-    ``ValueError`` with a Vietnamese message."""
+    """``dd/mm/yyyy`` (also ``d/m/yyyy``, ``-`` or ``.`` as separator), the year
+    from ``MIN_YEAR`` to ``MAX_YEAR``; raises ``ValueError`` with a Vietnamese
+    message."""
     raw = text.strip()
     for sep in ("/", "-", "."):
         parts = raw.split(sep)
         if len(parts) == 3 and all(p.strip().isdigit() for p in parts):
             day, month, year = (int(p) for p in parts)
+            if len(parts[2].strip()) == 4 and not MIN_YEAR <= year <= MAX_YEAR:
+                raise ValueError(
+                    f"ngày không hợp lệ: '{text}' (năm phải từ {MIN_YEAR} đến {MAX_YEAR})"
+                )
             if len(parts[2].strip()) == 4:
                 try:
                     return dt.date(year, month, day)

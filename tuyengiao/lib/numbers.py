@@ -15,7 +15,14 @@ import operator
 import re
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
-__all__ = ["format_decimal", "format_int", "format_percent", "parse_decimal", "parse_int"]
+__all__ = [
+    "format_decimal",
+    "format_int",
+    "format_percent",
+    "parse_decimal",
+    "parse_int",
+    "parse_offset",
+]
 
 # Either plain digits, or groups of exactly three after a first group without a leading
 # zero: "1.000" is a thousand, "1.00" and "0.500" are mistakes, not numbers.
@@ -76,3 +83,16 @@ def parse_decimal(s: str) -> Decimal:
     integer, fraction = match.groups()
     digits = integer.replace(".", "")
     return Decimal(f"{digits}.{fraction}" if fraction else digits)
+
+
+MAX_OFFSET = 1_000_000_000  # beyond any list; the databases' integers hold it
+
+
+def parse_offset(raw: str | None) -> int:
+    """A list offset from a query string (``?tu=200``): plain digits up to
+    ``MAX_OFFSET``; anything else (empty, negative, huge, not a number) is 0."""
+    text = (raw or "").strip()
+    if not text.isdigit() or len(text) > 10:
+        return 0
+    value = int(text)
+    return value if value <= MAX_OFFSET else 0

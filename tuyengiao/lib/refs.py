@@ -81,6 +81,7 @@ Known limits
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from bisect import bisect_right
@@ -664,3 +665,28 @@ def parse_symbol(s: str) -> Ref | None:
     if not _PARSE_SUFFIX.fullmatch(text, ref.end):
         return None
     return ref
+
+
+# ------------------------------------------------------------- the date next to a reference
+
+_SEP_DAY = r"[^\S\n]*(?:/|-|\.|[^\S\n]+th[aá]ng[^\S\n]+)[^\S\n]*"
+_DATE_AFTER = re.compile(
+    r"[^\S\n]*[,(]?[^\S\n]*(?:ban[^\S\n]+h[aà]nh[^\S\n]+)?ng[aà]y[^\S\n]+"
+    rf"(?P<d>[0-9]{{1,2}}){_SEP_DAY}(?P<m>[0-9]{{1,2}})"
+    r"[^\S\n]*(?:/|-|\.|[^\S\n]+n[aă]m[^\S\n]+)[^\S\n]*(?P<y>[0-9]{4})(?![0-9])",
+    re.IGNORECASE,
+)
+DATE_WINDOW = 60  # characters after a reference searched for its date
+
+
+def date_after(text: str, end: int) -> dt.date | None:
+    """The date written right after a reference ending at ``end`` ("35-CT/TW ngày
+    14/6/2024", "..., ngày 14 tháng 6 năm 2024"), as a ``datetime.date``, else ``None``.
+    Reads at most ``DATE_WINDOW`` characters (one anchored match: linear time)."""
+    m = _DATE_AFTER.match(text[end : end + DATE_WINDOW])
+    if m is None:
+        return None
+    try:
+        return dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
+    except ValueError:
+        return None

@@ -354,14 +354,16 @@ def can_plan_in_campaign(user: Any, campaign: Any) -> bool:
     return scope.path.startswith(owner_path) or owner_path.startswith(scope.path)
 
 
-def campaign_host_units(user: Any, campaign: Any) -> QuerySet[Unit]:
-    """Units (valid today) that may host sessions or bridge points of the campaign
-    for this user: inside both the user's writable subtree and the campaign's."""
+def campaign_host_units(user: Any, campaign: Any, day: Any = None) -> QuerySet[Unit]:
+    """Units (valid today, or on ``day`` when given) that may host sessions or bridge
+    points of the campaign for this user: inside both the user's writable subtree and
+    the campaign's."""
     scope = scope_of(user)
     if scope is None or not scope.can_write:
         return Unit.objects.none()
+    valid = Q(valid_to__isnull=True) if day is None else valid_on_q(day)
     return (
-        Unit.objects.filter(valid_to__isnull=True, path__startswith=scope.path)
+        Unit.objects.filter(valid, path__startswith=scope.path)
         .filter(path__startswith=campaign.owner.path)
         .order_by("path")
     )

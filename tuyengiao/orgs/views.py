@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tuyengiao.lib.dates import parse_date
+from tuyengiao.lib.numbers import parse_offset
 from tuyengiao.trust.views import record_member_view
 
 from . import access, selectors, services
@@ -95,9 +96,27 @@ def tree(request: HttpRequest) -> HttpResponse:
             next_offset=TREE_PAGE if total > TREE_PAGE else None,
             n_units=selectors.subtree_on(root, day).count(),
         )
+    if is_member:  # no tree below a member: their unit and its study
+        context.update(_member_unit(request, root, day))
     if request.headers.get("HX-Request") and query:
         return render(request, "orgs/tree.html#found", context)
     return render(request, "orgs/tree.html", context)
+
+
+def _member_unit(request: HttpRequest, unit: Any, day: dt.date) -> dict[str, Any]:
+    """A member's "Đơn vị" page: their unit on the day, its place in the tree, and the
+    campaigns and sessions of it they can see (latest first, bounded)."""
+    return {
+        "own_unit": unit,
+        "own_version": selectors.version_on(unit, day),
+        "campaigns": access.campaigns_visible_to(request.user)
+        .select_related("owner")
+        .order_by("-start", "-id")[:20],
+        "sessions": access.sessions_visible_to(request.user)
+        .filter(host=unit)
+        .select_related("campaign")
+        .order_by("-date", "-id")[:20],
+    }
 
 
 @login_required
@@ -340,8 +359,7 @@ TREE_PAGE = 200  # children per request; a node with more gets "Xem thêm"
 
 
 def _offset(request: HttpRequest) -> int:
-    raw = request.GET.get("tu", "0")
-    return int(raw) if raw.isdigit() else 0
+    return parse_offset(request.GET.get("tu"))
 
 
 @login_required

@@ -4,15 +4,18 @@ from django import forms
 
 from .models import ReportFormat, Structure
 
+# JSON is for the API and the command line; the web form offers the documents people read.
+WEB_FORMATS = [c for c in ReportFormat.choices if c[0] != ReportFormat.JSON]
+
 
 class ReportForm(forms.Form):
-    unit = forms.CharField(label="Mã đơn vị", max_length=64)
+    unit = forms.CharField(label="Đơn vị", max_length=64)
     date_from = forms.DateField(label="Từ ngày", input_formats=["%d/%m/%Y"])
     date_to = forms.DateField(label="Đến ngày", input_formats=["%d/%m/%Y"])
     structure = forms.ChoiceField(
         label="Cơ cấu tổ chức", choices=Structure.choices, initial=Structure.TODAY
     )
-    format = forms.ChoiceField(label="Định dạng", choices=ReportFormat.choices)
+    format = forms.ChoiceField(label="Định dạng", choices=WEB_FORMATS)
 
     def clean(self) -> dict:
         data = super().clean() or {}

@@ -587,3 +587,14 @@ def report_figures(
         months=months,
         place=place_of(unit),
     )
+
+
+def latest_session_date(unit: Unit, until: dt.date) -> dt.date | None:
+    """The date of the latest session (or bridge point) held in the unit's subtree on or
+    before ``until``: where a dashboard opens when this year has none."""
+    return (
+        SessionFact.objects.filter(unit__path__startswith=unit.path, date__lte=until)
+        .order_by("-date")
+        .values_list("date", flat=True)
+        .first()
+    )

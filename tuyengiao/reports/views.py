@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,19 +14,42 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tuyengiao.lib.dates import format_date, parse_date
 from tuyengiao.orgs import access
+from tuyengiao.orgs.models import Unit
 from tuyengiao.orgs.selectors import today
 
 from . import charts, services
 from .forms import ReportForm
 from .models import ReportRequest, RequestStatus, Structure
-from .selectors import report_figures
+from .selectors import latest_session_date, report_figures
 from .tasks import report_generate
 
 
-def _period(request: HttpRequest) -> tuple[dt.date, dt.date, str, list[str]]:
-    errors: list[str] = []
+def _default_period(unit: Unit) -> tuple[dt.date, dt.date, str]:
+    """The period a dashboard opens on: this year, or, when nothing happened in the
+    unit's subtree this year, the latest year that has sessions (with a note saying so)."""
     now = today()
-    values = {"tu": dt.date(now.year, 1, 1), "den": now}
+    latest = latest_session_date(unit, now)
+    if latest is None:
+        return dt.date(now.year, 1, 1), now, "Chưa có hội nghị nào được ghi nhận."
+    if latest.year < now.year:
+        return (
+            dt.date(latest.year, 1, 1),
+            dt.date(latest.year, 12, 31),
+            f"Năm {now.year} chưa có hội nghị nào; đang xem năm {latest.year}, năm gần nhất "
+            "có số liệu.",
+        )
+    return dt.date(now.year, 1, 1), now, ""
+
+
+def _period(request: HttpRequest, unit: Unit) -> tuple[dt.date, dt.date, str, list[str], str]:
+    errors: list[str] = []
+    note = ""
+    if request.GET.get("tu", "").strip() or request.GET.get("den", "").strip():
+        now = today()
+        start, end = dt.date(now.year, 1, 1), now
+    else:
+        start, end, note = _default_period(unit)
+    values = {"tu": start, "den": end}
     for name in values:
         raw = request.GET.get(name, "").strip()
         if raw:
@@ -36,14 +60,18 @@ def _period(request: HttpRequest) -> tuple[dt.date, dt.date, str, list[str]]:
     structure = request.GET.get("co_cau", Structure.TODAY)
     if structure not in Structure.values:
         structure = Structure.TODAY
-    return values["tu"], values["den"], structure, errors
+    return values["tu"], values["den"], structure, errors, note
 
 
 def _dashboard(request: HttpRequest, code: str | None) -> HttpResponse:
     unit = access.get_report_unit_for_user(request.user, code)
-    date_from, date_to, structure, errors = _period(request)
+    date_from, date_to, structure, errors, note = _period(request, unit)
     context: dict[str, object] = {
         "unit": unit,
+        "ancestors": access.units_visible_to(request.user)
+        .filter(pk__in=unit.path_ids[:-1])
+        .order_by("depth"),
+        "period_note": note,
         "date_from": date_from,
         "date_to": date_to,
         "structure": structure,
@@ -116,7 +144,40 @@ def report_new(request: HttpRequest) -> HttpResponse:
             }
         )
     recent = access.report_requests_visible_to(request.user).defer("content")[:10]
-    return render(request, "reports/report_new.html", {"form": form, "recent": recent})
+    units = _report_units(request)
+    many = units.count() > PICKER_LIMIT
+    chosen = str(form["unit"].value() or "")
+    if many:  # the own unit and its direct subordinates; the search finds the rest
+        units = units.filter(depth__lte=own.depth + 1)
+    options = list(units[:PICKER_LIMIT])
+    if chosen and chosen not in {u.code for u in options}:
+        options += list(_report_units(request).filter(code=chosen)[:1])
+    context = {"form": form, "recent": recent, "units": options, "many": many, "chosen": chosen}
+    return render(request, "reports/report_new.html", context)
+
+
+PICKER_LIMIT = 100  # units listed in the report form's picker before a search is needed
+
+
+def _report_units(request: HttpRequest) -> QuerySet[Unit]:
+    """Units the user may report on (in scope, existing today), tree order."""
+    return access.units_visible_to(request.user).filter(valid_to__isnull=True).order_by("path")
+
+
+@login_required
+@require_GET
+def report_units(request: HttpRequest) -> HttpResponse:
+    """HTMX: the report form's unit options matching a search (name or code)."""
+    access.get_report_unit_for_user(request.user, produce=True)
+    q = request.GET.get("q", "").strip()[:100]
+    units = _report_units(request)
+    if q:
+        units = units.filter(Q(name__icontains=q) | Q(code__icontains=q))
+    return render(
+        request,
+        "reports/report_new.html#unit-options",
+        {"units": list(units[:50]), "chosen": request.GET.get("unit", "")},
+    )
 
 
 def _create_request(request: HttpRequest, form: ReportForm) -> ReportRequest | None:

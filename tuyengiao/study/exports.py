@@ -9,6 +9,8 @@ import io
 import openpyxl
 from openpyxl.styles import Font
 
+from tuyengiao.lib import cells
+
 from .models import Attendance, Session
 
 SESSION_HEADERS = [
@@ -32,9 +34,10 @@ def attendance_workbook(session: Session) -> bytes:
     ws = wb.active
     assert ws is not None
     ws.title = "Hội nghị"
-    ws.append(SESSION_HEADERS)
+    cells.append(ws, SESSION_HEADERS)
     for s in sessions:
-        ws.append(
+        cells.append(
+            ws,
             [
                 s.code,
                 s.host.code,
@@ -45,17 +48,18 @@ def attendance_workbook(session: Session) -> bytes:
                 s.main.code if s.main_id and s.main else "",
                 s.other_attendees,
                 s.public_reached,
-            ]
+            ],
         )
     ws2 = wb.create_sheet("Điểm danh")
-    ws2.append(ATTENDANCE_HEADERS)
+    cells.append(ws2, ATTENDANCE_HEADERS)
     rows = (
         Attendance.objects.filter(session__in=sessions)
         .select_related("member", "session")
         .order_by("session__code", "member__sort_key")
     )
     for a in rows:
-        ws2.append(
+        cells.append(
+            ws2,
             [
                 a.session.code,
                 a.member.code,
@@ -63,7 +67,7 @@ def attendance_workbook(session: Session) -> bytes:
                 a.member.full_name,
                 a.checked_in_at.strftime("%H:%M") if a.checked_in_at else "",
                 a.checked_out_at.strftime("%H:%M") if a.checked_out_at else "",
-            ]
+            ],
         )
     for sheet in (ws, ws2):
         for cell in sheet[1]:

@@ -193,12 +193,37 @@ def campaign_create(
 # --- sessions ----------------------------------------------------------------------------
 
 
+def propose_session_code(host: Unit, date: dt.date) -> str:
+    """A free session code from the host's code and the date (``CB1-20250910``, then
+    ``CB1-20250910-2``...): what the form proposes; the user may change it."""
+    base = f"{host.code[:50]}-{date:%Y%m%d}"
+    taken = set(Session.objects.filter(code__startswith=base).values_list("code", flat=True)[:1000])
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
 def _clean_code(code: str) -> str:
     code = (code or "").strip()
     if not code:
         raise ValidationError("Mã hội nghị không được để trống.")
     check_code(code, "Mã hội nghị")
     return code
+
+
+# A session's head counts: never negative, and below a bound no real session
+# reaches (a typo of extra digits, or a value the database cannot store).
+MAX_COUNT = 10_000_000
+
+
+def _check_counts(*counts: int | None) -> None:
+    if any(c is not None and c < 0 for c in counts):
+        raise ValidationError("Số lượt người tham dự không được âm.")
+    if any(c is not None and c > MAX_COUNT for c in counts):
+        raise ValidationError("Số lượt người tham dự quá lớn (tối đa 10.000.000).")
 
 
 def _check_session_fields(
@@ -218,10 +243,14 @@ def _check_session_fields(
         )
     if format not in Format.values:
         raise ValidationError("Hình thức phải là Trực tiếp, Trực tuyến hoặc Kết hợp.")
-    if other_attendees < 0 or public_reached < 0:
-        raise ValidationError("Số lượt người tham dự không được âm.")
+    _check_counts(other_attendees, public_reached)
     if start_time and end_time and end_time <= start_time:
         raise ValidationError("Giờ kết thúc phải sau giờ bắt đầu.")
+    if host.valid_from is not None and date < host.valid_from:
+        raise ValidationError(
+            f"Đơn vị {host.name} chưa thành lập vào ngày {_fmt(date)} "
+            f"(thành lập từ {_fmt(host.valid_from)})."
+        )
     if not host.is_valid_on(date):
         raise ValidationError(f"Đơn vị {host.name} không còn hiệu lực vào ngày {_fmt(date)}.")
     if not in_subtree_on(campaign.owner, host, date):
@@ -298,10 +327,7 @@ def session_update(
 ) -> Session:
     """Counts and details recorded after the session (not its date, host or campaign)."""
     _check_writer(actor, session.host, "cập nhật hội nghị")
-    if (other_attendees is not None and other_attendees < 0) or (
-        public_reached is not None and public_reached < 0
-    ):
-        raise ValidationError("Số lượt người tham dự không được âm.")
+    _check_counts(other_attendees, public_reached)
     fields = []
     for name, value in (
         ("other_attendees", other_attendees),
@@ -704,6 +730,7 @@ def read_token(token: str, kind: str, *, max_age: int | None = None) -> int:
 
 
 _NO_MEMBER = "Tài khoản của bạn chưa gắn với hồ sơ đảng viên nên không điểm danh được."
+NO_MEMBER = _NO_MEMBER  # the scan page says it before offering a confirm button
 
 
 def _user_id(actor: Actor) -> int | None:
@@ -760,6 +787,61 @@ def _device_refused() -> ValidationError:
         "Thiết bị này vừa điểm danh cho một đảng viên khác. Mỗi người điểm danh bằng "
         f"điện thoại của mình (thử lại sau {minutes} phút)."
     )
+
+
+def checkin_window(
+    day: dt.date, start: dt.time | None, end: dt.time | None
+) -> tuple[dt.datetime, dt.datetime]:
+    """When QR check-in (and check-out) is open for a session on ``day``: from
+    ``CHECKIN_OPENS_MINUTES_BEFORE`` before the start to
+    ``CHECKIN_CLOSES_MINUTES_AFTER`` after the end, in local time. A session
+    without a start time starts at 00:00; without an end time it ends at 24:00."""
+    begins = timezone.make_aware(dt.datetime.combine(day, start or dt.time.min))
+    ends = (
+        timezone.make_aware(dt.datetime.combine(day, end))
+        if end is not None
+        else timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+    )
+    return (
+        begins - dt.timedelta(minutes=settings.CHECKIN_OPENS_MINUTES_BEFORE),
+        ends + dt.timedelta(minutes=settings.CHECKIN_CLOSES_MINUTES_AFTER),
+    )
+
+
+def _hm(moment: dt.datetime) -> str:
+    local = timezone.localtime(moment)
+    return f"{local:%H:%M} ngày {_fmt(local.date())}"
+
+
+def _outside_window(
+    window: tuple[dt.datetime, dt.datetime], now: dt.datetime
+) -> ValidationError | None:
+    """The refusal of a scan at ``now`` outside the check-in window, else ``None``."""
+    opens, closes = window
+    if now < opens:
+        return ValidationError(
+            f"Chưa đến giờ điểm danh: điểm danh hội nghị này mở từ {_hm(opens)}."
+        )
+    if now > closes:
+        return ValidationError(
+            f"Đã hết giờ điểm danh: điểm danh hội nghị này đã đóng lúc {_hm(closes)}."
+        )
+    return None
+
+
+def _window_of(session_id: int) -> tuple[dt.datetime, dt.datetime] | None:
+    """The check-in window of a session (``None``: no such session)."""
+    row = (
+        Session.objects.filter(pk=session_id).values_list("date", "start_time", "end_time").first()
+    )
+    return None if row is None else checkin_window(*row)
+
+
+def _check_window(session_id: int, now: dt.datetime) -> None:
+    window = _window_of(session_id)
+    refused = _outside_window(window, now) if window is not None else None
+    if refused is not None:
+        raise refused
 
 
 @dataclass(frozen=True)
@@ -853,6 +935,7 @@ def _checkin_in_steps(
     session_id: int, user_id: int | None, device_id: str, now: dt.datetime
 ) -> CheckinResult:
     """The general path (SQLite; a member who already has a row for the session)."""
+    _check_window(session_id, now)
     session, member, in_scope = _session_and_member(session_id, user_id)
     if not in_scope:
         raise ValidationError(_out_of_scope_message(member, session))
@@ -938,8 +1021,22 @@ def checkin_many(session_id: int, scans: Sequence[Scan]) -> list[CheckinResult |
 
     Each scan's answer, in order: its result, the ``ValidationError`` refusing
     it, or ``None`` when the member already has a row for the session (the
-    general path decides). A session without facts yet is rebuilt here.
+    general path decides). A session without facts yet is rebuilt here. A scan
+    outside the session's check-in window (``checkin_window``) is refused before
+    the statement.
     """
+    window = _window_of(session_id)
+    if window is not None:
+        refused = [_outside_window(window, scan.now) for scan in scans]
+        if any(refused):
+            inside = [scan for scan, no in zip(scans, refused, strict=True) if no is None]
+            answers = iter(_checkin_many(session_id, inside) if inside else [])
+            return [no if no is not None else next(answers) for no in refused]
+    return _checkin_many(session_id, scans)
+
+
+def _checkin_many(session_id: int, scans: Sequence[Scan]) -> list[CheckinResult | Exception | None]:
+    """``checkin_many`` for scans inside the window: the one statement."""
     rows = fetchall_hot(
         _checkin_statement(),
         {
@@ -1095,12 +1192,16 @@ def checkout(
     session = Session.objects.select_related("host").filter(pk=session_id).first()
     if session is None:
         raise ValidationError("Hội nghị không còn tồn tại.")
+    now = now or timezone.now()
+    window = checkin_window(session.date, session.start_time, session.end_time)
+    refused = _outside_window(window, now)
+    if refused is not None:
+        raise refused
     row = Attendance.objects.select_for_update().filter(session=session, member=member).first()
     if row is None or row.status != Status.PRESENT:
         raise ValidationError(
             "Bạn chưa được điểm danh có mặt ở hội nghị này, nên không điểm danh ra về được."
         )
-    now = now or timezone.now()
     _claim_device(device_id, member, now)
     if row.checked_out_at is not None:
         return CheckinResult(row, session, False)

@@ -21,6 +21,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,13 +32,13 @@ from tuyengiao.documents import views as document_views
 from tuyengiao.documents.models import Document
 from tuyengiao.lib.codes import validate_code
 from tuyengiao.lib.dates import parse_date
-from tuyengiao.lib.numbers import format_int
+from tuyengiao.lib.numbers import format_int, parse_offset
 from tuyengiao.orgs import access
 from tuyengiao.orgs import views as org_views
 from tuyengiao.orgs.models import Role, Unit
 
 from . import exports, scan_page, selectors, services
-from .models import Audience, Format, Status
+from .models import Audience, Format, Session, Status
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 SESSIONS_PAGE = 50
@@ -181,22 +182,62 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # The sessions hosted in the chosen unit's subtree (and the user's scope), a
         # page at a time: a national campaign has thousands.
         "sessions": Paginator(
-            access.filter_by_unit(
-                request.user, selectors.campaign_sessions(campaign), "host"
-            ).filter(host__path__startswith=unit.path),
+            _campaign_sessions(request, campaign, unit),
             SESSIONS_PAGE,
         ).get_page(request.GET.get("trang")),
         "page_query": urlencode({"don_vi": unit.code, "ngay": day.strftime("%d/%m/%Y")}) + "&",
         "can_plan": access.can_plan_in_campaign(request.user, campaign),
     }
+    _own_bridges(request, context["sessions"].object_list)
     return render(request, "study/campaign_detail.html", context)
+
+
+def _campaign_sessions(request: HttpRequest, campaign: Any, unit: Any) -> Any:
+    """The campaign's sessions hosted in the chosen unit's subtree and the viewer's scope,
+    and those with a bridge point there (a cell's point of a commune's online session)."""
+    bridges = access.filter_by_unit(
+        request.user,
+        campaign.sessions.filter(main__isnull=False, host__path__startswith=unit.path),
+        "host",
+    ).values("main_id")
+    mains = selectors.campaign_sessions(campaign)
+    own = access.filter_by_unit(request.user, mains, "host").filter(
+        host__path__startswith=unit.path
+    )
+    return mains.filter(Q(pk__in=own.values("pk")) | Q(pk__in=bridges))
+
+
+def _own_bridges(request: HttpRequest, rows: Any) -> None:
+    """Mark on each row of a page the viewer's own bridge points when the main session
+    is hosted outside their scope (``own_bridges``)."""
+    ids = [r.pk for r in rows]
+    inside = set(
+        access.filter_by_unit(request.user, Session.objects.filter(pk__in=ids), "host").values_list(
+            "pk", flat=True
+        )
+    )
+    bridges = list(
+        access.filter_by_unit(
+            request.user,
+            Session.objects.filter(main_id__in=[i for i in ids if i not in inside]),
+            "host",
+        ).select_related("host")[:200]
+    )
+    for row in rows:
+        row.own_bridges = [b for b in bridges if b.main_id == row.pk]  # type: ignore[attr-defined]
 
 
 # --- sessions ---------------------------------------------------------------------------
 
 
 class SessionForm(forms.Form):
-    code = forms.CharField(label="Mã hội nghị", max_length=64, validators=[validate_code])
+    code = forms.CharField(
+        label="Mã hội nghị",
+        max_length=64,
+        required=False,
+        validators=[validate_code],
+        help_text="Để trống: hệ thống đặt mã theo mã đơn vị và ngày (ví dụ CB1-20251015).",
+    )
     title = forms.CharField(label="Tên hội nghị", max_length=255, required=False)
     host = forms.ModelChoiceField(
         label="Đơn vị tổ chức",
@@ -224,14 +265,25 @@ class SessionForm(forms.Form):
 def session_new(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = access.get_campaign_for_user(request.user, pk, write=True)
     form = SessionForm(request.POST or None)
-    form.fields["host"].queryset = access.campaign_host_units(request.user, campaign)  # type: ignore[attr-defined]
+    data_in = request.POST if request.method == "POST" else request.GET
+    try:
+        day = parse_date(data_in.get("date", "").strip()[:20]) if data_in.get("date") else None
+    except ValueError:
+        day = None
+    # A unit valid today or on the chosen date is accepted here, so that the service says
+    # why it cannot host on that date ("chưa thành lập vào ngày ...").
+    hosts = access.campaign_host_units(request.user, campaign)
+    if day is not None:
+        hosts = hosts | access.campaign_host_units(request.user, campaign, day)
+    form.fields["host"].queryset = hosts  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             session = services.session_create(
                 actor=request.user,
                 campaign=campaign,
-                code=data["code"],
+                # left empty: a free code from the host's code and the date
+                code=data["code"] or services.propose_session_code(data["host"], data["date"]),
                 title=data["title"],
                 host=data["host"],
                 date=data["date"],
@@ -401,8 +453,7 @@ def grid_group(request: HttpRequest, code: str, unit_code: str) -> HttpResponse:
     """One group's body, fetched when the group is opened; ``tu`` pages its rows."""
     session = access.get_session_for_user(request.user, code, write=True)
     group = _grid_group_or_404(request, session, unit_code)
-    raw = request.GET.get("tu", "0")
-    offset = int(raw) if raw.isdigit() else 0
+    offset = parse_offset(request.GET.get("tu"))
     body = _group_body(session, group, offset)
     template = "study/grid.html#more-rows" if offset else "study/grid.html#body"
     return render(
@@ -596,6 +647,7 @@ def scan(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         context["session"] = selectors.session_brief(session_id)
         context["member"] = access.own_member(request.user)
+        context["no_member"] = services.NO_MEMBER
         return _with_device(render(request, "study/scan.html", context), device, new)
     action = services.checkout if kind == services.OUT else services.checkin
     try:

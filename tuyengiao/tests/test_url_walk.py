@@ -224,6 +224,7 @@ ROUTES: dict[str, Route] = {
     ),
     "documents:create": Route(none, None, DOCUMENT_WRITERS),
     "documents:parse": Route(none, None, DOCUMENT_WRITERS),
+    "documents:prefill": Route(none, None, DOCUMENT_WRITERS, method="post"),
     "documents:edit": Route(lambda w: {"pk": _docs(w).plan.pk}, None, DOCUMENT_WRITERS),
     "documents:resolve": Route(
         lambda w: {"pk": _docs(w).plan.pk, "ref_id": _docs(w).ref.pk},
@@ -335,6 +336,7 @@ ROUTES: dict[str, Route] = {
         lambda w: {"code": w.commune.code}, lambda w: {"code": w.sibling_commune.code}, STAFF_ONLY
     ),
     "reports:new": Route(none, None, WRITERS),
+    "reports:units": Route(none, None, WRITERS),
     "reports:request": Route(
         lambda w: {"pk": _report_request(w).pk},
         None,

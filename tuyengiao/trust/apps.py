@@ -10,3 +10,4 @@ class TrustConfig(AppConfig):
         from . import audit
 
         audit.register_all()
+        audit.watch_two_factor()

@@ -72,6 +72,39 @@ def register_all() -> None:
             auditlog.register(model, include_fields=fields)
 
 
+TWO_FACTOR_FIELD = "two_factor"
+
+
+def _two_factor_saved(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
+    fields = kwargs.get("update_fields")
+    if instance.confirmed and (created or fields is None or "confirmed" in fields):
+        _log_two_factor(instance, before="", after=instance.name)
+
+
+def _two_factor_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+    if instance.confirmed:
+        _log_two_factor(instance, before=instance.name, after="")
+
+
+def _log_two_factor(device: Any, *, before: str, after: str) -> None:
+    """A two-factor device confirmed or removed, logged on its owner's account
+    (wherever it happens: enrolment, an administrator's reset, the admin site)."""
+    from auditlog.models import LogEntry
+
+    user = device.user
+    LogEntry.objects.log_create(
+        user, action=LogEntry.Action.UPDATE, changes={TWO_FACTOR_FIELD: [before, after]}
+    )
+
+
+def watch_two_factor() -> None:
+    from django.db.models.signals import post_delete, post_save
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    post_save.connect(_two_factor_saved, sender=TOTPDevice, dispatch_uid="audit_2fa_save")
+    post_delete.connect(_two_factor_deleted, sender=TOTPDevice, dispatch_uid="audit_2fa_delete")
+
+
 @contextmanager
 def acting_as(actor: Any, remote_addr: str | None = None) -> Iterator[None]:
     """Attribute the changes made inside the block to ``actor`` (a user) when

@@ -9,6 +9,7 @@ from typing import Any
 import openpyxl
 from openpyxl.styles import Font
 
+from tuyengiao.lib import cells
 from tuyengiao.lib.dates import format_date
 
 from . import selectors
@@ -31,13 +32,13 @@ def member_list_xlsx(unit: Any, day: dt.date) -> tuple[bytes, int]:
     ws = wb.active
     assert ws is not None
     ws.title = "Đảng viên"
-    ws.append([f"Danh sách đảng viên {unit.name} ngày {format_date(day)}"])
+    cells.append(ws, [f"Danh sách đảng viên {unit.name} ngày {format_date(day)}"])
     ws["A1"].font = Font(bold=True)
-    ws.append(HEADERS)
+    cells.append(ws, HEADERS)
     for cell in ws[2]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append(row)
+        cells.append(ws, row)
         for cell in ws[ws.max_row][3:5]:
             if cell.value is not None:
                 cell.number_format = "DD/MM/YYYY"

@@ -178,3 +178,52 @@ class VietnameseErrorPagesMiddleware:
         if status == 500:
             return handler(request)  # type: ignore[no-any-return]
         return handler(request, exception=exc)  # type: ignore[call-arg,no-any-return]
+
+
+class BadInputMiddleware:
+    """Refuse input no page can use, before any view or query sees it.
+
+    A NUL byte in the path, a query or form parameter (or an uploaded file's
+    name) cannot be stored in PostgreSQL and means nothing in a name or code; a
+    form posted in any character set other than UTF-8 cannot be read as the
+    user typed it. Both get a 400 page saying so in Vietnamese, never a 500.
+    """
+
+    CHARSETS = {"utf-8", "utf8", "us-ascii", "ascii"}
+    FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        reason = self.refusal(request)
+        if reason:
+            from django.template.loader import render_to_string
+
+            html = render_to_string("trust/bad_request.html", {"reason": reason})
+            return HttpResponse(html, status=400)
+        return self.get_response(request)
+
+    def refusal(self, request: HttpRequest) -> str:
+        if "\x00" in request.path or _has_nul(request.GET.lists()):
+            return "Địa chỉ hoặc tham số có ký tự rỗng (NUL), không dùng được."
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return ""
+        content_type = request.content_type or ""
+        if content_type not in self.FORMS:
+            return ""
+        charset = (request.content_params or {}).get("charset", "utf-8").strip().lower()
+        if charset not in self.CHARSETS:
+            return "Biểu mẫu phải gửi bằng bảng mã UTF-8."
+        if _has_nul(request.POST.lists()) or any(
+            "\x00" in (f.name or "") for _, files in request.FILES.lists() for f in files
+        ):
+            return "Dữ liệu gửi lên có ký tự rỗng (NUL), không dùng được."
+        return ""
+
+
+def _has_nul(items: object) -> bool:
+    for key, values in items:  # type: ignore[attr-defined]
+        if "\x00" in key or any("\x00" in v for v in values if isinstance(v, str)):
+            return True
+    return False

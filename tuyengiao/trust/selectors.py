@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from tuyengiao.lib.dates import format_date
 from tuyengiao.orgs import selectors as org_selectors
 
 from . import audit
@@ -84,28 +85,96 @@ FIELD_LABELS = {
     "is_active": "đang hoạt động",
     "is_staff": "vào trang quản trị",
     "is_superuser": "toàn quyền",
+    "two_factor": "thiết bị xác thực hai lớp",
 }
 
 
-def _shown(value: Any) -> str:
-    return "—" if value in (None, "None", "") else str(value)
+FIELD_LABELS.update(
+    {
+        "created_by": "người tạo",
+        "created_at": "thời điểm tạo",
+        "updated_at": "thời điểm cập nhật",
+        "code": "mã",
+        "title": "tên",
+        "status": "trạng thái",
+        "format": "hình thức",
+        "host": "đơn vị tổ chức",
+        "main": "hội nghị chính",
+        "campaign": "đợt học tập",
+        "document": "văn bản",
+        "owner": "đơn vị chủ trì",
+        "role": "vai trò",
+        "email": "thư điện tử",
+        "first_name": "tên",
+        "last_name": "họ",
+        "last_login": "lần đăng nhập cuối",
+        "date_joined": "ngày tạo tài khoản",
+    }
+)
+_EMPTY = (None, "None", "")
 
 
-def describe_changes(entry: Any) -> list[tuple[str, str, str]]:
-    """(field label, before, after) of one log entry, labels in Vietnamese."""
+def _label(model: Any, name: str) -> tuple[str, Any]:
+    """A field's Vietnamese label (its own verbose_name, else ``FIELD_LABELS``) and the
+    field (``None`` when it no longer exists)."""
+    field = None
+    if model is not None:
+        try:
+            field = model._meta.get_field(name)
+        except Exception:  # a field since removed from the model
+            field = None
+    verbose = str(getattr(field, "verbose_name", "") or "")
+    if verbose and verbose != name.replace("_", " "):
+        return verbose, field
+    return FIELD_LABELS.get(name, name.replace("_", " ")), field
+
+
+def _shown(value: Any, field: Any = None, related: dict[Any, str] | None = None) -> str:
+    """A logged value as a user reads it: choice labels, Có/Không, dd/mm/yyyy, the name
+    of a related row; anything else as logged."""
+    if value in _EMPTY:
+        return "—"
+    text = str(value)
+    if field is None:
+        return text
+    choices = dict(field.flatchoices) if getattr(field, "choices", None) else {}
+    if text in choices:
+        return str(choices[text])
+    kind = field.get_internal_type()
+    if kind in ("BooleanField", "NullBooleanField"):
+        return {"True": "Có", "False": "Không"}.get(text, text)
+    try:
+        if kind == "DateField":
+            return format_date(dt.date.fromisoformat(text[:10]))
+        if kind == "DateTimeField":
+            moment = dt.datetime.fromisoformat(text)
+            if timezone.is_aware(moment):
+                moment = timezone.localtime(moment)
+            return moment.strftime("%d/%m/%Y %H:%M")
+    except ValueError:
+        return text
+    if field.is_relation and related is not None:
+        key = (field.related_model, text)
+        if key not in related:
+            row = field.related_model._default_manager.filter(pk=text).first()
+            related[key] = str(row) if row is not None else f"#{text}"
+        return related[key]
+    return text
+
+
+def describe_changes(
+    entry: Any, related: dict[Any, str] | None = None
+) -> list[tuple[str, str, str]]:
+    """(field label, before, after) of one log entry, in Vietnamese: labels from the
+    fields' verbose names, values as ``_shown`` reads them. ``related`` caches the names
+    of related rows across the entries of one page."""
     model = entry.content_type.model_class() if entry.content_type_id else None
+    related = {} if related is None else related
     out = []
     for name, values in (entry.changes_dict or {}).items():
-        label = FIELD_LABELS.get(name, name)
-        if model is not None:
-            try:
-                verbose = str(model._meta.get_field(name).verbose_name)
-            except Exception:  # a field since removed from the model
-                verbose = ""
-            if verbose and verbose != name.replace("_", " "):
-                label = verbose
+        label, field = _label(model, name)
         before, after = [*values, None, None][:2] if isinstance(values, list) else (None, values)
-        out.append((label, _shown(before), _shown(after)))
+        out.append((label, _shown(before, field, related), _shown(after, field, related)))
     return out
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -67,8 +67,15 @@ def _clean_token(token: str) -> str:
     return cleaned
 
 
-def totp_device_confirm(*, actor: Any, device: TOTPDevice, token: str) -> TOTPDevice:
+def totp_device_confirm(
+    *, actor: Any, device: TOTPDevice, token: str, current_token: str = ""
+) -> TOTPDevice:
     """Confirm a pending device with a code from the app; it replaces any older one.
+
+    A user who already has a confirmed device replaces it only with a current
+    code of that device (``current_token``): a password alone never enrols a new
+    device over an old one. Without the old phone, an administrator resets the
+    device (``totp_reset``) and the user enrols afresh.
 
     Not one atomic block: a wrong code must leave django-otp's throttling counter
     written (raising inside the transaction would roll it back and allow guessing).
@@ -76,6 +83,18 @@ def totp_device_confirm(*, actor: Any, device: TOTPDevice, token: str) -> TOTPDe
     if device.user_id != actor.pk or device.confirmed:
         raise ValidationError("Thiết bị không hợp lệ; hãy tải lại trang.")
     cleaned = _clean_token(token)
+    if TOTPDevice.objects.filter(user=actor, confirmed=True).exists():
+        if not str(current_token or "").strip():
+            raise ValidationError(
+                "Tài khoản đã có ứng dụng xác thực: nhập mã hiện tại của ứng dụng cũ để thay "
+                "thế (mất điện thoại thì nhờ quản trị viên đặt lại)."
+            )
+        try:
+            totp_verify(actor=actor, token=current_token)
+        except ValidationError as exc:
+            raise ValidationError(
+                "Mã của ứng dụng cũ không đúng hoặc đã hết hạn; hãy nhập mã mới."
+            ) from exc
     with transaction.atomic():
         accepted = device.verify_token(cleaned)
     if not accepted:
@@ -85,6 +104,19 @@ def totp_device_confirm(*, actor: Any, device: TOTPDevice, token: str) -> TOTPDe
         device.confirmed = True
         device.save(update_fields=["confirmed"])
     return device
+
+
+@transaction.atomic
+def totp_reset(*, actor: Any, user: Any) -> int:
+    """An administrator removes every two-factor device of ``user`` (lost phone);
+    the user enrols afresh at the next sign-in. ``access.SYSTEM`` is the
+    ``reset_two_factor`` command; ``None`` is refused. The removal is in the audit trail."""
+    from tuyengiao.orgs import access
+
+    if not access.is_system(actor) and not getattr(actor, "is_superuser", False):
+        raise PermissionDenied("Chỉ quản trị viên toàn quyền được đặt lại xác thực hai lớp.")
+    count, _ = TOTPDevice.objects.filter(user=user).delete()
+    return count
 
 
 def totp_verify(*, actor: Any, token: str) -> TOTPDevice:

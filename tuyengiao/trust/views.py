@@ -15,7 +15,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 from django_otp import login as otp_login
 
@@ -52,7 +52,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         date_to=_date(g.get("den_ngay", ""), "Đến ngày", errors),
     )
     page = Paginator(selectors.audit_entries(f), 50).get_page(g.get("trang"))
-    rows = [(e, selectors.describe_changes(e)) for e in page.object_list]
+    related: dict[Any, str] = {}  # names of related rows, looked up once per page
+    rows = [(e, selectors.describe_changes(e, related)) for e in page.object_list]
     query = g.copy()
     query.pop("trang", None)
     return render(
@@ -82,13 +83,23 @@ def _next_url(request: HttpRequest) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def enrol(request: HttpRequest) -> HttpResponse:
-    """Scan the QR code with an authenticator app, then confirm with a code."""
+    """Scan the QR code with an authenticator app, then confirm with a code.
+
+    A user who already has a device must have passed the second factor in this
+    session before seeing a new secret, and replaces the device only with a
+    current code of the old one (the service checks that code)."""
+    has_device = twofactor.has_device(request.user)
+    if has_device and not request.user.is_verified():  # type: ignore[union-attr]
+        return redirect(f"{reverse('trust:verify')}?{urlencode({'next': request.get_full_path()})}")
     device = services.totp_device_start(actor=request.user)
     error = ""
     if request.method == "POST":
         try:
             services.totp_device_confirm(
-                actor=request.user, device=device, token=request.POST.get("ma", "")
+                actor=request.user,
+                device=device,
+                token=request.POST.get("ma", ""),
+                current_token=request.POST.get("ma_cu", ""),
             )
         except ValidationError as exc:
             error = " ".join(exc.messages)
@@ -104,7 +115,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
         "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
         "error": error,
         "required": twofactor.is_required(request.user),
-        "has_device": twofactor.has_device(request.user),
+        "has_device": has_device,
         "next": request.GET.get("next", ""),
     }
     return render(request, "trust/enrol.html", context, status=422 if error else 200)

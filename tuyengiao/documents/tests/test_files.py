@@ -110,7 +110,7 @@ def test_import_documents_registers_files_and_rejects_bad_ones(tmp_path: Path) -
     not_a_document = tmp_path / "ghi-chu.txt"
     not_a_document.write_text("Danh sách đi họp thứ Hai\nAnh Minh, chị Lan", encoding="utf-8")
     out, err = StringIO(), StringIO()
-    with pytest.raises(CommandError, match="2 tệp"):
+    with pytest.raises(CommandError, match="1 tệp"):
         call_command(
             "import_documents",
             str(good_txt),
@@ -122,15 +122,18 @@ def test_import_documents_registers_files_and_rejects_bad_ones(tmp_path: Path) -
             stderr=err,
         )
     assert "hong.pdf': không phải tệp PDF hợp lệ" in err.getvalue()
-    assert "ghi-chu.txt': không tìm thấy số hiệu văn bản" in err.getvalue()
+    # a file without a symbol is registered without one, titled by its first line
+    assert "ghi-chu.txt" not in err.getvalue()
+    assert "Đã đăng ký Văn bản (không số hiệu): Danh sách đi họp thứ Hai" in out.getvalue()
     docs = {d.symbol: d for d in Document.objects.all()}
-    assert set(docs) == {"15-KH/BTGDVTU", "57-NQ/TW", "12-HD/TU"}
+    assert set(docs) == {"15-KH/BTGDVTU", "57-NQ/TW", "12-HD/TU", ""}
+    assert docs[""].title == "Danh sách đi họp thứ Hai" and docs[""].kind == "Văn bản"
     nq = docs["57-NQ/TW"]
     assert nq.kind == "Nghị quyết" and nq.issue_date == dt.date(2024, 12, 22)
     assert nq.title.startswith("về đột phá phát triển khoa học")
     assert docs["12-HD/TU"].issue_date == dt.date(2025, 3, 5)
     assert docs["12-HD/TU"].kind == "Hướng dẫn"
-    assert Attachment.objects.count() == 3
+    assert Attachment.objects.count() == 4
     # the plan cites 57-NQ/TW, registered after it: linked once both are in
     plan = docs["15-KH/BTGDVTU"]
     assert plan.links_out.filter(target=nq).exists()
@@ -138,7 +141,11 @@ def test_import_documents_registers_files_and_rejects_bad_ones(tmp_path: Path) -
     with pytest.raises(CommandError):
         call_command("import_documents", str(good_txt), stdout=StringIO(), stderr=err)
     assert "Đã có văn bản số 15-KH/BTGDVTU" in err.getvalue()
-    assert Document.objects.count() == 3 and Attachment.objects.count() == 3
+    # and so is the file without a symbol (same title and date)
+    with pytest.raises(CommandError):
+        call_command("import_documents", str(not_a_document), stdout=StringIO(), stderr=err)
+    assert "Đã có văn bản không số hiệu “Danh sách đi họp thứ Hai”" in err.getvalue()
+    assert Document.objects.count() == 4 and Attachment.objects.count() == 4
 
 
 def test_extract_refs_command_json(tmp_path: Path) -> None:

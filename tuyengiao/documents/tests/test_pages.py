@@ -188,3 +188,54 @@ def test_symbol_preview_as_the_user_types(client_for: Any, lib: dict[str, Docume
     assert "không đúng dạng" in bad
     state = client.get(reverse("documents:parse"), {"symbol": "25/2024/tt-btc"}).content.decode()
     assert "25/2024/TT-BTC" in state and "Thông tư" in state and "năm 2024" in state
+
+
+def test_choosing_a_docx_fills_the_form_from_its_header(client_for: Any, world: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .samples import docx_bytes
+
+    data = docx_bytes(
+        [
+            "TỈNH ỦY LÀO CAI\tĐẢNG CỘNG SẢN VIỆT NAM",
+            "Số 15-KH/TU\tLào Cai, ngày 05 tháng 3 năm 2025",
+            "KẾ HOẠCH",
+            "học tập chuyên đề năm 2025",
+        ]
+    )
+    client = client_for("commune")
+    url = reverse("documents:prefill")
+    form_page = client.get(reverse("documents:create")).content.decode()
+    assert f'hx-post="{url}"' in form_page and 'hx-encoding="multipart/form-data"' in form_page
+    got = client.post(url, {"tep": SimpleUploadedFile("kh.docx", data), "kind": ""})
+    html = got.content.decode()
+    assert got.status_code == 200 and "<html" not in html
+    assert 'name="symbol" value="15-KH/TU"' in html
+    assert 'name="issue_date" value="05/03/2025"' in html
+    assert 'value="Kế hoạch"' in html and "học tập chuyên đề năm 2025</textarea>" in html
+    assert "Hãy kiểm tra và sửa nếu cần" in html and "bắt buộc" not in html
+    # what the user typed is kept; nothing is saved
+    typed = {"tep": SimpleUploadedFile("kh.docx", data), "symbol": "16-KH/TU"}
+    assert 'name="symbol" value="16-KH/TU"' in client.post(url, typed).content.decode()
+    assert not Document.objects.exists()
+    # a file without a symbol fills the title and asks for the symbol; a bad file says why
+    plain = SimpleUploadedFile("ghi-chu.txt", "Đề cương tuyên truyền\nNội dung".encode())
+    html = client.post(url, {"tep": plain}).content.decode()
+    assert "Đề cương tuyên truyền</textarea>" in html and "hãy nhập số hiệu" in html
+    bad = client.post(url, {"tep": SimpleUploadedFile("a.xls", b"x")}).content.decode()
+    assert "chỉ hỗ trợ tệp .txt, .docx và .pdf" in bad
+    assert client_for("secretary").post(url, {}).status_code == 403
+
+
+def test_prefill_refuses_a_file_over_the_limit(client_for: Any, world: Any, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tuyengiao.documents import files
+
+    monkeypatch.setattr(files, "MAX_BYTES", 10)
+    html = (
+        client_for("commune")
+        .post(reverse("documents:prefill"), {"tep": SimpleUploadedFile("a.txt", b"x" * 11)})
+        .content.decode()
+    )
+    assert "lớn hơn 20 MB" in html

@@ -50,7 +50,6 @@ def test_issuer_is_effective_dated() -> None:
 @pytest.mark.parametrize(
     ("symbol", "message"),
     [
-        ("", "không đúng dạng"),
         ("15/5/2020", "không đúng dạng"),
         ("Nghị quyết 57", "thiếu ký hiệu cơ quan"),
         ("COVID-19", "không đúng dạng"),
@@ -193,3 +192,43 @@ def test_removing_an_attachment_drops_its_text_and_references(settings: Any, tmp
     services.attachment_remove(actor=SYSTEM, attachment=attachment)
     assert not plan.refs.exists() and not plan.links_out.exists()
     assert search("thuc hien nghi quyet") == []
+
+
+def test_a_date_next_to_a_repeated_party_symbol_decides_the_link() -> None:
+    ct19 = doc("35-CT/TW", "Đại hội XIII", day=dt.date(2019, 5, 30))
+    plan = doc(
+        "16-KH/TU",
+        "Kế hoạch đại hội",
+        day=dt.date(2025, 2, 10),
+        body="Thực hiện Chỉ thị số 35-CT/TW ngày 14/6/2024 của Bộ Chính trị về đại hội.",
+    )
+    ref = plan.refs.get(symbol="35-CT/TW")
+    # only the 2019 directive is registered: not the one meant, so the reference waits
+    assert ref.issue_date == dt.date(2024, 6, 14)
+    assert ref.status == RefStatus.UNRESOLVED and ref.target is None
+    ct24 = doc("35-CT/TW", "Đại hội XIV", day=dt.date(2024, 6, 14))
+    ref.refresh_from_db()
+    assert ref.status == RefStatus.RESOLVED and ref.target == ct24
+    # written in words, the other term's date picks the other document
+    other = doc(
+        "17-KH/TU",
+        "Kế hoạch cũ",
+        day=dt.date(2019, 7, 1),
+        body="Căn cứ Chỉ thị 35-CT/TW, ngày 30 tháng 5 năm 2019 của Bộ Chính trị.",
+    )
+    assert other.refs.get(symbol="35-CT/TW").target == ct19
+    # with no date the two stay for a person to choose
+    bare = doc("18-KH/TU", "Kế hoạch", day=dt.date(2025, 3, 1), body="Chỉ thị 35-CT/TW.")
+    assert bare.refs.get(symbol="35-CT/TW").status == RefStatus.AMBIGUOUS
+
+
+def test_a_document_without_a_symbol_is_registered_by_the_service() -> None:
+    """Only the web form insists on a symbol (the file import registers any document)."""
+    d = services.document_create(actor=SYSTEM, symbol="", title="Đề cương tuyên truyền")
+    assert d.symbol == "" and d.kind == "Văn bản" and d.number == 0
+    with pytest.raises(ValidationError, match="Đã có văn bản không số hiệu"):
+        services.document_create(actor=SYSTEM, symbol=" ", title="Đề cương tuyên truyền")
+    other = services.document_create(
+        actor=SYSTEM, symbol="", title="Đề cương tuyên truyền", issue_date=dt.date(2025, 1, 2)
+    )
+    assert Document.objects.filter(symbol="").count() == 2 and other.pk != d.pk

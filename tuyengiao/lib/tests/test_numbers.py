@@ -188,3 +188,12 @@ def test_parse_int_never_misreads_a_comma(text: str) -> None:
         return
     assert "," not in text
     assert n == int(text.strip().replace(".", ""))
+
+
+def test_parse_offset_is_bounded() -> None:
+    from tuyengiao.lib.numbers import parse_offset
+
+    assert parse_offset("200") == 200
+    assert [parse_offset(v) for v in ("", None, "-1", "1.5", "9" * 40, "x", "2000000000")] == [
+        0
+    ] * 7

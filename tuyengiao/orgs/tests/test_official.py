@@ -139,7 +139,7 @@ def test_refusals_change_nothing(client_for: Any, world: Any, settings: Any) -> 
     client = client_for("province")
     code = official.communes(LAI_CHAU)[0].code
     future = client.post(
-        "/don-vi/TINH/danh-muc-xa/", {"tinh": LAI_CHAU, "hieu_luc_tu": "31/12/9999", "ma": [code]}
+        "/don-vi/TINH/danh-muc-xa/", {"tinh": LAI_CHAU, "hieu_luc_tu": "31/12/2099", "ma": [code]}
     )
     assert future.status_code == 400
     assert "tương lai" in future.content.decode()

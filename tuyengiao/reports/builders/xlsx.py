@@ -10,6 +10,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from tuyengiao.lib import cells
+
 from ..prose import subject
 from ..selectors import ReportFigures
 
@@ -25,12 +27,12 @@ def _sheet(
     wb: Workbook, title: str, headers: list[str], rows: list[list[Any]], formats: list[str | None]
 ) -> None:
     ws = wb.create_sheet(title)
-    ws.append(headers)
+    cells.append(ws, headers)
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     for row in rows:
-        ws.append(row)
+        cells.append(ws, row)
     for col, fmt in enumerate(formats, start=1):
         letter = get_column_letter(col)
         ws.column_dimensions[letter].width = 14 if fmt else 40

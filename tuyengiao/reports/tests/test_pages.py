@@ -82,7 +82,7 @@ def test_report_is_queued_for_the_database_worker(data, client_for) -> None:  # 
     assert "100%" in done and "Tải về" in done and "every 2s" not in done
 
 
-@pytest.mark.parametrize("fmt", ["docx", "xlsx", "json"])
+@pytest.mark.parametrize("fmt", ["docx", "xlsx"])  # JSON: the command line (test_formats)
 def test_report_runs_in_the_background_and_downloads(data, client_for, settings, fmt) -> None:  # type: ignore[no-untyped-def]
     settings.TASKS = IMMEDIATE
     client = client_for("province")
@@ -128,3 +128,71 @@ def test_background_report_of_an_empty_period_fails_with_a_message(
         ).status_code
         == 302
     )
+
+
+def test_dashboard_opens_on_the_latest_year_with_data(data, client_for, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from tuyengiao.reports import views
+
+    monkeypatch.setattr(views, "today", lambda: dt.date(2026, 5, 1))
+    html = client_for("commune").get(reverse("reports:dashboard")).content.decode()
+    assert 'name="tu" value="01/01/2025"' in html and 'name="den" value="31/12/2025"' in html
+    assert "Năm 2026 chưa có hội nghị nào; đang xem năm 2025" in html
+    assert "Không có hội nghị nào" not in html
+    # a chosen period is kept as chosen
+    chosen = client_for("commune").get(reverse("reports:dashboard"), {"tu": "01/01/2026"})
+    assert 'name="tu" value="01/01/2026"' in chosen.content.decode()
+    # a unit with no session at all says so
+    empty = client_for("province").get(reverse("reports:unit", kwargs={"code": "CB2"}))
+    assert "Chưa có hội nghị nào được ghi nhận." in empty.content.decode()
+
+
+def test_dashboard_breadcrumb_links_ancestors_within_scope(data, client_for) -> None:  # type: ignore[no-untyped-def]
+    cb1 = reverse("reports:unit", kwargs={"code": "CB1"})
+    html = client_for("province").get(cb1, PERIOD).content.decode()
+    crumb = html[
+        html.index('class="breadcrumb"') : html.index("</nav>", html.index('class="breadcrumb"'))
+    ]
+    assert reverse("reports:unit", kwargs={"code": "TINH"}) in crumb
+    assert reverse("reports:unit", kwargs={"code": "XA1"}) in crumb
+    assert "Chi bộ bản Một" in crumb
+    html = client_for("commune").get(cb1, PERIOD).content.decode()
+    crumb = html[
+        html.index('class="breadcrumb"') : html.index("</nav>", html.index('class="breadcrumb"'))
+    ]
+    assert reverse("reports:unit", kwargs={"code": "XA1"}) in crumb
+    assert reverse("reports:unit", kwargs={"code": "TINH"}) not in crumb
+
+
+def test_report_form_offers_units_in_scope_and_no_json(data, client_for) -> None:  # type: ignore[no-untyped-def]
+    html = client_for("commune").get(reverse("reports:new")).content.decode()
+    assert '<select name="unit"' in html
+    assert '<option value="XA1" selected>Đảng ủy xã Một (XA1)</option>' in html
+    assert '<option value="CB1">Chi bộ bản Một (CB1)</option>' in html
+    assert 'value="XA2"' not in html and 'value="TINH"' not in html  # out of scope
+    assert 'value="json"' not in html and ">JSON<" not in html
+    form = {
+        "unit": "XA1",
+        "date_from": "01/01/2025",
+        "date_to": "31/12/2025",
+        "structure": "today",
+        "format": "json",
+    }
+    refused = client_for("commune").post(reverse("reports:new"), form)
+    assert refused.status_code == 200 and not ReportRequest.objects.exists()
+
+
+def test_report_form_searches_units_when_there_are_many(data, client_for, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from tuyengiao.reports import views
+
+    monkeypatch.setattr(views, "PICKER_LIMIT", 2)
+    client = client_for("province")
+    html = client.get(reverse("reports:new")).content.decode()
+    assert 'type="search" name="q"' in html
+    assert 'value="CB1"' not in html  # beyond the first two levels: found by search
+    found = client.get(reverse("reports:units"), {"q": "bản Một"}).content.decode()
+    assert found.strip() == '<option value="CB1">Chi bộ bản Một (CB1)</option>'
+    assert "Không tìm thấy" in client.get(reverse("reports:units"), {"q": "zzz"}).content.decode()
+    outside = client_for("commune").get(reverse("reports:units"), {"q": "Ba"}).content.decode()
+    assert "CB3" not in outside

@@ -141,7 +141,7 @@ def test_plan_a_session_take_attendance_show_qr_and_download_the_report(
     shot(page, "22-ma-qr")
 
     page.goto("/bao-cao/lap-bao-cao/")
-    page.get_by_label("Mã đơn vị").fill(world.commune.code)
+    page.locator("select[name=unit]").select_option(world.commune.code)
     page.get_by_label("Từ ngày").fill("01/09/2025")
     page.get_by_label("Đến ngày").fill("31/12/2025")
     page.get_by_label("Định dạng").select_option("xlsx")

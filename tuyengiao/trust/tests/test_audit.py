@@ -232,3 +232,45 @@ def test_acting_as_blocks_in_turn_and_nested_keep_their_own_actor(world: Any) ->
         e.changes_dict["population"][1]: e.actor for e in rows if "population" in e.changes_dict
     }
     assert by_value == {"10": first, "20": second, "30": first, "40": None}
+
+
+def test_changes_show_vietnamese_values_not_internals(world: Any) -> None:
+    """No ``True``, ``created_by``, ``in_force``, ``truc_tiep`` or ISO date in the log."""
+    from tuyengiao.documents import services as documents
+    from tuyengiao.documents.models import Document
+    from tuyengiao.study import services as study
+    from tuyengiao.study.models import Session
+    from tuyengiao.trust.selectors import describe_changes
+
+    user = world.users["province"]
+    with audit.acting_as(user):
+        doc = documents.document_create(
+            actor=user, symbol="57-NQ/TW", title="Về khoa học", issue_date=dt.date(2024, 12, 22)
+        )
+    shown = dict(
+        (label, after)
+        for label, _, after in describe_changes(
+            entries_for(Document).get(object_pk=str(doc.pk), action=LogEntry.Action.CREATE)
+        )
+    )
+    assert shown["trạng thái"] == "Còn hiệu lực"
+    assert shown["ngày ban hành"] == "22/12/2024"
+    assert shown["người tạo"] == "tinh"
+    assert "created by" not in shown and "created_by" not in shown
+    campaign = study.campaign_create(
+        actor=SYSTEM,
+        title="NQ 57",
+        documents=[doc],
+        owner=world.commune,
+        start=dt.date(2025, 9, 1),
+        deadline=dt.date(2025, 12, 31),
+    )
+    session = study.session_create(
+        actor=SYSTEM, campaign=campaign, code="HN-1", host=world.cell, date=dt.date(2025, 9, 10)
+    )
+    rows = describe_changes(
+        entries_for(Session).get(object_pk=str(session.pk), action=LogEntry.Action.CREATE)
+    )
+    values = {after for _, _, after in rows}
+    assert "Trực tiếp" in values and "Không" in values and "10/09/2025" in values
+    assert not values & {"True", "False", "truc_tiep", "2025-09-10"}

@@ -130,10 +130,17 @@ def test_date_and_number_parsers_raise_only_value_error(s: str) -> None:
 
 
 @FUZZ
-@given(st.dates(min_value=dt.date(1000, 1, 1)))
+@given(st.dates(min_value=dt.date(dates.MIN_YEAR, 1, 1), max_value=dt.date(dates.MAX_YEAR, 12, 31)))
 def test_dates_format_and_parse_round_trip(day: dt.date) -> None:
     assert dates.parse_date(dates.format_date(day)) == day
     assert dates.party_date_line(day, "Lào Cai")
+
+
+@FUZZ
+@given(st.dates().filter(lambda d: not dates.MIN_YEAR <= d.year <= dates.MAX_YEAR))
+def test_dates_outside_the_years_are_refused_in_vietnamese(day: dt.date) -> None:
+    with pytest.raises(ValueError, match="năm phải từ 1900 đến 2100"):
+        dates.parse_date(dates.format_date(day))
 
 
 def test_csv_with_a_stray_carriage_return_is_a_clear_error() -> None:

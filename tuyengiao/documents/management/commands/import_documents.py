@@ -19,7 +19,8 @@ from tuyengiao.orgs.access import SYSTEM
 class Command(BaseCommand):
     help = (
         "Đăng ký văn bản từ tệp .txt, .docx, .pdf: số hiệu, ngày ban hành và trích yếu lấy "
-        "từ phần đầu văn bản; tệp gốc được đính kèm."
+        "từ phần đầu văn bản (không có số hiệu: trích yếu là dòng đầu tiên có chữ); tệp gốc "
+        "được đính kèm."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -44,9 +45,8 @@ class Command(BaseCommand):
                 continue
             done += 1
             when = f" ngày {document.issue_date:%d/%m/%Y}" if document.issue_date else ""
-            self.stdout.write(
-                f"Đã đăng ký {document.kind} {document.symbol}{when}: {document.title}"
-            )
+            symbol = document.symbol or "(không số hiệu)"
+            self.stdout.write(f"Đã đăng ký {document.kind} {symbol}{when}: {document.title}")
         self.stdout.write(f"Đã đăng ký {done} văn bản; {failed} tệp lỗi.")
         if failed:
             raise CommandError(f"{failed} tệp không đăng ký được (xem lỗi ở trên).")

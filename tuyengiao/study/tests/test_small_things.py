@@ -1,0 +1,91 @@
+"""Small things a secretary trips on (issue 11, item 7): the session form, the campaign
+page of a bridge point's host, the scan page of an account without a member."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.urls import reverse
+
+from tuyengiao.orgs import services as org_services
+from tuyengiao.orgs.access import SYSTEM
+from tuyengiao.study import services
+from tuyengiao.study.models import Session
+
+
+def _new_cell(study: Any) -> Any:
+    return org_services.unit_create(
+        actor=SYSTEM,
+        code="CB9",
+        name="Chi bộ mới lập",
+        kind="Chi bộ",
+        parent=study.commune,
+        valid_from=dt.date(2025, 10, 1),
+    )
+
+
+def test_session_before_the_host_existed_says_not_yet_founded(study: Any, client: Any) -> None:
+    new = _new_cell(study)
+    client.force_login(study.users["commune"])
+    url = reverse("study:session_new", args=[study.campaign.pk])
+    data = {"code": "HN-CB9", "host": new.code, "date": "15/09/2025", "format": "truc_tiep"}
+    bad = client.post(url, data)
+    html = bad.content.decode()
+    assert bad.status_code == 400
+    assert "Chi bộ mới lập chưa thành lập vào ngày 15/09/2025 (thành lập từ 01/10/2025)" in html
+    assert "không còn hiệu lực" not in html
+    assert not Session.objects.filter(code="HN-CB9").exists()
+
+
+def test_session_code_proposed_when_left_empty_unique_and_editable(study: Any, client: Any) -> None:
+    client.force_login(study.users["secretary"])
+    url = reverse("study:session_new", args=[study.campaign.pk])
+    assert "Để trống: hệ thống đặt mã theo mã đơn vị và ngày" in client.get(url).content.decode()
+    assert services.propose_session_code(study.cell, dt.date(2025, 9, 20)) == "CB1-20250920"
+    data = {"code": "", "host": "CB1", "date": "20/09/2025", "format": "truc_tiep"}
+    assert client.post(url, data).status_code == 302
+    assert client.post(url, data).status_code == 302  # the same day again: a free code
+    codes = set(Session.objects.filter(code__startswith="CB1-2025").values_list("code", flat=True))
+    assert codes == {"CB1-20250920", "CB1-20250920-2"}
+    data["code"] = "HN-CUA-TOI"  # a typed code is kept
+    assert client.post(url, data).status_code == 302
+    assert Session.objects.filter(code="HN-CUA-TOI").exists()
+
+
+def test_cell_secretary_sees_own_bridge_point_on_campaign_page(study: Any, client: Any) -> None:
+    main = services.session_create(
+        actor=SYSTEM,
+        campaign=study.campaign,
+        code="HN-XA1-TT",
+        host=study.commune,
+        date=dt.date(2025, 9, 20),
+        format="truc_tuyen",
+        title="Hội nghị trực tuyến của xã",
+    )
+    services.bridge_point_add(actor=SYSTEM, main=main, code="DC-CB1", host=study.cell)
+    Session.objects.filter(code="HN-CB1-01").delete()
+    client.force_login(study.users["secretary"])
+    html = client.get(reverse("study:campaign", args=[study.campaign.pk])).content.decode()
+    assert "Chưa có hội nghị nào" not in html
+    assert reverse("study:session", args=["DC-CB1"]) in html
+    assert "Hội nghị trực tuyến của xã" in html
+
+
+def test_scan_without_member_record_says_so_and_offers_no_button(study: Any, client: Any) -> None:
+    client.force_login(study.users["commune"])  # an account with no member record
+    html = client.get(
+        reverse("study:scan"), {"t": services.make_token(study.session)}
+    ).content.decode()
+    assert "chưa gắn với hồ sơ đảng viên" in html
+    assert "Xác nhận có mặt" not in html and 'name="t"' not in html
+
+
+def test_members_unit_page_shows_their_unit_and_its_study(study: Any, client: Any) -> None:
+    client.force_login(study.users["member"])
+    html = client.get(reverse("orgs:tree")).content.decode()
+    assert "Đơn vị của tôi" in html and "Chi bộ bản Một" in html and "CB1" in html
+    assert "trực thuộc Đảng ủy xã Một" in html
+    assert reverse("study:campaign", args=[study.campaign.pk]) in html
+    assert reverse("study:session", args=["HN-CB1-01"]) in html
+    assert "HN-CB3-01" not in html and "xã Hai" not in html  # another commune's
