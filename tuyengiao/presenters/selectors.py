@@ -4,7 +4,9 @@ communes without a serving presenter, and the figures of the report section."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -156,80 +158,128 @@ class LevelFigure:
     advanced_theory: int = 0  # Cao cấp or Cử nhân political theory
 
     @property
-    def advanced_share(self) -> float | None:
-        return self.advanced_theory * 100 / self.serving if self.serving else None
+    def advanced_share(self) -> Decimal | None:
+        if not self.serving:
+            return None
+        return (Decimal(self.advanced_theory * 100) / self.serving).quantize(Decimal("0.01"))
+
+
+@dataclass
+class GroupFigure:
+    """One group of units (a child of the report's unit, or the unit itself)."""
+
+    presenters: int = 0
+    communicators: int = 0
+    sessions: int = 0
+    present: int = 0
+    others: int = 0
+    public: int = 0
+
+    @property
+    def listeners(self) -> int:
+        return self.present + self.others
 
 
 @dataclass
 class PresenterFigures:
     day: dt.date
     levels: list[LevelFigure] = field(default_factory=list)
-    sessions: int = 0  # main sessions and bridge points naming a roster presenter
-    present: int = 0
-    others: int = 0
-    public: int = 0
+    totals: GroupFigure = field(default_factory=GroupFigure)
+    groups: dict[int, GroupFigure] = field(default_factory=dict)
 
     @property
     def presenters(self) -> int:
-        return sum(lv.serving for lv in self.levels if not lv.is_communicator)
+        return self.totals.presenters
 
     @property
     def communicators(self) -> int:
-        return sum(lv.serving for lv in self.levels if lv.is_communicator)
-
-    @property
-    def listeners(self) -> int:
-        return self.present + self.others
+        return self.totals.communicators
 
     @property
     def empty(self) -> bool:
-        return not (self.presenters or self.communicators or self.sessions)
+        t = self.totals
+        return not (t.presenters or t.communicators or t.sessions)
 
 
 ADVANCED = (Theory.ADVANCED, Theory.BACHELOR)
 
 
-def figures(unit_ids: list[int], date_from: dt.date, date_to: dt.date) -> PresenterFigures:
-    """Presenters and communicators recognised by the units ``unit_ids`` (a resolved
-    subtree) and serving on ``date_to``, per level with the share of advanced
-    political theory; the sessions hosted in those units in ``[date_from, date_to]``
-    that name a roster presenter, with members present, other attendees and the
-    public reached. Three queries."""
+def figures(
+    unit_ids: Iterable[int],
+    date_from: dt.date,
+    date_to: dt.date,
+    group_of: Mapping[int, int] | None = None,
+) -> PresenterFigures:
+    """What the report says about presenters for a resolved subtree (``unit_ids``):
+
+    - presenters and communicators recognised by those units and serving on
+      ``date_to``, per level, with how many have advanced political theory;
+    - sessions hosted by those units in ``[date_from, date_to]`` that name a roster
+      presenter (main sessions and bridge points alike), with members present, other
+      attendees and the public reached.
+
+    ``group_of`` maps a unit id to the group it is reported under (the report's
+    children); units missing from it are grouped under themselves. Three queries."""
     from tuyengiao.study.models import Attendance, Session, Status
 
+    ids = list(unit_ids)
+    group = dict(group_of or {})
     result = PresenterFigures(day=date_to)
-    counts = {
-        row["level_id"]: row
-        for row in Presenter.objects.filter(serving_q(date_to), unit_id__in=unit_ids)
-        .values("level_id")
+    levels = {lv.pk: lv for lv in PresenterLevel.objects.all()}
+    by_level: dict[int, list[int]] = {}
+
+    def bucket(unit_id: int) -> GroupFigure:
+        key = group.get(unit_id, unit_id)
+        if key not in result.groups:
+            result.groups[key] = GroupFigure()
+        return result.groups[key]
+
+    rows = (
+        Presenter.objects.filter(serving_q(date_to), unit_id__in=ids)
+        .values("unit_id", "level_id")
         .annotate(n=Count("pk"), adv=Count("pk", filter=Q(theory__in=ADVANCED)))
-    }
-    for level in PresenterLevel.objects.all():
-        row = counts.get(level.pk)
-        if row is None and level.valid_to is not None and level.valid_to <= date_to:
-            continue  # a closed level with nobody: not a line of the report
-        result.levels.append(
-            LevelFigure(
-                level.code,
-                level.name,
-                level.is_communicator,
-                row["n"] if row else 0,
-                row["adv"] if row else 0,
-            )
-        )
+    )
+    for row in rows:
+        level = levels[row["level_id"]]
+        counts = by_level.setdefault(level.pk, [0, 0])
+        counts[0] += row["n"]
+        counts[1] += row["adv"]
+        target = bucket(row["unit_id"])
+        if level.is_communicator:
+            target.communicators += row["n"]
+        else:
+            target.presenters += row["n"]
+    for level in levels.values():
+        n, adv = by_level.get(level.pk, [0, 0])
+        if not n and level.valid_to is not None and level.valid_to <= date_to:
+            continue  # a closed level with nobody left: not a line of the report
+        result.levels.append(LevelFigure(level.code, level.name, level.is_communicator, n, adv))
     sessions = Session.objects.filter(
-        host_id__in=unit_ids,
+        host_id__in=ids,
         date__gte=date_from,
         date__lte=date_to,
         pk__in=SessionPresenter.objects.values("session_id"),
     )
-    agg = sessions.aggregate(
-        n=Count("pk"),
-        others=Sum("other_attendees"),
-        public=Sum("public_reached"),
+    for row in sessions.values("host_id").annotate(
+        n=Count("pk"), others=Sum("other_attendees"), public=Sum("public_reached")
+    ):
+        target = bucket(row["host_id"])
+        target.sessions += row["n"]
+        target.others += row["others"] or 0
+        target.public += row["public"] or 0
+    present = (
+        Attendance.objects.filter(session__in=sessions, status=Status.PRESENT)
+        .values("session__host_id")
+        .annotate(n=Count("pk"))
     )
-    result.sessions = agg["n"] or 0
-    result.others = agg["others"] or 0
-    result.public = agg["public"] or 0
-    result.present = Attendance.objects.filter(session__in=sessions, status=Status.PRESENT).count()
+    for row in present:
+        bucket(row["session__host_id"]).present += row["n"]
+    t = result.totals
+    for g in result.groups.values():
+        t.presenters += g.presenters
+        t.communicators += g.communicators
+        t.sessions += g.sessions
+        t.present += g.present
+        t.others += g.others
+        t.public += g.public
     return result
