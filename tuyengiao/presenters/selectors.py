@@ -120,17 +120,26 @@ def is_commune(kind: str) -> bool:
     return folded.startswith(COMMUNE_KINDS)
 
 
-def communes_without_presenter(unit: Unit, day: dt.date) -> list[UnitVersion]:
-    """Communes in ``unit``'s subtree on ``day`` (the unit itself included) where no
-    presenter or communicator recognised by the commune or a unit below it serves on
-    ``day``. Two queries: the subtree's versions, the serving presenters' units."""
+def _subtree_versions(unit: Unit, day: dt.date) -> list[UnitVersion]:
     root = UnitVersion.objects.filter(valid_on_q(day), unit=unit).values_list("path", flat=True)
     path = next(iter(root), None)
     if path is None:
         return []
-    versions = list(
+    return list(
         UnitVersion.objects.filter(valid_on_q(day), path__startswith=path).select_related("unit")
     )
+
+
+def communes_in(unit: Unit, day: dt.date) -> int:
+    """How many communes ``unit``'s subtree holds on ``day`` (the unit included)."""
+    return sum(1 for v in _subtree_versions(unit, day) if is_commune(v.kind))
+
+
+def communes_without_presenter(unit: Unit, day: dt.date) -> list[UnitVersion]:
+    """Communes in ``unit``'s subtree on ``day`` (the unit itself included) where no
+    presenter or communicator recognised by the commune or a unit below it serves on
+    ``day``. Two queries: the subtree's versions, the serving presenters' units."""
+    versions = _subtree_versions(unit, day)
     communes = [v for v in versions if is_commune(v.kind)]
     if not communes:
         return []
