@@ -7,4 +7,6 @@ class StudyConfig(AppConfig):
     verbose_name = "Học tập, quán triệt"
 
     def ready(self) -> None:
-        from . import sheets  # noqa: F401  registers the workbook sheets
+        from . import report_section, sheets  # noqa: F401  sheets register the workbook sheets
+
+        report_section.register()
