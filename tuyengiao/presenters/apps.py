@@ -7,4 +7,6 @@ class PresentersConfig(AppConfig):
     verbose_name = "Báo cáo viên, tuyên truyền viên"
 
     def ready(self) -> None:
-        from . import sheets  # noqa: F401  registers the workbook sheet
+        from . import report_section, sheets  # noqa: F401  sheets registers the workbook sheet
+
+        report_section.register()

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from conftest import reseed_data_migrations
 from tuyengiao.orgs import demo as org_demo
 from tuyengiao.orgs.models import Unit
 from tuyengiao.presenters import demo, selectors
@@ -14,6 +15,7 @@ from tuyengiao.study import demo as study_demo
 @pytest.mark.slow
 @pytest.mark.django_db
 def test_demo_roster_is_believable_and_idempotent() -> None:
+    reseed_data_migrations()
     org_demo.build()
     study_demo.build()
     message = demo.build()
