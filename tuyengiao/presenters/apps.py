@@ -7,6 +7,7 @@ class PresentersConfig(AppConfig):
     verbose_name = "Báo cáo viên, tuyên truyền viên"
 
     def ready(self) -> None:
-        from . import report_section, sheets  # noqa: F401  sheets registers the workbook sheet
+        from . import report_section, sheets  # importing sheets registers the workbook sheet
 
         report_section.register()
+        sheets.extend_session_sheet()

@@ -255,3 +255,119 @@ register_sheet(
         commit=commit,
     )
 )
+
+
+# --- the "Báo cáo viên" column of "Hội nghị" ------------------------------------------------
+#
+# The column belongs to this app's data, so this app adds it to study's sheet rather than
+# study importing presenters: the sheet is registered again with one more column, a record
+# type that carries it, and validate/commit that run study's own and then check and
+# write the presenters. A blank cell leaves the session's roster presenters as they are.
+
+SESSION_SHEET = "Hội nghị"
+SESSION_COLUMN = "Báo cáo viên"
+
+
+def _codes(raw: str) -> list[str]:
+    seen: list[str] = []
+    for part in (raw or "").replace(",", ";").split(";"):
+        code = part.strip()
+        if code and code not in seen:
+            seen.append(code)
+    return seen
+
+
+def extend_session_sheet() -> None:
+    """Called from ``PresentersConfig.ready`` (after study's sheets are registered)."""
+    import dataclasses
+
+    from tuyengiao.imports.framework import registered_sheets
+
+    base = next((s for s in registered_sheets() if s.name == SESSION_SHEET), None)
+    if base is None or any(c.field == "presenter_codes" for c in base.columns):
+        return
+    record = dataclasses.make_dataclass(
+        "SessionRowWithPresenters",
+        [("presenter_codes", str, dataclasses.field(default=""))],
+        bases=(base.record,),
+        frozen=True,
+    )
+
+    def validate(rows: list[Any], ctx: ImportContext) -> None:
+        base.validate(rows, ctx)
+        wanted = {c for r in rows for c in _codes(r.presenter_codes)}
+        if not wanted:
+            return
+        in_sheet = {r.code for r in ctx.records.get(SHEET, [])}
+        known = Presenter.objects.filter(code__in=wanted)
+        visible = (
+            set(
+                access.presenters_visible_to(ctx.actor)
+                .filter(code__in=wanted)
+                .values_list("code", flat=True)
+            )
+            if _signed_in(ctx)
+            else set(known.values_list("code", flat=True))
+        )
+        exists = set(known.values_list("code", flat=True))
+        for r in rows:
+            for code in _codes(r.presenter_codes):
+                if code in in_sheet or code in visible:
+                    continue
+                message = (
+                    "Báo cáo viên này nằm ngoài phạm vi của bạn."
+                    if code in exists
+                    else "Không tìm thấy báo cáo viên (chưa có trong hệ thống hay trong trang "
+                    f"'{SHEET}')."
+                )
+                ctx.error(r.sheet, r.row, SESSION_COLUMN, code, message)
+
+    def commit(rows: list[Any], ctx: ImportContext) -> SheetCounts:
+        from tuyengiao.study.models import Session
+
+        counts = base.commit(rows, ctx)
+        named = [r for r in rows if _codes(r.presenter_codes)]
+        if not named:
+            return counts
+        sessions = {s.code: s for s in Session.objects.filter(code__in=[r.code for r in named])}
+        people = {
+            p.code: p
+            for p in Presenter.objects.filter(
+                code__in={c for r in named for c in _codes(r.presenter_codes)}
+            )
+        }
+        actor = ctx.actor if ctx.actor is not None and _signed_in(ctx) else access.SYSTEM
+        issues: list[ImportIssue] = []
+        for r in named:
+            try:
+                services.session_presenters_set(
+                    actor=actor,
+                    session=sessions[r.code],
+                    presenters=[people[c] for c in _codes(r.presenter_codes)],
+                )
+            except (PermissionDenied, ValidationError) as exc:
+                messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+                issues += [
+                    ImportIssue(r.sheet, r.row, SESSION_COLUMN, r.presenter_codes, m)
+                    for m in messages
+                ]
+        if issues:
+            raise ImportRejected(issues)
+        return counts
+
+    register_sheet(
+        dataclasses.replace(
+            base,
+            record=record,
+            columns=[
+                *base.columns,
+                Column(
+                    SESSION_COLUMN,
+                    "presenter_codes",
+                    help="mã báo cáo viên trong danh sách, cách nhau bằng ';'",
+                ),
+            ],
+            validate=validate,
+            commit=commit,
+        )
+    )

@@ -122,3 +122,49 @@ def test_units_and_members_of_the_same_workbook(world: Any) -> None:
     result = run_import(files, actor=world.users["province"], dry_run=False)
     assert result.committed, [e.as_text() for e in result.errors]
     assert Presenter.objects.get(code="BCV-77").member.code == "DV77"  # type: ignore[union-attr]
+
+
+SESSIONS = (
+    "Mã hội nghị,Mã đơn vị,Số hiệu văn bản,Ngày,Hình thức,Báo cáo viên\n"
+    "HN-P1,CB1,57-NQ/TW,15/09/2025,Trực tiếp,BCV-02; TTV-01\n"
+    "HN-P2,XA1,57-NQ/TW,16/09/2025,Trực tiếp,\n"
+)
+
+
+def _workbook(actor: Any, presenters: str, sessions: str) -> Any:
+    files = [("Báo cáo viên.csv", presenters.encode()), ("Hội nghị.csv", sessions.encode())]
+    return run_import(files, actor=actor, dry_run=False)
+
+
+def test_sessions_name_presenters_in_the_same_workbook(world: Any) -> None:
+    from tuyengiao.presenters.models import SessionPresenter
+    from tuyengiao.tests import factories
+
+    factories.document("57-NQ/TW")
+    result = _workbook(world.users["province"], GOOD, SESSIONS)
+    assert result.committed, [e.as_text() for e in result.errors]
+    named = set(SessionPresenter.objects.values_list("session__code", "presenter__code"))
+    assert named == {("HN-P1", "BCV-02"), ("HN-P1", "TTV-01")}
+    again = _workbook(world.users["province"], GOOD, SESSIONS)
+    assert again.committed and not again.changed
+    assert SessionPresenter.objects.count() == 2
+
+
+def test_an_unknown_or_out_of_scope_presenter_is_an_error(world: Any) -> None:
+    from tuyengiao.presenters.models import SessionPresenter
+    from tuyengiao.tests import factories
+
+    factories.document("57-NQ/TW")
+    _import(world.users["province"], HEADER + "BCV-Y,Hà Thị Lan,Cơ sở,XA2,,,,,,,\n")
+    sessions = (
+        "Mã hội nghị,Mã đơn vị,Số hiệu văn bản,Ngày,Hình thức,Báo cáo viên\n"
+        "HN-P1,CB1,57-NQ/TW,15/09/2025,Trực tiếp,BCV-404\n"
+        "HN-P2,CB1,57-NQ/TW,15/09/2025,Trực tiếp,BCV-Y\n"
+    )
+    result = run_import(
+        [("Hội nghị.csv", sessions.encode())], actor=world.users["commune"], dry_run=False
+    )
+    found = {(e.sheet, e.row, e.column, e.value) for e in result.errors}
+    assert ("Hội nghị", 2, "Báo cáo viên", "BCV-404") in found
+    assert ("Hội nghị", 3, "Báo cáo viên", "BCV-Y") in found
+    assert not result.committed and not SessionPresenter.objects.exists()
