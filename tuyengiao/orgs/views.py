@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -104,7 +105,7 @@ def tree(request: HttpRequest) -> HttpResponse:
     return render(request, "orgs/tree.html", context)
 
 
-def _member_unit(request: HttpRequest, unit: Any, day: dt.date) -> dict[str, Any]:
+def _member_unit(request: HttpRequest, unit: Unit, day: dt.date) -> dict[str, object]:
     """A member's "Đơn vị" page: their unit on the day, its place in the tree, and the
     campaigns and sessions of it they can see (latest first, bounded)."""
     return {
@@ -239,7 +240,7 @@ def unit_structure(request: HttpRequest, code: str) -> HttpResponse:
     form = forms_by_action.get(action)
     if form is None:
         raise Http404("Không có thao tác này.")
-    others: dict[str, Any] = {}
+    others: dict[str, Unit] = {}
     if form.is_valid():
         for field in _OTHER_UNIT_FIELDS:
             value = form.cleaned_data.get(field, "").strip()
@@ -270,8 +271,8 @@ _STRUCTURE_DONE = {
 
 
 def _structure_change(
-    request: HttpRequest, unit: Any, action: str, data: dict[str, Any], others: dict[str, Any]
-) -> Any:
+    request: HttpRequest, unit: Unit, action: str, data: dict[str, Any], others: dict[str, Unit]
+) -> Unit:
     """Run one structure service; returns the unit to show afterwards."""
     actor = request.user
     on = data["on"]
@@ -393,8 +394,8 @@ class UnitPicker:
 
     name: str
     label: str
-    matches: list[Any]
-    selected: list[Any]
+    matches: list[Unit]
+    selected: list[Unit]
     more: bool
     query: str = ""
     root: str = ""
@@ -433,7 +434,7 @@ _FIELD_NAME = re.compile(r"^[a-z_]{1,40}$")
 
 
 def unit_picker(
-    user: Any,
+    user: User | AnonymousUser,
     *,
     name: str,
     label: str,

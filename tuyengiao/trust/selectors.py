@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from tuyengiao.lib.dates import format_date
 from tuyengiao.orgs import selectors as org_selectors
+from tuyengiao.orgs.models import Unit
 
 from . import audit
 from .models import AccessLog
@@ -43,8 +44,10 @@ def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def audit_entries(f: AuditFilter) -> QuerySet[Any]:
-    qs = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp", "-id")
+def audit_entries(f: AuditFilter) -> QuerySet[LogEntry]:
+    qs: QuerySet[LogEntry] = LogEntry.objects.select_related("actor", "content_type").order_by(
+        "-timestamp", "-id"
+    )
     if f.who:
         if f.who.strip().lower() in {"he thong", "hệ thống", "system"}:
             qs = qs.filter(actor__isnull=True)
@@ -210,9 +213,8 @@ def access_entries(*, object_type: str = "", object_key: str = "") -> QuerySet[A
     return qs
 
 
-def member_export_rows(unit: Any, day: dt.date) -> list[list[Any]]:
-    rows: list[list[Any]] = []
-    m: Any
+def member_export_rows(unit: Unit, day: dt.date) -> list[list[str | dt.date | None]]:
+    rows: list[list[str | dt.date | None]] = []
     for m in org_selectors.members_with_unit(unit, day):
         rows.append(
             [
