@@ -98,7 +98,7 @@ def presenter_sessions(presenter: Presenter, limit: int = 200) -> list[SessionRo
             title=r.session.title or r.session.code,
             date=r.session.date,
             host=r.session.host.name,
-            present=r.present,  # type: ignore[attr-defined]
+            present=r.present,
             others=r.session.other_attendees,
             public=r.session.public_reached,
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.django_db
 PERIOD = {"date_from": "01/07/2025", "date_to": "31/12/2025"}
 
 
-def _report(tmp_path: Any, fmt: str, unit: str = "TINH", **period: str) -> bytes:
+def _report(tmp_path: Path, fmt: str, unit: str = "TINH", **period: str) -> bytes:
     out = tmp_path / f"r.{fmt}"
     call_command("report", unit=unit, format=fmt, output=str(out), **(period or PERIOD))
     return out.read_bytes()
