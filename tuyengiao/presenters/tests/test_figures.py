@@ -10,7 +10,7 @@ import pytest
 from tuyengiao.orgs.access import SYSTEM
 from tuyengiao.orgs.models import Unit
 from tuyengiao.presenters import selectors, services
-from tuyengiao.presenters.models import Presenter
+from tuyengiao.presenters.models import Presenter, SessionPresenter
 
 from .conftest import save
 
@@ -84,7 +84,9 @@ def _independent(unit_ids: set[int], day: dt.date) -> dict[str, int]:
     named = [
         s
         for s in Session.objects.all()
-        if s.host_id in unit_ids and FROM <= s.date <= TO and s.roster_presenters.exists()
+        if s.host_id in unit_ids
+        and FROM <= s.date <= TO
+        and SessionPresenter.objects.filter(session=s).exists()
     ]
     present = sum(
         1 for a in Attendance.objects.all() if a.session in named and a.status == "co_mat"
