@@ -104,9 +104,11 @@ def check_document_write(actor: Any) -> None:
     command line and seed data; ``None`` is refused)."""
     from tuyengiao.orgs import access
 
+    from . import access as documents_access
+
     if access.is_system(actor):
         return
-    if not access.can_register_documents(actor):
+    if not documents_access.can_register_documents(actor):
         raise PermissionDenied("Chỉ cán bộ cấp tỉnh và cấp xã được đăng ký, sửa văn bản.")
 
 

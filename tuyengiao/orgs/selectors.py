@@ -16,7 +16,16 @@ from django.utils import timezone
 from tuyengiao.lib.text import collation_key, fold
 
 from . import official
-from .models import Exemption, LineageKind, Member, Membership, Unit, UnitLineage, UnitVersion
+from .models import (
+    Exemption,
+    LineageKind,
+    Member,
+    Membership,
+    OfficialListRun,
+    Unit,
+    UnitLineage,
+    UnitVersion,
+)
 from .models import valid_on_q as valid_on_q
 
 
@@ -252,6 +261,11 @@ def place_of(unit: Unit) -> str:
 class OfficialRow:
     commune: official.Commune
     existing: Unit | None  # the unit already standing for this commune, if any
+
+
+def official_run(parent: Unit, pk: int) -> OfficialListRun | None:
+    """One fetch of the official list under ``parent`` (None when it is not there)."""
+    return OfficialListRun.objects.filter(pk=pk, parent=parent).first()
 
 
 def official_preview(parent: Unit, province_code: str) -> list[OfficialRow]:

@@ -7,4 +7,11 @@ class StudyConfig(AppConfig):
     verbose_name = "Học tập, quán triệt"
 
     def ready(self) -> None:
-        from . import sheets  # noqa: F401  registers the workbook sheets
+        from tuyengiao.orgs import hooks
+
+        from . import (
+            sheets,  # noqa: F401  registers the workbook sheets
+            views,
+        )
+
+        hooks.register_member_unit_panel(views.member_unit_panel)

@@ -118,7 +118,7 @@ def in_subtree_on(root: Unit, unit: Unit, day: dt.date) -> bool:
     """Is ``unit`` inside ``root``'s subtree as the tree stood on ``day``?"""
     root_path = _path_on(root, day)
     unit_path = _path_on(unit, day)
-    return bool(root_path and unit_path and unit_path.startswith(root_path))
+    return bool(root_path and unit_path and access.in_subtree(unit_path, root_path))
 
 
 # --- campaigns ------------------------------------------------------------------------

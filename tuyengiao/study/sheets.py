@@ -38,9 +38,11 @@ from tuyengiao.imports.framework import (
     register_sheet,
 )
 from tuyengiao.lib.codes import code_cell_parser, lost_zeros_hint
+from tuyengiao.orgs import access
 from tuyengiao.orgs.models import Member, Membership, Unit, UnitVersion
 from tuyengiao.orgs.sheets import MEMBER_CODE, UNIT_CODE, digit_variants
 
+from . import access as study_access
 from . import services
 from .models import Campaign, Format, Session, Status
 
@@ -249,7 +251,8 @@ def commit_sessions(rows: list[SessionSheetRow], ctx: ImportContext) -> SheetCou
         covering = [
             c
             for c in campaigns
-            if unit.path.startswith(c.owner.path) and any(d.pk == doc.pk for d in c.documents.all())
+            if study_access.campaign_covers(c, unit)
+            and any(d.pk == doc.pk for d in c.documents.all())
         ]
         if covering:
             started = [c for c in covering if c.start <= r.date]
@@ -464,7 +467,7 @@ def commit_attendance(rows: list[AttendanceSheetRow], ctx: ImportContext) -> She
             continue
         member_unit = unit_on(member_ids[r.member_code], day)
         member_path = path_on(member_unit, day) if member_unit is not None else None
-        if not host_path or not member_path or not member_path.startswith(host_path):
+        if not host_path or not member_path or not access.in_subtree(member_path, host_path):
             host_name = sessions[r.session_code][4]
             issues.append(
                 ImportIssue(
