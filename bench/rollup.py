@@ -37,7 +37,8 @@ def _sample(data: Any, rng: random.Random) -> list[int]:
 def ours(unit: Any) -> dict[str, Any]:
     from tuyengiao.reports.selectors import report_figures
 
-    f = report_figures(unit=unit, date_from=F, date_to=D, structure="asof", allow_empty=True)
+    report = report_figures(unit=unit, date_from=F, date_to=D, structure="asof", allow_empty=True)
+    f = report.result("study").figures
     return {
         "sessions": f.totals.sessions,
         "bridge_points": f.totals.bridge_points,

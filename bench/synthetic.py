@@ -426,7 +426,7 @@ def generate(scale: str, seed: int = 7) -> Dataset:
         )
     data.seconds["generate"] = time.perf_counter() - t0
     t1 = time.perf_counter()
-    from tuyengiao.reports.services import facts_rebuild
+    from tuyengiao.study.facts import facts_rebuild
 
     facts_rebuild()
     data.seconds["facts_rebuild"] = time.perf_counter() - t1

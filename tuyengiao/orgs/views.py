@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -393,6 +394,8 @@ class UnitPicker:
     root: str = ""
     write: bool = False
     multiple: bool = False
+    on: dt.date | None = None  # units valid on this date (None: valid today)
+    date_field: str = ""  # a field of the form whose date narrows the search
 
     @property
     def dom_id(self) -> str:
@@ -407,8 +410,16 @@ class UnitPicker:
                 "goc": self.root,
                 "ghi": "1" if self.write else "",
                 "nhieu": "1" if self.multiple else "",
+                "ngay": self.on.strftime("%d/%m/%Y") if self.on else "",
+                "truong_ngay": self.date_field,
             }
         )
+
+    @property
+    def include(self) -> str:
+        """What the search sends: the picker's own inputs and the form's date field."""
+        own = f"#{self.dom_id}"
+        return f"{own}, [name='{self.date_field}']" if self.date_field else own
 
 
 PICKER_LIMIT = 20
@@ -425,11 +436,20 @@ def unit_picker(
     write: bool = False,
     selected: list[str] | None = None,
     multiple: bool = False,
+    on: dt.date | None = None,
+    date_field: str = "",
 ) -> UnitPicker:
     """The picker's state for ``user``: the units chosen (kept whatever the search)
-    and up to ``PICKER_LIMIT`` matches of ``query``, valid today, in scope."""
+    and up to ``PICKER_LIMIT`` matches of ``query``, in scope, valid on ``on``
+    (today when ``None``): a session's host must exist on the session's date."""
     units = access.units_writable_by(user) if write else access.units_visible_to(user)
-    units = units.filter(valid_to__isnull=True)
+    if on is None:
+        units = units.filter(valid_to__isnull=True)
+    else:
+        units = units.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=on),
+            Q(valid_to__isnull=True) | Q(valid_to__gt=on),
+        )
     if root is not None:
         units = units.filter(path__startswith=root.path)
     chosen = list(units.filter(code__in=selected or []).select_related("parent"))
@@ -446,7 +466,21 @@ def unit_picker(
         root=root.code if root else "",
         write=write,
         multiple=multiple,
+        on=on,
+        date_field=date_field,
     )
+
+
+def _picker_day(request: HttpRequest) -> dt.date | None:
+    """The date the picker's units must be valid on: ``ngay``, or the form's date
+    field named by ``truong_ngay``; unreadable or absent means today."""
+    field = request.GET.get("truong_ngay", "")
+    raw = request.GET.get(field, "") if _FIELD_NAME.match(field) else ""
+    raw = (raw or request.GET.get("ngay", "")).strip()[:10]
+    try:
+        return parse_date(raw) if raw else None
+    except ValueError:
+        return None
 
 
 @login_required
@@ -526,6 +560,10 @@ def unit_picker_search(request: HttpRequest) -> HttpResponse:
         write=request.GET.get("ghi") == "1",
         selected=request.GET.getlist(name)[:50],
         multiple=request.GET.get("nhieu") == "1",
+        on=_picker_day(request),
+        date_field=request.GET.get("truong_ngay", "")
+        if _FIELD_NAME.match(request.GET.get("truong_ngay", ""))
+        else "",
     )
     return render(request, "orgs/unit_picker.html#results", {"picker": picker})
 

@@ -1,464 +1,123 @@
-"""Report figures for any unit and period, read from the roll-up facts.
+"""A report for any unit and period: its header and every registered section.
 
-A report is asked on one of two structures:
+``report_figures`` resolves the subtree once (``orgs.subtree``: as of the period's
+last day, or today's structure with historical units mapped to their successors),
+asks each registered section (``sections.registered_sections``) for its figures and
+returns them with what the Party report layout needs from the unit: its name in the
+chosen structure, the parent organisation, the issuer code of the number
+(``Số ...-BC/TU``) and the place of the date line. A report is refused as empty
+(``EmptyPeriod``) only when every section is empty.
 
-- ``asof``: the tree as it stood on the last day of the period (``UnitVersion``
-  rows valid that day under the root's path then);
-- ``today``: today's tree, each historical unit mapped onto its successor through
-  the lineage rows (``orgs.selectors.successor_map``).
-
-Either way the subtree is a set of unit ids given to the database as a subquery,
-and the figures are three statements over the facts: sessions per (unit,
-campaign) from ``SessionFact``; sessions per month; and, in one statement, the
-required members per unit with how many of them attended anything
-(``MemberFact``) and each campaign (``MemberCampaignFact``), per (unit,
-campaign). Python only adds those per-unit rows up into the root and its children
-(a dictionary pass), it never walks the tree.
-
-Definitions (``../shared/design/WORKBOOK.md``, "Figures derived from it"):
-sessions count main sessions, bridge points are counted apart; person-times are
-``Có mặt`` rows plus other attendees.
-
-- *Required* members (``members_required``, ``CampaignFigures.required``): the
-  members of the subtree on the last day of the period, not exempt that day.
-- *Attended* a campaign (``CampaignFigures.attended``): required members with at
-  least one ``Có mặt`` at a session of the campaign dated in the period, wherever
-  it was held; the campaign's rate is attended / required, so both sides count
-  the same people.
-- ``members_attended``: required members with at least one ``Có mặt`` at any
-  session in the period (exempt members and members of other units who came to
-  a session here are not counted).
-- *Units without a session* for a campaign: the grassroots units (leaves) of the
-  subtree in the campaign's scope (under its owner, or all of them when the owner
-  is the root or above) that neither hosted a session of the campaign in the
-  period nor were one of its bridge points. Campaigns not running in the period
-  (listed only because a session of theirs falls in it) expect no unit.
+The figures themselves belong to the apps that own the data (study:
+``study/figures.py``); this module never names an app.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+import unicodedata
+from dataclasses import dataclass
 
-from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.db.models import Q, Subquery
 
 from tuyengiao.lib.dates import format_date
-from tuyengiao.orgs.models import (
-    Exemption,
-    Membership,
-    Unit,
-    UnitLineage,
-    UnitVersion,
-    valid_on_sql,
-)
-from tuyengiao.orgs.selectors import place_of, successor_map, today, valid_on_q
+from tuyengiao.orgs.models import Unit
+from tuyengiao.orgs.selectors import place_of
+from tuyengiao.orgs.subtree import resolve_subtree
 
-from .models import MemberCampaignFact, MemberFact, PresenceFact, SessionFact, Structure
+from .models import Structure
+from .sections import ReportQuery, ReportSection, SectionResult, registered_sections
+
+# Where the Central Committee's documents are dated, when the national root has no
+# place recorded.
+NATIONAL_PLACE = "Hà Nội"
 
 
 class EmptyPeriod(Exception):
-    """No session was held in the unit's subtree during the period."""
-
-
-def rate(attended: int, required: int) -> Decimal | None:
-    if required <= 0:
-        return None
-    return (Decimal(attended) * 100 / Decimal(required)).quantize(
-        Decimal("0.01"), rounding=ROUND_HALF_UP
-    )
+    """No section has any figure for the unit's subtree during the period."""
 
 
 @dataclass
-class Counts:
-    sessions: int = 0
-    bridge_points: int = 0
-    present: int = 0
-    excused: int = 0
-    absent: int = 0
-    other_attendees: int = 0
-    public_reached: int = 0
-
-    @property
-    def person_times(self) -> int:
-        return self.present + self.other_attendees
-
-    def add(self, row: Sequence[Any]) -> None:
-        """Add a row of the seven counts, in the order of the fields."""
-        self.sessions += int(row[0] or 0)
-        self.bridge_points += int(row[1] or 0)
-        self.present += int(row[2] or 0)
-        self.excused += int(row[3] or 0)
-        self.absent += int(row[4] or 0)
-        self.other_attendees += int(row[5] or 0)
-        self.public_reached += int(row[6] or 0)
-
-
-@dataclass
-class CampaignFigures:
-    id: int
-    title: str
-    documents: str
-    target: Decimal
-    required: int
-    attended: int
-    sessions: int
-    bridge_points: int
-    person_times: int
-    units_total: int
-    units_without_session: list[str]
-
-    @property
-    def rate(self) -> Decimal | None:
-        return rate(self.attended, self.required)
-
-    @property
-    def met(self) -> bool:
-        r = self.rate
-        return r is not None and r >= self.target
-
-
-@dataclass
-class ChildFigures:
-    unit_id: int
-    code: str
-    name: str
-    counts: Counts
-    required: int
-    attended: dict[int, int] = field(default_factory=dict)
-
-    def rate_for(self, campaign_id: int) -> Decimal | None:
-        return rate(self.attended.get(campaign_id, 0), self.required)
-
-
-@dataclass
-class MonthFigures:
-    month: dt.date
-    sessions: int
-    person_times: int
-
-
-@dataclass
-class ReportFigures:
-    unit_id: int
+class Report:
+    query: ReportQuery
     unit_code: str
-    unit_name: str
     unit_kind: str
     parent_name: str
-    date_from: dt.date
-    date_to: dt.date
-    structure: str
-    totals: Counts
-    members_required: int  # not exempt, in the subtree on the last day
-    members_attended: int  # of those, present at least once in the period
-    units_in_scope: int
-    campaigns: list[CampaignFigures]
-    children: list[ChildFigures]
-    months: list[MonthFigures]
-    place: str = ""  # for the place-and-date line: the unit's, an ancestor's, or the setting
+    issuer: str  # the issuer part of the report's number: TW, TU, ĐU, CB
+    place: str  # for the place-and-date line ("" = no place)
+    parts: list[tuple[ReportSection, SectionResult]]
 
     @property
-    def is_empty(self) -> bool:
-        return self.totals.sessions == 0 and self.totals.bridge_points == 0
+    def unit_name(self) -> str:
+        return self.query.unit_name
+
+    @property
+    def date_from(self) -> dt.date:
+        return self.query.date_from
+
+    @property
+    def date_to(self) -> dt.date:
+        return self.query.date_to
+
+    @property
+    def structure(self) -> str:
+        return self.query.structure
 
     @property
     def period_label(self) -> str:
-        return f"từ ngày {format_date(self.date_from)} đến ngày {format_date(self.date_to)}"
+        return self.query.period_label
 
-    def lagging(self, campaign: CampaignFigures) -> list[tuple[ChildFigures, Decimal | None]]:
-        rows = [(c, c.rate_for(campaign.id)) for c in self.children if c.required > 0]
-        late = [(c, r) for c, r in rows if r is None or r < campaign.target]
-        return sorted(late, key=lambda cr: (cr[1] or Decimal(0), cr[0].code))
+    @property
+    def results(self) -> list[SectionResult]:
+        return [result for _section, result in self.parts]
 
+    @property
+    def is_empty(self) -> bool:
+        return all(result.empty for result in self.results)
 
-# --- the subtree ---------------------------------------------------------------------
-
-
-@dataclass
-class _Subtree:
-    root: Unit
-    root_path: str
-    paths: dict[int, str]  # unit id -> path in the chosen structure (historical ids mapped)
-    canonical: dict[int, int]  # unit id -> the id it is reported under
-    names: dict[int, tuple[str, str]]  # canonical id -> (code, name)
-    parents: set[int]
-    ids_sql: str  # the subtree's unit ids: a literal list or a subquery
-    ids_params: list[Any]
-    extra_ids: list[int] = field(default_factory=list)  # historical ids mapped to today's
-    child: dict[int, int] = field(default_factory=dict)  # unit id -> root's child (or root)
-
-    def __post_init__(self) -> None:
-        cut = len(self.root_path)
-        for uid, path in self.paths.items():
-            rest = path[cut:]
-            self.child[uid] = int(rest.split("/")[0]) if rest else self.root.pk
-
-    def where(self, column: str) -> tuple[str, list[Any]]:
-        sql, params = f"{column} IN ({self.ids_sql})", list(self.ids_params)
-        if self.extra_ids:
-            marks = ", ".join(["%s"] * len(self.extra_ids))
-            sql, params = f"({sql} OR {column} IN ({marks}))", [*params, *self.extra_ids]
-        return sql, params
-
-    def leaves(self) -> set[int]:
-        return {uid for uid in self.names if uid not in self.parents}
+    def result(self, key: str) -> SectionResult:
+        return next(r for r in self.results if r.key == key)
 
 
-# Up to this many units the ids go to the database as a literal list: the planner then
-# knows the subtree is small and uses the (unit, date) indexes; a subquery with LIKE
-# is estimated badly on PostgreSQL and turned a cell's report into a full scan.
-_LITERAL_IDS = 2000
+# --- the unit's level: the issuer of the number and the place ------------------------
+
+_PROVINCE = ("tỉnh ủy", "tỉnh uỷ", "thành ủy", "thành uỷ")
 
 
-def _ids(paths: dict[int, str], subquery: Any) -> tuple[str, list[Any]]:
-    if len(paths) <= _LITERAL_IDS:
-        ids = sorted(paths)
-        return ", ".join(["%s"] * len(ids)), list(ids)
-    sql, params = subquery.query.sql_with_params()
-    return sql, list(params)
-
-
-def _subtree(unit: Unit, day: dt.date, structure: str) -> _Subtree:
-    if structure == Structure.ASOF:
-        # one query: the versions valid that day under the root's path that day
-        root_path = UnitVersion.objects.filter(valid_on_q(day), unit=unit).values("path")[:1]
-        versions = UnitVersion.objects.filter(valid_on_q(day), path__startswith=Subquery(root_path))
-        rows = list(versions.values_list("unit_id", "path", "parent_id", "name", "unit__code"))
-        paths = {uid: path for uid, path, _p, _n, _c in rows}
-        if unit.pk not in paths:
-            raise ValidationError(
-                f"Đơn vị {unit.name} không có trong cơ cấu tổ chức ngày {format_date(day)}."
-            )
-        # the statements get the path as a literal: PostgreSQL misestimates a LIKE on a
-        # subquery's result and the root's statements took twice as long
-        literal = UnitVersion.objects.filter(valid_on_q(day), path__startswith=paths[unit.pk])
-        ids_sql, ids_params = _ids(paths, literal.values("unit_id"))
-        return _Subtree(
-            root=unit,
-            root_path=paths[unit.pk],
-            paths=paths,
-            canonical={uid: uid for uid in paths},
-            names={uid: (code, name) for uid, _path, _p, name, code in rows},
-            parents={p for _u, _path, p, _n, _c in rows if p is not None},
-            ids_sql=ids_sql,
-            ids_params=ids_params,
-        )
-    now = today()
-    current = Unit.objects.filter(valid_on_q(now), path__startswith=unit.path)
-    rows = list(current.values_list("id", "path", "parent_id", "name", "code"))
-    paths = {uid: path for uid, path, _p, _n, _c in rows}
-    canonical = {uid: uid for uid in paths}
-    ids_sql, ids_params = _ids(paths, current.values("id"))
-    extra: dict[int, int] = {}
-    if UnitLineage.objects.exists():
-        extra = {old: new for old, new in successor_map(now).items() if new in paths and old != new}
-        for old, new in extra.items():
-            paths[old] = paths[new]
-            canonical[old] = new
-    if not unit.is_valid_on(now):
-        raise ValidationError(f"Đơn vị {unit.name} không còn trong cơ cấu tổ chức hiện nay.")
-    return _Subtree(
-        root=unit,
-        root_path=unit.path,
-        paths=paths,
-        canonical=canonical,
-        names={uid: (code, name) for uid, _path, _p, name, code in rows},
-        parents={p for _u, _path, p, _n, _c in rows if p is not None},
-        ids_sql=ids_sql,
-        ids_params=ids_params,
-        extra_ids=sorted(extra),
+def is_national(unit: Unit) -> bool:
+    """The national root: a unit whose kind names the Central Committee, or a root
+    (no parent) whose children are provincial committees."""
+    kind = unicodedata.normalize("NFC", unit.kind).casefold()
+    if "trung ương" in kind:
+        return True
+    if unit.parent_id is not None or any(word in kind for word in _PROVINCE):
+        return False
+    kinds = Unit.objects.filter(parent=unit).values_list("kind", flat=True)[:50]
+    return any(
+        any(word in unicodedata.normalize("NFC", k).casefold() for word in _PROVINCE) for k in kinds
     )
 
 
-@dataclass
-class _Campaign:
-    id: int
-    title: str
-    owner_id: int
-    start: dt.date
-    deadline: dt.date
-    member_target: Decimal
-    documents: list[str] = field(default_factory=list)
+def issuer_code(kind: str, *, national: bool = False) -> str:
+    """The issuer of a report's number (``Số   -BC/TU``) from the unit's level."""
+    if national:
+        return "TW"
+    k = unicodedata.normalize("NFC", kind).casefold()
+    if any(word in k for word in _PROVINCE):
+        return "TU"
+    if "chi bộ" in k:
+        return "CB"
+    return "ĐU"
 
 
-def _campaigns(
-    sub: _Subtree, date_from: dt.date, date_to: dt.date, with_facts: set[int]
-) -> list[_Campaign]:
-    """Campaigns running in the period owned by the root, an ancestor or a unit of the
-    subtree, and any other campaign with a session in it; one query with the
-    documents' symbols (in the documents' own order)."""
-    Campaign = apps.get_model("study", "Campaign")
-    ancestors = [int(p) for p in sub.root_path.strip("/").split("/") if p]
-    active = Q(start__lte=date_to, deadline__gte=date_from) & (
-        Q(owner_id__in=ancestors) | Q(owner__path__startswith=sub.root.path)
-    )
-    rows = (
-        Campaign.objects.filter(active | Q(pk__in=sorted(with_facts)))
-        .order_by("start", "id", "-documents__issue_date", "-documents__id")
-        .values_list(
-            "id", "title", "owner_id", "start", "deadline", "member_target", "documents__symbol"
-        )
-    )
-    out: dict[int, _Campaign] = {}
-    for pk, title, owner_id, start, deadline, target, symbol in rows:
-        campaign = out.get(pk)
-        if campaign is None:
-            campaign = out[pk] = _Campaign(pk, title, owner_id, start, deadline, target)
-        if symbol is not None:
-            campaign.documents.append(symbol)
-    return list(out.values())
-
-
-def _expected_units(
-    sub: _Subtree, campaign: _Campaign, leaves: set[int], date_from: dt.date, date_to: dt.date
-) -> set[int]:
-    """The grassroots units of the subtree expected to hold a session of the campaign
-    in the period: none if it is not running then; all the leaves if its owner is the
-    root or above; the leaves under the owner if the owner is inside the subtree."""
-    if campaign.start > date_to or campaign.deadline < date_from:
-        return set()
-    owner = campaign.owner_id
-    if f"/{owner}/" in sub.root_path:
-        return leaves
-    prefix = sub.paths.get(owner)
-    if prefix is None:
-        return set()
-    return {uid for uid in leaves if sub.paths.get(uid, "").startswith(prefix)}
-
-
-# --- the statements ------------------------------------------------------------------
-
-
-def _tables() -> dict[str, str]:
-    return {
-        "sfact": SessionFact._meta.db_table,
-        "pfact": PresenceFact._meta.db_table,
-        "mcfact": MemberCampaignFact._meta.db_table,
-        "mfact": MemberFact._meta.db_table,
-        "membership": Membership._meta.db_table,
-        "exemption": Exemption._meta.db_table,
-    }
-
-
-def _decided(alias: str) -> str:
-    """``alias`` (a member fact) has its first or its last presence in [%s, %s] (four
-    parameters: from, to, from, to): present in the period, no need to look further."""
-    return (
-        f"(({alias}.first_date >= %s AND {alias}.first_date <= %s) "
-        f"OR ({alias}.last_date >= %s AND {alias}.last_date <= %s))"
-    )
-
-
-def _straddles(alias: str, same_campaign: bool) -> str:
-    """``alias``'s presences start before the period and end after it: only the
-    presence rows can tell whether one falls inside (parameters: from, to, from, to)."""
-    t = _tables()
-    campaign = f"AND p.campaign_id = {alias}.campaign_id " if same_campaign else ""
-    return (
-        f"{alias}.first_date < %s AND {alias}.last_date > %s AND EXISTS ("
-        f"SELECT 1 FROM {t['pfact']} p WHERE p.member_id = {alias}.member_id {campaign}"
-        "AND p.date >= %s AND p.date <= %s)"
-    )
-
-
-def _session_rows(sub: _Subtree, date_from: dt.date, date_to: dt.date) -> list[tuple[Any, ...]]:
-    t = _tables()
-    where, params = sub.where("unit_id")
-    sql = f"""
-        SELECT unit_id, campaign_id,
-            SUM(CASE WHEN is_bridge THEN 0 ELSE 1 END), SUM(CASE WHEN is_bridge THEN 1 ELSE 0 END),
-            SUM(present), SUM(excused), SUM(absent), SUM(other_attendees), SUM(public_reached)
-        FROM {t["sfact"]}
-        WHERE date >= %s AND date <= %s AND {where}
-        GROUP BY unit_id, campaign_id
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [date_from, date_to, *params])
-        return cursor.fetchall()
-
-
-def _month_rows(sub: _Subtree, date_from: dt.date, date_to: dt.date) -> list[MonthFigures]:
-    t = _tables()
-    where, params = sub.where("unit_id")
-    month = (
-        "CAST(date_trunc('month', date) AS date)"
-        if connection.vendor == "postgresql"
-        else "strftime('%%Y-%%m-01', date)"
-    )
-    sql = f"""
-        SELECT {month}, SUM(CASE WHEN is_bridge THEN 0 ELSE 1 END),
-            SUM(present) + SUM(other_attendees)
-        FROM {t["sfact"]}
-        WHERE date >= %s AND date <= %s AND {where}
-        GROUP BY 1 ORDER BY 1
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [date_from, date_to, *params])
-        return [
-            MonthFigures(
-                month=m if isinstance(m, dt.date) else dt.date.fromisoformat(m),
-                sessions=int(n or 0),
-                person_times=int(p or 0),
-            )
-            for m, n, p in cursor.fetchall()
-        ]
-
-
-def _member_rows(sub: _Subtree, date_from: dt.date, date_to: dt.date) -> list[tuple[Any, ...]]:
-    """Rows (unit, campaign or 0, required, attended) to be added up: per unit the
-    required members and those present at anything in the period, per (unit,
-    campaign) those present at the campaign. The cases decided by the first and last
-    dates and the straddling ones are separate branches, so the planner sees the
-    cheap join for the bulk; the straddling branches are only added when some
-    member's presences straddle the period at all (one look at the span index: a
-    member straddling it for a campaign straddles it overall)."""
-    t = _tables()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT 1 FROM {t['mfact']} WHERE last_date > %s AND first_date < %s LIMIT 1",
-            [date_to, date_from],
-        )
-        straddling = cursor.fetchone() is not None
-    where, params = sub.where("m.unit_id")
-    period = [date_from, date_to] * 2
-    sql = f"""
-        WITH r AS (
-            SELECT m.member_id, m.unit_id FROM {t["membership"]} m
-            WHERE {valid_on_sql("m")} AND {where} AND NOT EXISTS (
-                SELECT 1 FROM {t["exemption"]} e WHERE e.member_id = m.member_id
-                AND {valid_on_sql("e")}))
-        SELECT r.unit_id, 0, COUNT(*), COUNT(f.member_id)
-        FROM r LEFT JOIN {t["mfact"]} f ON f.member_id = r.member_id AND {_decided("f")}
-        GROUP BY r.unit_id
-        UNION ALL
-        SELECT r.unit_id, f.campaign_id, 0, COUNT(*)
-        FROM r JOIN {t["mcfact"]} f ON f.member_id = r.member_id
-        WHERE {_decided("f")}
-        GROUP BY r.unit_id, f.campaign_id
-    """
-    if straddling:
-        sql += f"""
-        UNION ALL
-        SELECT r.unit_id, 0, 0, COUNT(*)
-        FROM r JOIN {t["mfact"]} f ON f.member_id = r.member_id
-        WHERE {_straddles("f", False)}
-        GROUP BY r.unit_id
-        UNION ALL
-        SELECT r.unit_id, f.campaign_id, 0, COUNT(*)
-        FROM r JOIN {t["mcfact"]} f ON f.member_id = r.member_id
-        WHERE {_straddles("f", True)}
-        GROUP BY r.unit_id, f.campaign_id
-        """
-    args = [date_to, date_to, *params, date_to, date_to, *period * (4 if straddling else 2)]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, args)
-        return cursor.fetchall()
+def report_place(unit: Unit, *, national: bool) -> str:
+    """The place of the date line: the unit's recorded place, else for the national
+    root the capital, else the nearest ancestor's or the setting (``place_of``)."""
+    if unit.place:
+        return unit.place
+    if national:
+        return NATIONAL_PLACE
+    return place_of(unit)
 
 
 def report_figures(
@@ -468,8 +127,8 @@ def report_figures(
     date_to: dt.date,
     structure: str = Structure.TODAY,
     allow_empty: bool = False,
-) -> ReportFigures:
-    """Every figure of the report for ``unit``'s subtree over ``[date_from, date_to]``."""
+) -> Report:
+    """Every section's figures for ``unit``'s subtree over ``[date_from, date_to]``."""
     if date_to < date_from:
         raise ValidationError(
             f"Khoảng thời gian không hợp lệ: 'đến ngày' ({format_date(date_to)}) đứng trước "
@@ -477,124 +136,39 @@ def report_figures(
         )
     if structure not in Structure.values:
         raise ValidationError("Cơ cấu tổ chức phải là 'today' (hiện nay) hoặc 'asof' (cuối kỳ).")
-    sub = _subtree(unit, date_to, structure)
-
-    # 1. sessions per (unit, campaign)
-    totals = Counts()
-    by_child: dict[int, Counts] = defaultdict(Counts)
-    by_campaign: dict[int, Counts] = defaultdict(Counts)
-    units_with_session: dict[int, set[int]] = defaultdict(set)
-    for unit_id, campaign_id, *row in _session_rows(sub, date_from, date_to):
-        totals.add(row)
-        child = sub.child.get(unit_id)
-        if child is not None:
-            by_child[child].add(row)
-        by_campaign[campaign_id].add(row)
-        units_with_session[campaign_id].add(sub.canonical.get(unit_id, 0))
-    if totals.sessions == 0 and totals.bridge_points == 0 and not allow_empty:
-        raise EmptyPeriod(
-            f"Không có hội nghị nào của {unit.name} và các đơn vị trực thuộc "
-            f"từ ngày {format_date(date_from)} đến ngày {format_date(date_to)}: "
-            "chưa có số liệu để lập báo cáo."
-        )
-
-    # 2. required members per unit, and the attended ones per unit and campaign
-    required_by_child: dict[int, int] = defaultdict(int)
-    attended_by_child: dict[int, dict[int, int]] = defaultdict(dict)
-    attended_by_campaign: dict[int, int] = defaultdict(int)
-    members_required = members_attended = 0
-    for unit_id, campaign_id, required, attended in _member_rows(sub, date_from, date_to):
-        child = sub.child.get(unit_id)
-        if not campaign_id:
-            members_required += required
-            members_attended += attended
-            if child is not None:
-                required_by_child[child] += required
-            continue
-        attended_by_campaign[campaign_id] += attended
-        if child is not None:
-            per = attended_by_child[child]
-            per[campaign_id] = per.get(campaign_id, 0) + attended
-
-    # 3. per campaign
-    campaigns = _campaigns(sub, date_from, date_to, set(by_campaign))
-    campaign_figures: list[CampaignFigures] = []
-    leaves = sub.leaves()
-    for campaign in campaigns:
-        counts = by_campaign.get(campaign.id, Counts())
-        expected = _expected_units(sub, campaign, leaves, date_from, date_to)
-        missing = sorted(expected - units_with_session.get(campaign.id, set()))
-        campaign_figures.append(
-            CampaignFigures(
-                id=campaign.id,
-                title=campaign.title,
-                documents=", ".join(campaign.documents),
-                target=Decimal(campaign.member_target),
-                required=members_required,
-                attended=attended_by_campaign.get(campaign.id, 0),
-                sessions=counts.sessions,
-                bridge_points=counts.bridge_points,
-                person_times=counts.person_times,
-                units_total=len(expected),
-                units_without_session=[sub.names[u][1] for u in missing if u in sub.names],
-            )
-        )
-
-    # 4. by month
-    months = _month_rows(sub, date_from, date_to)
-
-    child_ids = [uid for uid in sub.names if sub.child.get(uid) == uid and uid != unit.pk]
-    children = [
-        ChildFigures(
-            unit_id=uid,
-            code=sub.names[uid][0],
-            name=sub.names[uid][1],
-            counts=by_child.get(uid, Counts()),
-            required=required_by_child.get(uid, 0),
-            attended=attended_by_child.get(uid, {}),
-        )
-        for uid in sorted(child_ids, key=lambda u: sub.names[u][0])
-    ]
-    own = by_child.get(unit.pk)
-    if (own is not None and (own.sessions or own.bridge_points)) or required_by_child.get(unit.pk):
-        children.insert(
-            0,
-            ChildFigures(
-                unit_id=unit.pk,
-                code=unit.code,
-                name=f"{sub.names.get(unit.pk, (unit.code, unit.name))[1]} (trực tiếp)",
-                counts=own or Counts(),
-                required=required_by_child.get(unit.pk, 0),
-                attended=attended_by_child.get(unit.pk, {}),
-            ),
-        )
-    parent = unit.parent
-    return ReportFigures(
-        unit_id=unit.pk,
-        unit_code=unit.code,
+    sub = resolve_subtree(unit, date_to, structure)
+    query = ReportQuery(
+        unit=unit,
         unit_name=sub.names.get(unit.pk, (unit.code, unit.name))[1],
-        unit_kind=unit.kind,
-        parent_name=parent.name if parent else "",
         date_from=date_from,
         date_to=date_to,
         structure=structure,
-        totals=totals,
-        members_required=members_required,
-        members_attended=members_attended,
-        units_in_scope=len(sub.names),
-        campaigns=campaign_figures,
-        children=children,
-        months=months,
-        place=place_of(unit),
+        subtree=sub,
     )
+    parts = [(section, section.figures(query)) for section in registered_sections()]
+    national = is_national(unit)
+    parent = unit.parent
+    report = Report(
+        query=query,
+        unit_code=unit.code,
+        unit_kind=unit.kind,
+        parent_name=parent.name if parent else "",
+        issuer=issuer_code(unit.kind, national=national),
+        place=report_place(unit, national=national),
+        parts=parts,
+    )
+    if report.is_empty and not allow_empty:
+        sentences = " ".join(r.empty_sentence for r in report.results if r.empty_sentence)
+        raise EmptyPeriod(
+            f"{sentences} Chưa có số liệu để lập báo cáo."
+            if sentences
+            else f"Chưa có số liệu của {query.unit_name} {query.period_label} để lập báo cáo."
+        )
+    return report
 
 
-def latest_session_date(unit: Unit, until: dt.date) -> dt.date | None:
-    """The date of the latest session (or bridge point) held in the unit's subtree on or
-    before ``until``: where a dashboard opens when this year has none."""
-    return (
-        SessionFact.objects.filter(unit__path__startswith=unit.path, date__lte=until)
-        .order_by("-date")
-        .values_list("date", flat=True)
-        .first()
-    )
+def latest_activity_date(unit: Unit, until: dt.date) -> dt.date | None:
+    """The latest date any section has a record for in the unit's subtree on or before
+    ``until``: where a dashboard opens when this year has none."""
+    dates = [d for s in registered_sections() if (d := s.latest_activity(unit, until))]
+    return max(dates) if dates else None

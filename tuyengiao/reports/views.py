@@ -18,10 +18,10 @@ from tuyengiao.orgs.models import Unit
 from tuyengiao.orgs.selectors import today
 
 from . import access as reports_access
-from . import charts, services
+from . import services
 from .forms import ReportForm
 from .models import ReportRequest, RequestStatus, Structure
-from .selectors import latest_session_date, report_figures
+from .selectors import latest_activity_date, report_figures
 from .tasks import report_generate
 
 
@@ -29,7 +29,7 @@ def _default_period(unit: Unit) -> tuple[dt.date, dt.date, str]:
     """The period a dashboard opens on: this year, or, when nothing happened in the
     unit's subtree this year, the latest year that has sessions (with a note saying so)."""
     now = today()
-    latest = latest_session_date(unit, now)
+    latest = latest_activity_date(unit, now)
     if latest is None:
         return dt.date(now.year, 1, 1), now, "Chưa có hội nghị nào được ghi nhận."
     if latest.year < now.year:
@@ -79,9 +79,10 @@ def _dashboard(request: HttpRequest, code: str | None) -> HttpResponse:
         "errors": errors,
         "can_produce": access.can_write_unit(request.user, unit),
     }
+    query = f"tu={format_date(date_from)}&den={format_date(date_to)}&co_cau={structure}"
     if not errors:
         try:
-            figures = report_figures(
+            report = report_figures(
                 unit=unit,
                 date_from=date_from,
                 date_to=date_to,
@@ -91,24 +92,20 @@ def _dashboard(request: HttpRequest, code: str | None) -> HttpResponse:
         except ValidationError as exc:
             errors.extend(exc.messages)
         else:
-            context["figures"] = figures
-            chosen = request.GET.get("dot", "")
-            campaign = next((c for c in figures.campaigns if str(c.id) == chosen), None)
-            campaign = campaign or (figures.campaigns[0] if figures.campaigns else None)
-            context["campaign"] = campaign
-            context["child_rows"] = [
-                (ch, ch.rate_for(campaign.id) if campaign else None) for ch in figures.children
+            context["report"] = report
+            context["parts"] = [
+                {
+                    "key": result.key,
+                    "title": result.title,
+                    "empty": result.empty,
+                    "empty_sentence": result.empty_sentence,
+                    # an empty section still shows its part (its units with zeros,
+                    # for the drill-down), after its one sentence
+                    "html": section.dashboard(result, report.query, request.GET, query),
+                }
+                for section, result in report.parts
             ]
-            if campaign is not None:
-                context["rate_chart"] = charts.rate_bars(
-                    [(c.name, c.rate_for(campaign.id)) for c in figures.children if c.required],
-                    campaign.target,
-                )
-                context["lagging"] = figures.lagging(campaign)
-            context["month_chart"] = charts.month_bars(
-                [(m.month.strftime("%m/%Y"), m.sessions, m.person_times) for m in figures.months]
-            )
-    context["query"] = f"tu={format_date(date_from)}&den={format_date(date_to)}&co_cau={structure}"
+    context["query"] = query
     return render(request, "reports/dashboard.html", context)
 
 

@@ -9,9 +9,7 @@ class StudyConfig(AppConfig):
     def ready(self) -> None:
         from tuyengiao.orgs import hooks
 
-        from . import (
-            sheets,  # noqa: F401  registers the workbook sheets
-            views,
-        )
+        from . import report_section, sheets, views  # noqa: F401  sheets register the workbook sheets
 
+        report_section.register()
         hooks.register_member_unit_panel(views.member_unit_panel)

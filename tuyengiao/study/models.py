@@ -223,3 +223,108 @@ class CheckinDevice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.device_id} → {self.member_id}"
+
+
+# --- roll-up facts (derived rows, kept by study/facts.py) ---------------------------
+#
+# Facts are never edited by hand: ``facts.refresh_sessions`` rewrites the facts of the
+# sessions a service has just written, in the same transaction, and ``rebuild_facts``
+# recomputes them all from the raw rows. Report figures read only facts plus the org
+# tree, so any unit's figures are a few indexed ``GROUP BY`` queries whatever its depth.
+#
+# - ``SessionFact``: one row per session row (a main session or one of its bridge
+#   points) with its attendance counts.
+# - ``PresenceFact``: one row per ``Có mặt`` attendance, with campaign, host and date.
+# - ``MemberCampaignFact``: one row per (member, campaign) with at least one ``Có mặt``:
+#   first and last date present and how many times. A member attended the campaign in
+#   ``[from, to]`` when the first or the last date falls in it; when the span straddles
+#   the whole period only then ``PresenceFact`` is asked.
+# - ``MemberFact``: the same per member over all campaigns.
+#
+# Session and campaign ids are plain integers rather than foreign keys: the facts are
+# disposable and must not block a change of the study tables (a rebuild repairs them).
+# The tables keep the names the reports app created them under.
+
+
+class SessionFact(models.Model):
+    session_id = models.BigIntegerField(unique=True)
+    main_session_id = models.BigIntegerField()
+    is_bridge = models.BooleanField(default=False)
+    campaign_id = models.BigIntegerField()
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")
+    date = models.DateField()
+    present = models.PositiveIntegerField(default=0)
+    excused = models.PositiveIntegerField(default=0)
+    absent = models.PositiveIntegerField(default=0)
+    other_attendees = models.PositiveIntegerField(default=0)
+    public_reached = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        db_table = "reports_sessionfact"  # created by the reports app before the facts moved here
+        indexes = [
+            models.Index(fields=["unit", "date"], name="sessionfact_unit_date"),
+            models.Index(fields=["date"], name="sessionfact_date"),
+            models.Index(fields=["campaign_id", "date"], name="sessionfact_campaign"),
+        ]
+
+    def __str__(self) -> str:
+        return f"hội nghị {self.session_id} @ {self.unit_id} {self.date}"
+
+
+class PresenceFact(models.Model):
+    session_id = models.BigIntegerField()
+    member_id = models.BigIntegerField()
+    campaign_id = models.BigIntegerField()
+    unit_id = models.BigIntegerField()  # host unit of the session row
+    date = models.DateField()
+
+    class Meta:
+        db_table = "reports_presencefact"  # created by the reports app before the facts moved here
+        constraints = [
+            models.UniqueConstraint(fields=["session_id", "member_id"], name="presencefact_unique")
+        ]
+        indexes = [
+            models.Index(fields=["campaign_id", "member_id", "date"], name="presencefact_campaign"),
+            models.Index(fields=["member_id", "date"], name="presencefact_member"),
+            models.Index(fields=["unit_id", "date"], name="presencefact_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"có mặt {self.member_id} @ {self.session_id}"
+
+
+class MemberCampaignFact(models.Model):
+    member_id = models.BigIntegerField()
+    campaign_id = models.BigIntegerField()
+    first_date = models.DateField()
+    last_date = models.DateField()
+    presences = models.PositiveIntegerField()
+
+    class Meta:
+        db_table = (
+            "reports_membercampaignfact"  # created by the reports app before the facts moved here
+        )
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member_id", "campaign_id"], name="membercampaignfact_unique"
+            )
+        ]
+        # for the rare spans that straddle a report's period (last after its end)
+        indexes = [models.Index(fields=["last_date", "first_date"], name="membercampaignfact_span")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} @ đợt {self.campaign_id}: {self.first_date}–{self.last_date}"
+
+
+class MemberFact(models.Model):
+    member_id = models.BigIntegerField(unique=True)
+    first_date = models.DateField()
+    last_date = models.DateField()
+    presences = models.PositiveIntegerField()
+
+    class Meta:
+        db_table = "reports_memberfact"  # created by the reports app before the facts moved here
+        indexes = [models.Index(fields=["last_date", "first_date"], name="memberfact_span")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.first_date}–{self.last_date}"

@@ -1,6 +1,8 @@
 """Reads: campaigns, sessions, the attendance grid and participation rates.
 
-Rates follow WORKBOOK.md ("Figures derived from it"): for a campaign and a unit
+The rate and the target test are ``figures.rate`` and ``figures.meets_target``,
+the same as the report's (``reports/tests/test_figures.py`` checks that the page
+and the report agree). Rates follow WORKBOOK.md ("Figures derived from it"): for a campaign and a unit
 on a day (the deadline unless chosen),
 
 - required = non-exempt members whose membership on the day is in the unit's
@@ -41,6 +43,7 @@ from tuyengiao.orgs import access
 from tuyengiao.orgs import selectors as org_selectors
 from tuyengiao.orgs.models import Member, Membership, Unit, UnitVersion, valid_on_q
 
+from . import figures
 from .models import Attendance, Campaign, Session, Status
 
 
@@ -300,12 +303,14 @@ class Rate:
     target: Decimal
 
     @property
-    def rate(self) -> float | None:
-        return self.attended * 100 / self.required if self.required else None
+    def rate(self) -> Decimal | None:
+        return figures.rate(self.attended, self.required)
 
     @property
     def below_target(self) -> bool:
-        return self.required > 0 and self.attended * 100 < self.target * self.required
+        return self.required > 0 and not figures.meets_target(
+            self.attended, self.required, self.target
+        )
 
 
 def _period_day(campaign: Campaign, day: dt.date | None) -> dt.date:

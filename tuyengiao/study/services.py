@@ -1,7 +1,7 @@
 """Every write to campaigns, sessions and attendance.
 
-One function per write path, so that the roll-up (reports) can hook its fact
-updates in one place each:
+One function per write path, each keeping study's roll-up facts current itself
+(``facts.py``, called explicitly in the same transaction):
 
 - ``campaign_create``
 - ``session_create`` / ``session_update`` / ``bridge_point_add``
@@ -46,14 +46,13 @@ from tuyengiao.orgs.models import (
     valid_on_q,
     valid_on_sql,
 )
-from tuyengiao.reports.hotpath import presence_added_ctes
-from tuyengiao.reports.services import (  # roll-up hooks
+
+from .facts import (
     facts_attendance_changed,
     facts_refresh_sessions,
-    keeps_facts,
+    presence_added_ctes,
     session_ids_for_codes,
 )
-
 from .models import (
     DEFAULT_MEMBER_TARGET,
     DEFAULT_PUBLIC_TARGET,
@@ -260,7 +259,6 @@ def _check_session_fields(
 
 
 @transaction.atomic
-@keeps_facts(lambda kw, s: [s.pk])  # reports: roll-up facts
 def session_create(
     *,
     actor: Actor,
@@ -311,11 +309,11 @@ def session_create(
     )
     if presenters:
         session.presenters.set(list(presenters))
+    facts_refresh_sessions(session_ids=[session.pk])
     return session
 
 
 @transaction.atomic
-@keeps_facts(lambda kw, s: [s.pk])  # reports: roll-up facts
 def session_update(
     *,
     actor: Actor,
@@ -340,11 +338,11 @@ def session_update(
             fields.append(name)
     if fields:
         session.save(update_fields=[*fields, "updated_at"])
+    facts_refresh_sessions(session_ids=[session.pk])
     return session
 
 
 @transaction.atomic
-@keeps_facts(lambda kw, s: [s.pk])  # reports: roll-up facts
 def bridge_point_add(
     *,
     actor: Actor,
@@ -376,7 +374,7 @@ def bridge_point_add(
     )
     if Session.objects.filter(code=code).exists():
         raise ValidationError(f"Mã hội nghị {code} đã được dùng.")
-    return Session.objects.create(
+    point = Session.objects.create(
         campaign=main.campaign,
         main=main,
         code=code,
@@ -392,6 +390,8 @@ def bridge_point_add(
         public_reached=public_reached,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,  # type: ignore[misc]
     )
+    facts_refresh_sessions(session_ids=[point.pk])
+    return point
 
 
 @dataclass(frozen=True)
@@ -426,7 +426,6 @@ _ROW_FIELDS = ("campaign_id", "host_id", "date", "format", "title", "main_id")
 
 
 @transaction.atomic
-@keeps_facts(lambda kw, _: session_ids_for_codes(r.code for r in kw["rows"]))  # reports
 def session_bulk_upsert(*, actor: Actor, rows: Sequence[SessionRow]) -> tuple[int, int, int]:
     """Create or update sessions by code in a few queries (the workbook path).
 
@@ -499,6 +498,7 @@ def session_bulk_upsert(*, actor: Actor, rows: Sequence[SessionRow]) -> tuple[in
             )
         created += len(new)
         updated += len(changed)
+    facts_refresh_sessions(session_ids=session_ids_for_codes(r.code for r in rows))
     return created, updated, unchanged
 
 
@@ -538,7 +538,6 @@ def _check_status(status: str) -> None:
 
 
 @transaction.atomic
-@keeps_facts(lambda kw, _: [kw["session"].pk])  # reports: roll-up facts
 def attendance_mark(
     *, actor: Actor, session: Session, member: Member, status: str, source: str = Source.GRID
 ) -> Attendance:
@@ -551,15 +550,19 @@ def attendance_mark(
     if row is None:
         try:
             with transaction.atomic():
-                return Attendance.objects.create(
+                row = Attendance.objects.create(
                     session=session, member=member, status=status, source=source
                 )
         except IntegrityError:  # another tap won the race: update it instead
             row = Attendance.objects.select_for_update().get(session=session, member=member)
+        else:
+            facts_refresh_sessions(session_ids=[session.pk])
+            return row
     if row.status != status:
         row.status = status
         row.source = source
         row.save(update_fields=["status", "source", "updated_at"])
+    facts_refresh_sessions(session_ids=[session.pk])
     return row
 
 
@@ -571,7 +574,6 @@ class AttendanceEntry:
 
 
 @transaction.atomic
-@keeps_facts(lambda kw, _: {e.session_id for e in kw["entries"]})  # reports
 def attendance_bulk_set(
     *, actor: Actor, entries: Sequence[AttendanceEntry], source: str = Source.IMPORT
 ) -> tuple[int, int, int]:
@@ -608,6 +610,7 @@ def attendance_bulk_set(
             continue
         writes.append((e.session_id, e.member_id, e.status))
     _merge_attendance(writes, source=source, now=timezone.now())
+    facts_refresh_sessions(session_ids=session_ids)
     return created, len(writes) - created, unchanged
 
 
@@ -950,7 +953,7 @@ def _checkin_in_steps(
         [session.pk, member.pk, Status.PRESENT, adapt(now), Source.QR, adapt(now)],
     )
     if inserted is not None:
-        facts_attendance_changed(  # reports: adjust the roll-up in place
+        facts_attendance_changed(  # roll-up facts: adjusted in place
             session_id=session.pk, member_id=member.pk, old=None, new=Status.PRESENT
         )
         return _checked_in(inserted[0], session, member, now)
@@ -965,7 +968,7 @@ def _checkin_in_steps(
     row.source = Source.QR
     row.save(update_fields=["status", "checked_in_at", "source", "updated_at"])
     # After the save: a session without facts yet is recounted from the saved row.
-    facts_attendance_changed(  # reports: roll-up facts
+    facts_attendance_changed(  # roll-up facts
         session_id=session.pk, member_id=member.pk, old=old_status, new=Status.PRESENT
     )
     return CheckinResult(row, session, True)
@@ -1014,8 +1017,8 @@ def checkin_many(session_id: int, scans: Sequence[Scan]) -> list[CheckinResult |
     """PostgreSQL: the check-ins of several scans of one session as one prepared
     statement, atomic on its own (no BEGIN/COMMIT round trips): look up the
     session, each member and their scope, claim the devices, insert the
-    attendance rows, and adjust the roll-up facts with the items the reports
-    app supplies (``reports.hotpath``: what ``facts_attendance_changed`` does, in
+    attendance rows, and adjust the roll-up facts with the items of
+    ``facts.presence_added_ctes`` (what ``facts_attendance_changed`` does, in
     its lock order). The users and the devices of ``scans`` must be distinct
     (one row each in the upserts).
 
@@ -1071,7 +1074,7 @@ def _checkin_many(session_id: int, scans: Sequence[Scan]) -> list[CheckinResult 
         else:
             rebuild = rebuild or not facts_found
             answers[n - 1] = _checked_in(attendance_id, session, member, now)
-    if rebuild:  # reports: no fact yet for this session, build it whole
+    if rebuild:  # roll-up: no fact yet for this session, build it whole
         facts_refresh_sessions(session_ids=[session_id])
     return answers
 

@@ -325,6 +325,10 @@ def session_new(request: HttpRequest, pk: int) -> HttpResponse:
         root=campaign.owner,
         write=True,
         selected=[request.POST.get("host", "")] if request.method == "POST" else [],
+        on=form.cleaned_data.get("date")
+        if form.is_bound and hasattr(form, "cleaned_data")
+        else None,
+        date_field="date",
     )
     return render(
         request,
@@ -343,7 +347,12 @@ def session_detail(request: HttpRequest, code: str) -> HttpResponse:
     # thousands of candidate units.
     bridge_picker = (
         org_views.unit_picker(
-            request.user, name="host", label="Đơn vị", root=session.campaign.owner, write=True
+            request.user,
+            name="host",
+            label="Đơn vị",
+            root=session.campaign.owner,
+            write=True,
+            on=session.date,
         )
         if can_write and session.main_id is None and session.format != Format.IN_PERSON
         else None

@@ -11,8 +11,8 @@ import datetime as dt
 import pytest
 
 from tuyengiao.orgs.models import Membership, Unit
-from tuyengiao.reports.models import SessionFact
 from tuyengiao.reports.selectors import report_figures
+from tuyengiao.study.models import SessionFact
 
 pytestmark = pytest.mark.django_db
 
@@ -25,8 +25,9 @@ def test_small_synthetic_province_loads_and_reports() -> None:
     assert Unit.objects.count() == len({root.pk, *(i for ids in data.levels.values() for i in ids)})
     assert list(Unit.objects.filter(pk=root.pk).values_list("place", flat=True)) == [""]
     assert SessionFact.objects.exists() and Membership.objects.exists()
-    figures = report_figures(
+    report = report_figures(
         unit=root, date_from=dt.date(2025, 1, 1), date_to=dt.date(2025, 12, 31), structure="asof"
     )
+    figures = report.result("study").figures
     assert figures.totals.sessions > 0
     assert 0 < figures.members_attended <= figures.members_required

@@ -4,6 +4,7 @@ bounded at national size."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -182,3 +183,27 @@ def test_children_on_a_past_date_follow_that_dates_names(world: Any, client_for:
         n for n in _names(client.get(url, {"ngay": "01/06/2024"}).content.decode()) if n in wanted
     ]
     assert today == ["Bắc Ninh", "Yên Bái"] and then == ["An Giang", "Bắc Ninh"]
+
+
+def test_picker_offers_the_units_valid_on_the_forms_date(world: Any, client_for: Any) -> None:
+    """A session's host must exist on the session's date (issue 11 item 7): the picker
+    lists the units valid on the date typed in the form, or today's when none."""
+    services.unit_create(
+        actor=SYSTEM,
+        code="MOI",
+        name="Chi bộ mới thành lập",
+        kind="Chi bộ",
+        parent=world.commune,
+        valid_from=dt.date(2025, 7, 1),
+    )
+    old = services.unit_create(
+        actor=SYSTEM, code="CU", name="Chi bộ cũ", kind="Chi bộ", parent=world.commune
+    )
+    services.unit_dissolve(actor=SYSTEM, unit=old, on=dt.date(2025, 7, 1))
+    client = client_for("province")
+    before = _picker(client, q="chi bo", truong_ngay="date", date="15/06/2025")
+    assert "Chi bộ cũ" in before and "Chi bộ mới thành lập" not in before
+    after = _picker(client, q="chi bo", ngay="15/08/2025")
+    assert "Chi bộ mới thành lập" in after and "Chi bộ cũ" not in after
+    today = _picker(client, q="chi bo", truong_ngay="date", date="không phải ngày")
+    assert "Chi bộ mới thành lập" in today and "Chi bộ cũ" not in today

@@ -1,17 +1,17 @@
-"""Report files from ``ReportFigures``: DOCX (Party layout), XLSX, JSON."""
+"""Report files from a ``Report`` (every registered section): DOCX (Party layout), XLSX, JSON."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 
-from ..selectors import ReportFigures
+from ..selectors import Report
 
 
-def filename_for(figures: ReportFigures, fmt: str) -> str:
+def filename_for(figures: Report, fmt: str) -> str:
     return f"bao-cao-{figures.unit_code}-{figures.date_from:%Y%m%d}-{figures.date_to:%Y%m%d}.{fmt}"
 
 
-def build_report(figures: ReportFigures, fmt: str, *, signer: str = "") -> tuple[bytes, str]:
+def build_report(figures: Report, fmt: str, *, signer: str = "") -> tuple[bytes, str]:
     if fmt == "docx":
         from .docx import build_docx
 

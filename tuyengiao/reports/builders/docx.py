@@ -13,7 +13,6 @@ A4, margins from ``settings.REPORT_MARGINS_MM``.
 from __future__ import annotations
 
 import io
-from collections import Counter
 
 from django.conf import settings
 from django.utils import timezone
@@ -27,21 +26,12 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from tuyengiao.lib.dates import party_date_line
-from tuyengiao.lib.numbers import format_int
 
-from ..prose import paragraphs, pct, subject
-from ..selectors import ReportFigures
+from ..prose import subject
+from ..sections import SectionTable, display
+from ..selectors import Report
 
 FONT = "Times New Roman"
-
-
-def issuer_code(kind: str) -> str:
-    k = kind.casefold()
-    if "tỉnh ủy" in k or "tỉnh uỷ" in k or "thành ủy" in k or "thành uỷ" in k:
-        return "TU"
-    if "chi bộ" in k:
-        return "CB"
-    return "ĐU"
 
 
 def _run(
@@ -123,7 +113,22 @@ def _body(doc, text: str, *, bold: bool = False, italic: bool = False) -> Paragr
     return p
 
 
-def build_docx(f: ReportFigures, *, signer: str = "") -> bytes:
+_ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
+
+
+def _section_table(doc, table: SectionTable) -> None:  # type: ignore[no-untyped-def]
+    """A section's table with an ``STT`` column in front."""
+    _data_table(
+        doc,
+        ["STT", *table.headers],
+        [
+            [str(i), *[display(v, k) for v, k in zip(row, table.kinds, strict=True)]]
+            for i, row in enumerate(table.rows, start=1)
+        ],
+    )
+
+
+def build_docx(f: Report, *, signer: str = "") -> bytes:
     doc = Document()
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -146,7 +151,7 @@ def build_docx(f: ReportFigures, *, signer: str = "") -> bytes:
         lp = _para(left)
     _run(lp, f.unit_name.upper(), bold=True, size=13)
     _para(left, "*", size=13)
-    _para(left, f"Số      -BC/{issuer_code(f.unit_kind)}", size=13)
+    _para(left, f"Số      -BC/{f.issuer}", size=13)
     rp = right.paragraphs[0]
     rp.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _run(rp, "ĐẢNG CỘNG SẢN VIỆT NAM", bold=True, underline=True, size=14)
@@ -160,60 +165,21 @@ def build_docx(f: ReportFigures, *, signer: str = "") -> bytes:
     _para(doc, "-----", size=14)
     _para(doc, "")
 
-    # --- body
-    _body(doc, "I. KẾT QUẢ CHUNG", bold=True)
-    for text in paragraphs(f):
-        _body(doc, text)
-
-    _body(doc, "II. KẾT QUẢ HỌC TẬP THEO VĂN BẢN", bold=True)
-    _data_table(
-        doc,
-        ["STT", "Đợt học tập, văn bản", "Phải học", "Đã học", "Tỷ lệ", "Chỉ tiêu", "Đánh giá"],
-        [
-            [
-                str(i),
-                f"{c.title} ({c.documents})" if c.documents else c.title,
-                format_int(c.required),
-                format_int(c.attended),
-                pct(c.rate),
-                pct(c.target),
-                "Đạt" if c.met else "Chưa đạt",
-            ]
-            for i, c in enumerate(f.campaigns, start=1)
-        ],
-    )
-    _para(doc, "")
-    _body(doc, "III. KẾT QUẢ THEO ĐƠN VỊ TRỰC THUỘC", bold=True)
-    shown = f.campaigns[:3]
-    # Two children of one name ("Chi bộ trạm y tế số 4" twice) are told apart by code.
-    seen = Counter(ch.name for ch in f.children)
-    repeated = {name for name, n in seen.items() if n > 1}
-    _data_table(
-        doc,
-        [
-            "STT",
-            "Đơn vị",
-            "Hội nghị",
-            "Điểm cầu",
-            "Lượt người",
-            "Nhân dân",
-            *[f"Tỷ lệ {c.documents or c.title}" for c in shown],
-        ],
-        [
-            [
-                str(i),
-                f"{ch.name} ({ch.code})" if ch.name in repeated else ch.name,
-                format_int(ch.counts.sessions),
-                format_int(ch.counts.bridge_points),
-                format_int(ch.counts.person_times),
-                format_int(ch.counts.public_reached),
-                *[pct(ch.rate_for(c.id)) for c in shown],
-            ]
-            for i, ch in enumerate(f.children, start=1)
-        ],
-    )
-    _para(doc, "")
-    _body(doc, "IV. ĐÁNH GIÁ CHUNG VÀ PHƯƠNG HƯỚNG", bold=True)
+    # --- body: one part per registered section, then the committee's assessment
+    results = f.results
+    for number, result in zip(_ROMAN, results, strict=False):
+        _body(doc, f"{number}. {result.title.upper()}", bold=True)
+        if result.empty:
+            _body(doc, result.empty_sentence)
+            continue
+        for text in result.paragraphs:
+            _body(doc, text)
+        for i, table in enumerate(result.tables, start=1):
+            _body(doc, f"{i}. {table.title}", bold=True)
+            _section_table(doc, table)
+            _para(doc, "")
+    last = _ROMAN[len(results)] if len(results) < len(_ROMAN) else str(len(results) + 1)
+    _body(doc, f"{last}. ĐÁNH GIÁ CHUNG VÀ PHƯƠNG HƯỚNG", bold=True)
     _body(
         doc,
         "(Cấp ủy bổ sung nhận xét ưu điểm, hạn chế, nguyên nhân và phương hướng, nhiệm vụ "
@@ -232,7 +198,7 @@ def build_docx(f: ReportFigures, *, signer: str = "") -> bytes:
     upper = f"- {f.parent_name}," if f.parent_name else "- Cấp ủy cấp trên,"
     for line in (upper, "- Các tổ chức đảng trực thuộc,", "- Lưu Văn phòng."):
         _para(left, line, align=WD_ALIGN_PARAGRAPH.LEFT, size=11)
-    is_cell = issuer_code(f.unit_kind) == "CB"
+    is_cell = f.issuer == "CB"
     rp = right.paragraphs[0]
     rp.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _run(rp, "T/M CHI BỘ" if is_cell else "T/M BAN THƯỜNG VỤ", bold=True, size=14)

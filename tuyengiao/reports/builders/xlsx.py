@@ -1,5 +1,8 @@
 """The report's tables as a workbook: numbers stored as numbers, shown the
-Vietnamese way by the number formats (rates as fractions with a % format)."""
+Vietnamese way by the number formats (rates as fractions with a % format).
+
+``Tổng hợp`` holds the unit, the period and every section's summary rows (or its
+sentence saying it has no data); then one sheet per table of each section."""
 
 from __future__ import annotations
 
@@ -13,10 +16,13 @@ from openpyxl.utils import get_column_letter
 from tuyengiao.lib import cells
 
 from ..prose import subject
-from ..selectors import ReportFigures
+from ..sections import INT as INT_KIND
+from ..sections import PERCENT, SectionTable
+from ..selectors import Report
 
 INT = "#,##0"
 PCT = "0.00%"
+_FORMATS = {INT_KIND: INT, PERCENT: PCT}
 
 
 def _frac(value: Any) -> float | None:
@@ -42,94 +48,44 @@ def _sheet(
     ws.freeze_panes = "A2"
 
 
-def build_xlsx(f: ReportFigures) -> bytes:
+def _sheet_title(wb: Workbook, title: str) -> str:
+    base = title[:31]
+    name, n = base, 2
+    while name in wb.sheetnames:
+        suffix = f" ({n})"
+        name, n = base[: 31 - len(suffix)] + suffix, n + 1
+    return name
+
+
+def _table_sheet(wb: Workbook, table: SectionTable) -> None:
+    rows = [
+        [_frac(v) if kind == PERCENT else v for v, kind in zip(row, table.kinds, strict=True)]
+        for row in table.rows
+    ]
+    formats = [_FORMATS.get(kind) for kind in table.kinds]
+    _sheet(wb, _sheet_title(wb, table.title), table.headers, rows, formats)
+
+
+def build_xlsx(r: Report) -> bytes:
     wb = Workbook()
     wb.remove(wb.active)  # type: ignore[arg-type]
-    t = f.totals
     summary: list[list[Any]] = [
-        ["Đơn vị", f.unit_name],
-        ["Kỳ báo cáo", f.period_label],
-        ["Nội dung", subject(f)],
-        ["Số hội nghị", t.sessions],
-        ["Số điểm cầu", t.bridge_points],
-        ["Số lượt người tham gia", t.person_times],
-        ["Số lượt đảng viên có mặt", t.present],
-        ["Số lượt người khác tham dự", t.other_attendees],
-        ["Số lượt vắng có lý do", t.excused],
-        ["Số lượt vắng không lý do", t.absent],
-        ["Số đảng viên thuộc diện học tập đã tham gia", f.members_attended],
-        ["Số đảng viên thuộc diện học tập", f.members_required],
-        ["Số lượt nhân dân được tuyên truyền", t.public_reached],
+        ["Đơn vị", r.unit_name],
+        ["Kỳ báo cáo", r.period_label],
+        ["Nội dung", subject(r)],
     ]
+    for result in r.results:
+        summary.append([result.title, None])
+        if result.empty:
+            summary.append([result.empty_sentence, None])
+        summary.extend([label, value] for label, value in result.summary)
+        if result.completeness is not None:
+            summary.append(["Số đơn vị phải có số liệu", result.completeness.expected])
+            summary.append(["Số đơn vị đã có số liệu", result.completeness.reported])
     _sheet(wb, "Tổng hợp", ["Chỉ tiêu", "Số liệu"], summary, [None, INT])
-    _sheet(
-        wb,
-        "Theo văn bản",
-        [
-            "Đợt học tập",
-            "Văn bản",
-            "Phải học",
-            "Đã học",
-            "Tỷ lệ",
-            "Chỉ tiêu",
-            "Hội nghị",
-            "Điểm cầu",
-            "Lượt người",
-            "Đơn vị chưa tổ chức",
-        ],
-        [
-            [
-                c.title,
-                c.documents,
-                c.required,
-                c.attended,
-                _frac(c.rate),
-                _frac(c.target),
-                c.sessions,
-                c.bridge_points,
-                c.person_times,
-                len(c.units_without_session),
-            ]
-            for c in f.campaigns
-        ],
-        [None, None, INT, INT, PCT, PCT, INT, INT, INT, INT],
-    )
-    campaign_cols = [f"Tỷ lệ: {c.documents or c.title}" for c in f.campaigns]
-    _sheet(
-        wb,
-        "Theo đơn vị",
-        [
-            "Mã đơn vị",
-            "Đơn vị",
-            "Hội nghị",
-            "Điểm cầu",
-            "Lượt người",
-            "Nhân dân",
-            "Đảng viên thuộc diện học tập",
-            *campaign_cols,
-        ],
-        [
-            [
-                ch.code,
-                ch.name,
-                ch.counts.sessions,
-                ch.counts.bridge_points,
-                ch.counts.person_times,
-                ch.counts.public_reached,
-                ch.required,
-                *[_frac(ch.rate_for(c.id)) for c in f.campaigns],
-            ]
-            for ch in f.children
-        ],
-        [None, None, INT, INT, INT, INT, INT, *[PCT] * len(f.campaigns)],
-    )
-    _sheet(
-        wb,
-        "Theo tháng",
-        ["Tháng", "Hội nghị", "Lượt người"],
-        [[m.month.strftime("%m/%Y"), m.sessions, m.person_times] for m in f.months],
-        [None, INT, INT],
-    )
+    for result in r.results:
+        for table in result.sheets:
+            _table_sheet(wb, table)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

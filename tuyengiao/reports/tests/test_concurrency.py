@@ -15,10 +15,9 @@ from django.core.management import call_command
 from django.db import connection, transaction
 
 from tuyengiao.orgs.access import SYSTEM
-from tuyengiao.reports.models import MemberCampaignFact, MemberFact
-from tuyengiao.reports.services import facts_attendance_changed
 from tuyengiao.study import services
-from tuyengiao.study.models import Attendance
+from tuyengiao.study.facts import facts_attendance_changed
+from tuyengiao.study.models import Attendance, MemberCampaignFact, MemberFact
 from tuyengiao.tests.factories import document
 from tuyengiao.tests.waits import wait_until
 

@@ -6,7 +6,9 @@ from decimal import Decimal
 import pytest
 
 from tuyengiao.orgs.access import SYSTEM
-from tuyengiao.reports.selectors import EmptyPeriod, report_figures
+from tuyengiao.reports.selectors import EmptyPeriod
+from tuyengiao.reports.selectors import report_figures as whole_report
+from tuyengiao.study.figures import study_figures_for as report_figures
 
 D = dt.date(2025, 3, 10)
 P = "co_mat"
@@ -42,15 +44,11 @@ def test_it_scopes_to_the_subtree(data) -> None:  # type: ignore[no-untyped-def]
 
 def test_empty_period_and_reversed_range_are_explained(data) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(EmptyPeriod, match="Không có hội nghị nào"):
-        report_figures(
-            unit=data.province, date_from=dt.date(2020, 1, 1), date_to=dt.date(2020, 2, 1)
-        )
+        whole_report(unit=data.province, date_from=dt.date(2020, 1, 1), date_to=dt.date(2020, 2, 1))
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError, match="đứng trước"):
-        report_figures(
-            unit=data.province, date_from=dt.date(2025, 2, 1), date_to=dt.date(2025, 1, 1)
-        )
+        whole_report(unit=data.province, date_from=dt.date(2025, 2, 1), date_to=dt.date(2025, 1, 1))
 
 
 def test_a_presence_span_straddling_the_period_is_not_attendance(world) -> None:  # type: ignore[no-untyped-def]
@@ -148,3 +146,36 @@ def test_today_structure_reports_a_merged_cell_under_its_successor(world) -> Non
         report_figures(unit=world.cell2, date_from=start, date_to=late, structure="asof")
     with pytest.raises(ValidationError, match="không còn trong cơ cấu tổ chức hiện nay"):
         report_figures(unit=world.cell2, date_from=start, date_to=late, structure="today")
+
+
+@pytest.mark.parametrize("unit", ["province", "commune", "cell", "sibling_cell"])
+def test_the_campaign_page_and_the_report_give_the_same_rate(data, unit) -> None:  # type: ignore[no-untyped-def]
+    """The campaign page (``study.selectors.campaign_rate``, from the raw rows) and the
+    report (the study section, from the facts) over the campaign's period, on the
+    structure of its last day: the same required, attended, rate, verdict, sessions,
+    bridge points and person-times."""
+    from tuyengiao.orgs import services as org_services
+    from tuyengiao.study.selectors import campaign_rate
+
+    # an exempt member who attended, and one more present row at the bridge point
+    org_services.member_set_exempt(
+        actor=SYSTEM, member=data.members[3], exempt=True, on=dt.date(2025, 1, 1)
+    )
+    camp, where = data.camp, getattr(data, unit)
+    page = campaign_rate(camp, where, camp.deadline)
+    report = whole_report(
+        unit=where, date_from=camp.start, date_to=camp.deadline, structure="asof", allow_empty=True
+    )
+    (c,) = [c for c in report.result("study").figures.campaigns if c.id == camp.pk]
+    r = page["rate"]
+    assert (r.required, r.attended, r.rate, not r.below_target) == (
+        c.required,
+        c.attended,
+        c.rate,
+        c.met,
+    )
+    assert (page["sessions"], page["bridge_points"], page["person_times"]) == (
+        c.sessions,
+        c.bridge_points,
+        c.person_times,
+    )

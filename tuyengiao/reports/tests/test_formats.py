@@ -54,8 +54,11 @@ def test_xlsx_stores_numbers_as_numbers(data, tmp_path) -> None:  # type: ignore
 
 def test_json_gives_the_same_figures(data, tmp_path) -> None:  # type: ignore[no-untyped-def]
     got = json.loads(_report(tmp_path, "json"))
-    assert got["totals"]["sessions"] == 2 and got["totals"]["public_reached"] == 120
-    assert got["campaigns"][0]["rate_percent"] == 60.0
+    assert (
+        got["sections"]["study"]["totals"]["sessions"] == 2
+        and got["sections"]["study"]["totals"]["public_reached"] == 120
+    )
+    assert got["sections"]["study"]["campaigns"][0]["rate_percent"] == 60.0
 
 
 def test_command_explains_bad_input(data, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -87,3 +90,53 @@ def test_place_line_takes_the_units_place_or_its_nearest_ancestors(
     assert date_line("TINH").startswith("Lai Châu, ngày ")
     report = json.loads(_report(tmp_path, "json", unit="XA1"))
     assert report["unit"]["place"] == "Tam Đường"
+
+
+def test_the_national_report_reads_tw_and_has_its_place(data, tmp_path, settings) -> None:  # type: ignore[no-untyped-def]
+    """The national root's number reads ``-BC/TW`` and its date line names a place,
+    derived from its level (a root over provincial committees) and its recorded
+    place; a province under it keeps ``/TU`` and takes the root's place when it has
+    none of its own."""
+    import datetime as dt
+
+    from tuyengiao.orgs import services
+
+    settings.REPORT_PLACE = ""
+    root = services.unit_create(
+        actor=SYSTEM, code="TQ", name="Toàn quốc", kind="Toàn quốc", valid_from=dt.date(2020, 1, 1)
+    )
+    services.unit_move(actor=SYSTEM, unit=data.province, new_parent=root, on=dt.date(2024, 1, 1))
+
+    def header(unit: str) -> tuple[str, str]:
+        doc = open_docx(io.BytesIO(_report(tmp_path, "docx", unit=unit)))
+        cells = doc.tables[0].rows[0].cells
+        return cells[0].text, cells[1].paragraphs[-1].text
+
+    number, date_line = header("TQ")
+    assert "-BC/TW" in number and "-BC/ĐU" not in number
+    assert date_line.startswith("Hà Nội, ngày ")
+    services.unit_update(actor=SYSTEM, unit=root, place="Thủ đô Hà Nội")
+    assert header("TQ")[1].startswith("Thủ đô Hà Nội, ngày ")
+    number, date_line = header("TINH")
+    assert "TOÀN QUỐC" in number and "-BC/TU" in number
+    assert date_line.startswith("Thủ đô Hà Nội, ngày ")
+    assert json.loads(_report(tmp_path, "json", unit="TQ"))["unit"]["place"] == "Thủ đô Hà Nội"
+
+
+def test_the_issuer_follows_the_units_level(world) -> None:  # type: ignore[no-untyped-def]
+    from tuyengiao.orgs import services
+    from tuyengiao.orgs.models import Unit
+    from tuyengiao.reports.selectors import is_national, issuer_code
+
+    assert is_national(Unit(kind="Ban Chấp hành Trung ương"))
+    assert not is_national(world.province)  # a province deployment's root stays TU
+    alone = services.unit_create(actor=SYSTEM, code="XL", name="Đảng ủy xã Lẻ", kind="Đảng ủy xã")
+    services.unit_create(actor=SYSTEM, code="CBL", name="Chi bộ Lẻ", kind="Chi bộ", parent=alone)
+    assert not is_national(alone)  # a root over cells is not the national root
+    assert [issuer_code(k) for k in ("Tỉnh ủy", "Thành ủy", "Chi bộ", "Đảng ủy xã")] == [
+        "TU",
+        "TU",
+        "CB",
+        "ĐU",
+    ]
+    assert issuer_code("Toàn quốc", national=True) == "TW"

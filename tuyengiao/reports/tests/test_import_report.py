@@ -146,5 +146,5 @@ def test_xlsx_and_json_figures_equal_an_independent_count(imported: Any, tmp_pat
     units = {r[0]: r for r in wb["Theo đơn vị"].iter_rows(min_row=2, values_only=True)}
     assert units["XA2"][2:6] == (1, 1, 1 + 3 + 1 + 7, 250 + 2033)
     got = json.loads(_run(tmp_path, "json"))
-    assert got["totals"]["person_times"] == e["person_times"]
-    assert got["campaigns"][0]["attended"] == e["attended"]
+    assert got["sections"]["study"]["totals"]["person_times"] == e["person_times"]
+    assert got["sections"]["study"]["campaigns"][0]["attended"] == e["attended"]

@@ -13,10 +13,16 @@ import pytest
 from django.core.management import call_command
 
 from tuyengiao.orgs.access import SYSTEM
-from tuyengiao.reports.models import MemberCampaignFact, MemberFact, PresenceFact, SessionFact
-from tuyengiao.reports.services import facts_attendance_changed
 from tuyengiao.study import services
-from tuyengiao.study.models import Attendance, Session
+from tuyengiao.study.facts import facts_attendance_changed
+from tuyengiao.study.models import (
+    Attendance,
+    MemberCampaignFact,
+    MemberFact,
+    PresenceFact,
+    Session,
+    SessionFact,
+)
 from tuyengiao.tests.factories import document
 
 from . import factories as f

@@ -181,7 +181,7 @@ def test_concurrent_checkins_lose_nothing_and_duplicate_nothing(world: Any) -> N
     assert set(rows.values_list("member__user_id", flat=True)) == {u.pk for u in users}
     assert all(r.status == Status.PRESENT and r.checked_in_at for r in rows)
     # reports: the in-place fact updates of concurrent check-ins equal a full recount
-    from tuyengiao.reports.models import PresenceFact, SessionFact
+    from tuyengiao.study.models import PresenceFact, SessionFact
 
     assert SessionFact.objects.get(session_id=session.pk).present == len(users)
     assert PresenceFact.objects.filter(session_id=session.pk).count() == len(users)
@@ -190,13 +190,13 @@ def test_concurrent_checkins_lose_nothing_and_duplicate_nothing(world: Any) -> N
 def test_checkin_facts_equal_a_rebuild(study: Any) -> None:
     """QR check-in adjusts the roll-up in place: new row, an absent mark overridden,
     a repeat scan; the result equals recomputing the facts from the raw rows."""
-    from tuyengiao.reports.models import (
+    from tuyengiao.study.facts import facts_rebuild
+    from tuyengiao.study.models import (
         MemberCampaignFact,
         MemberFact,
         PresenceFact,
         SessionFact,
     )
-    from tuyengiao.reports.services import facts_rebuild
 
     def snapshot() -> tuple[list[Any], ...]:
         return (
@@ -256,7 +256,7 @@ def test_checkin_facts_equal_a_rebuild(study: Any) -> None:
 def test_checkin_over_an_absent_mark_recounts_a_session_without_facts(study: Any) -> None:
     """A session whose facts are missing (deleted, or written before the roll-up
     existed) is recounted from the saved row, so the scan is counted."""
-    from tuyengiao.reports.models import SessionFact
+    from tuyengiao.study.models import SessionFact
 
     services.attendance_mark(
         actor=SYSTEM, session=study.session, member=study.members[0], status=Status.ABSENT

@@ -17,9 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tuyengiao.orgs.access import SYSTEM
-from tuyengiao.reports.models import SessionFact
 from tuyengiao.study import services
-from tuyengiao.study.models import Attendance
+from tuyengiao.study.models import Attendance, SessionFact
 from tuyengiao.study.scan_queue import ScanQueue
 from tuyengiao.tests import factories
 from tuyengiao.tests.waits import wait_until
@@ -162,7 +161,7 @@ def test_concurrent_scans_through_django_lose_nothing_and_duplicate_nothing(
     enforced), the writes grouped by the process's queue on committed data, as
     in a server: each member once, facts as a rebuild, on both databases."""
     from tuyengiao.orgs import services as org_services
-    from tuyengiao.reports.services import facts_rebuild
+    from tuyengiao.study.facts import facts_rebuild
 
     campaign = services.campaign_create(
         actor=SYSTEM,

@@ -23,7 +23,7 @@ def _date(text: str, label: str) -> Any:
 
 
 class Command(BaseCommand):
-    help = "Lập báo cáo kết quả học tập, quán triệt của một đơn vị (DOCX, XLSX hoặc JSON)."
+    help = "Lập báo cáo sơ kết, tổng kết của một đơn vị (DOCX, XLSX hoặc JSON)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--unit", required=True, help="mã đơn vị")

@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from tuyengiao.lib.numbers import format_int
-from tuyengiao.reports.services import facts_rebuild
+from tuyengiao.study.facts import facts_rebuild
 
 
 class Command(BaseCommand):

@@ -1,0 +1,125 @@
+"""A report's subtree: the units under a root in one of two structures.
+
+- ``ASOF``: the tree as it stood on a day (``UnitVersion`` rows valid that day under
+  the root's path then);
+- ``TODAY``: today's tree, each historical unit mapped onto its successor through
+  the lineage rows (``selectors.successor_map``).
+
+Either way the subtree is a set of unit ids a statement can take as a subquery or a
+literal list (``Subtree.where``), with each unit's child of the root (``child``),
+the id it is reported under (``canonical``), names and leaves. Any app's report
+section reads its own rows through it; nothing walks the tree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Subquery
+
+from tuyengiao.lib.dates import format_date
+
+from .models import Unit, UnitLineage, UnitVersion
+from .selectors import successor_map, today, valid_on_q
+
+TODAY = "today"
+ASOF = "asof"
+
+
+@dataclass
+class Subtree:
+    root: Unit
+    root_path: str
+    paths: dict[int, str]  # unit id -> path in the chosen structure (historical ids mapped)
+    canonical: dict[int, int]  # unit id -> the id it is reported under
+    names: dict[int, tuple[str, str]]  # canonical id -> (code, name)
+    parents: set[int]
+    ids_sql: str  # the subtree's unit ids: a literal list or a subquery
+    ids_params: list[Any]
+    extra_ids: list[int] = field(default_factory=list)  # historical ids mapped to today's
+    child: dict[int, int] = field(default_factory=dict)  # unit id -> root's child (or root)
+
+    def __post_init__(self) -> None:
+        cut = len(self.root_path)
+        for uid, path in self.paths.items():
+            rest = path[cut:]
+            self.child[uid] = int(rest.split("/")[0]) if rest else self.root.pk
+
+    def where(self, column: str) -> tuple[str, list[Any]]:
+        sql, params = f"{column} IN ({self.ids_sql})", list(self.ids_params)
+        if self.extra_ids:
+            marks = ", ".join(["%s"] * len(self.extra_ids))
+            sql, params = f"({sql} OR {column} IN ({marks}))", [*params, *self.extra_ids]
+        return sql, params
+
+    def leaves(self) -> set[int]:
+        return {uid for uid in self.names if uid not in self.parents}
+
+
+# Up to this many units the ids go to the database as a literal list: the planner then
+# knows the subtree is small and uses the (unit, date) indexes; a subquery with LIKE
+# is estimated badly on PostgreSQL and turned a cell's report into a full scan.
+_LITERAL_IDS = 2000
+
+
+def _ids(paths: dict[int, str], subquery: Any) -> tuple[str, list[Any]]:
+    if len(paths) <= _LITERAL_IDS:
+        ids = sorted(paths)
+        return ", ".join(["%s"] * len(ids)), list(ids)
+    sql, params = subquery.query.sql_with_params()
+    return sql, list(params)
+
+
+def resolve_subtree(unit: Unit, day: dt.date, structure: str) -> Subtree:
+    if structure == ASOF:
+        # one query: the versions valid that day under the root's path that day
+        root_path = UnitVersion.objects.filter(valid_on_q(day), unit=unit).values("path")[:1]
+        versions = UnitVersion.objects.filter(valid_on_q(day), path__startswith=Subquery(root_path))
+        rows = list(versions.values_list("unit_id", "path", "parent_id", "name", "unit__code"))
+        paths = {uid: path for uid, path, _p, _n, _c in rows}
+        if unit.pk not in paths:
+            raise ValidationError(
+                f"Đơn vị {unit.name} không có trong cơ cấu tổ chức ngày {format_date(day)}."
+            )
+        # the statements get the path as a literal: PostgreSQL misestimates a LIKE on a
+        # subquery's result and the root's statements took twice as long
+        literal = UnitVersion.objects.filter(valid_on_q(day), path__startswith=paths[unit.pk])
+        ids_sql, ids_params = _ids(paths, literal.values("unit_id"))
+        return Subtree(
+            root=unit,
+            root_path=paths[unit.pk],
+            paths=paths,
+            canonical={uid: uid for uid in paths},
+            names={uid: (code, name) for uid, _path, _p, name, code in rows},
+            parents={p for _u, _path, p, _n, _c in rows if p is not None},
+            ids_sql=ids_sql,
+            ids_params=ids_params,
+        )
+    now = today()
+    current = Unit.objects.filter(valid_on_q(now), path__startswith=unit.path)
+    rows = list(current.values_list("id", "path", "parent_id", "name", "code"))
+    paths = {uid: path for uid, path, _p, _n, _c in rows}
+    canonical = {uid: uid for uid in paths}
+    ids_sql, ids_params = _ids(paths, current.values("id"))
+    extra: dict[int, int] = {}
+    if UnitLineage.objects.exists():
+        extra = {old: new for old, new in successor_map(now).items() if new in paths and old != new}
+        for old, new in extra.items():
+            paths[old] = paths[new]
+            canonical[old] = new
+    if not unit.is_valid_on(now):
+        raise ValidationError(f"Đơn vị {unit.name} không còn trong cơ cấu tổ chức hiện nay.")
+    return Subtree(
+        root=unit,
+        root_path=unit.path,
+        paths=paths,
+        canonical=canonical,
+        names={uid: (code, name) for uid, _path, _p, name, code in rows},
+        parents={p for _u, _path, p, _n, _c in rows if p is not None},
+        ids_sql=ids_sql,
+        ids_params=ids_params,
+        extra_ids=sorted(extra),
+    )
