@@ -358,9 +358,11 @@ def attachment_remove(*, actor: Any, attachment: Attachment) -> None:
 
 def _full_text(document: Document) -> str:
     texts = [document.body]
-    for attachment in document.attachments.all():
-        if attachment.text and attachment.text != document.body:
-            texts.append(attachment.text)
+    texts.extend(
+        attachment.text
+        for attachment in document.attachments.all()
+        if attachment.text and attachment.text != document.body
+    )
     return "\n".join(t for t in texts if t)
 
 

@@ -173,7 +173,7 @@ def _preview(symbol: str, document: Any | None) -> dict[str, Any]:
             services.parse_document_symbol(symbol)
         except ValidationError as exc:
             return {"error": exc.messages[0]}
-    assert ref is not None
+    assert ref is not None  # noqa: S101  narrows the type for mypy; true by construction
     same = [
         d
         for d in selectors.documents_by_symbol(ref.symbol)

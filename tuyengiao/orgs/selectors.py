@@ -161,8 +161,8 @@ def successor_map(day: dt.date | None = None) -> dict[int, int]:
     """
     day = day or today()
     valid = {u.pk: u for u in Unit.objects.only("pk", "valid_from", "valid_to")}
-    edges: dict[int, int] = {}
-    for from_id, to_id in (
+    # The later event wins: rows in date order, each overwriting the one before.
+    edges: dict[int, int] = dict(
         UnitLineage.objects.filter(
             kind__in=[LineageKind.MERGE, LineageKind.SPLIT, LineageKind.DISSOLVE],
             is_primary=True,
@@ -171,10 +171,9 @@ def successor_map(day: dt.date | None = None) -> dict[int, int]:
         )
         .order_by("date", "id")
         .values_list("from_unit_id", "to_unit_id")
-    ):
-        edges[from_id] = to_id
+    )
     result: dict[int, int] = {}
-    for uid, _unit in valid.items():
+    for uid in valid:
         current, hops = uid, 0
         while not valid[current].is_valid_on(day) and current in edges and hops < 64:
             current, hops = edges[current], hops + 1

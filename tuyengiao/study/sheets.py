@@ -368,9 +368,9 @@ def _valid(row: tuple[Any, ...], day: dt.date) -> bool:
     return (valid_from is None or valid_from <= day) and (valid_to is None or day < valid_to)
 
 
-_MEMBER_IDS_SQL = f"SELECT code, id FROM {Member._meta.db_table} WHERE {{match}}"
+_MEMBER_IDS_SQL = f"SELECT code, id FROM {Member._meta.db_table} WHERE {{match}}"  # noqa: S608  SQL text from code: table names and %s marks; values are parameters
 _MEMBERSHIPS_SQL = (
-    f"SELECT member_id, unit_id, valid_from, valid_to FROM {Membership._meta.db_table} "
+    f"SELECT member_id, unit_id, valid_from, valid_to FROM {Membership._meta.db_table} "  # noqa: S608  SQL text from code: table names and %s marks; values are parameters
     "WHERE {match} ORDER BY member_id, valid_from"
 )
 

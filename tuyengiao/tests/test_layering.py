@@ -95,16 +95,16 @@ def hand_written_scope_tests(root: Path = PACKAGE) -> list[str]:
         if path.name == "access.py":
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Attribute)
-                and node.func.attr == "startswith"
-                and node.args
-                and _is_tree_path(node.func.value)
-                and _is_tree_path(node.args[0])
-            ):
-                bad.append(f"{path.relative_to(root)}:{node.lineno} {ast.unparse(node)}")
+        bad.extend(
+            f"{path.relative_to(root)}:{node.lineno} {ast.unparse(node)}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "startswith"
+            and node.args
+            and _is_tree_path(node.func.value)
+            and _is_tree_path(node.args[0])
+        )
     return bad
 
 

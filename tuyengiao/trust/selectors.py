@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -188,19 +189,18 @@ def access_entries(*, object_type: str = "", object_key: str = "") -> QuerySet[A
 
 
 def member_export_rows(unit: Any, day: dt.date) -> list[list[Any]]:
-    rows: list[list[Any]] = []
-    m: Any
-    for m in org_selectors.members_with_unit(unit, day):
-        rows.append(
-            [
-                m.code,
-                m.full_name,
-                m.get_gender_display() if m.gender else "",
-                m.birth_date,
-                m.admission_date,
-                m.unit_code or "",
-                m.unit_name or "",
-                "Có" if m.is_exempt else "",
-            ]
-        )
-    return rows
+    # annotated rows (unit_code, unit_name, is_exempt): Any, as the loop had it
+    members: Iterable[Any] = org_selectors.members_with_unit(unit, day)
+    return [
+        [
+            m.code,
+            m.full_name,
+            m.get_gender_display() if m.gender else "",
+            m.birth_date,
+            m.admission_date,
+            m.unit_code or "",
+            m.unit_name or "",
+            "Có" if m.is_exempt else "",
+        ]
+        for m in members
+    ]
