@@ -163,6 +163,28 @@ def _shown(value: Any, field: Any = None, related: dict[Any, str] | None = None)
     return text
 
 
+def related_names(entries: Iterable[Any]) -> dict[Any, str]:
+    """The names of every row the ``entries`` refer to in a relation field, read with one
+    query per related model (a page of the log costs the same whatever its length)."""
+    wanted: dict[Any, set[str]] = {}
+    for entry in entries:
+        model = entry.content_type.model_class() if entry.content_type_id else None
+        for name, values in (entry.changes_dict or {}).items():
+            field = _label(model, name)[1]
+            if field is None or not field.is_relation or field.related_model is None:
+                continue
+            for value in values if isinstance(values, list) else [values]:
+                if value not in _EMPTY and str(value).isdigit():
+                    wanted.setdefault(field.related_model, set()).add(str(value))
+    names: dict[Any, str] = {}
+    for model, keys in wanted.items():
+        rows = model._default_manager.in_bulk([int(k) for k in keys])
+        for key in keys:
+            row = rows.get(int(key))
+            names[(model, key)] = str(row) if row is not None else f"#{key}"
+    return names
+
+
 def describe_changes(
     entry: Any, related: dict[Any, str] | None = None
 ) -> list[tuple[str, str, str]]:

@@ -52,8 +52,9 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         date_to=_date(g.get("den_ngay", ""), "Đến ngày", errors),
     )
     page = Paginator(selectors.audit_entries(f), 50).get_page(g.get("trang"))
-    related: dict[Any, str] = {}  # names of related rows, looked up once per page
-    rows = [(e, selectors.describe_changes(e, related)) for e in page.object_list]
+    entries = list(page.object_list)
+    related = selectors.related_names(entries)  # one query per related model
+    rows = [(e, selectors.describe_changes(e, related)) for e in entries]
     query = g.copy()
     query.pop("trang", None)
     return render(

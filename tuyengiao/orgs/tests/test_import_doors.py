@@ -87,7 +87,7 @@ def test_a_structural_change_dated_after_today_is_refused(world: Any) -> None:
     ):
         with pytest.raises(ValidationError, match="ở tương lai"):
             change()
-    result = _import([["TL", "Tương lai", "CB1", "Chi bộ", "31/12/9999"]], world.users["province"])
+    result = _import([["TL", "Tương lai", "CB1", "Chi bộ", "31/12/2099"]], world.users["province"])
     assert [(e.row, e.column) for e in result.errors] == [(2, "Hiệu lực từ")]
     assert "ở tương lai" in result.errors[0].message
     # The unit is not frozen: a merge above it still goes through today.
