@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 
 from tuyengiao.trust.tests.test_browser import ARGS, CHROMIUM
 
@@ -180,6 +180,23 @@ def crawl(page: Any, base_url: str) -> dict[str, str]:
     return found
 
 
+def _own_session(username: str) -> str | None:
+    """The code of a session hosted in the unit ``username`` is assigned to, if any."""
+    from tuyengiao.orgs.models import Assignment
+    from tuyengiao.study.models import Session
+
+    assignment = Assignment.objects.filter(user__username=username).select_related("unit")
+    unit = assignment.first()
+    if unit is None or unit.role not in {"commune_staff", "cell_secretary", "province_staff"}:
+        return None
+    session = (
+        Session.objects.filter(host__path__startswith=unit.unit.path, main__isnull=True)
+        .order_by("date", "code")
+        .first()
+    )
+    return session.code if session else None
+
+
 def check(page: Any, path: str, label: str) -> list[str]:
     page.goto(path)
     problems = [f"{label} {path}: {p}" for p in page.evaluate(OVERFLOW_JS)]
@@ -199,6 +216,15 @@ def test_every_page_of_every_persona_fits_a_phone_and_a_desktop(
         routes = crawl(phone, live_server.url)
         # The two-factor enrolment (its QR) is in the user menu of every persona.
         routes.setdefault("trust:enrol", "/an-toan/hai-lop/")
+        # The first session a link reaches may be one the persona only reads: also walk
+        # the attendance grid and QR of a session their own unit hosts, as they would.
+        own = _own_session(username)
+        if own is not None:
+            phone.goto(reverse("study:session", kwargs={"code": own}))
+            for href in phone.eval_on_selector_all("a[href]", "els => els.map(e => e.href)"):
+                route = route_of(href)
+                if route in {"study:grid", "study:qr"}:
+                    routes.setdefault(route, urlsplit(href).path)
         walked[username] = routes
         desktop = signed_in(browser, live_server.url, username, DESKTOP)
         for route, path in sorted(routes.items()):
