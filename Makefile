@@ -51,7 +51,7 @@ fuzz: venv
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy tuyengiao config
+	$(BIN)/mypy tuyengiao config conftest.py
 
 format: venv
 	$(BIN)/ruff format .

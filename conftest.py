@@ -11,14 +11,18 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
+from django.test import Client
 from hypothesis import settings as hypothesis_settings
+from pytest_django.fixtures import Settings
+from pytest_django.plugin import DjangoDbBlocker
 
 from tuyengiao.orgs.access import SYSTEM
+from tuyengiao.orgs.models import Member, Unit
 
 # CI runs the property tests with a fixed seed, so a red build always means a change broke
 # something; `make fuzz` (random seeds, many more examples) is where new cases are hunted.
@@ -31,28 +35,32 @@ START = dt.date(2024, 1, 1)
 
 @dataclass
 class World:
-    province: Any
-    commune: Any
-    cell: Any
-    cell2: Any
-    sibling_commune: Any
-    sibling_cell: Any
-    members: list[Any]
-    sibling_members: list[Any]
-    users: dict[str, Any]
+    province: Unit
+    commune: Unit
+    cell: Unit
+    cell2: Unit
+    sibling_commune: Unit
+    sibling_cell: Unit
+    members: list[Member]
+    sibling_members: list[Member]
+    users: dict[str, User]
 
 
-def _user(username: str, unit: Any | None, role: str | None) -> Any:
+# ``client_for("secretary")``: the test client signed in as one persona of the world.
+ClientFor = Callable[[str], Client]
+
+
+def _user(username: str, unit: Unit | None, role: str | None) -> User:
     from tuyengiao.orgs import services
 
-    user = get_user_model().objects.create_user(username=username, password="mat-khau-dai-123")
+    user = User.objects.create_user(username=username, password="mat-khau-dai-123")
     if unit is not None and role is not None:
         services.assignment_set(actor=SYSTEM, user=user, unit=unit, role=role)
     return user
 
 
 @pytest.fixture(autouse=True)
-def _no_axes_lockouts(settings: Any) -> None:
+def _no_axes_lockouts(settings: Settings) -> None:
     # Lockout is tested on its own; elsewhere a failed login must not leak between tests.
     settings.AXES_ENABLED = False
     settings.TWO_FACTOR_ENFORCED = False
@@ -65,7 +73,7 @@ def _no_axes_lockouts(settings: Any) -> None:
 
 
 @pytest.fixture
-def world(db: Any) -> World:
+def world(db: None) -> World:
     return build_world()
 
 
@@ -144,8 +152,8 @@ def build_world() -> World:
 
 
 @pytest.fixture
-def client_for(client: Any, world: World):  # type: ignore[no-untyped-def]
-    def login(persona: str) -> Any:
+def client_for(client: Client, world: World) -> ClientFor:
+    def login(persona: str) -> Client:
         client.force_login(world.users[persona])
         return client
 
@@ -153,7 +161,7 @@ def client_for(client: Any, world: World):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+def django_db_setup(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> None:
     """Rows that data migrations create, put back when the test database is reused.
 
     With ``--reuse-db`` (``make test-fast``) the kept database was emptied by the

@@ -16,11 +16,14 @@ import random
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 
 from tuyengiao.orgs.services import unit_keys
+
+if TYPE_CHECKING:
+    from bench.run import BenchContext
 
 SCALES: dict[str, dict[str, int]] = {
     # ~150 cells, ~4,500 members, ~20k attendances
@@ -445,8 +448,9 @@ def generate(scale: str, seed: int = 7) -> Dataset:
     return data
 
 
-def dataset(ctx: Any) -> Dataset:
+def dataset(ctx: BenchContext) -> Dataset:
     """Generate once per run, shared by the measurement modules."""
-    if "dataset" not in ctx.shared:
-        ctx.shared["dataset"] = generate(ctx.scale)
-    return ctx.shared["dataset"]
+    data = ctx.shared.get("dataset")
+    if not isinstance(data, Dataset):
+        data = ctx.shared["dataset"] = generate(ctx.scale)
+    return data

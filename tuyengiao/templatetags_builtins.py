@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django import template
 
@@ -21,7 +22,9 @@ def so(value: object) -> str:
     if value is None or value == "":
         return ""
     try:
-        return format_int(int(value))  # type: ignore[call-overload]
+        return (
+            format_int(int(value)) if isinstance(value, int | float | str | Decimal) else str(value)
+        )
     except (TypeError, ValueError):
         return str(value)
 
@@ -31,7 +34,8 @@ def phantram(value: object, places: int = 2) -> str:
     if value is None or value == "":
         return "—"
     try:
-        return format_percent(float(value), places)  # type: ignore[arg-type]
+        number = float(value) if isinstance(value, int | float | str | Decimal) else None
+        return str(value) if number is None else format_percent(number, places)
     except (TypeError, ValueError):
         return str(value)
 

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import F, QuerySet
 from django.db.models.functions import ExtractYear
 
+from tuyengiao.lib.refs import parse_symbol
 from tuyengiao.lib.text import collation_key
 
 from . import search as search_module
 from . import services
-from .models import OPEN_REF_STATUSES, Document, DocumentLink, DocumentRef
+from .models import OPEN_REF_STATUSES, Attachment, Document, DocumentLink, DocumentRef
 
 SEARCH_LIMIT = 300
 
@@ -27,7 +30,7 @@ class Filters:
     status: str = ""
 
     @classmethod
-    def from_query(cls, params: Any) -> Filters:
+    def from_query(cls, params: Mapping[str, str]) -> Filters:
         raw_year = (params.get("nam") or "").strip()
         return cls(
             q=(params.get("q") or "").strip()[:300],
@@ -57,7 +60,7 @@ def _filtered(qs: QuerySet[Document], f: Filters) -> QuerySet[Document]:
     return qs
 
 
-def document_list(base: QuerySet[Document], f: Filters) -> tuple[list[Any], dict[int, float]]:
+def document_list(base: QuerySet[Document], f: Filters) -> tuple[list[Document], dict[int, float]]:
     """Documents for the list page: filtered, and when there is a query, in search order
     (at most ``SEARCH_LIMIT``) with their scores."""
     # NULL dates last on both backends (PostgreSQL puts them first in DESC by default)
@@ -74,7 +77,13 @@ def document_list(base: QuerySet[Document], f: Filters) -> tuple[list[Any], dict
     return [by_id[h.document_id] for h in hits if h.document_id in by_id], scores
 
 
-def filter_options(base: QuerySet[Document]) -> dict[str, list[Any]]:
+class FilterOptions(TypedDict):
+    kinds: list[str]
+    issuers: list[str]
+    years: list[int]
+
+
+def filter_options(base: QuerySet[Document]) -> FilterOptions:
     kinds = sorted(set(base.values_list("kind", flat=True)), key=collation_key)
     issuers = sorted(set(base.exclude(issuer_code="").values_list("issuer_code", flat=True)))
     years = set(
@@ -82,7 +91,8 @@ def filter_options(base: QuerySet[Document]) -> dict[str, list[Any]]:
         .annotate(y=ExtractYear("issue_date"))
         .values_list("y", flat=True)
     ) | set(base.filter(issue_date=None).exclude(year=None).values_list("year", flat=True))
-    return {"kinds": kinds, "issuers": issuers, "years": sorted(years, reverse=True)}
+    known = sorted((y for y in years if y is not None), reverse=True)
+    return {"kinds": kinds, "issuers": issuers, "years": known}
 
 
 @dataclass
@@ -94,7 +104,7 @@ class OpenRef:
 @dataclass
 class Detail:
     document: Document
-    attachments: list[Any]
+    attachments: list[Attachment]
     links_out: list[DocumentLink]
     links_in: list[DocumentLink]
     open_refs: list[OpenRef]
@@ -102,7 +112,7 @@ class Detail:
     campaigns: list[Any] | None
 
 
-def _campaigns(user: Any, document: Document) -> list[Any] | None:
+def _campaigns(user: User | AnonymousUser, document: Document) -> list[Any] | None:
     """Campaigns the user can see that study this document."""
     from tuyengiao.study import access as study_access
 
@@ -115,7 +125,7 @@ def _campaigns(user: Any, document: Document) -> list[Any] | None:
     )
 
 
-def document_detail(user: Any, document: Document) -> Detail:
+def document_detail(user: User | AnonymousUser, document: Document) -> Detail:
     links_out = list(
         document.links_out.select_related("target").order_by("relation", "target__symbol")
     )
@@ -142,7 +152,7 @@ def document_detail(user: Any, document: Document) -> Detail:
 def documents_by_symbol(symbol: str) -> list[Document]:
     """Registered documents with this symbol (several for a Party symbol reused across
     terms), newest first; for other apps' imports and forms."""
-    ref = services.parse_symbol(symbol or "")
+    ref = parse_symbol(symbol or "")
     if ref is None or ref.system == "bare":
         return []
     return list(

@@ -18,18 +18,22 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import Q
 
+from tuyengiao.lib.actors import account_of
 from tuyengiao.lib.filenames import short_filename
 from tuyengiao.lib.refs import KIND_CODES, Ref, date_after, extract_refs, parse_symbol
 from tuyengiao.lib.text import fold, normalize
 
 from . import files
+
+if TYPE_CHECKING:
+    from tuyengiao.orgs.services import Actor
 from .models import (
     OPEN_REF_STATUSES,
     Attachment,
@@ -99,7 +103,7 @@ def parse_document_symbol(symbol: str) -> Ref:
 # --- permission ---------------------------------------------------------------------------
 
 
-def check_document_write(actor: Any) -> None:
+def check_document_write(actor: Actor) -> None:
     """Only province and commune staff register and edit documents (``access.SYSTEM``:
     command line and seed data; ``None`` is refused)."""
     from tuyengiao.orgs import access
@@ -224,7 +228,7 @@ def _clash_error(ref: Ref, other: Document) -> ValidationError:
 @transaction.atomic
 def document_create(
     *,
-    actor: Any,
+    actor: Actor,
     symbol: str,
     title: str,
     issue_date: dt.date | None = None,
@@ -253,7 +257,7 @@ def document_create(
         title=title,
         body=files.clean_text(body or ""),
         status=status,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=account_of(actor),
     )
     document.save()
     for name, data in attachments:
@@ -268,7 +272,7 @@ def document_create(
 @transaction.atomic
 def document_update(
     *,
-    actor: Any,
+    actor: Actor,
     document: Document,
     symbol: str,
     title: str,
@@ -316,7 +320,7 @@ def document_update(
 
 
 @transaction.atomic
-def attachment_add(*, actor: Any, document: Document, name: str, data: bytes) -> Attachment:
+def attachment_add(*, actor: Actor, document: Document, name: str, data: bytes) -> Attachment:
     """Attach a .pdf/.docx/.txt file; its text is extracted, searched and scanned for
     references. An unreadable file raises ``ValidationError`` and nothing is stored."""
     check_document_write(actor)
@@ -329,7 +333,7 @@ def attachment_add(*, actor: Any, document: Document, name: str, data: bytes) ->
         content_type=files.CONTENT_TYPES.get(f".{suffix}", "application/octet-stream"),
         size=len(data),
         text=text,
-        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        uploaded_by=account_of(actor),
     )
     attachment.file.save(name, ContentFile(data), save=False)  # mode 0600: FILE_UPLOAD_PERMISSIONS
     try:
@@ -343,7 +347,7 @@ def attachment_add(*, actor: Any, document: Document, name: str, data: bytes) ->
 
 
 @transaction.atomic
-def attachment_remove(*, actor: Any, attachment: Attachment) -> None:
+def attachment_remove(*, actor: Actor, attachment: Attachment) -> None:
     check_document_write(actor)
     document = attachment.document
     stored = attachment.file.name
@@ -418,7 +422,7 @@ def _drop_from_index(document_id: int) -> None:
 
 
 @transaction.atomic
-def document_delete(*, actor: Any, document: Document) -> None:
+def document_delete(*, actor: Actor, document: Document) -> None:
     check_document_write(actor)
     pk = document.pk
     document.delete()
@@ -572,7 +576,7 @@ def _resolve_waiting_refs(document: Document) -> None:
 
 
 def _link(
-    source: Document, target: Document, relation: str, *, automatic: bool, actor: Any
+    source: Document, target: Document, relation: str, *, automatic: bool, actor: Actor | None
 ) -> DocumentLink:
     link, _ = DocumentLink.objects.get_or_create(
         source=source,
@@ -580,7 +584,7 @@ def _link(
         relation=relation,
         defaults={
             "automatic": automatic,
-            "created_by": actor if getattr(actor, "is_authenticated", False) else None,
+            "created_by": account_of(actor),
         },
     )
     if link.automatic and not automatic:
@@ -590,7 +594,7 @@ def _link(
 
 
 @transaction.atomic
-def ref_resolve(*, actor: Any, ref: DocumentRef, target: Document) -> DocumentRef:
+def ref_resolve(*, actor: Actor, ref: DocumentRef, target: Document) -> DocumentRef:
     """A person says which registered document a reference names."""
     check_document_write(actor)
     if target.pk == ref.document_id:
@@ -601,14 +605,14 @@ def ref_resolve(*, actor: Any, ref: DocumentRef, target: Document) -> DocumentRe
         ).delete()
     ref.target = target
     ref.status = RefStatus.RESOLVED
-    ref.resolved_by = actor if getattr(actor, "is_authenticated", False) else None
+    ref.resolved_by = account_of(actor)
     ref.save()
     _link(ref.document, target, Relation.CITES, automatic=False, actor=actor)
     return ref
 
 
 @transaction.atomic
-def ref_dismiss(*, actor: Any, ref: DocumentRef) -> DocumentRef:
+def ref_dismiss(*, actor: Actor, ref: DocumentRef) -> DocumentRef:
     """Not a document reference, or a document the organisation does not keep."""
     check_document_write(actor)
     if ref.target_id:
@@ -617,13 +621,13 @@ def ref_dismiss(*, actor: Any, ref: DocumentRef) -> DocumentRef:
         ).delete()
     ref.target = None
     ref.status = RefStatus.DISMISSED
-    ref.resolved_by = actor if getattr(actor, "is_authenticated", False) else None
+    ref.resolved_by = account_of(actor)
     ref.save()
     return ref
 
 
 @transaction.atomic
-def link_add(*, actor: Any, source: Document, target: Document, relation: str) -> DocumentLink:
+def link_add(*, actor: Actor, source: Document, target: Document, relation: str) -> DocumentLink:
     """``source`` implements / guides / supersedes / cites ``target``. Superseding marks
     the target as superseded."""
     check_document_write(actor)
@@ -646,7 +650,7 @@ def link_add(*, actor: Any, source: Document, target: Document, relation: str) -
 
 
 @transaction.atomic
-def link_remove(*, actor: Any, link: DocumentLink) -> None:
+def link_remove(*, actor: Actor, link: DocumentLink) -> None:
     check_document_write(actor)
     link.delete()
 
@@ -659,7 +663,7 @@ def open_refs_of(document: Document) -> list[DocumentRef]:
 
 
 @transaction.atomic
-def document_from_file(*, actor: Any, name: str, data: bytes) -> Document:
+def document_from_file(*, actor: Actor, name: str, data: bytes) -> Document:
     """Register a document from a .txt/.docx/.pdf file: symbol, date and title from its
     header (title: the line(s) under the kind heading, else the first non-empty line); a
     file without a symbol is registered without one. The file becomes its attachment.

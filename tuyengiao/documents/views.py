@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -22,7 +22,7 @@ from tuyengiao.orgs import access
 from . import access as documents_access
 from . import files, selectors, services
 from .forms import KIND_CHOICES, DocumentForm
-from .models import Relation, Status, System
+from .models import Document, Relation, Status, System
 from .search import search_documents
 
 MAX_FILES = 10
@@ -94,7 +94,7 @@ def _files(request: HttpRequest) -> list[tuple[str, bytes]]:
     return [(u.name or "tep", u.read()) for u in uploads]
 
 
-def _save(request: HttpRequest, form: DocumentForm, document: Any | None) -> Any:
+def _save(request: HttpRequest, form: DocumentForm, document: Document | None) -> Document:
     data = form.cleaned_data
     fields = {
         "symbol": data["symbol"],
@@ -111,7 +111,7 @@ def _save(request: HttpRequest, form: DocumentForm, document: Any | None) -> Any
     return services.document_update(actor=request.user, document=document, **fields)
 
 
-def _form_page(request: HttpRequest, document: Any | None) -> HttpResponse:
+def _form_page(request: HttpRequest, document: Document | None) -> HttpResponse:
     if request.method == "POST":
         form = DocumentForm(request.POST)
         if form.is_valid():
@@ -163,7 +163,7 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, document)
 
 
-def _preview(symbol: str, document: Any | None) -> dict[str, Any]:
+def _preview(symbol: str, document: Document | None) -> dict[str, object]:
     symbol = symbol.strip()
     if not symbol:
         return {}
@@ -329,8 +329,8 @@ class DocumentPicker:
 
     name: str
     label: str
-    selected: list[Any]
-    matches: list[Any]
+    selected: list[Document]
+    matches: list[Document]
     more: bool
     query: str = ""
 
@@ -344,7 +344,12 @@ class DocumentPicker:
 
 
 def document_picker_for(
-    user: Any, *, name: str, label: str, query: str = "", selected: list[str] | None = None
+    user: User | AnonymousUser,
+    *,
+    name: str,
+    label: str,
+    query: str = "",
+    selected: list[str] | None = None,
 ) -> DocumentPicker:
     visible = documents_access.documents_visible_to(user)
     ids = [int(x) for x in selected or [] if x.isdigit()][:50]

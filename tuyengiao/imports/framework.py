@@ -31,10 +31,10 @@ import gc
 import hashlib
 import logging
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
@@ -45,6 +45,8 @@ from tuyengiao.lib.numbers import parse_int
 from tuyengiao.lib.text import fold, normalize
 
 from .reading import Cell, RawSheet, UnreadableFile, read_isolated
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -166,12 +168,12 @@ def parse_int_cell(value: Cell) -> int | None:
         raise ValueError(str(exc) or "cần một số nguyên") from exc
 
 
-def enum_parser(choices: dict[str, Any], label: str) -> Callable[[Cell], Any]:
+def enum_parser(choices: Mapping[str, T], label: str) -> Callable[[Cell], T | None]:
     """Match a value on its folded form: ``co``, ``Có``, ``CÓ`` are one choice."""
     folded = {fold(k): v for k, v in choices.items()}
     shown = " / ".join(f"'{k}'" for k in choices)
 
-    def parse(value: Cell) -> Any:
+    def parse(value: Cell) -> T | None:
         text = cell_text(value).strip()
         if not text:
             return None

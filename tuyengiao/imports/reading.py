@@ -159,7 +159,7 @@ def _read_csv(name: str, data: bytes, limits: Limits) -> RawSheet:
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
+        dialect = csv.excel
     rows: list[list[Cell]] = []
     cells = widest = 0
     try:

@@ -221,7 +221,7 @@ def template_build() -> bytes:
     from tuyengiao.lib import cells
 
     workbook = Workbook()
-    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    workbook.remove(workbook.active)
     for spec in registered_sheets():
         sheet = workbook.create_sheet(spec.name)
         for index, column in enumerate(spec.columns, start=1):

@@ -42,7 +42,8 @@ def fetchone_hot(sql: str, params: Sequence[Any] | Mapping[str, Any]) -> tuple[A
     """The first row of ``sql`` (placeholders ``%s`` or ``%(name)s``), prepared on
     PostgreSQL."""
     with _hot_cursor(sql, params) as cursor:
-        return cursor.fetchone()  # type: ignore[no-any-return]
+        row: tuple[Any, ...] | None = cursor.fetchone()  # database values, typed by the SQL
+        return row
 
 
 def fetchall_hot(sql: str, params: Sequence[Any] | Mapping[str, Any]) -> list[tuple[Any, ...]]:

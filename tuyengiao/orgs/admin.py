@@ -10,33 +10,35 @@ Every change is in the audit trail (the models are in ``trust.audit.AUDITED``).
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
+from django.http import HttpRequest
+
+from tuyengiao.lib.admin import M as _M
+from tuyengiao.lib.admin import ModelAdmin as _Admin
 
 from .models import Assignment, Member, Unit
 
 
-class _ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request: Any) -> bool:
+class _ReadOnly(_Admin[_M]):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: _M | None = None) -> bool:
         return False
 
 
 @admin.register(Unit)
-class UnitAdmin(_ReadOnly):
+class UnitAdmin(_ReadOnly[Unit]):
     list_display = ["code", "name", "kind", "valid_from", "valid_to"]
     search_fields = ["code", "name"]
     ordering = ["path"]
 
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Unit | None = None) -> bool:
         return False
 
 
 @admin.register(Member)
-class MemberAdmin(_ReadOnly):
+class MemberAdmin(_ReadOnly[Member]):
     list_display = ["code", "full_name", "user"]
     search_fields = ["code", "search_key", "user__username"]
     fields = ["code", "family_name", "middle_name", "given_name", "user"]
@@ -46,7 +48,7 @@ class MemberAdmin(_ReadOnly):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(_Admin[Assignment]):
     list_display = ["user", "unit", "role", "can_export_personal_data"]
     list_filter = ["role", "can_export_personal_data"]
     search_fields = ["user__username", "unit__code", "unit__name"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from typing import TypedDict
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -263,7 +264,13 @@ def _members(
 
 
 @transaction.atomic
-def build(seed: int = 2025) -> dict[str, object]:
+class DemoSummary(TypedDict):
+    members: int
+    units: int
+    accounts: list[tuple[str, str]]  # (username, what the account can do)
+
+
+def build(seed: int = 2025) -> DemoSummary:
     rng = random.Random(seed)  # noqa: S311  seeded generator for demo data, not a secret
     counter = [0]
     province = services.unit_create(

@@ -15,6 +15,8 @@ has ``valid_to = 2025-07-01`` and is not valid on that day.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -78,7 +80,7 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
 
-    def is_valid_on(self, day) -> bool:  # type: ignore[no-untyped-def]
+    def is_valid_on(self, day: dt.date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (
             self.valid_to is None or day < self.valid_to
         )
@@ -266,7 +268,7 @@ class Assignment(models.Model):
         return f"{self.user} — {self.get_role_display()} — {self.unit.code}"
 
 
-def valid_on_q(day, prefix: str = "") -> Q:  # type: ignore[no-untyped-def]
+def valid_on_q(day: dt.date, prefix: str = "") -> Q:
     """``Q`` for rows whose ``[valid_from, valid_to)`` contains ``day``."""
     return (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": day})) & (
         Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gt": day})

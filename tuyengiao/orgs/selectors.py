@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
@@ -27,6 +28,9 @@ from .models import (
     UnitVersion,
 )
 from .models import valid_on_q as valid_on_q
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations  # typing only: a dev dependency
 
 
 def today() -> dt.date:
@@ -63,7 +67,11 @@ def subtree_on(unit: Unit, day: dt.date) -> QuerySet[UnitVersion]:
     )
 
 
-def subtree_unit_ids_on(unit: Unit, day: dt.date) -> QuerySet:
+class UnitIdRow(TypedDict):
+    unit_id: int
+
+
+def subtree_unit_ids_on(unit: Unit, day: dt.date) -> QuerySet[UnitVersion, UnitIdRow]:
     """A subquery of unit ids, to filter facts without materialising the list."""
     root = version_on(unit, day)
     if root is None:
@@ -102,6 +110,7 @@ def children_page(
         .values_list("parent_id", "n")
     )
     for v in page:
+        # a mark for the tree template (expandable or not), not a field of the model
         v.n_children = counts.get(v.unit_id, 0)  # type: ignore[attr-defined]
     return page, total
 
@@ -191,7 +200,7 @@ def predecessors(unit: Unit) -> QuerySet[UnitLineage]:
 # --- members ----------------------------------------------------------------------
 
 
-def exempt_on_q(day: dt.date):  # type: ignore[no-untyped-def]
+def exempt_on_q(day: dt.date) -> Exists:
     return Exists(Exemption.objects.filter(valid_on_q(day), member=OuterRef("pk")))
 
 
@@ -211,7 +220,15 @@ def members_of_subtree(
     return qs.order_by("sort_key", "code")
 
 
-def members_with_unit(unit: Unit, day: dt.date, *, search: str = "") -> QuerySet[Member]:
+class MemberUnitFields(TypedDict):
+    unit_name: str | None
+    unit_code: str | None
+    is_exempt: bool
+
+
+def members_with_unit(
+    unit: Unit, day: dt.date, *, search: str = ""
+) -> QuerySet[WithAnnotations[Member, MemberUnitFields]]:
     """Members of the subtree annotated with their unit's name and exempt flag."""
     unit_on_day = Membership.objects.filter(valid_on_q(day), member=OuterRef("pk"))
     return members_of_subtree(unit, day, search=search).annotate(

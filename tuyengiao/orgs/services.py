@@ -33,6 +33,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from tuyengiao.lib.actors import account_of
 from tuyengiao.lib.codes import check_code
 from tuyengiao.lib.text import collation_key, fold, name_sort_key, normalize, split_full_name
 
@@ -152,7 +153,7 @@ def _split_version(unit: Unit, on: dt.date, **changes: object) -> UnitVersion:
         "depth": current.depth,
     }
     fields.update(changes)
-    return UnitVersion.objects.create(unit=unit, valid_from=on, valid_to=None, **fields)  # type: ignore[arg-type]  # fields are checked above
+    return UnitVersion.objects.create(unit=unit, valid_from=on, valid_to=None, **fields)
 
 
 def unit_keys(name: str, code: str) -> tuple[str, str]:
@@ -719,9 +720,12 @@ def official_list_request(
             f"Mã {', '.join(unknown[:5])} không thuộc danh mục của tỉnh, thành phố đã chọn."
         )
     check_structure_date(valid_from)
+    requester = account_of(actor)
+    if requester is None:  # the worker creates the units later with the requester's rights
+        raise PermissionDenied("Yêu cầu tạo theo danh mục phải do một tài khoản thực hiện.")
     return OfficialListRun.objects.create(
         parent=parent,
-        requested_by=actor,  # type: ignore[misc]  # a signed-in user: the access check above
+        requested_by=requester,
         province_code=province_code,
         codes=chosen,
         valid_from=valid_from,

@@ -14,10 +14,12 @@ changes nothing is accepted whoever sends it. The command-line import runs as
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model
 from django.utils import timezone
 
 from tuyengiao.imports.framework import (
@@ -476,11 +478,11 @@ def _update_member(
     return plan.changes
 
 
-def digit_variants(model: Any) -> Any:
+def digit_variants(model: type[Model]) -> Callable[[str], list[str]]:
     """Existing codes of ``model`` that are ``digits`` give or take leading zeros."""
 
     def variants(digits: str) -> list[str]:
-        found = model.objects.filter(code__endswith=digits.lstrip("0") or "0")
+        found = model._default_manager.filter(code__endswith=digits.lstrip("0") or "0")
         return sorted(
             c
             for c in found.values_list("code", flat=True)
@@ -493,8 +495,8 @@ def digit_variants(model: Any) -> Any:
 UNIT_CODE = code_cell_parser("Mã đơn vị", digit_variants(Unit))
 MEMBER_CODE = code_cell_parser("Mã đảng viên", digit_variants(Member))
 
-GENDERS: dict[str, Any] = {"Nam": Gender.MALE, "Nữ": Gender.FEMALE}
-YES_NO: dict[str, Any] = {"Có": True, "Không": False, "x": True}
+GENDERS: dict[str, str] = {"Nam": Gender.MALE, "Nữ": Gender.FEMALE}
+YES_NO: dict[str, bool] = {"Có": True, "Không": False, "x": True}
 
 register_sheet(
     SheetSpec(

@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -103,7 +104,7 @@ def tree(request: HttpRequest) -> HttpResponse:
     return render(request, "orgs/tree.html", context)
 
 
-def _member_unit(request: HttpRequest, unit: Any, day: dt.date) -> dict[str, Any]:
+def _member_unit(request: HttpRequest, unit: Unit, day: dt.date) -> dict[str, object]:
     """A member's "Đơn vị" page: their unit on the day, its place in the tree, and the
     panels other apps register (``hooks.member_unit_panels``: study adds the campaigns
     and sessions of it the member can see)."""
@@ -233,7 +234,7 @@ def unit_structure(request: HttpRequest, code: str) -> HttpResponse:
     form = forms_by_action.get(action)
     if form is None:
         raise Http404("Không có thao tác này.")
-    others: dict[str, Any] = {}
+    others: dict[str, Unit] = {}
     if form.is_valid():
         for field in _OTHER_UNIT_FIELDS:
             value = form.cleaned_data.get(field, "").strip()
@@ -264,8 +265,8 @@ _STRUCTURE_DONE = {
 
 
 def _structure_change(
-    request: HttpRequest, unit: Any, action: str, data: dict[str, Any], others: dict[str, Any]
-) -> Any:
+    request: HttpRequest, unit: Unit, action: str, data: dict[str, Any], others: dict[str, Unit]
+) -> Unit:
     """Run one structure service; returns the unit to show afterwards."""
     actor = request.user
     on = data["on"]
@@ -387,8 +388,8 @@ class UnitPicker:
 
     name: str
     label: str
-    matches: list[Any]
-    selected: list[Any]
+    matches: list[Unit]
+    selected: list[Unit]
     more: bool
     query: str = ""
     root: str = ""
@@ -427,7 +428,7 @@ _FIELD_NAME = re.compile(r"^[a-z_]{1,40}$")
 
 
 def unit_picker(
-    user: Any,
+    user: User | AnonymousUser,
     *,
     name: str,
     label: str,

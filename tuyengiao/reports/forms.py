@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from .models import ReportFormat, Structure
@@ -17,7 +19,7 @@ class ReportForm(forms.Form):
     )
     format = forms.ChoiceField(label="Định dạng", choices=WEB_FORMATS)
 
-    def clean(self) -> dict:
+    def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and end < start:

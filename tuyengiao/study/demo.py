@@ -58,7 +58,9 @@ def _document() -> Document:
     )
 
 
-def _mark(rng: random.Random, session: Session, member_ids: list[int], p_present: float) -> list:
+def _mark(
+    rng: random.Random, session: Session, member_ids: list[int], p_present: float
+) -> list[services.AttendanceEntry]:
     entries = []
     for member_id in member_ids:
         roll = rng.random()

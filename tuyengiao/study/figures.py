@@ -260,7 +260,8 @@ def _session_rows(sub: Subtree, date_from: dt.date, date_to: dt.date) -> list[tu
     """  # noqa: S608  SQL text from code: table names and %s marks; values are parameters
     with connection.cursor() as cursor:
         cursor.execute(sql, [date_from, date_to, *params])
-        return cursor.fetchall()
+        rows: list[tuple[Any, ...]] = cursor.fetchall()  # database values, typed by the SQL
+        return rows
 
 
 def _month_rows(sub: Subtree, date_from: dt.date, date_to: dt.date) -> list[MonthFigures]:
@@ -338,7 +339,8 @@ def _member_rows(sub: Subtree, date_from: dt.date, date_to: dt.date) -> list[tup
     args = [date_to, date_to, *params, date_to, date_to, *period * (4 if straddling else 2)]
     with connection.cursor() as cursor:
         cursor.execute(sql, args)
-        return cursor.fetchall()
+        rows: list[tuple[Any, ...]] = cursor.fetchall()  # database values, typed by the SQL
+        return rows
 
 
 def study_figures(sub: Subtree, date_from: dt.date, date_to: dt.date) -> StudyFigures:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db.models import (
     Case,
@@ -41,7 +41,7 @@ from django.utils import timezone
 from tuyengiao.lib.text import collation_key
 from tuyengiao.orgs import access
 from tuyengiao.orgs import selectors as org_selectors
-from tuyengiao.orgs.models import Member, Membership, Unit, UnitVersion, valid_on_q
+from tuyengiao.orgs.models import Exemption, Member, Membership, Unit, UnitVersion, valid_on_q
 
 from . import figures
 from .models import Attendance, Campaign, Session, Status
@@ -154,6 +154,9 @@ class GridGroup:
     excused: int = 0
     absent: int = 0
     has_subgroups: bool = False
+    # set by the page that shows the group opened: its subgroups or a page of its rows
+    body: dict[str, object] | None = None
+    open: bool = False
 
     @property
     def unmarked(self) -> int:
@@ -346,9 +349,11 @@ def _required_memberships(unit: Unit, day: dt.date) -> QuerySet[Membership]:
     )
 
 
-def _exempt_ids(day: dt.date) -> QuerySet:
-    from tuyengiao.orgs.models import Exemption
+class MemberIdRow(TypedDict):
+    member_id: int
 
+
+def _exempt_ids(day: dt.date) -> QuerySet[Exemption, MemberIdRow]:
     return Exemption.objects.filter(valid_on_q(day)).values("member_id")
 
 

@@ -35,6 +35,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tuyengiao.documents.models import Document
+from tuyengiao.lib.actors import account_of
 from tuyengiao.lib.codes import check_code
 from tuyengiao.lib.db import fetchall_hot, fetchone_hot
 from tuyengiao.orgs import access
@@ -182,7 +183,7 @@ def campaign_create(
         start=start,
         deadline=deadline,
         note=note,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,  # type: ignore[misc]
+        created_by=account_of(actor),
         **targets,
     )
     campaign.documents.set(documents)
@@ -305,7 +306,7 @@ def session_create(
         outside_presenters=outside_presenters.strip(),
         other_attendees=other_attendees,
         public_reached=public_reached,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,  # type: ignore[misc]
+        created_by=account_of(actor),
     )
     if presenters:
         session.presenters.set(list(presenters))
@@ -388,7 +389,7 @@ def bridge_point_add(
         is_makeup=main.is_makeup,
         other_attendees=other_attendees,
         public_reached=public_reached,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,  # type: ignore[misc]
+        created_by=account_of(actor),
     )
     facts_refresh_sessions(session_ids=[point.pk])
     return point

@@ -191,9 +191,13 @@ def validate_sessions(rows: list[SessionSheetRow], ctx: ImportContext) -> None:
                     "Không tìm thấy hội nghị chính.",
                 )
                 continue
-            main_is_bridge = bool(main_row.main_code) if main_row else main.main_id is not None  # type: ignore[union-attr]
-            main_format = main_row.format if main_row else main.format  # type: ignore[union-attr]
-            main_date = main_row.date if main_row else main.date  # type: ignore[union-attr]
+            if main_row is not None:
+                main_is_bridge = bool(main_row.main_code)
+                main_format, main_date = main_row.format, main_row.date
+            else:
+                assert main is not None  # noqa: S101  narrows the type for mypy; one of the two was found just above
+                main_is_bridge = main.main_id is not None
+                main_format, main_date = main.format, main.date
             if main_is_bridge:
                 ctx.error(
                     r.sheet,
@@ -489,8 +493,8 @@ def commit_attendance(rows: list[AttendanceSheetRow], ctx: ImportContext) -> She
     return counts
 
 
-FORMATS: dict[str, Any] = {label: value for value, label in Format.choices}
-STATUSES: dict[str, Any] = {label: value for value, label in Status.choices}
+FORMATS: dict[str, str] = {label: value for value, label in Format.choices}
+STATUSES: dict[str, str] = {label: value for value, label in Status.choices}
 
 
 SESSION_CODE = code_cell_parser("Mã hội nghị", digit_variants(Session))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import time
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
 
@@ -21,7 +22,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -40,7 +41,7 @@ from tuyengiao.orgs.models import Role, Unit
 
 from . import access as study_access
 from . import exports, scan_page, selectors, services
-from .models import Audience, Format, Status
+from .models import Audience, Campaign, Format, Session, Status
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 SESSIONS_PAGE = 50
@@ -130,11 +131,14 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
     if not scope.is_staff:
         raise PermissionDenied("Chỉ cán bộ tuyên giáo tỉnh hoặc xã được tạo đợt học tập.")
     form = CampaignForm(request.POST or None)
-    form.fields["owner"].queryset = access.units_visible_to(request.user).filter(  # type: ignore[attr-defined]
+    owner, documents = form.fields["owner"], form.fields["documents"]
+    assert isinstance(owner, forms.ModelChoiceField)  # noqa: S101  narrows the type for mypy; CampaignForm declares it
+    assert isinstance(documents, forms.ModelMultipleChoiceField)  # noqa: S101  narrows the type for mypy; CampaignForm declares it
+    owner.queryset = access.units_visible_to(request.user).filter(
         depth__lte=scope.unit.depth + 1, valid_to__isnull=True
     )
-    form.fields["owner"].initial = scope.unit
-    form.fields["documents"].queryset = documents_access.documents_visible_to(request.user)  # type: ignore[attr-defined]
+    owner.initial = scope.unit
+    documents.queryset = documents_access.documents_visible_to(request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -212,7 +216,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "study/campaign_detail.html", context)
 
 
-def _campaign_sessions(request: HttpRequest, campaign: Any, unit: Any) -> Any:
+def _campaign_sessions(request: HttpRequest, campaign: Campaign, unit: Unit) -> QuerySet[Session]:
     """The campaign's sessions hosted in the chosen unit's subtree and the viewer's scope,
     and those with a bridge point there (a cell's point of a commune's online session)."""
     bridges = access.filter_by_unit(
@@ -227,7 +231,7 @@ def _campaign_sessions(request: HttpRequest, campaign: Any, unit: Any) -> Any:
     return mains.filter(Q(pk__in=own.values("pk")) | Q(pk__in=bridges))
 
 
-def _own_bridges(request: HttpRequest, rows: Any) -> None:
+def _own_bridges(request: HttpRequest, rows: Sequence[Session]) -> None:
     """Mark on each row of a page the viewer's own bridge points when the main session
     is hosted outside their scope (``own_bridges``)."""
     ids = [r.pk for r in rows]
@@ -240,6 +244,7 @@ def _own_bridges(request: HttpRequest, rows: Any) -> None:
         .select_related("host")[:200]
     )
     for row in rows:
+        # a per-page mark the list template reads, not a field of the model
         row.own_bridges = [b for b in bridges if b.main_id == row.pk]  # type: ignore[attr-defined]
 
 
@@ -291,7 +296,9 @@ def session_new(request: HttpRequest, pk: int) -> HttpResponse:
     hosts = study_access.campaign_host_units(request.user, campaign)
     if day is not None:
         hosts = hosts | study_access.campaign_host_units(request.user, campaign, day)
-    form.fields["host"].queryset = hosts  # type: ignore[attr-defined]
+    host = form.fields["host"]
+    assert isinstance(host, forms.ModelChoiceField)  # noqa: S101  narrows the type for mypy; SessionForm declares it
+    host.queryset = hosts
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -447,13 +454,13 @@ def grid(request: HttpRequest, code: str) -> HttpResponse:
     total = sum(g.members for g in groups)
     if total <= GRID_INLINE:
         for group in groups:
-            group.body = _group_body(session, group)  # type: ignore[attr-defined]
-            group.open = True  # type: ignore[attr-defined]
+            group.body = _group_body(session, group)
+            group.open = True
     context.update(groups=groups, total=total, counts=selectors.session_counts(session))
     return render(request, "study/grid.html", context)
 
 
-def _group_body(session: Any, group: selectors.GridGroup, offset: int = 0) -> dict[str, Any]:
+def _group_body(session: Session, group: selectors.GridGroup, offset: int = 0) -> dict[str, object]:
     """What an opened group shows: its subgroups, or a page of its members."""
     if group.has_subgroups and not group.direct:
         unit = Unit(pk=group.unit_id, code=group.code)
@@ -465,7 +472,9 @@ def _group_body(session: Any, group: selectors.GridGroup, offset: int = 0) -> di
     }
 
 
-def _grid_group_or_404(request: HttpRequest, session: Any, unit_code: str) -> Any:
+def _grid_group_or_404(
+    request: HttpRequest, session: Session, unit_code: str
+) -> selectors.GridGroup:
     group = selectors.grid_group(session, unit_code, direct=request.GET.get("truc_tiep") == "1")
     if group is None:
         raise Http404("Không có nhóm này trong bảng điểm danh.")
@@ -505,8 +514,8 @@ def grid_group_present(request: HttpRequest, code: str, unit_code: str) -> HttpR
         error = _errors(exc)
     if request.headers.get("HX-Request"):
         group = _grid_group_or_404(request, session, unit_code)
-        group.body = _group_body(session, group)  # type: ignore[attr-defined]
-        group.open = True  # type: ignore[attr-defined]
+        group.body = _group_body(session, group)
+        group.open = True
         context = {"session": session, "g": group, "statuses": Status.choices}
         context.update(notice=notice, group_error=error)
         return render(request, "study/grid.html#group", context, status=400 if error else 200)
@@ -571,7 +580,7 @@ def qr_screen(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "study/qr.html", _qr_context(request, session))
 
 
-def _qr_context(request: HttpRequest, session: Any) -> dict[str, Any]:
+def _qr_context(request: HttpRequest, session: Session) -> dict[str, object]:
     kind = _direction(request)
     token = services.make_token(session, kind)
     url = request.build_absolute_uri(reverse("study:scan")) + "?t=" + token

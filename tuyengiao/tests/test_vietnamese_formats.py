@@ -14,14 +14,14 @@ from hypothesis import strategies as st
 from tuyengiao.lib.dates import format_date, parse_date, party_date_line
 
 
-def test_numbers_are_grouped_with_dots():
+def test_numbers_are_grouped_with_dots() -> None:
     with translation.override("vi"):
         assert formats.number_format(2033, use_l10n=True, force_grouping=True) == "2.033"
         assert formats.localize(227251) == "227.251"
         assert formats.number_format(96.23, 2) == "96,23"
 
 
-def test_date_input_is_day_first():
+def test_date_input_is_day_first() -> None:
     class F(forms.Form):
         day = forms.DateField()
 
@@ -32,28 +32,28 @@ def test_date_input_is_day_first():
         assert formats.date_format(dt.date(2025, 3, 5), "SHORT_DATE_FORMAT") == "05/03/2025"
 
 
-def test_template_filters():
+def test_template_filters() -> None:
     out = Template(
         "{{ n|so }} {{ r|phantram }} {{ d|ngay }} | {{ d|dong_ngay:'Lai Châu' }}"
     ).render(Context({"n": 51081, "r": 96.2345, "d": dt.date(2025, 3, 5)}))
     assert out == "51.081 96,23% 05/03/2025 | Lai Châu, ngày 05 tháng 3 năm 2025"
 
 
-def test_party_date_line_pads_day_and_first_months():
+def test_party_date_line_pads_day_and_first_months() -> None:
     assert party_date_line(dt.date(2025, 1, 9), "Hà Nội") == "Hà Nội, ngày 09 tháng 01 năm 2025"
     assert party_date_line(dt.date(2025, 2, 28)) == "Ngày 28 tháng 02 năm 2025"
     assert party_date_line(dt.date(2025, 12, 15), "X") == "X, ngày 15 tháng 12 năm 2025"
 
 
 @given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31)))
-def test_date_format_round_trips(day: dt.date):
+def test_date_format_round_trips(day: dt.date) -> None:
     assert parse_date(format_date(day)) == day
     line = party_date_line(day, "P")
     assert line.endswith(f"năm {day.year}") and f"ngày {day.day:02d} " in line
 
 
 @given(st.text(max_size=30))
-def test_parse_date_only_raises_value_error(text: str):
+def test_parse_date_only_raises_value_error(text: str) -> None:
     try:
         parse_date(text)
     except ValueError as exc:

@@ -19,6 +19,7 @@ from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from django.apps import apps
+from django.db.models import Model
 
 # app_label.ModelName -> fields never written to the log.
 AUDITED: dict[str, list[str]] = {
@@ -47,7 +48,7 @@ AUDITED: dict[str, list[str]] = {
 SYSTEM_LABEL = "Hệ thống"
 
 
-def audited_models() -> list[Any]:
+def audited_models() -> list[type[Model]]:
     return [apps.get_model(label) for label in AUDITED]
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from tuyengiao.lib.dates import format_date
 from tuyengiao.orgs import selectors as org_selectors
+from tuyengiao.orgs.models import Unit
 
 from . import audit
 from .models import AccessLog
@@ -43,8 +44,10 @@ def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def audit_entries(f: AuditFilter) -> QuerySet[Any]:
-    qs = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp", "-id")
+def audit_entries(f: AuditFilter) -> QuerySet[LogEntry]:
+    qs: QuerySet[LogEntry] = LogEntry.objects.select_related("actor", "content_type").order_by(
+        "-timestamp", "-id"
+    )
     if f.who:
         if f.who.strip().lower() in {"he thong", "hệ thống", "system"}:
             qs = qs.filter(actor__isnull=True)
@@ -210,9 +213,7 @@ def access_entries(*, object_type: str = "", object_key: str = "") -> QuerySet[A
     return qs
 
 
-def member_export_rows(unit: Any, day: dt.date) -> list[list[Any]]:
-    # annotated rows (unit_code, unit_name, is_exempt): Any, as the loop had it
-    members: Iterable[Any] = org_selectors.members_with_unit(unit, day)
+def member_export_rows(unit: Unit, day: dt.date) -> list[list[str | dt.date | None]]:
     return [
         [
             m.code,
@@ -224,5 +225,5 @@ def member_export_rows(unit: Any, day: dt.date) -> list[list[Any]]:
             m.unit_name or "",
             "Có" if m.is_exempt else "",
         ]
-        for m in members
+        for m in org_selectors.members_with_unit(unit, day)
     ]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -11,6 +12,11 @@ from django.http import HttpRequest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import AccessLog
+
+if TYPE_CHECKING:
+    from django.db.models import Model
+
+    from tuyengiao.orgs.access import SystemActor
 
 DEVICE_NAME = "Ứng dụng xác thực"
 
@@ -26,9 +32,9 @@ def client_ip(request: HttpRequest | None) -> str | None:
 @transaction.atomic
 def access_record(
     *,
-    actor: Any,
+    actor: User | AnonymousUser | SystemActor,
     action: str,
-    target: Any,
+    target: Model,
     key: str,
     request: HttpRequest | None = None,
     row_count: int | None = None,
@@ -37,7 +43,7 @@ def access_record(
     if action not in AccessLog.Action.values:
         raise ValidationError(f"Thao tác không hợp lệ: {action}")
     return AccessLog.objects.create(
-        user=actor if getattr(actor, "is_authenticated", False) else None,
+        user=actor if isinstance(actor, User) else None,
         action=action,
         object_type=target._meta.label,
         object_key=str(key)[:64],
@@ -51,7 +57,7 @@ def access_record(
 
 
 @transaction.atomic
-def totp_device_start(*, actor: Any) -> TOTPDevice:
+def totp_device_start(*, actor: User) -> TOTPDevice:
     """The user's pending (unconfirmed) device, created once so the QR code stays
     the same while they scan it."""
     device = TOTPDevice.objects.filter(user=actor, confirmed=False).order_by("-id").first()
@@ -68,7 +74,7 @@ def _clean_token(token: str) -> str:
 
 
 def totp_device_confirm(
-    *, actor: Any, device: TOTPDevice, token: str, current_token: str = ""
+    *, actor: User, device: TOTPDevice, token: str, current_token: str = ""
 ) -> TOTPDevice:
     """Confirm a pending device with a code from the app; it replaces any older one.
 
@@ -107,7 +113,7 @@ def totp_device_confirm(
 
 
 @transaction.atomic
-def totp_reset(*, actor: Any, user: Any) -> int:
+def totp_reset(*, actor: User | AnonymousUser | SystemActor, user: User) -> int:
     """An administrator removes every two-factor device of ``user`` (lost phone);
     the user enrols afresh at the next sign-in. ``access.SYSTEM`` is the
     ``reset_two_factor`` command; ``None`` is refused. The removal is in the audit trail."""
@@ -116,10 +122,10 @@ def totp_reset(*, actor: Any, user: Any) -> int:
     if not access.is_system(actor) and not getattr(actor, "is_superuser", False):
         raise PermissionDenied("Chỉ quản trị viên toàn quyền được đặt lại xác thực hai lớp.")
     count, _ = TOTPDevice.objects.filter(user=user).delete()
-    return count
+    return int(count)
 
 
-def totp_verify(*, actor: Any, token: str) -> TOTPDevice:
+def totp_verify(*, actor: User, token: str) -> TOTPDevice:
     """The confirmed device that accepts ``token`` (each code works once; failures
     are counted by django-otp and slow further attempts down)."""
     cleaned = _clean_token(token)
@@ -131,7 +137,7 @@ def totp_verify(*, actor: Any, token: str) -> TOTPDevice:
 
 
 @transaction.atomic
-def password_change(*, actor: Any, old_password: str, new_password: str, again: str) -> None:
+def password_change(*, actor: User, old_password: str, new_password: str, again: str) -> None:
     """ASVS level 2: check the current password, length ≥ 8, refuse common,
     numeric-only and name-like passwords; no forced rotation."""
     if not actor.check_password(old_password):

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
@@ -14,7 +13,7 @@ def roles_for(*, admin: bool, role: str | None) -> set[str]:
     return ({"admin"} if admin else set()) | ({role} if role else set())
 
 
-def roles_of(user: Any) -> set[str]:
+def roles_of(user: User | AnonymousUser) -> set[str]:
     from tuyengiao.orgs.access import scope_of
 
     scope = scope_of(user)
@@ -28,9 +27,9 @@ def requires(roles: set[str]) -> bool:
     return bool(roles & set(settings.TWO_FACTOR_REQUIRED_ROLES))
 
 
-def is_required(user: Any) -> bool:
+def is_required(user: User | AnonymousUser) -> bool:
     return requires(roles_of(user))
 
 
-def has_device(user: Any) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+def has_device(user: User | AnonymousUser) -> bool:
+    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from pytest_django.fixtures import Settings
 
 from tuyengiao.documents import services
 from tuyengiao.documents.files import extract_text
@@ -31,9 +32,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def media(settings: Any, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+def media(settings: Settings, tmp_path: Path) -> Path:
+    root = tmp_path / "media"
+    settings.MEDIA_ROOT = root
+    return root
 
 
 def test_the_60s_docx_is_read_and_its_reference_found() -> None:

@@ -12,6 +12,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from pytest_django.fixtures import Settings
 
 from tuyengiao.documents.files import extract_text, parse_header
 from tuyengiao.documents.models import Attachment, Document
@@ -20,7 +21,7 @@ from .samples import PLAN_TXT, docx_bytes, pdf_bytes
 
 
 @pytest.fixture(autouse=True)
-def _media(settings, tmp_path):  # type: ignore[no-untyped-def]
+def _media(settings: Settings, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 

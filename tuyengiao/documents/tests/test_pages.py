@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from pytest_django.fixtures import Settings
 
 from tuyengiao.documents.models import Document, DocumentLink, RefStatus, Relation
 from tuyengiao.tests.factories import document as doc
@@ -16,7 +18,7 @@ from .samples import pdf_bytes
 
 
 @pytest.fixture(autouse=True)
-def _media(settings, tmp_path):  # type: ignore[no-untyped-def]
+def _media(settings: Settings, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
@@ -227,7 +229,9 @@ def test_choosing_a_docx_fills_the_form_from_its_header(client_for: Any, world: 
     assert client_for("secretary").post(url, {}).status_code == 403
 
 
-def test_prefill_refuses_a_file_over_the_limit(client_for: Any, world: Any, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_prefill_refuses_a_file_over_the_limit(
+    client_for: Any, world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from tuyengiao.documents import files

@@ -9,8 +9,9 @@ import re
 import zipfile
 
 import pytest
+from pytest_django.fixtures import Settings
 
-from tuyengiao.imports.framework import read_workbook, run_import
+from tuyengiao.imports.framework import ImportResult, read_workbook, run_import
 from tuyengiao.lib.isolated import Limits
 from tuyengiao.orgs.access import SYSTEM
 from tuyengiao.orgs.models import Unit
@@ -56,13 +57,13 @@ def zip_of(members: dict[str, bytes]) -> bytes:
     return out.getvalue()
 
 
-def only_error(result) -> str:  # type: ignore[no-untyped-def]
+def only_error(result: ImportResult) -> str:
     assert not result.committed
     assert len(result.errors) == 1, result.errors
     return result.errors[0].message
 
 
-def test_tiny_xlsx_with_a_far_cell_is_refused_before_calamine_reads_it():
+def test_tiny_xlsx_with_a_far_cell_is_refused_before_calamine_reads_it() -> None:
     data = far_cell_xlsx()
     assert len(data) < 10_000
     message = only_error(run_import([("xa.xlsx", data)], actor=SYSTEM, dry_run=False))
@@ -71,13 +72,13 @@ def test_tiny_xlsx_with_a_far_cell_is_refused_before_calamine_reads_it():
     assert Unit.objects.count() == 0
 
 
-def test_a_lying_dimension_does_not_hide_the_far_cell():
+def test_a_lying_dimension_does_not_hide_the_far_cell() -> None:
     data = far_cell_xlsx("A600000", declared="A1:B2")
     message = only_error(run_import([("xa.xlsx", data)], actor=SYSTEM, dry_run=True))
     assert "600.000 dòng" in message
 
 
-def test_rows_beyond_the_cap_are_refused(settings):
+def test_rows_beyond_the_cap_are_refused(settings: Settings) -> None:
     settings.UPLOAD_MAX_ROWS = 50
     csv_rows = HEADER + "".join(f"X{i},Xã {i},xa,T\n" for i in range(60))
     message = only_error(
@@ -86,13 +87,13 @@ def test_rows_beyond_the_cap_are_refused(settings):
     assert "vượt giới hạn 50 dòng" in message
 
 
-def test_a_csv_row_with_a_million_columns_is_refused():
+def test_a_csv_row_with_a_million_columns_is_refused() -> None:
     data = (HEADER + "," * 1_000_000 + "\n").encode()
     message = only_error(run_import([("Đơn vị.csv", data)], actor=SYSTEM, dry_run=True))
     assert "1.000.001 cột" in message
 
 
-def test_zip_bomb_of_csv_is_refused_by_its_ratio():
+def test_zip_bomb_of_csv_is_refused_by_its_ratio() -> None:
     body = HEADER.encode() + b"A," * (30 * 1024 * 1024)  # 60 MB of one line, ~60 KB zipped
     data = zip_of({"Đơn vị.csv": body})
     assert len(data) < 200_000
@@ -100,7 +101,7 @@ def test_zip_bomb_of_csv_is_refused_by_its_ratio():
     assert "bom nén" in message
 
 
-def test_many_small_members_are_bounded_by_their_total(settings):
+def test_many_small_members_are_bounded_by_their_total(settings: Settings) -> None:
     settings.UPLOAD_MAX_UNZIPPED_BYTES = 2 * 1024 * 1024
     settings.UPLOAD_MAX_ZIP_RATIO = 10**6
     member = HEADER.encode() + b"\n" * (900 * 1024)
@@ -109,31 +110,31 @@ def test_many_small_members_are_bounded_by_their_total(settings):
     assert "Giới hạn: 2 MB sau khi giải nén" in message
 
 
-def test_too_many_members_are_refused(settings):
+def test_too_many_members_are_refused(settings: Settings) -> None:
     settings.UPLOAD_MAX_ZIP_MEMBERS = 5
     data = zip_of({f"{i}.csv": b"a\n" for i in range(6)})
     assert "6 tệp con" in only_error(run_import([("a.zip", data)], actor=SYSTEM, dry_run=True))
 
 
-def test_the_reader_that_runs_out_of_memory_is_a_message_not_a_crash():
+def test_the_reader_that_runs_out_of_memory_is_a_message_not_a_crash() -> None:
     # Within the row and column caps, but 100 × 200.000 cells is more than 200 MB for
     # calamine: the child fails, the caller (this test process) tells the user why.
     limits = Limits(memory_mb=200, max_cells=10**9)
-    from tuyengiao.imports.framework import UnreadableFile
+    from tuyengiao.imports.reading import UnreadableFile
 
     with pytest.raises(UnreadableFile, match="giới hạn bộ nhớ"):
         read_workbook([("a.xlsx", far_cell_xlsx("CV200000"))], limits)
 
 
-def test_rows_times_columns_beyond_the_cell_cap_are_refused():
+def test_rows_times_columns_beyond_the_cell_cap_are_refused() -> None:
     message = only_error(
         run_import([("a.xlsx", far_cell_xlsx("CV200000"))], actor=SYSTEM, dry_run=True)
     )
     assert "20.000.000 ô" in message
 
 
-def test_a_reader_that_runs_too_long_is_stopped():
-    from tuyengiao.imports.framework import UnreadableFile
+def test_a_reader_that_runs_too_long_is_stopped() -> None:
+    from tuyengiao.imports.reading import UnreadableFile
 
     limits = Limits(max_rows=10**8, cpu_seconds=1, wall_seconds=2)
     data = (HEADER + "X1,Xã,xa,T\n" * 1_500_000).encode()  # ~16 MB: seconds of parsing
@@ -141,7 +142,7 @@ def test_a_reader_that_runs_too_long_is_stopped():
         read_workbook([("Đơn vị.csv", data)], limits)
 
 
-def test_a_file_over_the_size_cap_is_refused_before_the_child_starts(settings):
+def test_a_file_over_the_size_cap_is_refused_before_the_child_starts(settings: Settings) -> None:
     settings.UPLOAD_MAX_BYTES = 1000
     data = (HEADER * 40).encode()
     assert "vượt giới hạn" in only_error(

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from pytest_django.fixtures import Settings
 
 from tuyengiao.imports import services
 from tuyengiao.imports.models import ImportBatch, ImportJob
@@ -29,9 +30,10 @@ UNITS = [["CBN", "Chi bộ mới", "XA1", "Chi bộ", "01/07/2025"]]
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+def media(settings: Settings, tmp_path: Path) -> Path:
+    root = tmp_path / "media"
+    settings.MEDIA_ROOT = root
+    return root
 
 
 def stored_files(media: Path) -> list[Path]:

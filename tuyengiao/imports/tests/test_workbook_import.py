@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import openpyxl
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from pytest_django.fixtures import Settings
 
 from tuyengiao.imports.framework import run_import
 from tuyengiao.imports.models import ImportBatch
 from tuyengiao.orgs.access import SYSTEM
 from tuyengiao.orgs.models import Exemption, Member, Membership, Unit
+
+if TYPE_CHECKING:
+    from conftest import ClientFor, World
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +82,7 @@ def snapshot() -> tuple[int, int, int, int]:
     )
 
 
-def test_clean_workbook_is_imported_and_a_second_import_changes_nothing():
+def test_clean_workbook_is_imported_and_a_second_import_changes_nothing() -> None:
     data = workbook()
     first = run_import([("du-lieu.xlsx", data)], actor=SYSTEM, dry_run=False)
     assert first.ok and first.committed
@@ -85,8 +91,8 @@ def test_clean_workbook_is_imported_and_a_second_import_changes_nothing():
     assert snapshot() == (3, 3, 3, 1)
     m = Member.objects.get(code="DV3")
     assert (m.family_name, m.middle_name, m.given_name, m.gender) == ("Giàng", "A", "Páo", "nam")
-    assert m.memberships.get().valid_from.isoformat() == "2025-08-01"
-    assert Member.objects.get(code="DV1").memberships.get().valid_from.isoformat() == "2025-07-01"
+    assert m.memberships.get().valid_from == dt.date(2025, 8, 1)
+    assert Member.objects.get(code="DV1").memberships.get().valid_from == dt.date(2025, 7, 1)
 
     second = run_import([("du-lieu.xlsx", data)], actor=SYSTEM, dry_run=False)
     assert second.ok and not second.changed
@@ -94,7 +100,7 @@ def test_clean_workbook_is_imported_and_a_second_import_changes_nothing():
     assert snapshot() == (3, 3, 3, 1)
 
 
-def test_headers_match_without_diacritics_and_in_any_order():
+def test_headers_match_without_diacritics_and_in_any_order() -> None:
     headers = ["loai don vi", "MA DON VI", " tên đơn vị ", "Ma don vi cap tren", "Cột lạ"]
     units = [[r[3], r[0], r[1], r[2], "?"] for r in UNITS]
     result = run_import([("a.xlsx", workbook(units, [], headers))], actor=SYSTEM, dry_run=False)
@@ -103,7 +109,7 @@ def test_headers_match_without_diacritics_and_in_any_order():
     assert any(w.column == "Cột lạ" for w in result.warnings)
 
 
-def test_one_bad_cell_writes_nothing_and_every_error_is_listed():
+def test_one_bad_cell_writes_nothing_and_every_error_is_listed() -> None:
     members = [list(r) for r in MEMBERS]
     members[0][3] = "31/02/1980"  # no such date
     members[1][4] = "KHONGCO"  # unknown unit
@@ -119,11 +125,12 @@ def test_one_bad_cell_writes_nothing_and_every_error_is_listed():
     assert ("Đảng viên", 4, "Miễn sinh hoạt") in found
     bad_date = next(e for e in result.errors if e.column == "Ngày sinh")
     assert bad_date.value == "31/02/1980" and "ngày" in bad_date.message
+    assert result.batch_id is not None
     batch = ImportBatch.objects.get(pk=result.batch_id)
     assert batch.status == ImportBatch.Status.REJECTED and batch.error_count == len(result.errors)
 
 
-def test_cross_sheet_errors_are_found_once_cells_parse():
+def test_cross_sheet_errors_are_found_once_cells_parse() -> None:
     members = [list(r) for r in MEMBERS]
     members[1][4] = "KHONGCO"
     members.append(["DV1", "Trùng Mã", "", "", "CB1", "", "", ""])
@@ -132,14 +139,14 @@ def test_cross_sheet_errors_are_found_once_cells_parse():
     assert snapshot() == (0, 0, 0, 0)
 
 
-def test_dry_run_reports_changes_without_writing():
+def test_dry_run_reports_changes_without_writing() -> None:
     result = run_import([("a.xlsx", workbook())], actor=SYSTEM, dry_run=True)
     assert result.ok and result.counts["Đảng viên"].created == 3
     assert snapshot() == (0, 0, 0, 0)
     assert not ImportBatch.objects.exists()
 
 
-def test_csv_named_after_the_sheet_with_thousand_dots_and_nfd():
+def test_csv_named_after_the_sheet_with_thousand_dots_and_nfd() -> None:
     import unicodedata
 
     text = "Mã đơn vị,Tên đơn vị,Loại đơn vị\nT1,Tỉnh ủy Thử,Tỉnh ủy\n"
@@ -150,7 +157,7 @@ def test_csv_named_after_the_sheet_with_thousand_dots_and_nfd():
     assert Unit.objects.get(code="T1").name == "Tỉnh ủy Thử"
 
 
-def test_control_character_in_a_cell_is_an_error_not_a_crash():
+def test_control_character_in_a_cell_is_an_error_not_a_crash() -> None:
     # A NUL byte cannot be stored in PostgreSQL text; found by fuzzing on PostgreSQL.
     text = "Mã đơn vị,Tên đơn vị,Loại đơn vị\nT1,Tỉnh\x00 ủy,Tỉnh ủy\nT2,Tỉnh ủy Hai,Tỉnh\x1b ủy\n"
     result = run_import([("Đơn vị.csv", text.encode())], actor=SYSTEM, dry_run=False)
@@ -162,12 +169,12 @@ def test_control_character_in_a_cell_is_an_error_not_a_crash():
     assert snapshot() == (0, 0, 0, 0)
 
 
-def test_garbage_file_is_a_clear_error():
+def test_garbage_file_is_a_clear_error() -> None:
     result = run_import([("x.xlsx", b"not a workbook")], actor=SYSTEM, dry_run=False)
     assert not result.ok and "Không đọc được tệp" in result.errors[0].message
 
 
-def test_scoped_user_cannot_import_into_a_sibling(world: Any):
+def test_scoped_user_cannot_import_into_a_sibling(world: Any) -> None:
     units = [["CBX", "Chi bộ mới", "XA2", "Chi bộ", ""]]
     result = run_import(
         [("a.xlsx", workbook(units, []))], actor=world.users["commune"], dry_run=False
@@ -177,7 +184,9 @@ def test_scoped_user_cannot_import_into_a_sibling(world: Any):
     assert not Unit.objects.filter(code="CBX").exists()
 
 
-def test_command_prints_every_error_and_exits_non_zero(tmp_path, capsys):
+def test_command_prints_every_error_and_exits_non_zero(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     members = [list(r) for r in MEMBERS]
     members[0][3] = "hôm qua"
     path = tmp_path / "loi.xlsx"
@@ -189,7 +198,7 @@ def test_command_prints_every_error_and_exits_non_zero(tmp_path, capsys):
     assert snapshot() == (0, 0, 0, 0)
 
 
-def test_command_summary_and_dry_run(tmp_path, capsys):
+def test_command_summary_and_dry_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "ok.xlsx"
     path.write_bytes(workbook())
     call_command("import_workbook", str(path), "--dry-run")
@@ -199,7 +208,9 @@ def test_command_summary_and_dry_run(tmp_path, capsys):
     assert "Đảng viên: 3 dòng — thêm mới 3" in out and snapshot() == (3, 3, 3, 1)
 
 
-def test_web_upload_shows_errors_then_commits_on_confirmation(client_for, world, settings):
+def test_web_upload_shows_errors_then_commits_on_confirmation(
+    client_for: ClientFor, world: World, settings: Settings
+) -> None:
     settings.TASKS = IMMEDIATE
     client = client_for("commune")
     units = [["CBN", "Chi bộ mới", "XA1", "Chi bộ", "01/07/2025"]]
@@ -225,7 +236,7 @@ def test_web_upload_shows_errors_then_commits_on_confirmation(client_for, world,
     assert Unit.objects.get(code="CBN").parent == world.commune
 
 
-def test_blank_template_has_every_sheet_and_header(client_for, world):
+def test_blank_template_has_every_sheet_and_header(client_for: ClientFor, world: World) -> None:
     response = client_for("secretary").get("/nhap-du-lieu/mau.xlsx")
     wb = openpyxl.load_workbook(io.BytesIO(response.content))
     assert wb.sheetnames[:2] == ["Đơn vị", "Đảng viên"]

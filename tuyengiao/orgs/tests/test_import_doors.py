@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -69,7 +70,7 @@ def test_moving_needs_write_access_to_both_parents(world: Any) -> None:
 
 def test_a_structural_change_dated_after_today_is_refused(world: Any) -> None:
     far = dt.date(9999, 12, 31)
-    for change in (
+    changes: tuple[Callable[[], object], ...] = (
         lambda: services.unit_rename(actor=SYSTEM, unit=world.cell, name="Đổi", on=far),
         lambda: services.unit_move(
             actor=SYSTEM, unit=world.cell, new_parent=world.sibling_commune, on=far
@@ -84,7 +85,8 @@ def test_a_structural_change_dated_after_today_is_refused(world: Any) -> None:
             parent=world.cell,
             valid_from=far,
         ),
-    ):
+    )
+    for change in changes:
         with pytest.raises(ValidationError, match="ở tương lai"):
             change()
     result = _import([["TL", "Tương lai", "CB1", "Chi bộ", "31/12/2099"]], world.users["province"])

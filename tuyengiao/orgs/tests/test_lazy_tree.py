@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from tuyengiao.orgs import services
@@ -106,7 +107,7 @@ def test_unit_search_never_shows_units_outside_scope(world: Any, client_for: Any
 # --- the unit picker ---------------------------------------------------------------
 
 
-def _picker(client: Any, **params: str) -> str:
+def _picker(client: Client, **params: str) -> str:
     response = client.get(reverse("orgs:unit_picker_search"), {"ten": "host", **params})
     assert response.status_code == 200
     return response.content.decode()

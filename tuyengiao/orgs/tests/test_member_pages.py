@@ -1,15 +1,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tuyengiao.orgs import selectors
 
+if TYPE_CHECKING:
+    from conftest import ClientFor, World
+
 pytestmark = pytest.mark.django_db
 
 
-def test_secretary_corrects_the_parsed_name_parts(client_for, world):
+def test_secretary_corrects_the_parsed_name_parts(client_for: ClientFor, world: World) -> None:
     client = client_for("secretary")
     m = world.members[0]
     response = client.post(
@@ -30,7 +34,9 @@ def test_secretary_corrects_the_parsed_name_parts(client_for, world):
     assert m.birth_date == dt.date(1980, 3, 5)
 
 
-def test_bad_date_is_refused_in_vietnamese_and_nothing_changes(client_for, world):
+def test_bad_date_is_refused_in_vietnamese_and_nothing_changes(
+    client_for: ClientFor, world: World
+) -> None:
     m = world.members[0]
     response = client_for("commune").post(
         f"/dang-vien/{m.code}/sua/",
@@ -42,7 +48,7 @@ def test_bad_date_is_refused_in_vietnamese_and_nothing_changes(client_for, world
     assert m.family_name == "Nguyễn"
 
 
-def test_exempt_and_transfer_through_the_page(client_for, world):
+def test_exempt_and_transfer_through_the_page(client_for: ClientFor, world: World) -> None:
     client = client_for("commune")
     m = world.members[0]
     today = selectors.today()
@@ -59,7 +65,7 @@ def test_exempt_and_transfer_through_the_page(client_for, world):
     assert selectors.member_unit_on(m, today) == world.cell2
 
 
-def test_transfer_outside_scope_is_refused(client_for, world):
+def test_transfer_outside_scope_is_refused(client_for: ClientFor, world: World) -> None:
     m = world.members[0]
     today = selectors.today().strftime("%d/%m/%Y")
     response = client_for("commune").post(

@@ -6,6 +6,7 @@ import pytest
 
 from tuyengiao.orgs import selectors, services
 from tuyengiao.orgs.access import SYSTEM
+from tuyengiao.orgs.models import Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -13,14 +14,14 @@ D = dt.date(2024, 1, 1)
 
 
 @pytest.fixture
-def cell():
+def cell(db: None) -> Unit:
     p = services.unit_create(actor=SYSTEM, code="P", name="P", kind="Tỉnh ủy")
     return services.unit_create(
         actor=SYSTEM, code="CB", name="Chi bộ", kind="Chi bộ", parent=p, valid_from=D
     )
 
 
-def test_full_name_parser_fills_parts_the_user_can_correct(cell):
+def test_full_name_parser_fills_parts_the_user_can_correct(cell: Unit) -> None:
     m = services.member_create(
         actor=SYSTEM, code="1", full_name="  Hoàng Phủ Ngọc Tường ", unit=cell
     )
@@ -32,7 +33,7 @@ def test_full_name_parser_fills_parts_the_user_can_correct(cell):
     assert m.family_name == "Hoàng Phủ" and m.full_name == "Hoàng Phủ Ngọc Tường"
 
 
-def test_members_sort_vietnamese_style_in_the_database(cell):
+def test_members_sort_vietnamese_style_in_the_database(cell: Unit) -> None:
     names = [
         "Nguyễn Văn Anh",
         "Trần Thị Ánh",
@@ -70,7 +71,7 @@ def test_members_sort_vietnamese_style_in_the_database(cell):
     ]
 
 
-def test_search_without_diacritics_matches_word_starts(cell):
+def test_search_without_diacritics_matches_word_starts(cell: Unit) -> None:
     services.member_create(actor=SYSTEM, code="A", full_name="Nguyễn Văn An", unit=cell, since=D)
     services.member_create(actor=SYSTEM, code="B", full_name="Trần Văn Thanh", unit=cell, since=D)
     day = dt.date(2025, 1, 1)
@@ -78,7 +79,7 @@ def test_search_without_diacritics_matches_word_starts(cell):
     assert [m.code for m in selectors.members_of_subtree(cell, day, search="TRẦN")] == ["B"]
 
 
-def test_transfer_and_exemption_change_counts_from_their_dates(cell):
+def test_transfer_and_exemption_change_counts_from_their_dates(cell: Unit) -> None:
     other = services.unit_create(
         actor=SYSTEM, code="CB2", name="Chi bộ 2", kind="Chi bộ", parent=cell.parent, valid_from=D
     )

@@ -6,8 +6,9 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
-from tuyengiao.orgs import official
+from tuyengiao.orgs import official, services
 from tuyengiao.orgs.access import SYSTEM
 from tuyengiao.orgs.models import OfficialListRun, Unit
 
@@ -167,3 +168,18 @@ def test_the_unit_page_offers_the_list_to_a_province(client_for: Any, world: Any
     html = client_for("province").get("/don-vi/TINH/").content.decode()
     assert f"/don-vi/TINH/danh-muc-xa/?tinh={LAI_CHAU}" in html
     assert "danh-muc-xa" not in client_for("province").get("/don-vi/XA1/").content.decode()
+
+
+def test_the_system_actor_cannot_request_a_run(world: Any) -> None:
+    """The worker creates the units later with the requester's rights, so a run needs an
+    account: the system actor is refused with a message, not a database error."""
+    code = official.communes(LAI_CHAU)[0].code
+    with pytest.raises(PermissionDenied, match="tài khoản"):
+        services.official_list_request(
+            actor=SYSTEM,
+            parent=world.province,
+            province_code=LAI_CHAU,
+            codes=[code],
+            valid_from=dt.date(2025, 7, 1),
+        )
+    assert not OfficialListRun.objects.exists()

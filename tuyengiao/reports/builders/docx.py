@@ -17,12 +17,13 @@ import io
 from django.conf import settings
 from django.utils import timezone
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_PARAGRAPH_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
-from docx.table import Table
+from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from tuyengiao.lib.dates import party_date_line
@@ -47,16 +48,25 @@ def _run(
     run.bold, run.italic, run.underline = bold, italic, underline
     run.font.size = Pt(size)
     run.font.name = FONT
-    run._element.rPr.rFonts.set(qn("w:eastAsia"), FONT)  # type: ignore[union-attr]
+    # the East Asian font too, or Word falls back to another one for Vietnamese marks
+    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
 
 
-def _para(container, text: str = "", *, align=WD_ALIGN_PARAGRAPH.CENTER, **kw) -> Paragraph:  # type: ignore[no-untyped-def]
+def _para(
+    container: DocxDocument | _Cell,
+    text: str = "",
+    *,
+    align: WD_PARAGRAPH_ALIGNMENT = WD_ALIGN_PARAGRAPH.CENTER,
+    bold: bool = False,
+    italic: bool = False,
+    size: float = 14,
+) -> Paragraph:
     p = container.add_paragraph()
     p.alignment = align
     p.paragraph_format.space_after = Pt(0)
     p.paragraph_format.space_before = Pt(0)
     if text:
-        _run(p, text, **kw)
+        _run(p, text, bold=bold, italic=italic, size=size)
     return p
 
 
@@ -70,21 +80,25 @@ def _no_borders(table: Table) -> None:
 
 
 def _cell_paragraph(
-    cell, text: str, *, bold: bool = False, align=WD_ALIGN_PARAGRAPH.CENTER
-) -> None:  # type: ignore[no-untyped-def]
+    cell: _Cell,
+    text: str,
+    *,
+    bold: bool = False,
+    align: WD_PARAGRAPH_ALIGNMENT = WD_ALIGN_PARAGRAPH.CENTER,
+) -> None:
     p = cell.paragraphs[0]
     p.alignment = align
     _run(p, text, bold=bold, size=11)
 
 
-def _data_table(doc, headers: list[str], rows: list[list[str]]) -> Table:  # type: ignore[no-untyped-def]
-    table = doc.add_table(rows=1, cols=len(headers))
+def _data_table(doc: DocxDocument, headers: list[str], rows: list[list[str]]) -> Table:
+    table: Table = doc.add_table(rows=1, cols=len(headers))  # python-docx leaves it untyped
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, text in zip(table.rows[0].cells, headers, strict=True):
         _cell_paragraph(cell, text, bold=True)
     for row in rows:
-        cells = table.add_row().cells
+        cells = table.add_row().cells  # type: ignore[no-untyped-call]  # python-docx leaves add_row untyped
         for i, (cell, text) in enumerate(zip(cells, row, strict=True)):
             _cell_paragraph(
                 cell, text, align=WD_ALIGN_PARAGRAPH.LEFT if i == 1 else WD_ALIGN_PARAGRAPH.CENTER
@@ -102,7 +116,7 @@ def _data_table(doc, headers: list[str], rows: list[list[str]]) -> Table:  # typ
     return table
 
 
-def _body(doc, text: str, *, bold: bool = False, italic: bool = False) -> Paragraph:  # type: ignore[no-untyped-def]
+def _body(doc: DocxDocument, text: str, *, bold: bool = False, italic: bool = False) -> Paragraph:
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     fmt = p.paragraph_format
@@ -116,7 +130,7 @@ def _body(doc, text: str, *, bold: bool = False, italic: bool = False) -> Paragr
 _ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 
 
-def _section_table(doc, table: SectionTable) -> None:  # type: ignore[no-untyped-def]
+def _section_table(doc: DocxDocument, table: SectionTable) -> None:
     """A section's table with an ``STT`` column in front."""
     _data_table(
         doc,
@@ -136,8 +150,8 @@ def build_docx(f: Report, *, signer: str = "") -> bytes:
     section.top_margin, section.bottom_margin = Mm(m["top"]), Mm(m["bottom"])
     section.left_margin, section.right_margin = Mm(m["left"]), Mm(m["right"])
     normal = doc.styles["Normal"]
-    normal.font.name = FONT  # type: ignore[attr-defined]
-    normal.font.size = Pt(14)  # type: ignore[attr-defined]
+    normal.font.name = FONT
+    normal.font.size = Pt(14)
 
     # --- header
     head = doc.add_table(rows=1, cols=2)

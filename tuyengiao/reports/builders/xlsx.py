@@ -68,7 +68,7 @@ def _table_sheet(wb: Workbook, table: SectionTable) -> None:
 
 def build_xlsx(r: Report) -> bytes:
     wb = Workbook()
-    wb.remove(wb.active)  # type: ignore[arg-type]
+    wb.remove(wb.active)
     summary: list[list[Any]] = [
         ["Đơn vị", r.unit_name],
         ["Kỳ báo cáo", r.period_label],

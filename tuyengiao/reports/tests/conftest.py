@@ -1,18 +1,28 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, fields
 
 import pytest
 
+from conftest import World
 from tuyengiao.reports.tests import factories as f
+from tuyengiao.study.models import Campaign
 from tuyengiao.tests.factories import document
 
 D = dt.date(2025, 3, 10)
 P = "co_mat"
 
 
+@dataclass
+class ReportWorld(World):
+    """The root world with a campaign of three sessions, one of them a bridge point."""
+
+    camp: Campaign
+
+
 @pytest.fixture
-def data(world):  # type: ignore[no-untyped-def]
+def data(world: World) -> ReportWorld:
     doc = document()
     camp = f.campaign(world.province, doc, start=dt.date(2025, 3, 1), deadline=dt.date(2025, 4, 30))
     m = world.members
@@ -38,5 +48,4 @@ def data(world):  # type: ignore[no-untyped-def]
     f.session(
         "HN2", camp, world.cell, dt.date(2025, 4, 2), attendance={m[0]: P, m[2]: "vang_khong_ly_do"}
     )
-    world.camp = camp
-    return world
+    return ReportWorld(**{x.name: getattr(world, x.name) for x in fields(World)}, camp=camp)

@@ -14,6 +14,8 @@ from .test_formats import _report
 UNIT = '=HYPERLINK("http://x.example","Bấm")'
 
 
-def test_report_xlsx_keeps_a_formula_unit_name_as_text(data: Any, world: Any, tmp_path: Any):  # type: ignore[no-untyped-def]
+def test_report_xlsx_keeps_a_formula_unit_name_as_text(
+    data: Any, world: Any, tmp_path: Any
+) -> None:
     org_services.unit_rename(actor=SYSTEM, unit=world.commune, name=UNIT, on=dt.date(2024, 6, 1))
     assert_text_cells(_report(tmp_path, "xlsx"), {UNIT})

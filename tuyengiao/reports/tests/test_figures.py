@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -10,11 +11,15 @@ from tuyengiao.reports.selectors import EmptyPeriod
 from tuyengiao.reports.selectors import report_figures as whole_report
 from tuyengiao.study.figures import study_figures_for as report_figures
 
+if TYPE_CHECKING:
+    from conftest import World
+    from tuyengiao.reports.tests.conftest import ReportWorld
+
 D = dt.date(2025, 3, 10)
 P = "co_mat"
 
 
-def test_it_counts_sessions_bridge_points_and_people(data) -> None:  # type: ignore[no-untyped-def]
+def test_it_counts_sessions_bridge_points_and_people(data: ReportWorld) -> None:
     fig = report_figures(
         unit=data.province, date_from=dt.date(2025, 1, 1), date_to=dt.date(2025, 12, 31)
     )
@@ -31,7 +36,7 @@ def test_it_counts_sessions_bridge_points_and_people(data) -> None:  # type: ign
     assert [m.sessions for m in fig.months] == [1, 1]
 
 
-def test_it_scopes_to_the_subtree(data) -> None:  # type: ignore[no-untyped-def]
+def test_it_scopes_to_the_subtree(data: ReportWorld) -> None:
     fig = report_figures(
         unit=data.commune, date_from=dt.date(2025, 1, 1), date_to=dt.date(2025, 12, 31)
     )
@@ -42,7 +47,7 @@ def test_it_scopes_to_the_subtree(data) -> None:  # type: ignore[no-untyped-def]
     assert rates == {"XA1": None, "CB1": Decimal("33.33"), "CB2": Decimal("100.00")}
 
 
-def test_empty_period_and_reversed_range_are_explained(data) -> None:  # type: ignore[no-untyped-def]
+def test_empty_period_and_reversed_range_are_explained(data: ReportWorld) -> None:
     with pytest.raises(EmptyPeriod, match="Không có hội nghị nào"):
         whole_report(unit=data.province, date_from=dt.date(2020, 1, 1), date_to=dt.date(2020, 2, 1))
     from django.core.exceptions import ValidationError
@@ -51,7 +56,7 @@ def test_empty_period_and_reversed_range_are_explained(data) -> None:  # type: i
         whole_report(unit=data.province, date_from=dt.date(2025, 2, 1), date_to=dt.date(2025, 1, 1))
 
 
-def test_a_presence_span_straddling_the_period_is_not_attendance(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_presence_span_straddling_the_period_is_not_attendance(world: World) -> None:
     from tuyengiao.reports.tests import factories as f
     from tuyengiao.tests.factories import document
 
@@ -78,7 +83,7 @@ def test_a_presence_span_straddling_the_period_is_not_attendance(world) -> None:
     assert late.campaigns[0].attended == 3
 
 
-def test_attended_counts_only_required_members(data) -> None:  # type: ignore[no-untyped-def]
+def test_attended_counts_only_required_members(data: ReportWorld) -> None:
     from tuyengiao.orgs import services
 
     # m0 (present at HN1 and HN2) becomes exempt: no longer required, nor attended
@@ -95,7 +100,7 @@ def test_attended_counts_only_required_members(data) -> None:  # type: ignore[no
     assert fig.members_attended <= fig.members_required
 
 
-def test_units_without_session_are_the_campaigns_grassroots_units(world) -> None:  # type: ignore[no-untyped-def]
+def test_units_without_session_are_the_campaigns_grassroots_units(world: World) -> None:
     from tuyengiao.reports.tests import factories as f
     from tuyengiao.tests.factories import document
 
@@ -115,7 +120,7 @@ def test_units_without_session_are_the_campaigns_grassroots_units(world) -> None
     assert by_id[commune_camp.pk].units_without_session == ["Chi bộ bản Một"]
 
 
-def test_today_structure_reports_a_merged_cell_under_its_successor(world) -> None:  # type: ignore[no-untyped-def]
+def test_today_structure_reports_a_merged_cell_under_its_successor(world: World) -> None:
     from tuyengiao.orgs import services
     from tuyengiao.reports.tests import factories as f
     from tuyengiao.tests.factories import document
@@ -149,7 +154,7 @@ def test_today_structure_reports_a_merged_cell_under_its_successor(world) -> Non
 
 
 @pytest.mark.parametrize("unit", ["province", "commune", "cell", "sibling_cell"])
-def test_the_campaign_page_and_the_report_give_the_same_rate(data, unit) -> None:  # type: ignore[no-untyped-def]
+def test_the_campaign_page_and_the_report_give_the_same_rate(data: ReportWorld, unit: str) -> None:
     """The campaign page (``study.selectors.campaign_rate``, from the raw rows) and the
     report (the study section, from the facts) over the campaign's period, on the
     structure of its last day: the same required, attended, rate, verdict, sessions,

@@ -2,24 +2,31 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from django.core.management import CommandError, call_command
 from docx import Document as open_docx
 from openpyxl import load_workbook
+from pytest_django.fixtures import Settings
 
 from tuyengiao.orgs.access import SYSTEM
 
+if TYPE_CHECKING:
+    from conftest import World
+    from tuyengiao.reports.tests.conftest import ReportWorld
+
 
 def _report(
-    tmp_path, fmt: str, unit: str = "TINH", frm: str = "01/01/2025", to: str = "31/12/2025"
-):  # type: ignore[no-untyped-def]
+    tmp_path: Path, fmt: str, unit: str = "TINH", frm: str = "01/01/2025", to: str = "31/12/2025"
+) -> bytes:
     out = tmp_path / f"r.{fmt}"
     call_command("report", unit=unit, date_from=frm, date_to=to, format=fmt, output=str(out))
     return out.read_bytes()
 
 
-def test_docx_has_the_party_layout_and_the_figures(data, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_docx_has_the_party_layout_and_the_figures(data: ReportWorld, tmp_path: Path) -> None:
     doc = open_docx(io.BytesIO(_report(tmp_path, "docx")))
     header = doc.tables[0].rows[0].cells
     assert "TỈNH ỦY THỬ" in header[0].text and "Số" in header[0].text and "-BC/TU" in header[0].text
@@ -43,7 +50,7 @@ def test_docx_has_the_party_layout_and_the_figures(data, tmp_path) -> None:  # t
     assert doc.styles["Normal"].font.name == "Times New Roman"
 
 
-def test_xlsx_stores_numbers_as_numbers(data, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_xlsx_stores_numbers_as_numbers(data: ReportWorld, tmp_path: Path) -> None:
     wb = load_workbook(io.BytesIO(_report(tmp_path, "xlsx")))
     summary = {r[0]: r[1] for r in wb["Tổng hợp"].iter_rows(min_row=2, values_only=True)}
     assert summary["Số hội nghị"] == 2 and summary["Số lượt người tham gia"] == 9
@@ -52,7 +59,7 @@ def test_xlsx_stores_numbers_as_numbers(data, tmp_path) -> None:  # type: ignore
     assert wb["Theo văn bản"]["E2"].number_format == "0.00%"
 
 
-def test_json_gives_the_same_figures(data, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_json_gives_the_same_figures(data: ReportWorld, tmp_path: Path) -> None:
     got = json.loads(_report(tmp_path, "json"))
     assert (
         got["sections"]["study"]["totals"]["sessions"] == 2
@@ -61,7 +68,7 @@ def test_json_gives_the_same_figures(data, tmp_path) -> None:  # type: ignore[no
     assert got["sections"]["study"]["campaigns"][0]["rate_percent"] == 60.0
 
 
-def test_command_explains_bad_input(data, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_command_explains_bad_input(data: ReportWorld, tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="Không có hội nghị nào"):
         _report(tmp_path, "json", frm="01/01/2020", to="31/01/2020")
     with pytest.raises(CommandError, match="đứng trước"):
@@ -73,13 +80,14 @@ def test_command_explains_bad_input(data, tmp_path) -> None:  # type: ignore[no-
 
 
 def test_place_line_takes_the_units_place_or_its_nearest_ancestors(
-    data, tmp_path, world, settings
-) -> None:  # type: ignore[no-untyped-def]
+    data: ReportWorld, tmp_path: Path, world: World, settings: Settings
+) -> None:
     from tuyengiao.orgs import services
 
     def date_line(unit: str) -> str:
         doc = open_docx(io.BytesIO(_report(tmp_path, "docx", unit=unit)))
-        return doc.tables[0].rows[0].cells[1].paragraphs[-1].text
+        line: str = doc.tables[0].rows[0].cells[1].paragraphs[-1].text
+        return line
 
     settings.REPORT_PLACE = ""
     assert date_line("XA1").startswith("Ngày ")
@@ -92,7 +100,9 @@ def test_place_line_takes_the_units_place_or_its_nearest_ancestors(
     assert report["unit"]["place"] == "Tam Đường"
 
 
-def test_the_national_report_reads_tw_and_has_its_place(data, tmp_path, settings) -> None:  # type: ignore[no-untyped-def]
+def test_the_national_report_reads_tw_and_has_its_place(
+    data: ReportWorld, tmp_path: Path, settings: Settings
+) -> None:
     """The national root's number reads ``-BC/TW`` and its date line names a place,
     derived from its level (a root over provincial committees) and its recorded
     place; a province under it keeps ``/TU`` and takes the root's place when it has
@@ -123,7 +133,7 @@ def test_the_national_report_reads_tw_and_has_its_place(data, tmp_path, settings
     assert json.loads(_report(tmp_path, "json", unit="TQ"))["unit"]["place"] == "Thủ đô Hà Nội"
 
 
-def test_the_issuer_follows_the_units_level(world) -> None:  # type: ignore[no-untyped-def]
+def test_the_issuer_follows_the_units_level(world: World) -> None:
     from tuyengiao.orgs import services
     from tuyengiao.orgs.models import Unit
     from tuyengiao.reports.selectors import is_national, issuer_code

@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import json
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 from typing import Any
 
 import openpyxl
@@ -101,7 +102,7 @@ def imported(world: Any) -> Any:
     return world
 
 
-def _run(tmp_path: Any, fmt: str) -> bytes:
+def _run(tmp_path: Path, fmt: str) -> bytes:
     out = tmp_path / f"bc.{fmt}"
     call_command(
         "report",

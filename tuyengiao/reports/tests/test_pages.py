@@ -1,13 +1,19 @@
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from docx import Document as open_docx
+from pytest_django.fixtures import Settings
 
 from tuyengiao.reports.models import ReportRequest
+
+if TYPE_CHECKING:
+    from conftest import ClientFor
+    from tuyengiao.reports.tests.conftest import ReportWorld
 
 PERIOD = {"tu": "01/01/2025", "den": "31/12/2025"}
 IMMEDIATE = {
@@ -23,7 +29,9 @@ def _work() -> None:
     call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
 
 
-def test_dashboard_shows_figures_charts_and_lagging_units(data, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_dashboard_shows_figures_charts_and_lagging_units(
+    data: ReportWorld, client_for: ClientFor
+) -> None:
     page = client_for("commune").get(reverse("reports:dashboard"), PERIOD)
     assert page.status_code == 200
     html = page.content.decode()
@@ -32,7 +40,9 @@ def test_dashboard_shows_figures_charts_and_lagging_units(data, client_for) -> N
     assert reverse("reports:unit", kwargs={"code": "CB1"}) in html  # drill-down
 
 
-def test_dashboard_explains_a_reversed_range_and_an_empty_period(data, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_dashboard_explains_a_reversed_range_and_an_empty_period(
+    data: ReportWorld, client_for: ClientFor
+) -> None:
     client = client_for("province")
     html = client.get(reverse("reports:dashboard"), {"tu": "31/12/2025", "den": "01/01/2025"})
     assert "đứng trước" in html.content.decode()
@@ -42,7 +52,9 @@ def test_dashboard_explains_a_reversed_range_and_an_empty_period(data, client_fo
     assert "ngày không hợp lệ" in html.content.decode()
 
 
-def test_report_page_refuses_a_unit_outside_scope_with_a_message(data, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_report_page_refuses_a_unit_outside_scope_with_a_message(
+    data: ReportWorld, client_for: ClientFor
+) -> None:
     form = {
         "unit": "XA2",
         "date_from": "01/01/2025",
@@ -60,12 +72,12 @@ def test_report_page_refuses_a_unit_outside_scope_with_a_message(data, client_fo
     assert not ReportRequest.objects.exists()
 
 
-def test_member_may_not_produce_reports(data, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_member_may_not_produce_reports(data: ReportWorld, client_for: ClientFor) -> None:
     assert client_for("member").get(reverse("reports:new")).status_code == 403
 
 
 @pytest.mark.django_db(transaction=True)
-def test_report_is_queued_for_the_database_worker(data, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_report_is_queued_for_the_database_worker(data: ReportWorld, client_for: ClientFor) -> None:
     client = client_for("commune")
     form = {
         "unit": "XA1",
@@ -83,7 +95,9 @@ def test_report_is_queued_for_the_database_worker(data, client_for) -> None:  # 
 
 
 @pytest.mark.parametrize("fmt", ["docx", "xlsx"])  # JSON: the command line (test_formats)
-def test_report_runs_in_the_background_and_downloads(data, client_for, settings, fmt) -> None:  # type: ignore[no-untyped-def]
+def test_report_runs_in_the_background_and_downloads(
+    data: ReportWorld, client_for: ClientFor, settings: Settings, fmt: str
+) -> None:
     settings.TASKS = IMMEDIATE
     client = client_for("province")
     form = {
@@ -108,8 +122,8 @@ def test_report_runs_in_the_background_and_downloads(data, client_for, settings,
 
 
 def test_background_report_of_an_empty_period_fails_with_a_message(
-    data, client_for, settings
-) -> None:  # type: ignore[no-untyped-def]
+    data: ReportWorld, client_for: ClientFor, settings: Settings
+) -> None:
     settings.TASKS = IMMEDIATE
     client = client_for("province")
     form = {
@@ -130,7 +144,9 @@ def test_background_report_of_an_empty_period_fails_with_a_message(
     )
 
 
-def test_dashboard_opens_on_the_latest_year_with_data(data, client_for, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_dashboard_opens_on_the_latest_year_with_data(
+    data: ReportWorld, client_for: ClientFor, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import datetime as dt
 
     from tuyengiao.reports import views
@@ -148,7 +164,9 @@ def test_dashboard_opens_on_the_latest_year_with_data(data, client_for, monkeypa
     assert "Chưa có hội nghị nào được ghi nhận." in empty.content.decode()
 
 
-def test_dashboard_breadcrumb_links_ancestors_within_scope(data, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_dashboard_breadcrumb_links_ancestors_within_scope(
+    data: ReportWorld, client_for: ClientFor
+) -> None:
     cb1 = reverse("reports:unit", kwargs={"code": "CB1"})
     html = client_for("province").get(cb1, PERIOD).content.decode()
     crumb = html[
@@ -165,7 +183,9 @@ def test_dashboard_breadcrumb_links_ancestors_within_scope(data, client_for) -> 
     assert reverse("reports:unit", kwargs={"code": "TINH"}) not in crumb
 
 
-def test_report_form_offers_units_in_scope_and_no_json(data, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_report_form_offers_units_in_scope_and_no_json(
+    data: ReportWorld, client_for: ClientFor
+) -> None:
     html = client_for("commune").get(reverse("reports:new")).content.decode()
     assert '<select name="unit"' in html
     assert '<option value="XA1" selected>Đảng ủy xã Một (XA1)</option>' in html
@@ -183,7 +203,9 @@ def test_report_form_offers_units_in_scope_and_no_json(data, client_for) -> None
     assert refused.status_code == 200 and not ReportRequest.objects.exists()
 
 
-def test_report_form_searches_units_when_there_are_many(data, client_for, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_report_form_searches_units_when_there_are_many(
+    data: ReportWorld, client_for: ClientFor, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from tuyengiao.reports import views
 
     monkeypatch.setattr(views, "PICKER_LIMIT", 2)

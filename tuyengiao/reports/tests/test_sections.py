@@ -8,7 +8,8 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterator
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.core.management import call_command
@@ -29,6 +30,10 @@ from tuyengiao.reports.sections import (
     registered_sections,
     unregister_section,
 )
+
+if TYPE_CHECKING:
+    from conftest import ClientFor, World
+
 
 EMPTY_YEAR = {"frm": "01/01/2020", "to": "31/12/2020"}  # no study session then
 
@@ -84,13 +89,15 @@ def toy(world: Any) -> Iterator[InspectionSection]:
     assert section.key not in {s.key for s in registered_sections()}
 
 
-def _report(tmp_path: Any, fmt: str, frm: str, to: str) -> bytes:
+def _report(tmp_path: Path, fmt: str, frm: str, to: str) -> bytes:
     out = tmp_path / f"r.{fmt}"
     call_command("report", unit="TINH", date_from=frm, date_to=to, format=fmt, output=str(out))
     return out.read_bytes()
 
 
-def test_a_registered_section_is_in_the_docx(world, toy, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_registered_section_is_in_the_docx(
+    world: World, toy: InspectionSection, tmp_path: Path
+) -> None:
     doc = open_docx(io.BytesIO(_report(tmp_path, "docx", **EMPTY_YEAR)))
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "I. KẾT QUẢ HỌC TẬP, QUÁN TRIỆT NGHỊ QUYẾT" in text
@@ -105,7 +112,9 @@ def test_a_registered_section_is_in_the_docx(world, toy, tmp_path) -> None:  # t
     ]
 
 
-def test_a_registered_section_is_in_the_xlsx_and_the_json(world, toy, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_registered_section_is_in_the_xlsx_and_the_json(
+    world: World, toy: InspectionSection, tmp_path: Path
+) -> None:
     wb = load_workbook(io.BytesIO(_report(tmp_path, "xlsx", **EMPTY_YEAR)))
     summary = {r[0]: r[1] for r in wb["Tổng hợp"].iter_rows(min_row=2, values_only=True)}
     assert summary["Số cuộc kiểm tra"] == 3
@@ -125,7 +134,9 @@ def test_a_registered_section_is_in_the_xlsx_and_the_json(world, toy, tmp_path) 
     assert got["sections"]["study"]["empty_sentence"].startswith("Không có hội nghị nào")
 
 
-def test_a_registered_section_is_on_the_dashboard(world, toy, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_a_registered_section_is_on_the_dashboard(
+    world: World, toy: InspectionSection, client_for: ClientFor
+) -> None:
     html = (
         client_for("province")
         .get(reverse("reports:dashboard"), {"tu": "01/01/2020", "den": "31/12/2020"})
@@ -139,7 +150,9 @@ def test_a_registered_section_is_on_the_dashboard(world, toy, client_for) -> Non
     assert "Không có số liệu nào" not in html  # the report as a whole is not empty
 
 
-def test_only_when_every_section_is_empty_is_the_report_refused(world, toy, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_only_when_every_section_is_empty_is_the_report_refused(
+    world: World, toy: InspectionSection, tmp_path: Path
+) -> None:
     from django.core.management import CommandError
 
     toy.held = {}

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils import timezone
 
 from tuyengiao.reports.models import ReportRequest
 
+if TYPE_CHECKING:
+    from conftest import ClientFor, World
+    from tuyengiao.reports.tests.conftest import ReportWorld
+
 WARNING = "Chưa có tiến trình nền nào nhận yêu cầu này sau 1 phút"
 
 
-def _job(world):  # type: ignore[no-untyped-def]
+def _job(world: World) -> ReportRequest:
     return ReportRequest.objects.create(
         requested_by=world.users["commune"],
         unit=world.commune,
@@ -21,7 +26,9 @@ def _job(world):  # type: ignore[no-untyped-def]
     )
 
 
-def test_a_job_queued_for_over_a_minute_says_no_worker_took_it(data, world, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_a_job_queued_for_over_a_minute_says_no_worker_took_it(
+    data: ReportWorld, world: World, client_for: ClientFor
+) -> None:
     job = _job(world)
     url = reverse("reports:request", kwargs={"pk": job.pk})
     client = client_for("commune")
@@ -37,7 +44,9 @@ def test_a_job_queued_for_over_a_minute_says_no_worker_took_it(data, world, clie
     assert WARNING in client.get(url).content.decode()  # the full page too
 
 
-def test_a_running_job_is_not_flagged_however_long_it_takes(data, world, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_a_running_job_is_not_flagged_however_long_it_takes(
+    data: ReportWorld, world: World, client_for: ClientFor
+) -> None:
     job = _job(world)
     ReportRequest.objects.filter(pk=job.pk).update(
         status="running", created_at=timezone.now() - dt.timedelta(minutes=10)

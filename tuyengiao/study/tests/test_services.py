@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -25,7 +26,7 @@ def test_campaign_defaults_and_validation(world: Any, document: Any) -> None:
         audiences=["members", "public"],
     )
     assert c.title == "Học tập NQ 57"
-    assert (c.member_target, c.public_target) == (95, 85)
+    assert (c.member_target, c.public_target) == (Decimal(95), Decimal(85))
     assert list(c.documents.all()) == [document]
     assert c.audience_labels() == ["Đảng viên", "Nhân dân"]
     with pytest.raises(ValidationError, match="Hạn hoàn thành"):

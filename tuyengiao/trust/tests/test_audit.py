@@ -82,7 +82,9 @@ def _preview_job() -> int:
     return ImportJob.objects.filter(dry_run=True).latest("pk").pk
 
 
-def test_web_import_is_attributed_to_the_user_and_their_address(client_for: Any, world: Any):
+def test_web_import_is_attributed_to_the_user_and_their_address(
+    client_for: Any, world: Any
+) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client = client_for("province")

@@ -80,7 +80,7 @@ def sign_in(page: Any, username: str, password: str = PASSWORD) -> None:
     page.get_by_role("button", name="Đăng nhập").click()
 
 
-def test_sign_in_browse_the_tree_on_a_date_and_search_without_marks(page: Any, world: Any):
+def test_sign_in_browse_the_tree_on_a_date_and_search_without_marks(page: Any, world: Any) -> None:
     page.goto("/")
     assert "/dang-nhap/" in page.url
     shot(page, "01-dang-nhap")

@@ -180,7 +180,8 @@ class Target:
                 f"AND objid = %s AND pid <> pg_backend_pid() AND {THIS_DATABASE}",
                 [LOCK],
             )
-            return cursor.fetchone()[0] > 0
+            row = cursor.fetchone()
+            return row is not None and row[0] > 0
 
 
 def test_import_killed_mid_commit_leaves_the_database_as_before(tmp_path: Path) -> None:

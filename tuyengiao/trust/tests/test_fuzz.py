@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tuyengiao.imports import framework
-from tuyengiao.imports.framework import ImportContext, RawSheet, parse_sheet, registered_sheets
+from tuyengiao.imports.framework import ImportContext, parse_sheet, registered_sheets
+from tuyengiao.imports.reading import RawSheet
 from tuyengiao.lib import dates, numbers, text
 from tuyengiao.orgs.access import SYSTEM
 

@@ -46,7 +46,7 @@ def test_export_needs_the_permission(client_for: Any, world: Any) -> None:
     assert not AccessLog.objects.exists()
 
 
-def test_export_with_the_permission_is_an_xlsx_and_is_logged(client_for: Any, world: Any):
+def test_export_with_the_permission_is_an_xlsx_and_is_logged(client_for: Any, world: Any) -> None:
     grant_export(world, "commune")
     client = client_for("commune")
     page = client.get(f"/don-vi/{world.commune.code}/").content.decode()
@@ -68,7 +68,9 @@ def test_export_with_the_permission_is_an_xlsx_and_is_logged(client_for: Any, wo
     )
 
 
-def test_export_of_a_sibling_unit_is_404_even_with_the_permission(client_for: Any, world: Any):
+def test_export_of_a_sibling_unit_is_404_even_with_the_permission(
+    client_for: Any, world: Any
+) -> None:
     grant_export(world, "commune")
     r = client_for("commune").get(f"/an-toan/xuat/{world.sibling_commune.code}/dang-vien.xlsx")
     assert r.status_code == 404

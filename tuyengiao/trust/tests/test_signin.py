@@ -34,7 +34,9 @@ def test_five_failures_lock_the_account_with_a_vietnamese_message(
     assert "_auth_user_id" not in client.session
 
 
-def test_a_success_before_the_limit_resets_the_count(client: Any, world: Any, settings: Any):
+def test_a_success_before_the_limit_resets_the_count(
+    client: Any, world: Any, settings: Any
+) -> None:
     settings.AXES_ENABLED = True
     for _ in range(4):
         client.post("/dang-nhap/", {"username": "xa", "password": "sai"})

@@ -29,7 +29,9 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         failed = 0
         done = 0
-        for name in options["files"]:  # type: ignore[attr-defined]
+        names = options["files"]
+        assert isinstance(names, list)  # noqa: S101  narrows the type for mypy; argparse nargs="+" gives a list
+        for name in names:
             path = Path(str(name))
             try:
                 data = path.read_bytes()

@@ -21,7 +21,9 @@ class Command(BaseCommand):
         parser.add_argument("--limit", type=int, default=20)
 
     def handle(self, *args: object, **options: object) -> None:
-        results = search_documents(str(options["query"]), limit=int(options["limit"]))  # type: ignore[call-overload]
+        limit = options["limit"]
+        assert isinstance(limit, int)  # noqa: S101  narrows the type for mypy; argparse type=int gives an int
+        results = search_documents(str(options["query"]), limit=limit)
         if options["json"]:
             payload = [{"symbol": d.symbol, "title": d.title, "score": s} for d, s in results]
             self.stdout.write(json.dumps(payload, ensure_ascii=False))

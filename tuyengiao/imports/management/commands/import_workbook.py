@@ -20,7 +20,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         files = []
-        for name in options["files"]:  # type: ignore[attr-defined]
+        names = options["files"]
+        assert isinstance(names, list)  # noqa: S101  narrows the type for mypy; argparse nargs="+" gives a list
+        for name in names:
             path = Path(str(name))
             if not path.is_file():
                 raise CommandError(f"Không tìm thấy tệp: {path}")

@@ -29,11 +29,11 @@ class Command(BaseCommand):
         else:
             summary = demo.build()
             self.stdout.write(
-                f"Đã tạo tỉnh mẫu: {format_int(summary['units'])} đơn vị, "  # type: ignore[arg-type]
-                f"{format_int(summary['members'])} đảng viên."  # type: ignore[arg-type]
+                f"Đã tạo tỉnh mẫu: {format_int(summary['units'])} đơn vị, "
+                f"{format_int(summary['members'])} đảng viên."
             )
             self.stdout.write("Tài khoản demo (mật khẩu: demo):")
-            for username, label in summary["accounts"]:  # type: ignore[attr-defined]
+            for username, label in summary["accounts"]:
                 self.stdout.write(f"  {username:10s} {label}")
         # Later apps add their demo data (documents, campaigns...) in their demo.py;
         # each build() is idempotent, so a database seeded before an app landed gets it.
