@@ -82,6 +82,8 @@ def build_world() -> World:
     from tuyengiao.orgs import services
     from tuyengiao.orgs.models import Role
 
+    reseed_data_migrations()
+
     s = services
     province = s.unit_create(actor=SYSTEM, code="TINH", name="Tỉnh ủy Thử", kind="Tỉnh ủy")
     commune = s.unit_create(
@@ -174,3 +176,14 @@ def django_db_setup(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -
 
     with django_db_blocker.unblock():
         import_module("tuyengiao.documents.migrations.0004_issuers").forward(apps, None)
+        reseed_data_migrations()
+
+
+def reseed_data_migrations() -> None:
+    """Put back the rows of data migrations that a transactional test's flush removed
+    (idempotent): the presenters' levels and statuses."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("tuyengiao.presenters.migrations.0002_levels_statuses").seed(apps, None)

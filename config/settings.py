@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "tuyengiao.imports",
     "tuyengiao.documents",
     "tuyengiao.study",
+    "tuyengiao.presenters",
     "tuyengiao.reports",
     "tuyengiao.trust",
 ]

@@ -13,6 +13,7 @@ urlpatterns = [
     path("nhap-du-lieu/", include("tuyengiao.imports.urls")),
     path("van-ban/", include("tuyengiao.documents.urls")),
     path("hoc-tap/", include("tuyengiao.study.urls")),
+    path("bao-cao-vien/", include("tuyengiao.presenters.urls")),
     path("bao-cao/", include("tuyengiao.reports.urls")),
     path("an-toan/", include("tuyengiao.trust.urls")),
     path("quan-tri/", admin.site.urls),

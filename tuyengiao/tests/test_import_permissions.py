@@ -185,6 +185,34 @@ ALL_WRITERS = frozenset({"province", "commune", "secretary"})
 STAFF = frozenset({"province", "commune"})
 PROVINCE = frozenset({"province"})
 
+
+def _presenter_form(unit: str, level: str = "co_so") -> dict[str, Any]:
+    return {
+        "code": "BCV-NEW",
+        "full_name": "Giàng A Sình",
+        "level": level,
+        "unit": unit,
+        "status": "cong_nhan",
+        "valid_from": "01/08/2025",
+    }
+
+
+def _presenter_row(unit: str, level: str = "Cơ sở") -> dict[str, Any]:
+    return {
+        "Mã báo cáo viên": "BCV-NEW",
+        "Họ và tên": "Giàng A Sình",
+        "Cấp": level,
+        "Mã đơn vị": unit,
+        "Từ ngày": "01/08/2025",
+    }
+
+
+def _presenter(unit: str) -> Callable[[Any], bool]:
+    from tuyengiao.presenters.models import Presenter
+
+    return lambda w: Presenter.objects.filter(code="BCV-NEW", unit__code=unit).exists()
+
+
 CASES = [
     # --- Đơn vị
     Case(
@@ -359,6 +387,31 @@ CASES = [
         _post("/hoc-tap/hoi-nghi/HN-CB3/diem-danh/DVX1/", {"status": "co_mat"}),
         lambda w: [{"Mã hội nghị": "HN-CB3", "Mã đảng viên": "DVX1", "Trạng thái": "Có mặt"}],
         _attendance("HN-CB3", "DVX1"),
+        PROVINCE,
+    ),
+    # --- Báo cáo viên (issue 14)
+    Case(
+        "recognise a grassroots presenter of the commune",
+        "Báo cáo viên",
+        _post("/bao-cao-vien/them/", _presenter_form("XA1")),
+        lambda w: [_presenter_row("XA1")],
+        _presenter("XA1"),
+        STAFF,
+    ),
+    Case(
+        "recognise a communicator of the cell",
+        "Báo cáo viên",
+        _post("/bao-cao-vien/them/", _presenter_form("CB1", level="ttv")),
+        lambda w: [_presenter_row("CB1", level="Tuyên truyền viên")],
+        _presenter("CB1"),
+        STAFF,
+    ),
+    Case(
+        "recognise a presenter of the sibling commune",
+        "Báo cáo viên",
+        _post("/bao-cao-vien/them/", _presenter_form("XA2")),
+        lambda w: [_presenter_row("XA2")],
+        _presenter("XA2"),
         PROVINCE,
     ),
 ]

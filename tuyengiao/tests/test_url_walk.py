@@ -347,7 +347,78 @@ ROUTES: dict[str, Route] = {
         None,
         {"province": 200} | {p: 404 for p in PERSONAS[1:]},
     ),
+    # presenters (issue 14): XA1's roster; read by those who see XA1 or a unit below
+    # it, kept by province and commune staff.
+    "presenters:roster": Route(none, None, ALL_200),
+    "presenters:new": Route(none, None, DOCUMENT_WRITERS),
+    "presenters:detail": Route(
+        lambda w: {"code": _presenters(w)[0].code},
+        lambda w: {"code": _presenters(w)[1].code},
+        {p: 200 for p in PERSONAS[:4]} | {"outsider": 404, "unassigned": 404},
+    ),
+    "presenters:edit": Route(
+        lambda w: {"code": _presenters(w)[0].code},
+        lambda w: {"code": _presenters(w)[1].code},
+        {
+            "province": 200,
+            "commune": 200,
+            "secretary": 403,
+            "member": 403,
+            "outsider": 404,
+            "unassigned": 404,
+        },
+    ),
+    "presenters:unit_gaps": Route(
+        lambda w: {"code": w.commune.code}, lambda w: {"code": w.sibling_commune.code}, STAFF_ONLY
+    ),
+    "presenters:session": Route(
+        lambda w: {"code": w.session.code},
+        lambda w: {"code": w.sibling_session.code},
+        {p: 200 for p in PERSONAS[:4]} | {"outsider": 404, "unassigned": 404},
+    ),
+    "presenters:session_add": Route(
+        lambda w: {"code": w.session.code},
+        lambda w: {"code": w.sibling_session.code},
+        STUDY_WRITERS_POST,
+        method="post",
+        data={"bao_cao_vien": "BCV-XA1"},
+    ),
+    "presenters:session_remove": Route(
+        lambda w: {"code": w.session.code},
+        lambda w: {"code": w.sibling_session.code},
+        STUDY_WRITERS_POST,
+        method="post",
+        data={"bao_cao_vien": "BCV-XA1"},
+    ),
 }
+
+
+def _presenters(w: Any) -> Any:
+    """A presenter recognised by XA1 and one by XA2."""
+    if not hasattr(w, "presenters"):
+        import datetime as dt
+
+        from tuyengiao.presenters import access, services
+        from tuyengiao.presenters.models import PresenterLevel, PresenterStatus
+
+        w.presenters = [
+            services.presenter_save(
+                actor=access.SYSTEM,
+                data=services.PresenterData(
+                    code=code,
+                    full_name=name,
+                    level=PresenterLevel.objects.get(code="co_so"),
+                    unit=unit,
+                    status=PresenterStatus.objects.get(code="cong_nhan"),
+                    valid_from=dt.date(2025, 7, 1),
+                ),
+            )[0]
+            for code, name, unit in (
+                ("BCV-XA1", "Lò Văn Páo", w.commune),
+                ("BCV-XA2", "Hà Thị Lan", w.sibling_commune),
+            )
+        ]
+    return w.presenters
 
 
 def _report_request(w: Any) -> Any:
@@ -423,6 +494,7 @@ def walk_world(
         )
         _study_objects(world)
         _documents(world)
+        _presenters(world)
         yield world
         transaction.set_rollback(True)
 
@@ -489,6 +561,8 @@ FORMS = {
     "orgs:member_edit",
     "orgs:unit_edit",
     "orgs:unit_structure",
+    "presenters:edit",
+    "presenters:new",
     "reports:new",
     "study:campaign_new",
     "study:scan",
@@ -610,6 +684,26 @@ def _add_campaigns(w: Any, k: int, start: int) -> None:
         )
 
 
+def _add_presenters(w: Any, k: int, start: int) -> None:
+    import datetime as dt
+
+    from tuyengiao.presenters import services
+    from tuyengiao.presenters.models import PresenterLevel, PresenterStatus
+
+    for i in range(start, start + k):
+        services.presenter_save(
+            actor=SYSTEM,
+            data=services.PresenterData(
+                code=f"TTV-Q{i:03d}",
+                full_name=f"Lò Văn Đếm{chr(ord('a') + i)}",
+                level=PresenterLevel.objects.get(code="ttv"),
+                unit=w.cell,
+                status=PresenterStatus.objects.get(code="cong_nhan"),
+                valid_from=dt.date(2025, 7, 1),
+            ),
+        )
+
+
 # list page -> (how to add rows, text of the last row added, when the page shows it)
 LISTS: dict[str, tuple[Callable[[Any, int, int], None], str | None]] = {
     "documents:list": (_add_documents, "Kế hoạch đếm 8"),
@@ -619,6 +713,7 @@ LISTS: dict[str, tuple[Callable[[Any, int, int], None], str | None]] = {
     "study:grid": (_add_members, "Nguyễn Văn Đếm 8"),
     "orgs:tree": (_add_communes, "Đảng ủy xã đếm 8"),  # the first level is open
     "orgs:unit": (_add_cells, "Chi bộ đếm 8"),
+    "presenters:roster": (_add_presenters, "Lò Văn Đếmi"),
     "reports:dashboard": (_add_communes, "Đảng ủy xã đếm 8"),
     "reports:unit": (_add_cells, "Chi bộ đếm 8"),
     "trust:audit_log": (_add_members, "Nguyễn Văn Đếm 8"),

@@ -43,6 +43,11 @@ AUDITED: dict[str, list[str]] = {
     # without per-row history (ARCHITECTURE.md), their source is on each row.
     "study.Campaign": [],
     "study.Session": [],
+    # presenters (issue 14): the roster's history (who was recognised, changed, relieved)
+    "presenters.PresenterLevel": [],
+    "presenters.PresenterStatus": [],
+    "presenters.Presenter": ["sort_key", "search_key"],
+    "presenters.SessionPresenter": [],
 }
 
 SYSTEM_LABEL = "Hệ thống"
