@@ -17,7 +17,8 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent
-APPS = {"orgs", "imports", "documents", "study", "reports", "trust"}
+# Every app of the project: a package of tuyengiao with an apps.py (lib is a library).
+APPS = {p.parent.name for p in PACKAGE.glob("*/apps.py")}
 
 
 def _sources(root: Path) -> list[Path]:
