@@ -114,10 +114,10 @@ class Detail:
 
 def _campaigns(user: User | AnonymousUser, document: Document) -> list[Any] | None:
     """Campaigns the user can see that study this document."""
-    from tuyengiao.orgs import access
+    from tuyengiao.study import access as study_access
 
     return list(
-        access.campaigns_visible_to(user)
+        study_access.campaigns_visible_to(user)
         .filter(documents=document)
         .select_related("owner")
         .distinct()

@@ -108,9 +108,11 @@ def check_document_write(actor: Actor) -> None:
     command line and seed data; ``None`` is refused)."""
     from tuyengiao.orgs import access
 
+    from . import access as documents_access
+
     if access.is_system(actor):
         return
-    if not access.can_register_documents(actor):
+    if not documents_access.can_register_documents(actor):
         raise PermissionDenied("Chỉ cán bộ cấp tỉnh và cấp xã được đăng ký, sửa văn bản.")
 
 
@@ -360,9 +362,11 @@ def attachment_remove(*, actor: Actor, attachment: Attachment) -> None:
 
 def _full_text(document: Document) -> str:
     texts = [document.body]
-    for attachment in document.attachments.all():
-        if attachment.text and attachment.text != document.body:
-            texts.append(attachment.text)
+    texts.extend(
+        attachment.text
+        for attachment in document.attachments.all()
+        if attachment.text and attachment.text != document.body
+    )
     return "\n".join(t for t in texts if t)
 
 

@@ -19,6 +19,7 @@ from tuyengiao.lib.dates import format_date, parse_date
 from tuyengiao.lib.refs import parse_symbol
 from tuyengiao.orgs import access
 
+from . import access as documents_access
 from . import files, selectors, services
 from .forms import KIND_CHOICES, DocumentForm
 from .models import Document, Relation, Status, System
@@ -31,7 +32,7 @@ MAX_FILES = 10
 @require_GET
 def document_list(request: HttpRequest) -> HttpResponse:
     access.require_scope(request.user)
-    base = access.documents_visible_to(request.user)
+    base = documents_access.documents_visible_to(request.user)
     filters = selectors.Filters.from_query(request.GET)
     documents, scores = selectors.document_list(base, filters)
     page = Paginator(documents, 50).get_page(request.GET.get("trang"))
@@ -45,7 +46,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
         "systems": System.choices,
         "statuses": Status.choices,
         "query_string": query.urlencode(),
-        "can_register": access.can_register_documents(request.user),
+        "can_register": documents_access.can_register_documents(request.user),
     }
     template = "documents/list.html"
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results":
@@ -56,13 +57,13 @@ def document_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    document = access.get_document_for_user(request.user, pk)
+    document = documents_access.get_document_for_user(request.user, pk)
     return render(
         request,
         "documents/detail.html",
         {
             "d": selectors.document_detail(request.user, document),
-            "can_write": access.can_register_documents(request.user),
+            "can_write": documents_access.can_register_documents(request.user),
             "relations": [c for c in Relation.choices if c[0] != Relation.CITES]
             + [(Relation.CITES, Relation.CITES.label)],
         },
@@ -72,7 +73,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
-    document = access.get_document_for_user(request.user, pk)
+    document = documents_access.get_document_for_user(request.user, pk)
     found = document.attachments.filter(pk=attachment_id).first()
     if found is None:
         raise Http404("Không tìm thấy tệp đính kèm.")
@@ -151,14 +152,14 @@ def _form_page(request: HttpRequest, document: Document | None) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def document_create(request: HttpRequest) -> HttpResponse:
-    access.check_document_write(request.user)
+    documents_access.check_document_write(request.user)
     return _form_page(request, None)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    document = access.get_document_for_user(request.user, pk, write=True)
+    document = documents_access.get_document_for_user(request.user, pk, write=True)
     return _form_page(request, document)
 
 
@@ -172,7 +173,7 @@ def _preview(symbol: str, document: Document | None) -> dict[str, object]:
             services.parse_document_symbol(symbol)
         except ValidationError as exc:
             return {"error": exc.messages[0]}
-    assert ref is not None
+    assert ref is not None  # noqa: S101  narrows the type for mypy; true by construction
     same = [
         d
         for d in selectors.documents_by_symbol(ref.symbol)
@@ -185,11 +186,11 @@ def _preview(symbol: str, document: Document | None) -> dict[str, object]:
 @require_GET
 def parse_symbol_view(request: HttpRequest) -> HttpResponse:
     """HTMX: the symbol as the system reads it, while the user types it."""
-    access.check_document_write(request.user)
+    documents_access.check_document_write(request.user)
     document = None
     raw_pk = request.GET.get("van_ban", "")
     if raw_pk.isdigit():
-        document = access.get_document_for_user(request.user, int(raw_pk))
+        document = documents_access.get_document_for_user(request.user, int(raw_pk))
     return render(
         request,
         "documents/form.html#symbol-preview",
@@ -203,7 +204,7 @@ def prefill(request: HttpRequest) -> HttpResponse:
     """HTMX, when a file is chosen on the register form: the symbol, date, kind and title
     read from its header (as ``import_documents`` does) filled into the fields the user
     left empty, for them to check and correct. Nothing is saved."""
-    access.check_document_write(request.user)
+    documents_access.check_document_write(request.user)
     data = request.POST.copy()
     upload = next(iter(request.FILES.getlist("tep")), None)
     note, error = "", ""
@@ -240,7 +241,7 @@ def prefill(request: HttpRequest) -> HttpResponse:
     document = None
     raw_pk = request.GET.get("van_ban", "")
     if raw_pk.isdigit():
-        document = access.get_document_for_user(request.user, int(raw_pk))
+        document = documents_access.get_document_for_user(request.user, int(raw_pk))
     form = DocumentForm(data)
     context = {
         "form": form,
@@ -257,7 +258,7 @@ def prefill(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def resolve_ref(request: HttpRequest, pk: int, ref_id: int) -> HttpResponse:
-    document = access.get_document_for_user(request.user, pk, write=True)
+    document = documents_access.get_document_for_user(request.user, pk, write=True)
     ref = document.refs.filter(pk=ref_id).first()
     if ref is None:
         raise Http404("Không tìm thấy tham chiếu.")
@@ -268,7 +269,7 @@ def resolve_ref(request: HttpRequest, pk: int, ref_id: int) -> HttpResponse:
         else:
             raw = request.POST.get("target", "")
             target = (
-                access.documents_visible_to(request.user).filter(pk=int(raw)).first()
+                documents_access.documents_visible_to(request.user).filter(pk=int(raw)).first()
                 if raw.isdigit()
                 else None
             )
@@ -284,7 +285,7 @@ def resolve_ref(request: HttpRequest, pk: int, ref_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def link_add(request: HttpRequest, pk: int) -> HttpResponse:
-    document = access.get_document_for_user(request.user, pk, write=True)
+    document = documents_access.get_document_for_user(request.user, pk, write=True)
     try:
         relation = request.POST.get("relation", "")
         candidates = selectors.documents_by_symbol(request.POST.get("van_ban", ""))
@@ -350,7 +351,7 @@ def document_picker_for(
     query: str = "",
     selected: list[str] | None = None,
 ) -> DocumentPicker:
-    visible = access.documents_visible_to(user)
+    visible = documents_access.documents_visible_to(user)
     ids = [int(x) for x in selected or [] if x.isdigit()][:50]
     chosen = list(visible.filter(pk__in=ids))
     if query.strip():

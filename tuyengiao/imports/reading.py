@@ -178,13 +178,15 @@ def _read_csv(name: str, data: bytes, limits: Limits) -> RawSheet:
 
 
 def _read_zip_of_csv(name: str, data: bytes, limits: Limits) -> list[RawSheet]:
-    sheets = []
+    sheets: list[RawSheet] = []
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             budget = ZipBudget(name, limits)
-            for info in check_zip(name, archive, limits):
-                if info.filename.lower().endswith(".csv"):
-                    sheets.append(_read_csv(info.filename, budget.read(archive, info), limits))
+            sheets.extend(
+                _read_csv(info.filename, budget.read(archive, info), limits)
+                for info in check_zip(name, archive, limits)
+                if info.filename.lower().endswith(".csv")
+            )
     except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError) as exc:
         # bad archive, damaged member, encrypted or unsupported compression
         raise UnreadableFile(f"Tệp '{name}' không phải tệp nén zip hợp lệ.") from exc

@@ -12,8 +12,13 @@ Scope is today's tree: the unit's materialised ``path`` as it stands now, so a
 subtree check is ``path LIKE 'root%'``, one indexed query.
 
 Out of scope and missing look the same: ``Http404``. Visible but read-only is
-``PermissionDenied`` (403). Other apps add their own ``*_visible_to`` /
-``get_*_for_user`` functions here rather than filtering in views.
+``PermissionDenied`` (403).
+
+This module is the core: ``Scope`` (and its ``covers`` subtree test), ``scope_of``,
+``require_scope``, ``filter_by_unit``, ``get_scoped``, unit and member access and the
+system actor. It imports no other app. Each app keeps its own typed ``access.py``
+(``documents.access``, ``study.access``, ``reports.access``) built on these functions;
+views, services and sheets call those, never a hand-written ``path`` prefix test.
 """
 
 from __future__ import annotations
@@ -62,6 +67,18 @@ def is_system(actor: object) -> bool:
     return isinstance(actor, SystemActor)
 
 
+def in_subtree(path: str, root: str) -> bool:
+    """Is the materialised ``path`` the ``root`` path or below it? The one prefix test
+    of the tree; everything else calls this (or ``Scope.covers``)."""
+    return bool(path) and bool(root) and path.startswith(root)
+
+
+def ancestor_paths(path: str) -> list[str]:
+    """ "/1/7/42/" → ["/1/", "/1/7/", "/1/7/42/"]: the unit and its ancestors."""
+    parts = [p for p in path.split("/") if p]
+    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
 STAFF_ROLES = {Role.PROVINCE_STAFF, Role.COMMUNE_STAFF}
 WRITER_ROLES = {Role.PROVINCE_STAFF, Role.COMMUNE_STAFF, Role.CELL_SECRETARY}
 
@@ -75,6 +92,11 @@ class Scope:
     @property
     def path(self) -> str:
         return self.unit.path
+
+    def covers(self, unit: Unit) -> bool:
+        """Is ``unit`` inside this scope's subtree (the unit itself or below it)?
+        The tree test only: a member role's narrower read area is ``can_see_unit``."""
+        return in_subtree(unit.path, self.path)
 
     @property
     def can_write(self) -> bool:
@@ -114,7 +136,7 @@ def require_scope(user: Any) -> Scope:
     return scope
 
 
-def _unit_q(scope: Scope, field: str) -> Q:
+def unit_q(scope: Scope, field: str) -> Q:
     """Rows whose unit (via ``field``) lies in the scope's read area."""
     prefix = f"{field}__" if field else ""
     if scope.role == Role.MEMBER:
@@ -126,7 +148,7 @@ def units_visible_to(user: Any) -> QuerySet[Unit]:
     scope = scope_of(user)
     if scope is None:
         return Unit.objects.none()
-    return Unit.objects.filter(_unit_q(scope, ""))
+    return Unit.objects.filter(unit_q(scope, ""))
 
 
 def units_writable_by(user: Any) -> QuerySet[Unit]:
@@ -138,7 +160,7 @@ def units_writable_by(user: Any) -> QuerySet[Unit]:
 
 def can_write_unit(user: Any, unit: Unit) -> bool:
     scope = scope_of(user)
-    return bool(scope and scope.can_write and unit.path.startswith(scope.path))
+    return bool(scope and scope.can_write and scope.covers(unit))
 
 
 def can_see_unit(user: Any, unit: Unit) -> bool:
@@ -147,7 +169,7 @@ def can_see_unit(user: Any, unit: Unit) -> bool:
         return False
     if scope.role == Role.MEMBER:
         return unit.pk == scope.unit.pk
-    return unit.path.startswith(scope.path)
+    return scope.covers(unit)
 
 
 def check_write(user: Any, unit: Unit) -> None:
@@ -173,7 +195,7 @@ def filter_by_unit(user: Any, queryset: QuerySet[M], unit_field: str) -> QuerySe
     scope = scope_of(user)
     if scope is None:
         return queryset.none()
-    return queryset.filter(_unit_q(scope, unit_field))
+    return queryset.filter(unit_q(scope, unit_field))
 
 
 def get_scoped(
@@ -240,41 +262,6 @@ def own_member(user: Any) -> Member | None:
     return Member.objects.filter(user=user).first()
 
 
-# --- documents (issue 3) ----------------------------------------------------------------
-#
-# Documents are the organisation's shared library: everyone with an assignment reads every
-# document; only province and commune staff register, edit, attach, link and resolve.
-
-
-def documents_visible_to(user: Any) -> QuerySet[Any]:
-    from tuyengiao.documents.models import Document
-
-    if scope_of(user) is None:
-        return Document.objects.none()
-    return Document.objects.all()
-
-
-def can_register_documents(user: Any) -> bool:
-    scope = scope_of(user)
-    return bool(scope and scope.is_staff)
-
-
-def check_document_write(user: Any) -> None:
-    """404 without an assignment, 403 for a reader who is not province or commune staff."""
-    require_scope(user)
-    if not can_register_documents(user):
-        raise PermissionDenied("Chỉ cán bộ cấp tỉnh và cấp xã được đăng ký, sửa văn bản.")
-
-
-def get_document_for_user(user: Any, pk: int, *, write: bool = False) -> Any:
-    document = documents_visible_to(user).select_related("issuer").filter(pk=pk).first()
-    if document is None:
-        raise Http404("Không tìm thấy văn bản.")
-    if write:
-        check_document_write(user)
-    return document
-
-
 # --- trust (issue 6) -------------------------------------------------------------------
 
 
@@ -292,7 +279,7 @@ def can_export_personal_data(user: Any, unit: Unit) -> bool:
         scope
         and scope.role != Role.MEMBER
         and scope.assignment.can_export_personal_data
-        and unit.path.startswith(scope.path)
+        and scope.covers(unit)
     )
 
 
@@ -303,117 +290,3 @@ def get_unit_for_export(user: Any, code: str) -> Unit:
     if not can_export_personal_data(user, unit):
         raise PermissionDenied("Bạn không có quyền xuất dữ liệu cá nhân của đảng viên.")
     return unit
-
-
-# --- study (campaigns, sessions) ------------------------------------------------------
-
-
-def _ancestor_paths(path: str) -> list[str]:
-    """ "/1/7/42/" → ["/1/", "/1/7/", "/1/7/42/"]: the unit and its ancestors."""
-    parts = [p for p in path.split("/") if p]
-    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
-
-
-def _study_unit_q(scope: Scope, field: str) -> Q:
-    """A campaign or session is visible when its unit is in the scope's read area
-    or is an ancestor of the scope's unit (a province campaign covers the commune)."""
-    return _unit_q(scope, field) | Q(**{f"{field}__path__in": _ancestor_paths(scope.path)})
-
-
-def campaigns_visible_to(user: Any) -> QuerySet[Any]:
-    from tuyengiao.study.models import Campaign
-
-    scope = scope_of(user)
-    if scope is None:
-        return Campaign.objects.none()
-    return Campaign.objects.filter(_study_unit_q(scope, "owner"))
-
-
-def can_manage_campaign(user: Any, campaign: Any) -> bool:
-    """Staff of the owner's subtree create and change campaigns."""
-    scope = scope_of(user)
-    return bool(scope and scope.is_staff and campaign.owner.path.startswith(scope.path))
-
-
-def get_campaign_for_user(user: Any, pk: int, *, write: bool = False) -> Any:
-    campaign = campaigns_visible_to(user).select_related("owner").filter(pk=pk).first()
-    if campaign is None:
-        raise Http404("Không tìm thấy đợt học tập.")
-    if write and not can_plan_in_campaign(user, campaign):
-        raise PermissionDenied("Bạn chỉ có quyền xem đợt học tập này.")
-    return campaign
-
-
-def can_plan_in_campaign(user: Any, campaign: Any) -> bool:
-    """May the user host sessions of this campaign (their writable unit lies in
-    the campaign's scope, or the campaign lies in theirs)?"""
-    scope = scope_of(user)
-    if scope is None or not scope.can_write:
-        return False
-    owner_path = campaign.owner.path
-    return scope.path.startswith(owner_path) or owner_path.startswith(scope.path)
-
-
-def campaign_host_units(user: Any, campaign: Any, day: Any = None) -> QuerySet[Unit]:
-    """Units (valid today, or on ``day`` when given) that may host sessions or bridge
-    points of the campaign for this user: inside both the user's writable subtree and
-    the campaign's."""
-    scope = scope_of(user)
-    if scope is None or not scope.can_write:
-        return Unit.objects.none()
-    valid = Q(valid_to__isnull=True) if day is None else valid_on_q(day)
-    return (
-        Unit.objects.filter(valid, path__startswith=scope.path)
-        .filter(path__startswith=campaign.owner.path)
-        .order_by("path")
-    )
-
-
-def sessions_visible_to(user: Any) -> QuerySet[Any]:
-    from tuyengiao.study.models import Session
-
-    scope = scope_of(user)
-    if scope is None:
-        return Session.objects.none()
-    return Session.objects.filter(_study_unit_q(scope, "host"))
-
-
-def get_session_for_user(user: Any, code: str, *, write: bool = False) -> Any:
-    session = (
-        sessions_visible_to(user)
-        .select_related("host", "campaign", "campaign__owner", "main")
-        .filter(code=code)
-        .first()
-    )
-    if session is None:
-        raise Http404("Không tìm thấy hội nghị.")
-    if write:
-        check_write(user, session.host)
-    return session
-
-
-# --- reports ------------------------------------------------------------------------
-# Dashboards are readable by anyone who can see the unit; producing a report file is
-# for the roles that write (staff and secretaries); a member gets 403. A report
-# request (the background job and its file) is visible only to the user who asked.
-
-
-def get_report_unit_for_user(user: Any, code: str | None = None, *, produce: bool = False) -> Unit:
-    scope = require_scope(user)
-    unit = scope.unit if code is None else get_unit_for_user(user, code)
-    if produce and not scope.can_write:
-        raise PermissionDenied("Bạn không có quyền lập báo cáo.")
-    return unit
-
-
-def report_requests_visible_to(user: Any) -> QuerySet:
-    from tuyengiao.reports.models import ReportRequest
-
-    return filter_by_unit(user, ReportRequest.objects.filter(requested_by=user), "unit")
-
-
-def get_report_request_for_user(user: Any, pk: int) -> Any:
-    request = report_requests_visible_to(user).select_related("unit").filter(pk=pk).first()
-    if request is None:
-        raise Http404("Không tìm thấy yêu cầu báo cáo.")
-    return request

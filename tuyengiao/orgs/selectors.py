@@ -17,7 +17,16 @@ from django.utils import timezone
 from tuyengiao.lib.text import collation_key, fold
 
 from . import official
-from .models import Exemption, LineageKind, Member, Membership, Unit, UnitLineage, UnitVersion
+from .models import (
+    Exemption,
+    LineageKind,
+    Member,
+    Membership,
+    OfficialListRun,
+    Unit,
+    UnitLineage,
+    UnitVersion,
+)
 from .models import valid_on_q as valid_on_q
 
 if TYPE_CHECKING:
@@ -161,8 +170,8 @@ def successor_map(day: dt.date | None = None) -> dict[int, int]:
     """
     day = day or today()
     valid = {u.pk: u for u in Unit.objects.only("pk", "valid_from", "valid_to")}
-    edges: dict[int, int] = {}
-    for from_id, to_id in (
+    # The later event wins: rows in date order, each overwriting the one before.
+    edges: dict[int, int] = dict(
         UnitLineage.objects.filter(
             kind__in=[LineageKind.MERGE, LineageKind.SPLIT, LineageKind.DISSOLVE],
             is_primary=True,
@@ -171,10 +180,9 @@ def successor_map(day: dt.date | None = None) -> dict[int, int]:
         )
         .order_by("date", "id")
         .values_list("from_unit_id", "to_unit_id")
-    ):
-        edges[from_id] = to_id
+    )
     result: dict[int, int] = {}
-    for uid, _unit in valid.items():
+    for uid in valid:
         current, hops = uid, 0
         while not valid[current].is_valid_on(day) and current in edges and hops < 64:
             current, hops = edges[current], hops + 1
@@ -269,6 +277,11 @@ def place_of(unit: Unit) -> str:
 class OfficialRow:
     commune: official.Commune
     existing: Unit | None  # the unit already standing for this commune, if any
+
+
+def official_run(parent: Unit, pk: int) -> OfficialListRun | None:
+    """One fetch of the official list under ``parent`` (None when it is not there)."""
+    return OfficialListRun.objects.filter(pk=pk, parent=parent).first()
 
 
 def official_preview(parent: Unit, province_code: str) -> list[OfficialRow]:

@@ -453,7 +453,7 @@ def unit_move(*, actor: Actor, unit: Unit, new_parent: Unit | None, on: dt.date)
     check_structure_date(on)
     _check_open_on(unit, on)
     if new_parent is not None:
-        if new_parent.path.startswith(unit.path):
+        if access.in_subtree(new_parent.path, unit.path):
             raise ValidationError("Không thể chuyển đơn vị vào chính nó hoặc đơn vị cấp dưới.")
         if not new_parent.is_valid_on(on):
             raise ValidationError(
@@ -547,7 +547,7 @@ def unit_merge(*, actor: Actor, sources: Sequence[Unit], into: Unit, on: dt.date
     for source in sources:
         if source.pk == into.pk:
             continue
-        if into.path.startswith(source.path):
+        if access.in_subtree(into.path, source.path):
             raise ValidationError(
                 f"Đơn vị tiếp nhận {into.code} đang trực thuộc {source.code}; "
                 "hãy chuyển nó ra trước khi sáp nhập."
@@ -588,7 +588,7 @@ def unit_split(
     for target in into:
         if not target.is_valid_on(on):
             raise ValidationError(f"Đơn vị {target.code} không có hiệu lực ngày {_fmt(on)}.")
-        if target.path.startswith(source.path):
+        if access.in_subtree(target.path, source.path):
             raise ValidationError(f"Đơn vị {target.code} đang trực thuộc {source.code}.")
     mapping = children_to or {}
     for child in _open_children(source, on):

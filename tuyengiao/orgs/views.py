@@ -21,9 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tuyengiao.lib.dates import parse_date
 from tuyengiao.lib.numbers import parse_offset
-from tuyengiao.trust.views import record_member_view
 
-from . import access, selectors, services
+from . import access, hooks, selectors, services
 from .forms import (
     AddChildForm,
     DissolveForm,
@@ -35,7 +34,7 @@ from .forms import (
     TransferForm,
     UnitForm,
 )
-from .models import Member, OfficialListRun, Unit
+from .models import Member, Unit
 
 
 def _day_param(request: HttpRequest, name: str = "ngay") -> tuple[dt.date, str | None]:
@@ -107,17 +106,12 @@ def tree(request: HttpRequest) -> HttpResponse:
 
 def _member_unit(request: HttpRequest, unit: Unit, day: dt.date) -> dict[str, object]:
     """A member's "Đơn vị" page: their unit on the day, its place in the tree, and the
-    campaigns and sessions of it they can see (latest first, bounded)."""
+    panels other apps register (``hooks.member_unit_panels``: study adds the campaigns
+    and sessions of it the member can see)."""
     return {
         "own_unit": unit,
         "own_version": selectors.version_on(unit, day),
-        "campaigns": access.campaigns_visible_to(request.user)
-        .select_related("owner")
-        .order_by("-start", "-id")[:20],
-        "sessions": access.sessions_visible_to(request.user)
-        .filter(host=unit)
-        .select_related("campaign")
-        .order_by("-date", "-id")[:20],
+        **hooks.member_unit_context(request, unit, day),
     }
 
 
@@ -159,7 +153,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def member_detail(request: HttpRequest, code: str) -> HttpResponse:
     member = access.get_member_for_user(request.user, code)
-    record_member_view(request, member)
+    hooks.member_viewed.send(sender=Member, request=request, member=member)
     day = selectors.today()
     return render(
         request,
@@ -579,7 +573,7 @@ def unit_picker_search(request: HttpRequest) -> HttpResponse:
 @require_GET
 def official_run(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     unit = access.get_unit_for_user(request.user, code, write=True)
-    run = OfficialListRun.objects.filter(pk=pk, parent=unit).first()
+    run = selectors.official_run(unit, pk)
     if run is None:
         raise Http404("Không tìm thấy yêu cầu.")
     template = "orgs/official_run.html"

@@ -47,7 +47,7 @@ def can_manage_unit(user: Any, unit: Unit) -> bool:
     if is_system(user):
         return True
     scope = core.scope_of(user)
-    return bool(scope and scope.is_staff and unit.path.startswith(scope.path))
+    return bool(scope and scope.is_staff and scope.covers(unit))
 
 
 def check_manage(user: Any, unit: Unit) -> None:

@@ -50,7 +50,7 @@ def build(seed: int = 973) -> str:
         from django.apps import apps
 
         import_module("tuyengiao.presenters.migrations.0002_levels_statuses").seed(apps, None)
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311  seeded generator for demo data, not a secret
     level = {lv.code: lv for lv in PresenterLevel.objects.all()}
     status = {s.code: s for s in PresenterStatus.objects.all()}
     made: list[Presenter] = []

@@ -30,6 +30,15 @@ def serving_q(day: dt.date, prefix: str = "") -> Q:
     )
 
 
+def is_serving(presenter: Presenter, day: dt.date) -> bool:
+    """Is the presenter recognised and serving on ``day``?"""
+    return Presenter.objects.filter(serving_q(day), pk=presenter.pk).exists()
+
+
+def code_taken(code: str) -> bool:
+    return Presenter.objects.filter(code=code).exists()
+
+
 def levels() -> list[PresenterLevel]:
     return list(PresenterLevel.objects.all())
 

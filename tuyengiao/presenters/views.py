@@ -19,6 +19,8 @@ from tuyengiao.lib.dates import parse_date
 from tuyengiao.orgs import access as core
 from tuyengiao.orgs import views as org_views
 from tuyengiao.orgs.selectors import today
+from tuyengiao.study import access as study_access
+from tuyengiao.study.models import Session
 
 from . import access, selectors, services
 from .forms import PresenterForm
@@ -85,9 +87,7 @@ def presenter_detail(request: HttpRequest, code: str) -> HttpResponse:
             "sessions": sessions,
             "listeners": sum(s.listeners for s in sessions),
             "public": sum(s.public for s in sessions),
-            "serving": Presenter.objects.filter(
-                selectors.serving_q(today()), pk=presenter.pk
-            ).exists(),
+            "serving": selectors.is_serving(presenter, today()),
             "can_edit": access.can_manage_unit(request.user, presenter.unit),
         },
     )
@@ -165,7 +165,7 @@ def presenter_new(request: HttpRequest) -> HttpResponse:
     form = PresenterForm(request.POST or None, initial={"status": "cong_nhan"})
     form.fields["unit"].queryset = _writable_units(request)  # type: ignore[attr-defined]
     if request.method == "POST":
-        if Presenter.objects.filter(code=request.POST.get("code", "").strip()).exists():
+        if selectors.code_taken(request.POST.get("code", "").strip()):
             form.add_error("code", "Mã báo cáo viên này đã có.")
         presenter = _save(request, form, None)
         if presenter is not None:
@@ -240,7 +240,7 @@ def unit_gaps(request: HttpRequest, code: str) -> HttpResponse:
 def session_panel(request: HttpRequest, code: str) -> HttpResponse:
     """The session page's part: presenters named from the roster and, for those who
     may change the session, a search of the roster to add one."""
-    session = core.get_session_for_user(request.user, code)
+    session = study_access.get_session_for_user(request.user, code)
     can_write = core.can_write_unit(request.user, session.host)
     query = request.GET.get("q", "").strip()[:100]
     found: list[Presenter] = []
@@ -302,8 +302,8 @@ def _search_visible(visible: Any, query: str, day: dt.date) -> list[Presenter]:
     return list(qs.select_related("level", "unit").order_by("sort_key", "code")[: SEARCH_SHOWN + 5])
 
 
-def _session_and_presenter(request: HttpRequest, code: str) -> tuple[Any, Presenter]:
-    session = core.get_session_for_user(request.user, code, write=True)
+def _session_and_presenter(request: HttpRequest, code: str) -> tuple[Session, Presenter]:
+    session = study_access.get_session_for_user(request.user, code, write=True)
     presenter_code = request.POST.get("bao_cao_vien", "").strip()
     presenter = access.presenters_visible_to(request.user).filter(code=presenter_code).first()
     if presenter is None:

@@ -17,6 +17,7 @@ from tuyengiao.orgs import access
 from tuyengiao.orgs.models import Unit
 from tuyengiao.orgs.selectors import today
 
+from . import access as reports_access
 from . import services
 from .forms import ReportForm
 from .models import ReportRequest, RequestStatus, Structure
@@ -64,7 +65,7 @@ def _period(request: HttpRequest, unit: Unit) -> tuple[dt.date, dt.date, str, li
 
 
 def _dashboard(request: HttpRequest, code: str | None) -> HttpResponse:
-    unit = access.get_report_unit_for_user(request.user, code)
+    unit = reports_access.get_report_unit_for_user(request.user, code)
     date_from, date_to, structure, errors, note = _period(request, unit)
     context: dict[str, object] = {
         "unit": unit,
@@ -123,7 +124,7 @@ def unit_dashboard(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_new(request: HttpRequest) -> HttpResponse:
-    own = access.get_report_unit_for_user(request.user, produce=True)
+    own = reports_access.get_report_unit_for_user(request.user, produce=True)
     if request.method == "POST":
         form = ReportForm(request.POST)
         job = _create_request(request, form) if form.is_valid() else None
@@ -140,7 +141,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
                 "structure": request.GET.get("co_cau", Structure.TODAY),
             }
         )
-    recent = access.report_requests_visible_to(request.user).defer("content")[:10]
+    recent = reports_access.report_requests_visible_to(request.user).defer("content")[:10]
     units = _report_units(request)
     many = units.count() > PICKER_LIMIT
     chosen = str(form["unit"].value() or "")
@@ -165,7 +166,7 @@ def _report_units(request: HttpRequest) -> QuerySet[Unit]:
 @require_GET
 def report_units(request: HttpRequest) -> HttpResponse:
     """HTMX: the report form's unit options matching a search (name or code)."""
-    access.get_report_unit_for_user(request.user, produce=True)
+    reports_access.get_report_unit_for_user(request.user, produce=True)
     q = request.GET.get("q", "").strip()[:100]
     units = _report_units(request)
     if q:
@@ -180,7 +181,7 @@ def report_units(request: HttpRequest) -> HttpResponse:
 def _create_request(request: HttpRequest, form: ReportForm) -> ReportRequest | None:
     data = form.cleaned_data
     try:
-        unit = access.get_report_unit_for_user(request.user, data["unit"], produce=True)
+        unit = reports_access.get_report_unit_for_user(request.user, data["unit"], produce=True)
     except Http404:
         form.add_error(
             "unit",
@@ -205,7 +206,7 @@ def _create_request(request: HttpRequest, form: ReportForm) -> ReportRequest | N
 @login_required
 @require_GET
 def report_request(request: HttpRequest, pk: int) -> HttpResponse:
-    job = access.get_report_request_for_user(request.user, pk)
+    job = reports_access.get_report_request_for_user(request.user, pk)
     template = "reports/report_request.html"
     if request.headers.get("HX-Request"):
         template += "#status"
@@ -228,7 +229,7 @@ def _unclaimed(job: ReportRequest) -> bool:
 @login_required
 @require_GET
 def report_download(request: HttpRequest, pk: int) -> HttpResponse:
-    job = access.get_report_request_for_user(request.user, pk)
+    job = reports_access.get_report_request_for_user(request.user, pk)
     if job.status != RequestStatus.DONE or not job.content:
         return redirect("reports:request", pk=job.pk)
     types = {

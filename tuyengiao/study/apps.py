@@ -7,6 +7,9 @@ class StudyConfig(AppConfig):
     verbose_name = "Học tập, quán triệt"
 
     def ready(self) -> None:
-        from . import report_section, sheets  # noqa: F401  sheets register the workbook sheets
+        from tuyengiao.orgs import hooks
+
+        from . import report_section, sheets, views  # noqa: F401  sheets register the workbook sheets
 
         report_section.register()
+        hooks.register_member_unit_panel(views.member_unit_panel)

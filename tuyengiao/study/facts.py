@@ -105,7 +105,7 @@ def member_fact_insert(fact: str, source: str, where: str = "", *, widen: bool) 
     table, key = _tables()[fact], MEMBER_FACT_KEYS[fact]
     tail = f" {widen_on_conflict(table, key)}" if widen else ""
     return (
-        f"INSERT INTO {table} ({key}, first_date, last_date, presences) "
+        f"INSERT INTO {table} ({key}, first_date, last_date, presences) "  # noqa: S608  SQL text from code: table names and %s marks; values are parameters
         f"SELECT {key}, min(date), max(date), count(*) FROM {source} {where or 'WHERE true'} "
         f"GROUP BY {key}{tail}"
     )
@@ -128,7 +128,7 @@ def _session_fact_sql(where: str) -> tuple[str, list[Any]]:
         {where}
         GROUP BY s.id, s.main_id, s.campaign_id, s.host_id, s.date, s.other_attendees,
             s.public_reached
-    """
+    """  # noqa: S608  SQL text from code: table names and %s marks; values are parameters
     return sql, list(COUNTED)
 
 
@@ -136,7 +136,7 @@ def _presence_fact_sql(where: str) -> str:
     """Presence rows from the raw rows (parameters: ``PRESENT``, then ``where``'s)."""
     t = _tables()
     return (
-        f"INSERT INTO {t['pfact']} ({PRESENCE_COLUMNS}) SELECT {presence_select()} "
+        f"INSERT INTO {t['pfact']} ({PRESENCE_COLUMNS}) SELECT {presence_select()} "  # noqa: S608  SQL text from code: table names and %s marks; values are parameters
         f"FROM {t['attendance']} a JOIN {t['session']} s ON s.id = a.session_id "
         f"WHERE a.status = %s {where}"
     )
@@ -176,7 +176,7 @@ def _member_facts_recount(pairs: set[tuple[int, int]]) -> None:
                 chunk = ordered[start : start + _CHUNK]
                 marks = ", ".join(["%s"] * len(chunk))
                 where = f"WHERE campaign_id = %s AND member_id IN ({marks})"
-                cursor.execute(f"DELETE FROM {t['mcfact']} {where}", [campaign_id, *chunk])
+                cursor.execute(f"DELETE FROM {t['mcfact']} {where}", [campaign_id, *chunk])  # noqa: S608  SQL text from code: table names and %s marks; values are parameters
                 cursor.execute(
                     member_fact_insert("mcfact", t["pfact"], where, widen=False),
                     [campaign_id, *chunk],
@@ -185,7 +185,7 @@ def _member_facts_recount(pairs: set[tuple[int, int]]) -> None:
             chunk = members[start : start + _CHUNK]
             marks = ", ".join(["%s"] * len(chunk))
             where = f"WHERE member_id IN ({marks})"
-            cursor.execute(f"DELETE FROM {t['mfact']} {where}", chunk)
+            cursor.execute(f"DELETE FROM {t['mfact']} {where}", chunk)  # noqa: S608  SQL text from code: table names and %s marks; values are parameters
             cursor.execute(member_fact_insert("mfact", t["pfact"], where, widen=False), chunk)
 
 
@@ -224,7 +224,7 @@ def facts_refresh_sessions(*, session_ids: Iterable[int]) -> None:
             cursor.execute(sql, [*counted, *chunk])
             p = t["pfact"]
             cursor.execute(
-                f"DELETE FROM {p} WHERE session_id IN ({marks}) AND NOT EXISTS ("
+                f"DELETE FROM {p} WHERE session_id IN ({marks}) AND NOT EXISTS ("  # noqa: S608  SQL text from code: table names and %s marks; values are parameters
                 f"SELECT 1 FROM {t['attendance']} a JOIN {t['session']} s "
                 f"ON s.id = a.session_id WHERE a.status = %s "
                 f"AND a.session_id = {p}.session_id AND a.member_id = {p}.member_id "
@@ -288,7 +288,7 @@ def _widen_from_rows(fact: str, rows: list[tuple[int, int, Any]]) -> None:
                 chunk = rows[start : start + _CHUNK]
                 values = ", ".join(["(%s, %s, %s)"] * len(chunk))
                 source = (
-                    "(SELECT column1 AS member_id, column2 AS campaign_id, column3 AS date "
+                    "(SELECT column1 AS member_id, column2 AS campaign_id, column3 AS date "  # noqa: S608  SQL text from code: table names and %s marks; values are parameters
                     f"FROM (VALUES {values}))"
                 )
                 cursor.execute(
@@ -318,7 +318,8 @@ def facts_attendance_changed(
         sets.append(f"{COUNTED[new]} = {COUNTED[new]} + 1")
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {t['sfact']} SET {', '.join(sets)} WHERE session_id = %s", [session_id]
+            f"UPDATE {t['sfact']} SET {', '.join(sets)} WHERE session_id = %s",  # noqa: S608  SQL text from code: table names and %s marks; values are parameters
+            [session_id],
         )
         if cursor.rowcount == 0:  # no fact yet for this session: build it whole
             facts_refresh_sessions(session_ids=[session_id])
@@ -327,14 +328,14 @@ def facts_attendance_changed(
             # Rare here (a QR scan only ever makes a member present): recount the
             # member's facts from the presence rows.
             cursor.execute(
-                f"DELETE FROM {t['pfact']} WHERE session_id = %s AND member_id = %s",
+                f"DELETE FROM {t['pfact']} WHERE session_id = %s AND member_id = %s",  # noqa: S608  SQL text from code: table names and %s marks; values are parameters
                 [session_id, member_id],
             )
             _lock_members([member_id])
-            cursor.execute(f"SELECT campaign_id FROM {t['session']} WHERE id = %s", [session_id])
+            cursor.execute(f"SELECT campaign_id FROM {t['session']} WHERE id = %s", [session_id])  # noqa: S608  SQL text from code: table names and %s marks; values are parameters
             _member_facts_recount({(member_id, int(c)) for (c,) in cursor.fetchall()})
         if new == PRESENT:
-            one = f"SELECT {presence_select('%s')} FROM {t['session']} s WHERE s.id = %s"
+            one = f"SELECT {presence_select('%s')} FROM {t['session']} s WHERE s.id = %s"  # noqa: S608  SQL text from code: table names and %s marks; values are parameters
             cursor.execute(
                 f"INSERT INTO {t['pfact']} ({PRESENCE_COLUMNS}) {one}", [member_id, session_id]
             )
@@ -343,7 +344,7 @@ def facts_attendance_changed(
             # row this upsert is inserting).
             _lock_members([member_id])
             source = (
-                f"(SELECT {presence_select('%s', named=True)} FROM {t['session']} s "
+                f"(SELECT {presence_select('%s', named=True)} FROM {t['session']} s "  # noqa: S608  SQL text from code: table names and %s marks; values are parameters
                 "WHERE s.id = %s) p"
             )
             for fact in ("mcfact", "mfact"):
@@ -371,11 +372,11 @@ def presence_added_ctes(source: str) -> str:
     above. The item ``fs`` returns the sessions whose fact was found; the callers put
     one session in a statement, so that ``fs`` locks one row."""
     t = _tables()
-    counted = f"(SELECT * FROM {source} WHERE session_id IN (SELECT session_id FROM fs))"
+    counted = f"(SELECT * FROM {source} WHERE session_id IN (SELECT session_id FROM fs))"  # noqa: S608  SQL text from code: table names and %s marks; values are parameters
     present = COUNTED[PRESENT]
     locked = "WHERE member_id IN (SELECT id FROM lk)"
     return (
-        f", fs AS (UPDATE {t['sfact']} f SET {present} = f.{present} + c.n "
+        f", fs AS (UPDATE {t['sfact']} f SET {present} = f.{present} + c.n "  # noqa: S608  SQL text from code: table names and %s marks; values are parameters
         f"FROM (SELECT session_id, count(*) AS n FROM {source} GROUP BY session_id) c "
         "WHERE f.session_id = c.session_id RETURNING f.session_id)"
         f", pf AS (INSERT INTO {t['pfact']} ({PRESENCE_COLUMNS}) "

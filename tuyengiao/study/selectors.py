@@ -39,6 +39,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from tuyengiao.lib.text import collation_key
+from tuyengiao.orgs import access
 from tuyengiao.orgs import selectors as org_selectors
 from tuyengiao.orgs.models import Exemption, Member, Membership, Unit, UnitVersion, valid_on_q
 
@@ -199,7 +200,7 @@ def grid_groups(session: Session, unit: Unit | None = None) -> list[GridGroup]:
     path = org_selectors.version_path_on(session.host, day)
     if unit is not None and path is not None:
         below = org_selectors.version_path_on(unit, day)
-        path = below if below and below.startswith(path) else None
+        path = below if below and access.in_subtree(below, path) else None
     if path is None:
         return []
     subtree = UnitVersion.objects.filter(valid_on_q(day), path__startswith=path)

@@ -70,7 +70,7 @@ from .scan_queue import ScanQueue
 
 Actor = AbstractBaseUser | AnonymousUser | access.SystemActor
 
-TOKEN_SALT = "tuyengiao.study.checkin"
+TOKEN_SALT = "tuyengiao.study.checkin"  # noqa: S105  a signing salt (a namespace), not a secret
 DEVICE_COOKIE = "tg_thiet_bi"
 DEVICE_SALT = "tuyengiao.study.device"
 
@@ -118,7 +118,7 @@ def in_subtree_on(root: Unit, unit: Unit, day: dt.date) -> bool:
     """Is ``unit`` inside ``root``'s subtree as the tree stood on ``day``?"""
     root_path = _path_on(root, day)
     unit_path = _path_on(unit, day)
-    return bool(root_path and unit_path and unit_path.startswith(root_path))
+    return bool(root_path and unit_path and access.in_subtree(unit_path, root_path))
 
 
 # --- campaigns ------------------------------------------------------------------------
@@ -668,7 +668,7 @@ def _merge_attendance(rows: list[tuple[int, int, str]], *, source: str, now: dt.
         stamp = connection.ops.adapt_datetimefield_value(now)
         with connection.cursor() as cursor:
             cursor.executemany(
-                f"INSERT INTO {table} ({_ATTENDANCE_COLUMNS}) VALUES (%s, %s, %s, %s, %s) "
+                f"INSERT INTO {table} ({_ATTENDANCE_COLUMNS}) VALUES (%s, %s, %s, %s, %s) "  # noqa: S608  SQL text from code: table names and %s marks; values are parameters
                 f"{conflict}",
                 [
                     (session_id, member_id, status, source, stamp)
@@ -686,7 +686,7 @@ def _merge_attendance(rows: list[tuple[int, int, str]], *, source: str, now: dt.
             for row in rows:
                 copy.write_row(row)
         cursor.execute(
-            f"INSERT INTO {table} ({_ATTENDANCE_COLUMNS}) "
+            f"INSERT INTO {table} ({_ATTENDANCE_COLUMNS}) "  # noqa: S608  SQL text from code: table names and %s marks; values are parameters
             "SELECT session_id, member_id, status, %s, %s FROM attendance_in "
             f"{conflict}",
             [source, now],
@@ -760,7 +760,7 @@ def _claim_device(device_id: str, member: Member, now: dt.datetime) -> None:
         raise ValidationError("Không nhận ra thiết bị; hãy bật cookie trên trình duyệt.")
     adapt = connection.ops.adapt_datetimefield_value
     claimed = fetchone_hot(
-        f"INSERT INTO {CheckinDevice._meta.db_table} (device_id, member_id, last_at) "
+        f"INSERT INTO {CheckinDevice._meta.db_table} (device_id, member_id, last_at) "  # noqa: S608  SQL text from code: table names and %s marks; values are parameters
         f"VALUES (%s, %s, %s) {_device_claim_conflict('%s')}",
         [device_id, member.pk, adapt(now), adapt(_device_window_start(now))],
     )
@@ -948,7 +948,7 @@ def _checkin_in_steps(
     # of the same member can neither create a second row nor fail.
     adapt = connection.ops.adapt_datetimefield_value
     inserted = fetchone_hot(
-        f"INSERT INTO {Attendance._meta.db_table} (session_id, member_id, status, "
+        f"INSERT INTO {Attendance._meta.db_table} (session_id, member_id, status, "  # noqa: S608  SQL text from code: table names and %s marks; values are parameters
         "checked_in_at, source, updated_at) VALUES (%s, %s, %s, %s, %s, %s) "
         "ON CONFLICT (session_id, member_id) DO NOTHING RETURNING id",
         [session.pk, member.pk, Status.PRESENT, adapt(now), Source.QR, adapt(now)],
@@ -990,7 +990,7 @@ def _lookup_sql(user: str = "%(user)s", scans: str = "") -> str:
     }
     each = ("i.n, i.device, i.now, ", f" CROSS JOIN {scans} i") if scans else ("", "")
     return (
-        f"SELECT {each[0]}s.id AS session_id, s.code, s.title, s.date, s.campaign_id, "
+        f"SELECT {each[0]}s.id AS session_id, s.code, s.title, s.date, s.campaign_id, "  # noqa: S608  SQL text from code: table names and %s marks; values are parameters
         "s.host_id, s.main_id, hv.name AS host_name, m.id AS member_id, m.code AS member_code, "
         "m.family_name, m.middle_name, m.given_name, "
         f"EXISTS (SELECT 1 FROM {t['membership']} ms JOIN {t['version']} v "
@@ -1105,7 +1105,7 @@ def _checkin_statement() -> str:
     )
     window_start = "excluded.last_at - %(window)s * interval '1 second'"
     return (
-        f"WITH look AS ({_lookup_sql('i.user_id', scans)}), "
+        f"WITH look AS ({_lookup_sql('i.user_id', scans)}), "  # noqa: S608  SQL text from code: table names and %s marks; values are parameters
         f"d AS (INSERT INTO {CheckinDevice._meta.db_table} (device_id, member_id, last_at) "
         "SELECT device, member_id, now FROM look "
         "WHERE in_scope AND host_name IS NOT NULL AND member_id IS NOT NULL "

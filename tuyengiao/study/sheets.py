@@ -38,9 +38,11 @@ from tuyengiao.imports.framework import (
     register_sheet,
 )
 from tuyengiao.lib.codes import code_cell_parser, lost_zeros_hint
+from tuyengiao.orgs import access
 from tuyengiao.orgs.models import Member, Membership, Unit, UnitVersion
 from tuyengiao.orgs.sheets import MEMBER_CODE, UNIT_CODE, digit_variants
 
+from . import access as study_access
 from . import services
 from .models import Campaign, Format, Session, Status
 
@@ -193,7 +195,7 @@ def validate_sessions(rows: list[SessionSheetRow], ctx: ImportContext) -> None:
                 main_is_bridge = bool(main_row.main_code)
                 main_format, main_date = main_row.format, main_row.date
             else:
-                assert main is not None  # one of the two was found just above
+                assert main is not None  # noqa: S101  narrows the type for mypy; one of the two was found just above
                 main_is_bridge = main.main_id is not None
                 main_format, main_date = main.format, main.date
             if main_is_bridge:
@@ -253,7 +255,8 @@ def commit_sessions(rows: list[SessionSheetRow], ctx: ImportContext) -> SheetCou
         covering = [
             c
             for c in campaigns
-            if unit.path.startswith(c.owner.path) and any(d.pk == doc.pk for d in c.documents.all())
+            if study_access.campaign_covers(c, unit)
+            and any(d.pk == doc.pk for d in c.documents.all())
         ]
         if covering:
             started = [c for c in covering if c.start <= r.date]
@@ -369,9 +372,9 @@ def _valid(row: tuple[Any, ...], day: dt.date) -> bool:
     return (valid_from is None or valid_from <= day) and (valid_to is None or day < valid_to)
 
 
-_MEMBER_IDS_SQL = f"SELECT code, id FROM {Member._meta.db_table} WHERE {{match}}"
+_MEMBER_IDS_SQL = f"SELECT code, id FROM {Member._meta.db_table} WHERE {{match}}"  # noqa: S608  SQL text from code: table names and %s marks; values are parameters
 _MEMBERSHIPS_SQL = (
-    f"SELECT member_id, unit_id, valid_from, valid_to FROM {Membership._meta.db_table} "
+    f"SELECT member_id, unit_id, valid_from, valid_to FROM {Membership._meta.db_table} "  # noqa: S608  SQL text from code: table names and %s marks; values are parameters
     "WHERE {match} ORDER BY member_id, valid_from"
 )
 
@@ -468,7 +471,7 @@ def commit_attendance(rows: list[AttendanceSheetRow], ctx: ImportContext) -> She
             continue
         member_unit = unit_on(member_ids[r.member_code], day)
         member_path = path_on(member_unit, day) if member_unit is not None else None
-        if not host_path or not member_path or not member_path.startswith(host_path):
+        if not host_path or not member_path or not access.in_subtree(member_path, host_path):
             host_name = sessions[r.session_code][4]
             issues.append(
                 ImportIssue(

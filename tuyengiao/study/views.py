@@ -29,6 +29,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tuyengiao.documents import access as documents_access
 from tuyengiao.documents import views as document_views
 from tuyengiao.documents.models import Document
 from tuyengiao.lib.codes import validate_code
@@ -38,6 +39,7 @@ from tuyengiao.orgs import access
 from tuyengiao.orgs import views as org_views
 from tuyengiao.orgs.models import Role, Unit
 
+from . import access as study_access
 from . import exports, scan_page, selectors, services
 from .models import Audience, Campaign, Format, Session, Status
 
@@ -66,10 +68,14 @@ def _day(request: HttpRequest, default: dt.date) -> tuple[dt.date, str | None]:
 
 class CampaignForm(forms.Form):
     title = forms.CharField(label="Tên đợt học tập", max_length=255)
-    documents = forms.ModelMultipleChoiceField(
-        label="Văn bản học tập", queryset=Document.objects.all()
+    documents: forms.ModelMultipleChoiceField[Document] = forms.ModelMultipleChoiceField(
+        label="Văn bản học tập",
+        queryset=None,  # the view sets it per user
     )
-    owner = forms.ModelChoiceField(label="Đơn vị chủ trì", queryset=Unit.objects.none())
+    owner: forms.ModelChoiceField[Unit] = forms.ModelChoiceField(
+        label="Đơn vị chủ trì",
+        queryset=None,  # the view sets it per user
+    )
     audiences = forms.MultipleChoiceField(
         label="Đối tượng",
         choices=Audience.choices,
@@ -89,11 +95,25 @@ class CampaignForm(forms.Form):
     )
 
 
+def member_unit_panel(request: HttpRequest, unit: Unit, day: dt.date) -> dict[str, Any]:
+    """The study part of a member's "Đơn vị" page (registered in ``orgs.hooks``): the
+    campaigns and this unit's sessions the member can see, latest first, bounded."""
+    return {
+        "campaigns": study_access.campaigns_visible_to(request.user)
+        .select_related("owner")
+        .order_by("-start", "-id")[:20],
+        "sessions": study_access.sessions_visible_to(request.user)
+        .filter(host=unit)
+        .select_related("campaign")
+        .order_by("-date", "-id")[:20],
+    }
+
+
 @login_required
 @require_GET
 def campaign_list(request: HttpRequest) -> HttpResponse:
     scope = access.require_scope(request.user)
-    campaigns = access.campaigns_visible_to(request.user).select_related("owner")
+    campaigns = study_access.campaigns_visible_to(request.user).select_related("owner")
     return render(
         request,
         "study/campaign_list.html",
@@ -112,13 +132,13 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("Chỉ cán bộ tuyên giáo tỉnh hoặc xã được tạo đợt học tập.")
     form = CampaignForm(request.POST or None)
     owner, documents = form.fields["owner"], form.fields["documents"]
-    assert isinstance(owner, forms.ModelChoiceField)
-    assert isinstance(documents, forms.ModelMultipleChoiceField)
+    assert isinstance(owner, forms.ModelChoiceField)  # noqa: S101  narrows the type for mypy; CampaignForm declares it
+    assert isinstance(documents, forms.ModelMultipleChoiceField)  # noqa: S101  narrows the type for mypy; CampaignForm declares it
     owner.queryset = access.units_visible_to(request.user).filter(
         depth__lte=scope.unit.depth + 1, valid_to__isnull=True
     )
     owner.initial = scope.unit
-    documents.queryset = access.documents_visible_to(request.user)
+    documents.queryset = documents_access.documents_visible_to(request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -157,7 +177,7 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = access.get_campaign_for_user(request.user, pk)
+    campaign = study_access.get_campaign_for_user(request.user, pk)
     scope = access.require_scope(request.user)
     day, error = _day(request, campaign.deadline)
     # The unit shown: chosen, else the viewer's unit when inside the campaign, else the owner.
@@ -165,9 +185,9 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     code = request.GET.get("don_vi", "").strip()
     if code:
         unit = access.get_unit_for_user(request.user, code)
-    elif scope.unit.path.startswith(campaign.owner.path):
+    elif study_access.campaign_covers(campaign, scope.unit):
         unit = scope.unit
-    if not unit.path.startswith(campaign.owner.path):
+    if not study_access.campaign_covers(campaign, unit):
         unit = campaign.owner
     visible_unit = access.can_see_unit(request.user, unit)
     context: dict[str, Any] = {
@@ -190,7 +210,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             SESSIONS_PAGE,
         ).get_page(request.GET.get("trang")),
         "page_query": urlencode({"don_vi": unit.code, "ngay": day.strftime("%d/%m/%Y")}) + "&",
-        "can_plan": access.can_plan_in_campaign(request.user, campaign),
+        "can_plan": study_access.can_plan_in_campaign(request.user, campaign),
     }
     _own_bridges(request, context["sessions"].object_list)
     return render(request, "study/campaign_detail.html", context)
@@ -216,16 +236,12 @@ def _own_bridges(request: HttpRequest, rows: Sequence[Session]) -> None:
     is hosted outside their scope (``own_bridges``)."""
     ids = [r.pk for r in rows]
     inside = set(
-        access.filter_by_unit(request.user, Session.objects.filter(pk__in=ids), "host").values_list(
-            "pk", flat=True
-        )
+        study_access.sessions_in_scope(request.user).filter(pk__in=ids).values_list("pk", flat=True)
     )
     bridges = list(
-        access.filter_by_unit(
-            request.user,
-            Session.objects.filter(main_id__in=[i for i in ids if i not in inside]),
-            "host",
-        ).select_related("host")[:200]
+        study_access.sessions_in_scope(request.user)
+        .filter(main_id__in=[i for i in ids if i not in inside])
+        .select_related("host")[:200]
     )
     for row in rows:
         # a per-page mark the list template reads, not a field of the model
@@ -244,9 +260,9 @@ class SessionForm(forms.Form):
         help_text="Để trống: hệ thống đặt mã theo mã đơn vị và ngày (ví dụ CB1-20251015).",
     )
     title = forms.CharField(label="Tên hội nghị", max_length=255, required=False)
-    host = forms.ModelChoiceField(
+    host: forms.ModelChoiceField[Unit] = forms.ModelChoiceField(
         label="Đơn vị tổ chức",
-        queryset=Unit.objects.none(),
+        queryset=None,  # the view sets it: the units this user may host in
         to_field_name="code",
         error_messages={"invalid_choice": "Hãy chọn đơn vị tổ chức trong danh sách tìm được."},
     )
@@ -268,7 +284,7 @@ class SessionForm(forms.Form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def session_new(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = access.get_campaign_for_user(request.user, pk, write=True)
+    campaign = study_access.get_campaign_for_user(request.user, pk, write=True)
     form = SessionForm(request.POST or None)
     data_in = request.POST if request.method == "POST" else request.GET
     try:
@@ -277,11 +293,11 @@ def session_new(request: HttpRequest, pk: int) -> HttpResponse:
         day = None
     # A unit valid today or on the chosen date is accepted here, so that the service says
     # why it cannot host on that date ("chưa thành lập vào ngày ...").
-    hosts = access.campaign_host_units(request.user, campaign)
+    hosts = study_access.campaign_host_units(request.user, campaign)
     if day is not None:
-        hosts = hosts | access.campaign_host_units(request.user, campaign, day)
+        hosts = hosts | study_access.campaign_host_units(request.user, campaign, day)
     host = form.fields["host"]
-    assert isinstance(host, forms.ModelChoiceField)
+    assert isinstance(host, forms.ModelChoiceField)  # noqa: S101  narrows the type for mypy; SessionForm declares it
     host.queryset = hosts
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -332,7 +348,7 @@ def session_new(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def session_detail(request: HttpRequest, code: str) -> HttpResponse:
-    session = access.get_session_for_user(request.user, code)
+    session = study_access.get_session_for_user(request.user, code)
     can_write = access.can_write_unit(request.user, session.host)
     # The bridge point's unit is searched, not listed: a national conference has
     # thousands of candidate units.
@@ -376,7 +392,7 @@ def _int_or_none(value: str | None) -> int | None:
 @login_required
 @require_POST
 def session_update(request: HttpRequest, code: str) -> HttpResponse:
-    session = access.get_session_for_user(request.user, code, write=True)
+    session = study_access.get_session_for_user(request.user, code, write=True)
     try:
         services.session_update(
             actor=request.user,
@@ -393,7 +409,7 @@ def session_update(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def bridge_add(request: HttpRequest, code: str) -> HttpResponse:
-    session = access.get_session_for_user(request.user, code, write=True)
+    session = study_access.get_session_for_user(request.user, code, write=True)
     try:
         host = access.get_unit_for_user(request.user, request.POST.get("host", ""), write=True)
         bp = services.bridge_point_add(
@@ -426,7 +442,7 @@ def grid(request: HttpRequest, code: str) -> HttpResponse:
     commune's conference; communes, then cells, for a province's). Small sessions
     show every row; large ones open a group when it is clicked (htmx), so the page
     stays small. ``q`` finds members anywhere in the session, no diacritics needed."""
-    session = access.get_session_for_user(request.user, code, write=True)
+    session = study_access.get_session_for_user(request.user, code, write=True)
     query = request.GET.get("q", "").strip()[:100]
     context: dict[str, Any] = {"session": session, "statuses": Status.choices, "q": query}
     if query:
@@ -469,7 +485,7 @@ def _grid_group_or_404(
 @require_GET
 def grid_group(request: HttpRequest, code: str, unit_code: str) -> HttpResponse:
     """One group's body, fetched when the group is opened; ``tu`` pages its rows."""
-    session = access.get_session_for_user(request.user, code, write=True)
+    session = study_access.get_session_for_user(request.user, code, write=True)
     group = _grid_group_or_404(request, session, unit_code)
     offset = parse_offset(request.GET.get("tu"))
     body = _group_body(session, group, offset)
@@ -485,7 +501,7 @@ def grid_group(request: HttpRequest, code: str, unit_code: str) -> HttpResponse:
 @require_POST
 def grid_group_present(request: HttpRequest, code: str, unit_code: str) -> HttpResponse:
     """ "Có mặt cả nhóm": every member of the group not yet marked becomes present."""
-    session = access.get_session_for_user(request.user, code, write=True)
+    session = study_access.get_session_for_user(request.user, code, write=True)
     group = _grid_group_or_404(request, session, unit_code)
     member_ids = selectors.grid_members(session, group=group).values_list("pk", flat=True)
     notice, error = "", ""
@@ -513,7 +529,7 @@ def grid_group_present(request: HttpRequest, code: str, unit_code: str) -> HttpR
 @login_required
 @require_POST
 def grid_mark(request: HttpRequest, code: str, member_code: str) -> HttpResponse:
-    session = access.get_session_for_user(request.user, code, write=True)
+    session = study_access.get_session_for_user(request.user, code, write=True)
     member = selectors.grid_members(session).filter(code=member_code).first()
     if member is None:
         return HttpResponse(
@@ -541,7 +557,7 @@ def grid_mark(request: HttpRequest, code: str, member_code: str) -> HttpResponse
 @login_required
 @require_GET
 def export(request: HttpRequest, code: str) -> HttpResponse:
-    session = access.get_session_for_user(request.user, code, write=True)
+    session = study_access.get_session_for_user(request.user, code, write=True)
     response = HttpResponse(
         exports.attendance_workbook(session),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -560,7 +576,7 @@ def _direction(request: HttpRequest) -> str:
 @login_required
 @require_GET
 def qr_screen(request: HttpRequest, code: str) -> HttpResponse:
-    session = access.get_session_for_user(request.user, code, write=True)
+    session = study_access.get_session_for_user(request.user, code, write=True)
     return render(request, "study/qr.html", _qr_context(request, session))
 
 
@@ -574,7 +590,7 @@ def _qr_context(request: HttpRequest, session: Session) -> dict[str, object]:
     return {
         "session": session,
         "kind": kind,
-        "svg": mark_safe(svg),  # segno's own SVG markup, no user input
+        "svg": mark_safe(svg),  # noqa: S308  segno's own SVG markup, no user input
         "url": url,
         "counts": selectors.session_counts(session),
         "refresh": max(5, settings.CHECKIN_TOKEN_SECONDS // 3),
@@ -586,14 +602,14 @@ def _qr_context(request: HttpRequest, session: Session) -> dict[str, object]:
 @require_GET
 def qr_code(request: HttpRequest, code: str) -> HttpResponse:
     """The QR fragment, polled by the QR screen: a fresh token every few seconds."""
-    session = access.get_session_for_user(request.user, code, write=True)
+    session = study_access.get_session_for_user(request.user, code, write=True)
     return render(request, "study/qr.html#code", _qr_context(request, session))
 
 
 @login_required
 @require_POST
 def checkout_open(request: HttpRequest, code: str) -> HttpResponse:
-    session = access.get_session_for_user(request.user, code, write=True)
+    session = study_access.get_session_for_user(request.user, code, write=True)
     try:
         services.checkout_open(actor=request.user, session=session)
     except ValidationError as exc:

@@ -7,7 +7,10 @@ class TrustConfig(AppConfig):
     verbose_name = "An toàn dữ liệu"
 
     def ready(self) -> None:
-        from . import audit
+        from tuyengiao.orgs import hooks
+
+        from . import audit, views
 
         audit.register_all()
         audit.watch_two_factor()
+        hooks.member_viewed.connect(views.record_member_view, dispatch_uid="trust.member_viewed")

@@ -214,18 +214,16 @@ def access_entries(*, object_type: str = "", object_key: str = "") -> QuerySet[A
 
 
 def member_export_rows(unit: Unit, day: dt.date) -> list[list[str | dt.date | None]]:
-    rows: list[list[str | dt.date | None]] = []
-    for m in org_selectors.members_with_unit(unit, day):
-        rows.append(
-            [
-                m.code,
-                m.full_name,
-                m.get_gender_display() if m.gender else "",
-                m.birth_date,
-                m.admission_date,
-                m.unit_code or "",
-                m.unit_name or "",
-                "Có" if m.is_exempt else "",
-            ]
-        )
-    return rows
+    return [
+        [
+            m.code,
+            m.full_name,
+            m.get_gender_display() if m.gender else "",
+            m.birth_date,
+            m.admission_date,
+            m.unit_code or "",
+            m.unit_name or "",
+            "Có" if m.is_exempt else "",
+        ]
+        for m in org_selectors.members_with_unit(unit, day)
+    ]

@@ -192,8 +192,9 @@ def member_export(request: HttpRequest, code: str) -> HttpResponse:
     return response
 
 
-def record_member_view(request: HttpRequest, member: Member) -> None:
-    """Called by the member page: every view of personal data leaves a row."""
+def record_member_view(request: HttpRequest, member: Member, **_: object) -> None:
+    """Receives ``orgs.hooks.member_viewed`` (connected in ``TrustConfig.ready``): every
+    view of a member's record leaves a row."""
     services.access_record(
         actor=request.user,
         action=AccessLog.Action.VIEW_MEMBER,

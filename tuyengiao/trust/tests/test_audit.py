@@ -11,6 +11,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.test import RequestFactory
+from django.utils import timezone
 
 from tuyengiao.imports.tests.test_workbook_import import workbook
 from tuyengiao.orgs import services
@@ -132,7 +133,7 @@ def test_province_staff_browse_and_filter_the_log(client_for: Any, world: Any) -
     system = client.get("/an-toan/nhat-ky/", {"ai": "hệ thống", "doi_tuong": "CB3"})
     assert system.context["page"].paginator.count >= 1
     assert all(e.actor is None for e in system.context["page"].object_list)
-    today = dt.date.today().strftime("%d/%m/%Y")
+    today = timezone.localdate().strftime("%d/%m/%Y")
     dated = client.get("/an-toan/nhat-ky/", {"tu_ngay": today, "den_ngay": today})
     assert dated.context["page"].paginator.count == LogEntry.objects.count()
     past = client.get("/an-toan/nhat-ky/", {"den_ngay": "01/01/2000"})

@@ -30,7 +30,7 @@ class Command(BaseCommand):
         failed = 0
         done = 0
         names = options["files"]
-        assert isinstance(names, list)  # nargs="+"
+        assert isinstance(names, list)  # noqa: S101  narrows the type for mypy; argparse nargs="+" gives a list
         for name in names:
             path = Path(str(name))
             try:

@@ -1,0 +1,113 @@
+"""Who may see or change campaigns and sessions, built on the core in ``orgs.access``.
+
+A campaign or session is visible when its unit is in the user's read area or is an
+ancestor of the user's unit (a province campaign covers the commune). Staff of the
+owner's subtree manage a campaign; writers host sessions inside both their own subtree
+and the campaign's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from tuyengiao.orgs.access import (
+    Scope,
+    ancestor_paths,
+    check_write,
+    filter_by_unit,
+    in_subtree,
+    scope_of,
+    unit_q,
+)
+from tuyengiao.orgs.models import Unit, valid_on_q
+
+from .models import Campaign, Session
+
+
+def _study_unit_q(scope: Scope, field: str) -> Q:
+    """The unit (via ``field``) is in the scope's read area or is one of its ancestors."""
+    return unit_q(scope, field) | Q(**{f"{field}__path__in": ancestor_paths(scope.path)})
+
+
+def campaigns_visible_to(user: Any) -> QuerySet[Campaign]:
+    scope = scope_of(user)
+    if scope is None:
+        return Campaign.objects.none()
+    return Campaign.objects.filter(_study_unit_q(scope, "owner"))
+
+
+def can_manage_campaign(user: Any, campaign: Campaign) -> bool:
+    """Staff of the owner's subtree create and change campaigns."""
+    scope = scope_of(user)
+    return bool(scope and scope.is_staff and scope.covers(campaign.owner))
+
+
+def can_plan_in_campaign(user: Any, campaign: Campaign) -> bool:
+    """May the user host sessions of this campaign (their writable unit lies in
+    the campaign's scope, or the campaign lies in theirs)?"""
+    scope = scope_of(user)
+    if scope is None or not scope.can_write:
+        return False
+    return campaign_covers(campaign, scope.unit) or scope.covers(campaign.owner)
+
+
+def campaign_covers(campaign: Campaign, unit: Unit) -> bool:
+    """Is ``unit`` inside the campaign's subtree (its owner or below)?"""
+    return in_subtree(unit.path, campaign.owner.path)
+
+
+def get_campaign_for_user(user: Any, pk: int, *, write: bool = False) -> Campaign:
+    campaign = campaigns_visible_to(user).select_related("owner").filter(pk=pk).first()
+    if campaign is None:
+        raise Http404("Không tìm thấy đợt học tập.")
+    if write and not can_plan_in_campaign(user, campaign):
+        raise PermissionDenied("Bạn chỉ có quyền xem đợt học tập này.")
+    return campaign
+
+
+def campaign_host_units(
+    user: Any, campaign: Campaign, day: dt.date | None = None
+) -> QuerySet[Unit]:
+    """Units (valid today, or on ``day`` when given) that may host sessions or bridge
+    points of the campaign for this user: inside both the user's writable subtree and
+    the campaign's."""
+    scope = scope_of(user)
+    if scope is None or not scope.can_write:
+        return Unit.objects.none()
+    valid = Q(valid_to__isnull=True) if day is None else valid_on_q(day)
+    return (
+        Unit.objects.filter(valid, path__startswith=scope.path)
+        .filter(path__startswith=campaign.owner.path)
+        .order_by("path")
+    )
+
+
+def sessions_visible_to(user: Any) -> QuerySet[Session]:
+    scope = scope_of(user)
+    if scope is None:
+        return Session.objects.none()
+    return Session.objects.filter(_study_unit_q(scope, "host"))
+
+
+def sessions_in_scope(user: Any) -> QuerySet[Session]:
+    """Sessions hosted inside the user's read area (not those of the ancestors)."""
+    return filter_by_unit(user, Session.objects.all(), "host")
+
+
+def get_session_for_user(user: Any, code: str, *, write: bool = False) -> Session:
+    session = (
+        sessions_visible_to(user)
+        .select_related("host", "campaign", "campaign__owner", "main")
+        .filter(code=code)
+        .first()
+    )
+    if session is None:
+        raise Http404("Không tìm thấy hội nghị.")
+    if write:
+        check_write(user, session.host)
+    return session
