@@ -372,7 +372,7 @@ def unit_bulk_create(*, actor: Actor, rows: Sequence[NewUnit]) -> list[Unit]:
         batch_size=2000,
     )
     # bulk_create sends no signals: the audit trail's entries, as one by one would write.
-    from tuyengiao.trust.audit import log_bulk_create
+    from tuyengiao.lib.bulk_audit import log_bulk_create
 
     for written in (units, versions, lineage):
         log_bulk_create(list(written))
