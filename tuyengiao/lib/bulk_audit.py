@@ -27,9 +27,12 @@ def log_bulk_create(instances: list[Any]) -> None:
     content_type = ContentType.objects.get_for_model(instances[0])
     json_changes = getattr(settings, "AUDITLOG_STORE_JSON_CHANGES", False)
     cid = get_cid()
+    changes_of = _creation_diff(type(instances[0]), json_changes) or (
+        lambda obj: model_instance_diff(None, obj, use_json_for_changes=json_changes)
+    )
     entries = []
     for instance in instances:
-        changes = model_instance_diff(None, instance, use_json_for_changes=json_changes)
+        changes = changes_of(instance)
         if not changes:
             continue
         entries.append(
@@ -48,3 +51,38 @@ def log_bulk_create(instances: list[Any]) -> None:
         # auditlog's set_actor context fills actor and address in this signal
         pre_save.send(sender=LogEntry, instance=entry, raw=False, using=None, update_fields=None)
     LogEntry.objects.bulk_create(entries, batch_size=2000)
+
+
+def _creation_diff(model: type[Any], json_changes: bool) -> Any:
+    """``model_instance_diff(None, obj)`` with the model's audited fields worked out once
+    instead of once per row (the same values, through auditlog's own
+    ``get_field_value``); ``None`` where masked fields need auditlog's own path."""
+    from auditlog.diff import get_field_value, get_fields_in_model, model_instance_diff
+    from auditlog.registry import auditlog
+    from django.utils.encoding import smart_str
+
+    options = auditlog.get_model_fields(model)
+    if options["mask_fields"]:
+        return None
+    include, exclude = options["include_fields"], options["exclude_fields"]
+    fields = [
+        f
+        for f in get_fields_in_model(model())
+        if (not include or f.name in include) and f.name not in exclude
+    ]
+    before = {f.name: get_field_value(None, f, json_changes) for f in fields}
+
+    def changes(obj: Any) -> dict[str, Any] | None:
+        if json_changes:  # rare: auditlog's own diff, value for value
+            result: dict[str, Any] | None = model_instance_diff(
+                None, obj, use_json_for_changes=True
+            )
+            return result
+        diff = {}
+        for f in fields:
+            old, new = before[f.name], get_field_value(obj, f, False)
+            if old != new:
+                diff[f.name] = (smart_str(old), smart_str(new))
+        return diff or None
+
+    return changes

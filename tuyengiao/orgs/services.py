@@ -349,7 +349,7 @@ def unit_bulk_create(*, actor: Actor, rows: Sequence[NewUnit]) -> list[Unit]:
                 output_field=CharField(),
             )
         )
-    versions = UnitVersion.objects.bulk_create(
+    UnitVersion.objects.bulk_create(
         [
             UnitVersion(
                 unit=u,
@@ -364,18 +364,18 @@ def unit_bulk_create(*, actor: Actor, rows: Sequence[NewUnit]) -> list[Unit]:
         ],
         batch_size=2000,
     )
-    lineage = UnitLineage.objects.bulk_create(
+    UnitLineage.objects.bulk_create(
         [
             UnitLineage(kind=LineageKind.CREATE, to_unit=u, date=u.valid_from or dt.date.min)
             for u in units
         ],
         batch_size=2000,
     )
-    # bulk_create sends no signals: the audit trail's entries, as one by one would write.
+    # bulk_create sends no signals: the audit trail's entries, as one by one would write
+    # (versions and lineage are the unit's own history, not logged apart: trust/audit.py).
     from tuyengiao.lib.bulk_audit import log_bulk_create
 
-    for written in (units, versions, lineage):
-        log_bulk_create(list(written))
+    log_bulk_create(units)
     return units
 
 

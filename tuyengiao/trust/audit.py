@@ -24,9 +24,10 @@ from django.db.models import Model
 # app_label.ModelName -> fields never written to the log.
 AUDITED: dict[str, list[str]] = {
     # orgs (issue 2)
-    "orgs.Unit": [],
-    "orgs.UnitVersion": [],
-    "orgs.UnitLineage": [],
+    # A unit's dated versions (UnitVersion) and lineage (UnitLineage) are not logged
+    # apart: they are themselves the unit's history, written only by the orgs services
+    # together with the change of the Unit that is logged here with its actor.
+    "orgs.Unit": ["sort_key", "search_key"],
     "orgs.Member": ["sort_key", "search_key"],
     "orgs.Membership": [],
     "orgs.Exemption": [],
