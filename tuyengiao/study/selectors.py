@@ -24,7 +24,6 @@ from decimal import Decimal
 from typing import Any, TypedDict
 
 from django.db.models import (
-    Case,
     Count,
     Exists,
     IntegerField,
@@ -33,9 +32,8 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
-    Value,
-    When,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from tuyengiao.lib.text import collation_key
@@ -44,7 +42,7 @@ from tuyengiao.orgs import selectors as org_selectors
 from tuyengiao.orgs.models import Exemption, Member, Membership, Unit, UnitVersion, valid_on_q
 
 from . import figures
-from .models import Attendance, Campaign, Session, Status
+from .models import Attendance, Campaign, Session, SessionFact, Status
 
 
 def today() -> dt.date:
@@ -55,14 +53,22 @@ def session_brief(pk: int) -> Session | None:
     return Session.objects.select_related("host", "campaign").filter(pk=pk).first()
 
 
+def _count_of(qs: QuerySet[Any], key: str) -> Coalesce:
+    """A correlated count: worked out for the rows a page shows, not for every row a
+    paginator counts (a national campaign has thousands of sessions)."""
+    counted = qs.order_by().values(key).annotate(n=Count("*")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def campaign_sessions(campaign: Campaign) -> QuerySet[Session]:
     return (
         campaign.sessions.filter(main__isnull=True)
         .select_related("host")
         .annotate(
-            n_bridge=Count("bridge_points", distinct=True),
-            n_present=Count(
-                "attendance", filter=Q(attendance__status=Status.PRESENT), distinct=True
+            n_bridge=_count_of(Session.objects.filter(main=OuterRef("pk")), "main"),
+            n_present=_count_of(
+                Attendance.objects.filter(session=OuterRef("pk"), status=Status.PRESENT),
+                "session",
             ),
         )
         .order_by("date", "code")
@@ -357,40 +363,56 @@ def _exempt_ids(day: dt.date) -> QuerySet[Exemption, MemberIdRow]:
     return Exemption.objects.filter(valid_on_q(day)).values("member_id")
 
 
-def campaign_rate(campaign: Campaign, unit: Unit, day: dt.date | None = None) -> dict[str, Any]:
-    """The figures for ``unit``'s subtree: required, attended, rate, public reached."""
+def _member_rows(campaign: Campaign, unit: Unit, day: dt.date) -> list[tuple[int, str, int, int]]:
+    path = org_selectors.version_path_on(unit, day)
+    if path is None:
+        return []
+    return figures.campaign_member_rows(campaign.pk, path, campaign.start, day)
+
+
+def campaign_progress(
+    campaign: Campaign, unit: Unit, day: dt.date | None = None, *, detail: bool = True
+) -> tuple[dict[str, Any], list[Rate], list[Rate]]:
+    """The campaign page's figures for ``unit``'s subtree (``campaign_rate``), its
+    children (``progress_by_child``) and the units below target
+    (``units_below_target``), from one statement on the roll-up facts."""
     day = _period_day(campaign, day)
-    totals = (
-        _required_memberships(unit, day)
-        .annotate(attended=_attended_q(campaign, day))
-        .aggregate(
-            n_required=Count("member_id", distinct=True),
-            n_attended=Count("member_id", distinct=True, filter=Q(attended=True)),
-        )
+    rows = _member_rows(campaign, unit, day)
+    if not detail:
+        return _campaign_rate(campaign, unit, day, rows), [], []
+    return (
+        _campaign_rate(campaign, unit, day, rows),
+        _progress_by_child(campaign, unit, day, rows),
+        _units_below_target(campaign, day, rows),
     )
-    sessions = Session.objects.filter(
-        campaign=campaign,
+
+
+def campaign_rate(campaign: Campaign, unit: Unit, day: dt.date | None = None) -> dict[str, Any]:
+    """The figures for ``unit``'s subtree: required, attended, rate, public reached
+    (from the roll-up facts, as the reports)."""
+    day = _period_day(campaign, day)
+    return _campaign_rate(campaign, unit, day, _member_rows(campaign, unit, day))
+
+
+def _campaign_rate(
+    campaign: Campaign, unit: Unit, day: dt.date, rows: list[tuple[int, str, int, int]]
+) -> dict[str, Any]:
+    required = sum(r[2] for r in rows)
+    attended = sum(r[3] for r in rows)
+    agg = SessionFact.objects.filter(
+        campaign_id=campaign.pk,
         date__gte=campaign.start,
         date__lte=day,
-        host_id__in=org_selectors.subtree_unit_ids_on(unit, day),
-    )
-    agg = sessions.aggregate(
+        unit_id__in=org_selectors.subtree_unit_ids_on(unit, day),
+    ).aggregate(
         public=Sum("public_reached"),
         others=Sum("other_attendees"),
-        n_main=Count("id", filter=Q(main__isnull=True)),
-        n_bridge=Count("id", filter=Q(main__isnull=False)),
+        present=Sum("present"),
+        n_main=Count("id", filter=Q(is_bridge=False)),
+        n_bridge=Count("id", filter=Q(is_bridge=True)),
     )
-    person_times = Attendance.objects.filter(
-        session__in=sessions, status=Status.PRESENT
-    ).count() + (agg["others"] or 0)
-    rate = Rate(
-        unit,
-        unit.name,
-        unit.code,
-        totals["n_required"],
-        totals["n_attended"],
-        campaign.member_target,
-    )
+    person_times = (agg["present"] or 0) + (agg["others"] or 0)
+    rate = Rate(unit, unit.name, unit.code, required, attended, campaign.member_target)
     public = agg["public"] or 0
     public_rate = public * 100 / unit.population if unit.population else None
     return {
@@ -421,20 +443,28 @@ def _grouped_rates(
 
 
 def progress_by_child(campaign: Campaign, unit: Unit, day: dt.date | None = None) -> list[Rate]:
-    """One row per child unit of ``unit`` on the day (one grouped query)."""
+    """One row per child unit of ``unit`` on the day."""
     day = _period_day(campaign, day)
+    return _progress_by_child(campaign, unit, day, _member_rows(campaign, unit, day))
+
+
+def _progress_by_child(
+    campaign: Campaign, unit: Unit, day: dt.date, rows: list[tuple[int, str, int, int]]
+) -> list[Rate]:
     children = list(org_selectors.children_on(unit, day))
     if not children:
         return []
-    group = Case(
-        *[When(upath__startswith=v.path, then=Value(v.unit_id)) for v in children],
-        default=Value(None),
-        output_field=IntegerField(),
-    )
-    figures = _grouped_rates(campaign, day, _required_memberships(unit, day), group)
+    cut = len(children[0].path) - len(f"{children[0].unit_id}/")  # the parent's path
+    counts: dict[str, list[int]] = {}
+    for _unit, path, required, attended in rows:
+        head = path[cut:].split("/", 1)[0]
+        if head:
+            got = counts.setdefault(head, [0, 0])
+            got[0] += required
+            got[1] += attended
     result = []
     for v in children:
-        required, attended = figures.get(v.unit_id, (0, 0))
+        required, attended = counts.get(str(v.unit_id), (0, 0))
         result.append(Rate(v.unit, v.name, v.unit.code, required, attended, campaign.member_target))
     return result
 
@@ -443,26 +473,27 @@ def units_below_target(campaign: Campaign, unit: Unit, day: dt.date | None = Non
     """Every unit of the subtree that has members directly (usually cells) whose
     rate is below the campaign's target, lowest rate first."""
     day = _period_day(campaign, day)
-    rows = (
-        _required_memberships(unit, day)
-        .annotate(attended=_attended_q(campaign, day))
-        .values("unit_id")
-        .annotate(
-            required=Count("member_id", distinct=True),
-            attended_n=Count("member_id", distinct=True, filter=Q(attended=True)),
-        )
-        .values_list("unit_id", "required", "attended_n")
-    )
-    data = {u: (r, a) for u, r, a in rows}
+    return _units_below_target(campaign, day, _member_rows(campaign, unit, day))
+
+
+def _units_below_target(
+    campaign: Campaign, day: dt.date, rows: list[tuple[int, str, int, int]]
+) -> list[Rate]:
+    target = campaign.member_target
+    low = {
+        u: (required, attended)
+        for u, _path, required, attended in rows
+        if not figures.meets_target(attended, required, target)
+    }
     names = {
         v.unit_id: v
-        for v in UnitVersion.objects.filter(valid_on_q(day), unit_id__in=list(data)).select_related(
+        for v in UnitVersion.objects.filter(valid_on_q(day), unit_id__in=list(low)).select_related(
             "unit"
         )
     }
     result = [
-        Rate(names[u].unit, names[u].name, names[u].unit.code, r, a, campaign.member_target)
-        for u, (r, a) in data.items()
+        Rate(names[u].unit, names[u].name, names[u].unit.code, r, a, target)
+        for u, (r, a) in low.items()
         if u in names
     ]
     below = [r for r in result if r.below_target]

@@ -190,19 +190,20 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not study_access.campaign_covers(campaign, unit):
         unit = campaign.owner
     visible_unit = access.can_see_unit(request.user, unit)
+    figures, children, below = (
+        selectors.campaign_progress(campaign, unit, day, detail=scope.role != Role.MEMBER)
+        if visible_unit
+        else (None, [], [])
+    )
     context: dict[str, Any] = {
         "campaign": campaign,
         "documents": campaign.documents.all(),
         "unit": unit,
         "day": day,
         "error": error,
-        "figures": selectors.campaign_rate(campaign, unit, day) if visible_unit else None,
-        "children": selectors.progress_by_child(campaign, unit, day)
-        if visible_unit and scope.role != Role.MEMBER
-        else [],
-        "below": selectors.units_below_target(campaign, unit, day)
-        if visible_unit and scope.role != Role.MEMBER
-        else [],
+        "figures": figures,
+        "children": children,
+        "below": below,
         # The sessions hosted in the chosen unit's subtree (and the user's scope), a
         # page at a time: a national campaign has thousands.
         "sessions": Paginator(

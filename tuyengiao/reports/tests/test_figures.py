@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -155,10 +155,11 @@ def test_today_structure_reports_a_merged_cell_under_its_successor(world: World)
 
 @pytest.mark.parametrize("unit", ["province", "commune", "cell", "sibling_cell"])
 def test_the_campaign_page_and_the_report_give_the_same_rate(data: ReportWorld, unit: str) -> None:
-    """The campaign page (``study.selectors.campaign_rate``, from the raw rows) and the
-    report (the study section, from the facts) over the campaign's period, on the
-    structure of its last day: the same required, attended, rate, verdict, sessions,
-    bridge points and person-times."""
+    """The campaign page (``study.selectors.campaign_rate``) and the report (the study
+    section) over the campaign's period, on the structure of its last day: the same
+    required, attended, rate, verdict, sessions, bridge points and person-times; and the
+    required and attended members equal to a count from the raw rows (both read the
+    roll-up facts)."""
     from tuyengiao.orgs import services as org_services
     from tuyengiao.study.selectors import campaign_rate
 
@@ -184,3 +185,31 @@ def test_the_campaign_page_and_the_report_give_the_same_rate(data: ReportWorld, 
         c.bridge_points,
         c.person_times,
     )
+    assert (r.required, r.attended) == _raw_rate(camp, where)
+
+
+def _raw_rate(camp: Any, unit: Any) -> tuple[int, int]:
+    """Required and attended members from the raw rows: memberships, exemptions and
+    attendance of the campaign's sessions, as the tree stood on the deadline."""
+    from tuyengiao.orgs.models import Exemption, Membership, UnitVersion, valid_on_q
+    from tuyengiao.study.models import Attendance, Status
+
+    day = camp.deadline
+    root = UnitVersion.objects.get(valid_on_q(day), unit=unit).path
+    units = UnitVersion.objects.filter(valid_on_q(day), path__startswith=root).values("unit_id")
+    exempt = Exemption.objects.filter(valid_on_q(day)).values("member_id")
+    required = set(
+        Membership.objects.filter(valid_on_q(day), unit_id__in=units)
+        .exclude(member_id__in=exempt)
+        .values_list("member_id", flat=True)
+    )
+    present = set(
+        Attendance.objects.filter(
+            member_id__in=required,
+            status=Status.PRESENT,
+            session__campaign=camp,
+            session__date__gte=camp.start,
+            session__date__lte=day,
+        ).values_list("member_id", flat=True)
+    )
+    return len(required), len(present)

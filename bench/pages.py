@@ -1,0 +1,110 @@
+"""The pages a province's (or the country's) staff open, on the benchmark data,
+through the whole Django stack (the test client: every middleware, the session, the
+two-factor check with a confirmed device): HTML size and server time of each, against
+the empty view of ``bench/urls.py`` measured in the same run.
+
+Budget (issue 13): every page <= 200 KB and <= 300 ms at national scale. Keys:
+``pages.<name>_kb``, ``pages.<name>_ms`` (median of the runs), and
+``pages.worst_kb`` / ``pages.worst_ms`` / ``pages.worst_ms_vs_empty``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+RUNS = 5
+
+
+def _client(root: Any) -> Any:
+    from django.contrib.auth.models import User
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tuyengiao.orgs import services
+    from tuyengiao.orgs.access import SYSTEM
+    from tuyengiao.orgs.models import Role
+
+    user, _ = User.objects.get_or_create(username="bench-pages")
+    services.assignment_set(actor=SYSTEM, user=user, unit=root, role=Role.PROVINCE_STAFF)
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", confirmed=True)
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id  # the second factor passed
+    session.save()
+    return client
+
+
+def _pages(root: Any) -> dict[str, str]:
+    from django.db.models import Count
+    from django.urls import reverse
+
+    from tuyengiao.orgs.models import Unit
+    from tuyengiao.study.models import Campaign, Session
+
+    child = Unit.objects.filter(parent=root).order_by("pk").first()
+    campaign = Campaign.objects.order_by("pk").first()
+    conference = (
+        Session.objects.filter(main__isnull=True)
+        .annotate(n=Count("bridge_points"))
+        .order_by("-n", "pk")
+        .first()
+    )
+    pages = {
+        "empty": "/bench/empty/",
+        "home": reverse("home"),
+        "tree": reverse("orgs:tree"),
+        "unit_root": reverse("orgs:unit", args=[root.code]),
+        "unit_children": reverse("orgs:unit_children", args=[root.code]),
+        "unit_search": reverse("orgs:unit_picker_search") + "?q=phuong",
+        "campaigns": reverse("study:campaigns"),
+        "dashboard_root": reverse("reports:unit", args=[root.code]),
+    }
+    if child is not None:
+        pages["unit_child"] = reverse("orgs:unit", args=[child.code])
+    if campaign is not None:
+        pages["campaign"] = reverse("study:campaign", args=[campaign.pk])
+        if child is not None:
+            pages["campaign_child"] = (
+                reverse("study:campaign", args=[campaign.pk]) + f"?don_vi={child.code}"
+            )
+    if conference is not None:
+        pages["conference"] = reverse("study:session", args=[conference.code])
+    return pages
+
+
+def measure(ctx: Any) -> dict[str, Any]:
+    import time
+
+    from django.test.utils import override_settings
+
+    from bench.synthetic import dataset
+    from tuyengiao.orgs.models import Unit
+
+    data = dataset(ctx)
+    root = Unit.objects.get(pk=data.root_id)
+    out: dict[str, Any] = {}
+    with override_settings(ROOT_URLCONF="bench.urls", ALLOWED_HOSTS=["testserver"]):
+        client = _client(root)
+        pages = _pages(root)
+        medians: dict[str, float] = {}
+        for name, url in pages.items():
+            response = client.get(url)  # warm
+            if response.status_code != 200:
+                raise AssertionError(f"{name} {url}: {response.status_code}")
+            times = []
+            for _ in range(RUNS):
+                start = time.perf_counter()
+                response = client.get(url)
+                times.append(time.perf_counter() - start)
+            medians[name] = sorted(times)[RUNS // 2]
+            out[f"pages.{name}_kb"] = round(len(response.content) / 1024, 1)
+            out[f"pages.{name}_ms"] = round(medians[name] * 1000, 1)
+    real = {k: v for k, v in medians.items() if k != "empty"}
+    worst = max(real, key=lambda k: real[k])
+    biggest = max(real, key=lambda k: out[f"pages.{k}_kb"])
+    out["pages.worst_ms"] = f"{out[f'pages.{worst}_ms']} ({worst})"
+    out["pages.worst_ms_vs_empty"] = round(real[worst] / medians["empty"], 1)
+    out["pages.worst_kb"] = f"{out[f'pages.{biggest}_kb']} ({biggest})"
+    return out
