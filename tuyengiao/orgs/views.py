@@ -127,7 +127,11 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
         if scope.role != "member"
         else selectors.members_with_unit(unit, day).none()
     )
-    page = Paginator(members, 50).get_page(request.GET.get("trang"))
+    counts = selectors.subtree_counts(unit, day)
+    paginator = Paginator(members, 50)
+    if not query and scope.role != "member":
+        paginator.count = counts["members"]  # the same members, already counted
+    page = paginator.get_page(request.GET.get("trang"))
     context = {
         "unit": unit,
         "day": day,
@@ -138,7 +142,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
         "children": selectors.children_on(unit, day),
         "predecessors": selectors.predecessors(unit),
         "successor": selectors.successor_today(unit) if not unit.is_valid_on(day) else None,
-        "counts": selectors.subtree_counts(unit, day),
+        "counts": counts,
         "can_write": access.can_write_unit(request.user, unit),
         "can_export": access.can_export_personal_data(request.user, unit),
         "official_province": _official_province(unit),
