@@ -31,3 +31,15 @@ def test_small_synthetic_province_loads_and_reports() -> None:
     figures = report.result("study").figures
     assert figures.totals.sessions > 0
     assert 0 < figures.members_attended <= figures.members_required
+
+
+def test_the_pages_benchmark_opens_every_page_on_the_small_province() -> None:
+    """``bench.pages`` signs in through the whole stack and gets a 200 for each page
+    (it raises otherwise), so a renamed route or a new middleware rule shows here."""
+    from bench import pages
+    from bench.run import BenchContext
+
+    ctx = BenchContext(scale="small", db="sqlite", database_url="")
+    out = pages.measure(ctx)
+    assert out["pages.campaign_kb"] > 0 and out["pages.tree_kb"] > 0
+    assert all(out[f"pages.{name}_kb"] < 200 for name in ("campaign", "tree", "unit_root"))
