@@ -417,7 +417,11 @@ def event_list(
     qs = queryset.filter(unit_q_subtree(unit))
     for word in search.split():
         qs = qs.filter(Q(code__icontains=word) | Q(language__icontains=word))
-    return qs.select_related("unit", "form", "document").annotate(n_presenters=Count("presenters"))
+    return (
+        qs.select_related("unit", "form", "document")
+        .annotate(n_presenters=Count("presenters"))
+        .order_by("-date", "-pk")
+    )
 
 
 def unit_q_subtree(unit: Unit, field: str = "unit") -> Q:
@@ -437,7 +441,11 @@ def course_list(queryset: QuerySet[Course], unit: Unit, *, search: str = "") -> 
     qs = queryset.filter(unit_q_subtree(unit))
     for word in search.split():
         qs = qs.filter(Q(code__icontains=word) | Q(title__icontains=word))
-    return qs.select_related("unit").annotate(n_learners=Count("learners"))
+    return (
+        qs.select_related("unit")
+        .annotate(n_learners=Count("learners"))
+        .order_by("-date_from", "-pk")
+    )
 
 
 def course_learners(course: Course) -> QuerySet[Learner]:
@@ -448,11 +456,23 @@ def course_learners(course: Course) -> QuerySet[Learner]:
     )
 
 
+def course_learner(course: Course, *, presenter_code: str, member_code: str) -> Learner | None:
+    """The learner of ``course`` listed as the presenter ``presenter_code`` or, without
+    one, as the member ``member_code``."""
+    if presenter_code:
+        return Learner.objects.filter(course=course, presenter__code=presenter_code).first()
+    if member_code:
+        return Learner.objects.filter(
+            course=course, presenter__isnull=True, member__code=member_code
+        ).first()
+    return None
+
+
 def material_list(queryset: QuerySet[Any], *, search: str = "") -> QuerySet[Any]:
     qs = queryset
     for word in search.split():
         qs = qs.filter(Q(code__icontains=word) | Q(title__icontains=word))
-    return qs.select_related("unit", "document")
+    return qs.select_related("unit", "document").order_by("-date", "-pk")
 
 
 def materials_for_documents(queryset: QuerySet[Any], document_ids: Iterable[int]) -> list[Any]:

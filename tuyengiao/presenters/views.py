@@ -648,12 +648,16 @@ def learner_add(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def learner_remove(request: HttpRequest, code: str) -> HttpResponse:
     course = access.get_course_for_user(request.user, code, write=True)
-    learner = selectors.course_learners(course).filter(pk=request.POST.get("hoc_vien") or 0)
-    found = learner.first()
-    if found is None:
-        raise Http404("Không tìm thấy học viên.")
-    services.learner_remove(actor=request.user, learner=found)
-    messages.success(request, "Đã bỏ học viên khỏi lớp.")
+    found = selectors.course_learner(
+        course,
+        presenter_code=request.POST.get("bao_cao_vien", "").strip(),
+        member_code=request.POST.get("dang_vien", "").strip(),
+    )
+    if found is None:  # already removed (a second click): nothing to do
+        messages.info(request, "Học viên này không còn trong danh sách của lớp.")
+    else:
+        services.learner_remove(actor=request.user, learner=found)
+        messages.success(request, "Đã bỏ học viên khỏi lớp.")
     return redirect("presenters:course", code=course.code)
 
 
