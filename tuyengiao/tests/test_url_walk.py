@@ -813,6 +813,51 @@ def _add_presenters(w: Any, k: int, start: int) -> None:
         )
 
 
+def _add_outreach(kind: str) -> Callable[[Any, int, int], None]:
+    """Dissemination events in CB1, courses of XA1 with a learner, or materials of
+    XA1 (the presenters' outreach lists)."""
+
+    def add(w: Any, k: int, start: int) -> None:
+        import datetime as dt
+
+        from tuyengiao.presenters import services
+
+        day = dt.date(2025, 9, 5)
+        for i in range(start, start + k):
+            if kind == "events":
+                services.event_save(
+                    actor=SYSTEM,
+                    data=services.EventData(
+                        code=f"TT-Q{i:03d}",
+                        unit=w.cell,
+                        date=day,
+                        listeners=10,
+                        presenters=(_presenters(w)[0],),
+                    ),
+                )
+            elif kind == "courses":
+                course, _ = services.course_save(
+                    actor=SYSTEM,
+                    data=services.CourseData(
+                        code=f"LOP-Q{i:03d}", title=f"Lớp đếm {i}", unit=w.commune, date_from=day
+                    ),
+                )
+                services.learner_set(actor=SYSTEM, course=course, member=w.members[0])
+            else:
+                services.material_save(
+                    actor=SYSTEM,
+                    data=services.MaterialData(
+                        code=f"TL-Q{i:03d}",
+                        title=f"Tài liệu đếm {i}",
+                        kind="to_gap",
+                        unit=w.commune,
+                        date=day,
+                    ),
+                )
+
+    return add
+
+
 # list page -> (how to add rows, text of the last row added, when the page shows it)
 LISTS: dict[str, tuple[Callable[[Any, int, int], None], str | None]] = {
     "documents:list": (_add_documents, "Kế hoạch đếm 8"),
@@ -823,6 +868,9 @@ LISTS: dict[str, tuple[Callable[[Any, int, int], None], str | None]] = {
     "orgs:tree": (_add_communes, "Đảng ủy xã đếm 8"),  # the first level is open
     "orgs:unit": (_add_cells, "Chi bộ đếm 8"),
     "presenters:roster": (_add_presenters, "Lò Văn Đếmi"),
+    "presenters:events": (_add_outreach("events"), "TT-Q008"),
+    "presenters:courses": (_add_outreach("courses"), "Lớp đếm 8"),
+    "presenters:materials": (_add_outreach("materials"), "Tài liệu đếm 8"),
     "reports:dashboard": (_add_communes, "Đảng ủy xã đếm 8"),
     "reports:unit": (_add_cells, "Chi bộ đếm 8"),
     "trust:audit_log": (_add_members, "Nguyễn Văn Đếm 8"),
