@@ -37,6 +37,10 @@ def test_a_secretary_records_an_event_and_finds_it_listed(
     assert (event.listeners, event.language, event.unit.code) == (1234, "Mông", "CB1")
     html = client.get("/bao-cao-vien/tuyen-truyen/?don_vi=CB1").content.decode()
     assert "TT-W1" in html and "1.234" in html and "1 buổi" in html
+    two = {"code": "TT-W2", "unit": "CB1", "date": "06/09/2025", "listeners": "100"}
+    client.post("/bao-cao-vien/tuyen-truyen/them/", {**two, "presenters": "TTV-X1; BCV-X1"})
+    html = client.get("/bao-cao-vien/tuyen-truyen/?don_vi=CB1").content.decode()
+    assert "2 buổi · 1.334 lượt người nghe" in html  # two presenters do not count it twice
 
 
 def test_an_event_form_with_errors_says_them(world: Any, roster: Any, client_for: Any) -> None:
