@@ -30,5 +30,6 @@ urlpatterns = [
     path("tai-lieu/them/", views.material_new, name="material_new"),
     path("tai-lieu/<code:code>/", views.material_detail, name="material"),
     path("tai-lieu/<code:code>/mo/", views.material_open, name="material_open"),
+    path("tai-lieu/<code:code>/sua/", views.material_edit, name="material_edit"),
     path("tai-lieu/dot/<int:pk>/", views.campaign_materials, name="campaign_materials"),
 ]

@@ -689,6 +689,7 @@ def material_detail(request: HttpRequest, code: str) -> HttpResponse:
         "presenters/material_detail.html",
         {
             "m": material,
+            "can_edit": access.can_manage_unit(request.user, material.unit),
             "distributed": selectors.material_distribution(material),
             "views_total": total,
             "views_top": top,
@@ -732,7 +733,42 @@ def material_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _material_save(request: HttpRequest, form: MaterialForm) -> Any:
+@login_required
+@require_http_methods(["GET", "POST"])
+def material_edit(request: HttpRequest, code: str) -> HttpResponse:
+    """Change a material: its details, the units it went to, or its file (a new file
+    replaces the old; none keeps it)."""
+    material = access.get_material_for_user(request.user, code, write=True)
+    initial = {
+        "code": material.code,
+        "title": material.title,
+        "kind": material.kind,
+        "unit": material.unit.code,
+        "date": material.date,
+        "document_symbol": material.document.symbol if material.document else "",
+        "copies": material.copies,
+        "distributed_to": "; ".join(u.code for u in selectors.material_distribution(material)),
+    }
+    form = MaterialForm(request.POST or None, request.FILES or None, initial=initial)
+    form.fields["code"].disabled = True
+    if request.method == "POST":
+        saved = _material_save(request, form, material.code)
+        if saved is not None:
+            messages.success(request, f"Đã lưu tài liệu {saved.title}.")
+            return redirect("presenters:material", code=saved.code)
+    return render(
+        request,
+        "presenters/material_form.html",
+        {
+            "form": form,
+            "material": material,
+            "unit_picker": _picker(request, "Đơn vị phát hành", material.unit.code),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _material_save(request: HttpRequest, form: MaterialForm, code: str | None = None) -> Any:
     if not form.is_valid():
         return None
     data = form.cleaned_data
@@ -758,7 +794,7 @@ def _material_save(request: HttpRequest, form: MaterialForm) -> Any:
         material, _ = services.material_save(
             actor=request.user,
             data=services.MaterialData(
-                code=data["code"],
+                code=code or data["code"],
                 title=data["title"],
                 kind=data["kind"],
                 unit=unit,

@@ -447,6 +447,12 @@ ROUTES: dict[str, Route] = {
         lambda w: {"code": _outreach(w)["sibling_material"].code},
         {p: 200 for p in PERSONAS[:4]} | {"outsider": 404, "unassigned": 404},
     ),
+    "presenters:material_edit": Route(
+        lambda w: {"code": _outreach(w)["material"].code},
+        lambda w: {"code": _outreach(w)["sibling_material"].code},
+        {"province": 200, "commune": 200, "secretary": 403, "member": 403}
+        | {"outsider": 404, "unassigned": 404},
+    ),
     "presenters:campaign_materials": Route(
         lambda w: {"pk": w.campaign.pk},
         lambda w: {"pk": w.sibling_campaign.pk},
@@ -670,6 +676,7 @@ FORMS = {
     "presenters:edit",
     "presenters:event_edit",
     "presenters:event_new",
+    "presenters:material_edit",
     "presenters:material_new",
     "presenters:new",
     "reports:new",

@@ -138,6 +138,14 @@ def test_a_material_is_uploaded_within_the_limit_and_opened_from_the_session(
     page = client_for("province").get("/bao-cao-vien/tai-lieu/TL-W/").content.decode()
     assert "2 lượt mở" in page and "Chi bộ bản Một" in page
     assert "dangvien" not in page  # who opened it is not kept, so never shown
+    edited = client.post(
+        "/bao-cao-vien/tai-lieu/TL-W/sua/", {**fields, "copies": "800", "distributed_to": "XA1"}
+    )
+    assert edited.status_code == 302
+    material.refresh_from_db()
+    assert material.copies == 800 and material.file_name == "de-cuong.pdf"  # file kept
+    assert list(material.distributed_to.values_list("code", flat=True)) == ["XA1"]
+    assert client_for("commune").get("/bao-cao-vien/tai-lieu/TL-W/sua/").status_code == 403
 
 
 def test_languages_of_a_commune_and_the_gap_on_its_page(
