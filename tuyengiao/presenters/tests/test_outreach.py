@@ -415,3 +415,29 @@ def test_presenter_page_lists_events_and_courses(
     assert "TT-1" in html and "TT-2" in html
     assert "Tập huấn báo cáo viên cơ sở" in html and "Giỏi" in html
     assert "Bồi dưỡng kỹ năng tuyên truyền" in html
+
+
+def test_figures_queries_do_not_grow_with_events_and_courses(
+    world: Any, outreach: Any, roster: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ids = list(Unit.objects.values_list("pk", flat=True))
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            selectors.figures(ids, FROM, TO)
+        return len(queries)
+
+    before = count()
+    for i in range(10):
+        event(code=f"TT-N{i}", unit=world.cell2, presenters=(roster["tinh"],), language="Dao")
+        course, _ = services.course_save(
+            actor=SYSTEM,
+            data=services.CourseData(
+                code=f"LOP-N{i}", title="Lớp", unit=world.cell2, date_from=dt.date(2025, 9, 9)
+            ),
+        )
+        services.learner_set(actor=SYSTEM, course=course, member=world.members[3])
+    assert count() == before
