@@ -187,3 +187,4 @@ def reseed_data_migrations() -> None:
     from django.apps import apps
 
     import_module("tuyengiao.presenters.migrations.0002_levels_statuses").seed(apps, None)
+    import_module("tuyengiao.presenters.migrations.0004_dissemination_forms").seed(apps, None)

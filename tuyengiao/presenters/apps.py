@@ -7,7 +7,7 @@ class PresentersConfig(AppConfig):
     verbose_name = "Báo cáo viên, tuyên truyền viên"
 
     def ready(self) -> None:
-        from . import report_section, sheets  # importing sheets registers the workbook sheet
+        from . import report_section, sheets, sheets_outreach  # noqa: F401  importing registers the sheets
 
         report_section.register()
         sheets.extend_session_sheet()

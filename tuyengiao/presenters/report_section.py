@@ -68,6 +68,43 @@ def paragraphs(f: PresenterFigures, query: ReportQuery) -> list[str]:
             f"Trong kỳ báo cáo ({query.period_label}), chưa có hội nghị nào ghi tên báo cáo "
             "viên trong danh sách."
         )
+    out += outreach_paragraphs(f)
+    return out
+
+
+def outreach_paragraphs(f: PresenterFigures) -> list[str]:
+    """Dissemination and training, as the articles say them ("tổ chức tuyên truyền
+    lồng ghép được 1.275 buổi cho 34.792 lượt người nghe"; "59 lớp tập huấn, bồi
+    dưỡng cho 3.856 lượt người")."""
+    t = f.totals
+    out = []
+    if t.events:
+        langs = [lg for lg in f.languages if lg.events]
+        detail = (
+            " ("
+            + "; ".join(
+                f"bằng {lg.label} {format_int(lg.events)} buổi, {format_int(lg.listeners)} "
+                "lượt người nghe"
+                for lg in langs
+            )
+            + ")"
+            if len(langs) > 1 or (langs and langs[0].language)
+            else ""
+        )
+        out.append(
+            "Đội ngũ báo cáo viên, tuyên truyền viên đã tổ chức tuyên truyền miệng, tuyên "
+            f"truyền lồng ghép được {format_int(t.events)} buổi cho "
+            f"{format_int(t.event_listeners)} lượt người nghe{detail}."
+        )
+    else:
+        out.append("Trong kỳ báo cáo, chưa ghi nhận buổi tuyên truyền miệng, lồng ghép nào.")
+    if t.courses:
+        out.append(
+            f"Tổ chức {format_int(t.courses)} lớp tập huấn, bồi dưỡng cho "
+            f"{format_int(t.participants)} lượt người."
+        )
+    else:
+        out.append("Trong kỳ báo cáo, chưa ghi nhận lớp tập huấn, bồi dưỡng nào.")
     return out
 
 
@@ -93,6 +130,21 @@ def _tables(f: PresenterFigures, query: ReportQuery) -> list[SectionTable]:
             ["Cấp", "Số người", "Cao cấp, cử nhân LLCT", "Tỷ lệ"],
             [[lv.name, lv.serving, lv.advanced_theory, lv.advanced_share] for lv in f.levels],
             [TEXT, INT, INT, PERCENT],
+        ),
+        SectionTable(
+            "Tuyên truyền miệng, tập huấn theo cấp báo cáo viên",
+            ["Cấp", "Buổi tuyên truyền", "Lượt người nghe", "Lượt học tập huấn"],
+            [[lv.name, lv.events, lv.event_listeners, lv.learners] for lv in f.levels],
+            [TEXT, INT, INT, INT],
+        ),
+        SectionTable(
+            "Tuyên truyền miệng, tập huấn theo đơn vị",
+            ["Đơn vị", "Buổi tuyên truyền", "Lượt người nghe", "Lớp tập huấn", "Lượt học viên"],
+            [
+                [name, g.events, g.event_listeners, g.courses, g.participants]
+                for _code, name, g in _children(f, query)
+            ],
+            [TEXT, INT, INT, INT, INT],
         ),
         SectionTable(
             "Báo cáo viên theo đơn vị",
@@ -122,6 +174,15 @@ def _summary(f: PresenterFigures) -> list[tuple[str, Any]]:
         ("Số hội nghị có báo cáo viên trong danh sách", t.sessions),
         ("Số lượt người nghe", t.listeners),
         ("Số lượt nhân dân được tuyên truyền (các hội nghị đó)", t.public),
+        ("Số buổi tuyên truyền miệng, lồng ghép", t.events),
+        ("Số lượt người nghe tuyên truyền", t.event_listeners),
+        *[
+            (f"Số buổi tuyên truyền bằng {lg.label}", lg.events)
+            for lg in f.languages
+            if lg.language
+        ],
+        ("Số lớp tập huấn, bồi dưỡng", t.courses),
+        ("Số lượt người được tập huấn, bồi dưỡng", t.participants),
     ]
 
 
@@ -163,6 +224,45 @@ def _sheets(f: PresenterFigures, query: ReportQuery) -> list[SectionTable]:
             ],
             [TEXT, TEXT, INT, INT, INT, INT, INT, INT],
         ),
+        SectionTable(
+            "Tuyên truyền theo cấp BCV",
+            ["Mã cấp", "Cấp", "Buổi tuyên truyền", "Lượt người nghe", "Lượt học tập huấn"],
+            [[lv.code, lv.name, lv.events, lv.event_listeners, lv.learners] for lv in f.levels],
+            [TEXT, TEXT, INT, INT, INT],
+        ),
+        SectionTable(
+            "Tuyên truyền theo ngôn ngữ",
+            ["Ngôn ngữ", "Buổi tuyên truyền", "Lượt người nghe"],
+            [[lg.label, lg.events, lg.listeners] for lg in f.languages],
+            [TEXT, INT, INT],
+        ),
+        SectionTable(
+            "Tuyên truyền, tập huấn theo ĐV",
+            [
+                "Mã đơn vị",
+                "Đơn vị",
+                "Buổi tuyên truyền",
+                "Lượt người nghe",
+                "Lớp tập huấn",
+                "Học viên ghi tên",
+                "Học viên không ghi tên",
+                "Lượt học viên",
+            ],
+            [
+                [
+                    code,
+                    name,
+                    g.events,
+                    g.event_listeners,
+                    g.courses,
+                    g.learners,
+                    g.extra_participants,
+                    g.participants,
+                ]
+                for code, name, g in _children(f, query)
+            ],
+            [TEXT, TEXT, INT, INT, INT, INT, INT, INT],
+        ),
     ]
 
 
@@ -180,6 +280,9 @@ def _data(f: PresenterFigures, query: ReportQuery) -> dict[str, Any]:
                 "serving": lv.serving,
                 "advanced_theory": lv.advanced_theory,
                 "advanced_percent": None if lv.advanced_share is None else float(lv.advanced_share),
+                "events": lv.events,
+                "event_listeners": lv.event_listeners,
+                "learners": lv.learners,
             }
             for lv in f.levels
         ],
@@ -188,6 +291,20 @@ def _data(f: PresenterFigures, query: ReportQuery) -> dict[str, Any]:
         "other_attendees": t.others,
         "listeners": t.listeners,
         "public_reached": t.public,
+        "dissemination": {
+            "events": t.events,
+            "listeners": t.event_listeners,
+            "languages": [
+                {"language": lg.language or "Việt", "events": lg.events, "listeners": lg.listeners}
+                for lg in f.languages
+            ],
+        },
+        "training": {
+            "courses": t.courses,
+            "learners": t.learners,
+            "extra_participants": t.extra_participants,
+            "participants": t.participants,
+        },
         "children": [
             {
                 "code": code,
@@ -197,6 +314,10 @@ def _data(f: PresenterFigures, query: ReportQuery) -> dict[str, Any]:
                 "sessions": g.sessions,
                 "listeners": g.listeners,
                 "public_reached": g.public,
+                "events": g.events,
+                "event_listeners": g.event_listeners,
+                "courses": g.courses,
+                "participants": g.participants,
             }
             for code, name, g in _children(f, query)
         ],
@@ -220,7 +341,8 @@ class PresentersSection(ReportSection):
             empty_sentence=(
                 f"Chưa có báo cáo viên, tuyên truyền viên nào của {query.unit_name} và các đơn "
                 f"vị trực thuộc đang hoạt động ngày {format_date(query.date_to)}, và không có "
-                f"hội nghị nào ghi báo cáo viên trong danh sách {query.period_label}."
+                f"hội nghị nào ghi báo cáo viên trong danh sách, buổi tuyên truyền hay lớp "
+                f"tập huấn nào {query.period_label}."
             ),
             paragraphs=paragraphs(f, query),
             tables=_tables(f, query),

@@ -12,9 +12,19 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 
 from tuyengiao.lib.text import collation_key, fold
+from tuyengiao.orgs.access import in_subtree
 from tuyengiao.orgs.models import Unit, UnitVersion, valid_on_q
 
-from .models import Presenter, PresenterLevel, PresenterStatus, SessionPresenter, Theory
+from .models import (
+    Course,
+    DisseminationEvent,
+    Learner,
+    Presenter,
+    PresenterLevel,
+    PresenterStatus,
+    SessionPresenter,
+    Theory,
+)
 
 # Units whose kind starts with one of these are communes (the official list's kinds).
 COMMUNE_KINDS = ("dang uy xa", "dang uy phuong", "dang uy dac khu")
@@ -174,6 +184,9 @@ class LevelFigure:
     is_communicator: bool
     serving: int = 0
     advanced_theory: int = 0  # Cao cấp or Cử nhân political theory
+    events: int = 0  # dissemination events in the period naming a presenter of the level
+    event_listeners: int = 0  # their listeners (each event once per level)
+    learners: int = 0  # presenters of the level listed on courses of the period
 
     @property
     def advanced_share(self) -> Decimal | None:
@@ -192,10 +205,30 @@ class GroupFigure:
     present: int = 0
     others: int = 0
     public: int = 0
+    events: int = 0  # dissemination events (Buổi tuyên truyền) in the period
+    event_listeners: int = 0  # their listeners
+    courses: int = 0  # training courses starting in the period
+    learners: int = 0  # people listed on those courses
+    extra_participants: int = 0  # participants counted without names
 
     @property
     def listeners(self) -> int:
         return self.present + self.others
+
+    @property
+    def participants(self) -> int:
+        return self.learners + self.extra_participants
+
+
+@dataclass
+class LanguageFigure:
+    language: str  # "" is Vietnamese
+    events: int = 0
+    listeners: int = 0
+
+    @property
+    def label(self) -> str:
+        return f"tiếng {self.language}" if self.language else "tiếng Việt"
 
 
 @dataclass
@@ -204,6 +237,7 @@ class PresenterFigures:
     levels: list[LevelFigure] = field(default_factory=list)
     totals: GroupFigure = field(default_factory=GroupFigure)
     groups: dict[int, GroupFigure] = field(default_factory=dict)
+    languages: list[LanguageFigure] = field(default_factory=list)
 
     @property
     def presenters(self) -> int:
@@ -216,7 +250,7 @@ class PresenterFigures:
     @property
     def empty(self) -> bool:
         t = self.totals
-        return not (t.presenters or t.communicators or t.sessions)
+        return not (t.presenters or t.communicators or t.sessions or t.events or t.courses)
 
 
 ADVANCED = (Theory.ADVANCED, Theory.BACHELOR)
@@ -292,6 +326,7 @@ def figures(
     )
     for row in present:
         bucket(row["session__host_id"]).present += row["n"]
+    _outreach(result, ids, date_from, date_to, bucket)
     t = result.totals
     for g in result.groups.values():
         t.presenters += g.presenters
@@ -300,4 +335,249 @@ def figures(
         t.present += g.present
         t.others += g.others
         t.public += g.public
+        t.events += g.events
+        t.event_listeners += g.event_listeners
+        t.courses += g.courses
+        t.learners += g.learners
+        t.extra_participants += g.extra_participants
     return result
+
+
+def events_in(ids: list[int], date_from: dt.date, date_to: dt.date) -> QuerySet[Any]:
+    return DisseminationEvent.objects.filter(
+        unit_id__in=ids, date__gte=date_from, date__lte=date_to
+    )
+
+
+def courses_in(ids: list[int], date_from: dt.date, date_to: dt.date) -> QuerySet[Any]:
+    """Courses organised by the units that start in the period."""
+    return Course.objects.filter(unit_id__in=ids, date_from__gte=date_from, date_from__lte=date_to)
+
+
+def _outreach(
+    result: PresenterFigures,
+    ids: list[int],
+    date_from: dt.date,
+    date_to: dt.date,
+    bucket: Any,
+) -> None:
+    """Dissemination events and training courses of the period: per group, per
+    language, per level of the presenters named (an event counted once per level)."""
+    events = events_in(ids, date_from, date_to)
+    for row in events.values("unit_id").annotate(n=Count("pk"), heard=Sum("listeners")):
+        g = bucket(row["unit_id"])
+        g.events += row["n"]
+        g.event_listeners += row["heard"] or 0
+    for row in events.values("language").annotate(n=Count("pk"), heard=Sum("listeners")).order_by():
+        result.languages.append(LanguageFigure(row["language"], row["n"], row["heard"] or 0))
+    result.languages.sort(key=lambda x: (x.language != "", -x.events, collation_key(x.language)))
+    courses = courses_in(ids, date_from, date_to)
+    for row in courses.values("unit_id").annotate(n=Count("pk"), extra=Sum("extra_participants")):
+        g = bucket(row["unit_id"])
+        g.courses += row["n"]
+        g.extra_participants += row["extra"] or 0
+    learners = Learner.objects.filter(course__in=courses)
+    for row in learners.values("course__unit_id").annotate(n=Count("pk")):
+        bucket(row["course__unit_id"]).learners += row["n"]
+    by_code = {lv.code: lv for lv in result.levels}
+    through = DisseminationEvent.presenters.through
+    named = through.objects.filter(disseminationevent__in=events)
+    level_codes = set(named.values_list("presenter__level__code", flat=True).distinct())
+    for code in level_codes:
+        if code not in by_code:
+            continue
+        of_level = events.filter(
+            pk__in=named.filter(presenter__level__code=code).values("disseminationevent_id")
+        ).aggregate(n=Count("pk"), heard=Sum("listeners"))
+        by_code[code].events = of_level["n"] or 0
+        by_code[code].event_listeners = of_level["heard"] or 0
+    for row in (
+        learners.filter(presenter__isnull=False)
+        .values("presenter__level__code")
+        .annotate(n=Count("pk"))
+    ):
+        if row["presenter__level__code"] in by_code:
+            by_code[row["presenter__level__code"]].learners += row["n"]
+
+
+# --- dissemination events, courses, materials, languages --------------------------------
+
+
+def forms() -> list[Any]:
+    from .models import DisseminationForm
+
+    return list(DisseminationForm.objects.all())
+
+
+def event_list(
+    queryset: QuerySet[DisseminationEvent], unit: Unit, *, search: str = ""
+) -> QuerySet[DisseminationEvent]:
+    """Events held by ``unit`` or a unit below it, newest first; ``search`` matches the
+    code or the language."""
+    qs = queryset.filter(unit_q_subtree(unit))
+    for word in search.split():
+        qs = qs.filter(Q(code__icontains=word) | Q(language__icontains=word))
+    return (
+        qs.select_related("unit", "form", "document")
+        .annotate(n_presenters=Count("presenters"))
+        .order_by("-date", "-pk")
+    )
+
+
+def unit_q_subtree(unit: Unit, field: str = "unit") -> Q:
+    return Q(**{f"{field}__path__startswith": unit.path})
+
+
+def event_totals(queryset: QuerySet[DisseminationEvent]) -> dict[str, int]:
+    got = queryset.order_by().aggregate(n=Count("pk"), heard=Sum("listeners"))
+    return {"events": got["n"] or 0, "listeners": got["heard"] or 0}
+
+
+def event_presenters(event: DisseminationEvent) -> list[Presenter]:
+    return list(event.presenters.select_related("level").order_by("sort_key"))
+
+
+def course_list(queryset: QuerySet[Course], unit: Unit, *, search: str = "") -> QuerySet[Course]:
+    qs = queryset.filter(unit_q_subtree(unit))
+    for word in search.split():
+        qs = qs.filter(Q(code__icontains=word) | Q(title__icontains=word))
+    return (
+        qs.select_related("unit")
+        .annotate(n_learners=Count("learners"))
+        .order_by("-date_from", "-pk")
+    )
+
+
+def course_learners(course: Course) -> QuerySet[Learner]:
+    return (
+        Learner.objects.filter(course=course)
+        .select_related("presenter", "member", "presenter__level")
+        .order_by("presenter__sort_key", "member__code", "pk")
+    )
+
+
+def course_learner(course: Course, *, presenter_code: str, member_code: str) -> Learner | None:
+    """The learner of ``course`` listed as the presenter ``presenter_code`` or, without
+    one, as the member ``member_code``."""
+    if presenter_code:
+        return Learner.objects.filter(course=course, presenter__code=presenter_code).first()
+    if member_code:
+        return Learner.objects.filter(
+            course=course, presenter__isnull=True, member__code=member_code
+        ).first()
+    return None
+
+
+def material_list(queryset: QuerySet[Any], *, search: str = "") -> QuerySet[Any]:
+    qs = queryset
+    for word in search.split():
+        qs = qs.filter(Q(code__icontains=word) | Q(title__icontains=word))
+    return qs.select_related("unit", "document").order_by("-date", "-pk")
+
+
+def materials_for_documents(queryset: QuerySet[Any], document_ids: Iterable[int]) -> list[Any]:
+    """Materials explaining any of the documents (a campaign's, a session's), newest
+    first, at most 50."""
+    return list(
+        queryset.filter(document_id__in=list(document_ids))
+        .select_related("unit", "document")
+        .order_by("-date", "-pk")[:50]
+    )
+
+
+def material_views(material: Any, unit: Unit) -> tuple[int, list[tuple[str, int]]]:
+    """Opens of ``material`` counted for units of ``unit``'s subtree: the total and the
+    20 units that opened it most (never who read it)."""
+    from .models import MaterialView
+
+    rows = MaterialView.objects.filter(unit_q_subtree(unit), material=material)
+    total = rows.aggregate(n=Sum("count"))["n"] or 0
+    top = [(r.unit.name, r.count) for r in rows.select_related("unit").order_by("-count")[:20]]
+    return total, top
+
+
+def presenter_events(presenter: Presenter, limit: int = 200) -> list[DisseminationEvent]:
+    return list(presenter.events.select_related("unit", "form").order_by("-date", "-pk")[:limit])
+
+
+def presenter_event_totals(presenter: Presenter) -> dict[str, int]:
+    return event_totals(presenter.events.all())
+
+
+def presenter_courses(presenter: Presenter, limit: int = 200) -> list[Learner]:
+    return list(
+        Learner.objects.filter(presenter=presenter)
+        .select_related("course", "course__unit")
+        .order_by("-course__date_from", "-pk")[:limit]
+    )
+
+
+def unit_languages(unit: Unit) -> list[str]:
+    from .models import UnitLanguage
+
+    return list(UnitLanguage.objects.filter(unit=unit).values_list("language", flat=True))
+
+
+@dataclass
+class LanguageGap:
+    commune: UnitVersion
+    missing: list[str]
+
+
+def communes_missing_languages(unit: Unit, day: dt.date) -> list[LanguageGap]:
+    """Communes of ``unit``'s subtree on ``day`` whose population speaks a language
+    (``UnitLanguage``) that no presenter or communicator serving on ``day`` and
+    recognised by the commune or a unit below it can present in. Three queries."""
+    from .models import UnitLanguage
+
+    versions = _subtree_versions(unit, day)
+    communes = {v.unit_id: v for v in versions if is_commune(v.kind)}
+    if not communes:
+        return []
+    spoken: dict[int, dict[str, str]] = {}
+    for row in UnitLanguage.objects.filter(unit_id__in=list(communes)):
+        spoken.setdefault(row.unit_id, {})[row.key] = row.language
+    if not spoken:
+        return []
+    path_of = {v.unit_id: v.path for v in versions}
+    serving = (
+        Presenter.objects.filter(serving_q(day), unit_id__in=list(path_of))
+        .exclude(languages="")
+        .values_list("unit_id", "languages")
+    )
+    gaps = []
+    for commune_id, langs in spoken.items():
+        root = communes[commune_id].path
+        known = {
+            fold(lang)
+            for unit_id, raw in serving
+            if in_subtree(path_of[unit_id], root)
+            for lang in raw.split(";")
+            if lang.strip()
+        }
+        missing = [word for key, word in langs.items() if key not in known]
+        if missing:
+            gaps.append(LanguageGap(communes[commune_id], sorted(missing, key=collation_key)))
+    return sorted(gaps, key=lambda g: (collation_key(g.commune.name), g.commune.unit.code))
+
+
+def event_code_taken(code: str) -> bool:
+    return DisseminationEvent.objects.filter(code=code).exists()
+
+
+def course_code_taken(code: str) -> bool:
+    return Course.objects.filter(code=code).exists()
+
+
+def material_code_taken(code: str) -> bool:
+    from .models import Material
+
+    return Material.objects.filter(code=code).exists()
+
+
+def material_distribution(material: Any, limit: int = 100) -> list[Unit]:
+    return list(material.distributed_to.order_by("path")[:limit])
+
+
+def campaign_document_ids(campaign: Any) -> list[int]:
+    return list(campaign.documents.values_list("pk", flat=True))

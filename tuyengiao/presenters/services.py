@@ -27,7 +27,22 @@ from tuyengiao.orgs import access as core
 from tuyengiao.orgs.models import Member, Unit
 
 from . import access
-from .models import Presenter, PresenterLevel, PresenterStatus, SessionPresenter, Theory
+from .models import (
+    Course,
+    CourseResult,
+    DisseminationEvent,
+    DisseminationForm,
+    Learner,
+    Material,
+    MaterialKind,
+    MaterialView,
+    Presenter,
+    PresenterLevel,
+    PresenterStatus,
+    SessionPresenter,
+    Theory,
+    UnitLanguage,
+)
 
 
 def _fmt(day: dt.date) -> str:
@@ -223,3 +238,334 @@ def session_presenters_set(
     ]
     SessionPresenter.objects.bulk_create(added)
     return len(added), len(removed)
+
+
+# --- dissemination events ---------------------------------------------------------------
+
+
+def _document_for(symbol: str) -> Any:
+    """The registered document with this symbol (the newest), or ``ValidationError``."""
+    symbol = normalize(symbol)
+    if not symbol:
+        return None
+    found = document_selectors.documents_by_symbol(symbol)
+    if not found:
+        raise ValidationError(f"Văn bản {symbol} chưa được đăng ký.")
+    return found[0]
+
+
+def _check_unit_on(unit: Unit, day: dt.date) -> None:
+    if unit.valid_to is not None and day >= unit.valid_to:
+        raise ValidationError(f"Đơn vị {unit.code} đã hết hiệu lực từ {_fmt(unit.valid_to)}.")
+
+
+def language_clean(raw: str) -> str:
+    """One language of delivery; blank or "tiếng Việt" is Vietnamese (stored blank)."""
+    word = normalize(raw or "")
+    if fold(word).removeprefix("tieng ").strip() in ("", "viet"):
+        return ""
+    if fold(word).startswith("tieng "):
+        word = word[6:].strip()
+    return word[:1].upper() + word[1:]
+
+
+@dataclass(frozen=True)
+class EventData:
+    """A dissemination event, as the form and the ``Buổi tuyên truyền`` sheet give it."""
+
+    code: str
+    unit: Unit
+    date: dt.date
+    listeners: int
+    form: DisseminationForm | None = None
+    presenters: tuple[Presenter, ...] = ()
+    document_symbol: str = ""
+    language: str = ""
+
+
+@transaction.atomic
+def event_save(*, actor: Any, data: EventData) -> tuple[DisseminationEvent, str]:
+    """Record the event ``data.code`` or bring it in line with ``data``; returns the event
+    and ``"created"``, ``"updated"`` or ``"unchanged"``. The actor must write for the
+    unit (and for the event's unit until now); presenters must be visible to them."""
+    access.check_record_event(actor, data.unit)
+    code = normalize(data.code)
+    if not code:
+        raise ValidationError("Mã buổi tuyên truyền là bắt buộc.")
+    check_code(code, "Mã buổi")
+    if data.listeners is None or data.listeners < 0:
+        raise ValidationError("Số lượt người nghe phải là số nguyên không âm.")
+    _check_unit_on(data.unit, data.date)
+    for presenter in data.presenters:
+        _check_presenter_visible(actor, presenter)
+    values: dict[str, Any] = {
+        "unit": data.unit,
+        "date": data.date,
+        "form": data.form,
+        "document": _document_for(data.document_symbol),
+        "language": language_clean(data.language),
+        "listeners": data.listeners,
+    }
+    event = DisseminationEvent.objects.select_for_update().filter(code=code).first()
+    wanted = {p.pk for p in data.presenters}
+    if event is None:
+        event = DisseminationEvent.objects.create(code=code, **values)
+        event.presenters.set(wanted)
+        return event, "created"
+    access.check_record_event(actor, event.unit)
+    changed = [name for name, value in values.items() if getattr(event, name) != value]
+    current = set(event.presenters.values_list("pk", flat=True))
+    if changed:
+        for name in changed:
+            setattr(event, name, values[name])
+        event.save(update_fields=changed)
+    if current != wanted:
+        event.presenters.set(wanted)
+    return event, "updated" if changed or current != wanted else "unchanged"
+
+
+@transaction.atomic
+def event_delete(*, actor: Any, event: DisseminationEvent) -> None:
+    access.check_record_event(actor, event.unit)
+    event.delete()
+
+
+# --- training courses -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CourseData:
+    code: str
+    title: str
+    unit: Unit
+    date_from: dt.date
+    date_to: dt.date | None = None
+    extra_participants: int = 0
+
+
+@transaction.atomic
+def course_save(*, actor: Any, data: CourseData) -> tuple[Course, str]:
+    """Create the course ``data.code`` or bring it in line; the organiser's roster
+    keepers only (province and commune staff of a subtree holding it)."""
+    access.check_manage(actor, data.unit)
+    code = normalize(data.code)
+    title = normalize(data.title)
+    if not code or not title:
+        raise ValidationError("Mã lớp và tên lớp là bắt buộc.")
+    check_code(code, "Mã lớp")
+    if data.date_to is not None and data.date_to < data.date_from:
+        raise ValidationError("'Đến ngày' phải sau 'Từ ngày'.")
+    if data.extra_participants is None or data.extra_participants < 0:
+        raise ValidationError("Số lượt học viên phải là số nguyên không âm.")
+    _check_unit_on(data.unit, data.date_from)
+    values: dict[str, Any] = {
+        "title": title,
+        "unit": data.unit,
+        "date_from": data.date_from,
+        "date_to": data.date_to,
+        "extra_participants": data.extra_participants,
+    }
+    course = Course.objects.select_for_update().filter(code=code).first()
+    if course is None:
+        return Course.objects.create(code=code, **values), "created"
+    access.check_manage(actor, course.unit)
+    changed = [name for name, value in values.items() if getattr(course, name) != value]
+    if not changed:
+        return course, "unchanged"
+    for name in changed:
+        setattr(course, name, values[name])
+    course.save(update_fields=changed)
+    return course, "updated"
+
+
+@transaction.atomic
+def learner_set(
+    *,
+    actor: Any,
+    course: Course,
+    presenter: Presenter | None = None,
+    member: Member | None = None,
+    result: str = "",
+) -> tuple[Learner, str]:
+    """List a person on the course (a roster presenter, or a member) with a result;
+    a second call for the same person changes the result. Returns the learner and
+    ``"created"``, ``"updated"`` or ``"unchanged"``."""
+    access.check_manage(actor, course.unit)
+    if presenter is None and member is None:
+        raise ValidationError("Hãy ghi mã báo cáo viên hoặc mã đảng viên của học viên.")
+    if result and result not in CourseResult.values:
+        raise ValidationError("Kết quả học tập không hợp lệ.")
+    if presenter is not None:
+        _check_presenter_visible(actor, presenter)
+        if member is not None and presenter.member_id not in (None, member.pk):
+            raise ValidationError(
+                f"Báo cáo viên {presenter.code} không phải là đảng viên {member.code}."
+            )
+        member = member or presenter.member
+        found = Learner.objects.filter(course=course, presenter=presenter).first()
+    else:
+        assert member is not None  # noqa: S101  narrowed above: one of the two is given
+        if (
+            not access.is_system(actor)
+            and not core.members_visible_to(actor).filter(pk=member.pk).exists()
+        ):
+            raise PermissionDenied(f"Đảng viên {member.code} nằm ngoài phạm vi của bạn.")
+        found = Learner.objects.filter(course=course, presenter=None, member=member).first()
+    if found is None:
+        learner = Learner.objects.create(
+            course=course, presenter=presenter, member=member, result=result or ""
+        )
+        return learner, "created"
+    if found.result == (result or "") and found.member_id == (member.pk if member else None):
+        return found, "unchanged"
+    found.result = result or ""
+    found.member = member
+    found.save(update_fields=["result", "member"])
+    return found, "updated"
+
+
+@transaction.atomic
+def learner_remove(*, actor: Any, learner: Learner) -> None:
+    access.check_manage(actor, learner.course.unit)
+    learner.delete()
+
+
+# --- materials --------------------------------------------------------------------------
+
+MATERIAL_SUFFIXES = (".pdf", ".docx", ".pptx", ".txt", ".mp4", ".webm", ".jpg", ".png")
+
+
+def material_file_check(name: str, data: bytes) -> None:
+    """The file of a material: a known type, not empty, within the project's upload
+    limit (``settings.UPLOAD_MAX_BYTES``, the limit every upload shares)."""
+    from django.conf import settings
+
+    suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+    if suffix not in MATERIAL_SUFFIXES:
+        allowed = ", ".join(MATERIAL_SUFFIXES)
+        raise ValidationError(f"Tệp '{name}': chỉ nhận các loại tệp {allowed}.")
+    if not data:
+        raise ValidationError(f"Tệp '{name}' rỗng.")
+    limit = int(settings.UPLOAD_MAX_BYTES)
+    if len(data) > limit:
+        raise ValidationError(
+            f"Tệp '{name}' lớn hơn giới hạn {limit // (1024 * 1024)} MB của một tệp tải lên."
+        )
+
+
+@dataclass(frozen=True)
+class MaterialData:
+    code: str
+    title: str
+    kind: str
+    unit: Unit
+    date: dt.date
+    document_symbol: str = ""
+    copies: int = 0
+    distributed_to: tuple[Unit, ...] | None = None  # None: leave as it is
+
+
+@transaction.atomic
+def material_save(
+    *, actor: Any, data: MaterialData, file: tuple[str, bytes] | None = None
+) -> tuple[Material, str]:
+    """Publish the material ``data.code`` or bring it in line; with ``file`` its file
+    is stored (replacing the old one). The publishing unit's staff only."""
+    from django.core.files.base import ContentFile
+
+    from tuyengiao.lib.filenames import short_filename
+
+    access.check_manage(actor, data.unit)
+    if file is not None:
+        file = (
+            short_filename(normalize(file[0] or "").replace("/", "_").replace("\\", "_") or "tep"),
+            file[1],
+        )
+        material_file_check(*file)
+    code = normalize(data.code)
+    title = normalize(data.title)
+    if not code or not title:
+        raise ValidationError("Mã tài liệu và tên tài liệu là bắt buộc.")
+    check_code(code, "Mã tài liệu")
+    if data.kind not in MaterialKind.values:
+        raise ValidationError("Loại tài liệu không hợp lệ.")
+    if data.copies is None or data.copies < 0:
+        raise ValidationError("Số bản phải là số nguyên không âm.")
+    _check_unit_on(data.unit, data.date)
+    values: dict[str, Any] = {
+        "title": title,
+        "kind": data.kind,
+        "unit": data.unit,
+        "date": data.date,
+        "document": _document_for(data.document_symbol),
+        "copies": data.copies,
+    }
+    material = Material.objects.select_for_update().filter(code=code).first()
+    outcome = "unchanged"
+    if material is None:
+        material = Material.objects.create(code=code, **values)
+        outcome = "created"
+    else:
+        access.check_manage(actor, material.unit)
+        changed = [name for name, value in values.items() if getattr(material, name) != value]
+        if changed:
+            for name in changed:
+                setattr(material, name, values[name])
+            material.save(update_fields=changed)
+            outcome = "updated"
+    if data.distributed_to is not None:
+        wanted = {u.pk for u in data.distributed_to}
+        if set(material.distributed_to.values_list("pk", flat=True)) != wanted:
+            material.distributed_to.set(wanted)
+            outcome = "updated" if outcome == "unchanged" else outcome
+    if file is not None:
+        name, content = file
+        old = material.file.name if material.file else ""
+        material.file.save(name, ContentFile(content), save=False)
+        material.file_name = name[:255]
+        material.size = len(content)
+        material.save(update_fields=["file", "file_name", "size"])
+        stored = material.file.name
+        transaction.on_commit(lambda: old and old != stored and material.file.storage.delete(old))
+        outcome = "updated" if outcome == "unchanged" else outcome
+    return material, outcome
+
+
+@transaction.atomic
+def material_opened(*, actor: Any, material: Material) -> int:
+    """Count one open of ``material`` for the reader's unit (a counter per unit; who
+    opened it is not kept). Returns the unit's count."""
+    from django.db.models import F
+
+    if not access.materials_visible_to(actor).filter(pk=material.pk).exists():
+        raise PermissionDenied("Tài liệu nằm ngoài phạm vi của bạn.")
+    unit = access.reader_unit(actor)
+    if unit is None:
+        raise PermissionDenied("Tài khoản chưa được gán đơn vị.")
+    row, _ = MaterialView.objects.get_or_create(material=material, unit=unit)
+    MaterialView.objects.filter(pk=row.pk).update(count=F("count") + 1)
+    row.refresh_from_db(fields=["count"])
+    return row.count
+
+
+# --- languages of a unit's population ---------------------------------------------------
+
+
+@transaction.atomic
+def unit_languages_set(*, actor: Any, unit: Unit, languages: str) -> list[str]:
+    """Make the languages spoken by ``unit``'s population exactly ``languages``
+    (``"Mông; Dao"``; Vietnamese is understood and not listed). Staff who manage the
+    unit only. Returns the languages kept."""
+    access.check_manage(actor, unit)
+    wanted = {fold(x): x for x in (languages_clean(languages).split("; ")) if x}
+    for word in wanted.values():
+        if len(word) > 50:
+            raise ValidationError(f"Tên ngôn ngữ quá dài: {word[:50]}…")
+    UnitLanguage.objects.filter(unit=unit).exclude(key__in=wanted).delete()
+    have = set(UnitLanguage.objects.filter(unit=unit).values_list("key", flat=True))
+    UnitLanguage.objects.bulk_create(
+        UnitLanguage(unit=unit, language=word, key=key)
+        for key, word in wanted.items()
+        if key not in have
+    )
+    return sorted(wanted.values(), key=fold)

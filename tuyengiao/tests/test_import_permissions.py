@@ -213,6 +213,16 @@ def _presenter(unit: str) -> Callable[[Any], bool]:
     return lambda w: Presenter.objects.filter(code="BCV-NEW", unit__code=unit).exists()
 
 
+def _outreach_post(path: str, **fields: Any) -> Callable[[Client, Any], Any]:
+    return _post(f"/bao-cao-vien/{path}", fields)
+
+
+def _exists(model: str, **lookup: Any) -> Callable[[Any], bool]:
+    from django.apps import apps
+
+    return lambda w: apps.get_model("presenters", model).objects.filter(**lookup).exists()
+
+
 CASES = [
     # --- Đơn vị
     Case(
@@ -414,6 +424,139 @@ CASES = [
         _presenter("XA2"),
         PROVINCE,
     ),
+    # --- Buổi tuyên truyền, Lớp tập huấn, Học viên, Tài liệu (issue 14)
+    Case(
+        "record a dissemination event in the cell",
+        "Buổi tuyên truyền",
+        _outreach_post(
+            "tuyen-truyen/them/", code="TT-NEW", unit="CB1", date="01/09/2025", listeners=40
+        ),
+        lambda w: [
+            {
+                "Mã buổi": "TT-NEW",
+                "Mã đơn vị": "CB1",
+                "Ngày": "01/09/2025",
+                "Số lượt người nghe": 40,
+            }
+        ],
+        _exists("DisseminationEvent", code="TT-NEW", unit__code="CB1", listeners=40),
+        ALL_WRITERS,
+    ),
+    Case(
+        "record a dissemination event in the sibling cell",
+        "Buổi tuyên truyền",
+        _outreach_post(
+            "tuyen-truyen/them/", code="TT-NEW", unit="CB3", date="01/09/2025", listeners=40
+        ),
+        lambda w: [
+            {
+                "Mã buổi": "TT-NEW",
+                "Mã đơn vị": "CB3",
+                "Ngày": "01/09/2025",
+                "Số lượt người nghe": 40,
+            }
+        ],
+        _exists("DisseminationEvent", code="TT-NEW", unit__code="CB3"),
+        PROVINCE,
+    ),
+    Case(
+        "add a training course of the commune",
+        "Lớp tập huấn",
+        _outreach_post(
+            "tap-huan/them/", code="LOP-NEW", title="Tập huấn", unit="XA1", date_from="01/09/2025"
+        ),
+        lambda w: [
+            {
+                "Mã lớp": "LOP-NEW",
+                "Tên lớp": "Tập huấn",
+                "Mã đơn vị": "XA1",
+                "Từ ngày": "01/09/2025",
+            }
+        ],
+        _exists("Course", code="LOP-NEW", unit__code="XA1"),
+        STAFF,
+    ),
+    Case(
+        "add a training course of the sibling commune",
+        "Lớp tập huấn",
+        _outreach_post(
+            "tap-huan/them/", code="LOP-NEW", title="Tập huấn", unit="XA2", date_from="01/09/2025"
+        ),
+        lambda w: [
+            {
+                "Mã lớp": "LOP-NEW",
+                "Tên lớp": "Tập huấn",
+                "Mã đơn vị": "XA2",
+                "Từ ngày": "01/09/2025",
+            }
+        ],
+        _exists("Course", code="LOP-NEW", unit__code="XA2"),
+        PROVINCE,
+    ),
+    Case(
+        "list a member on the commune's course",
+        "Học viên",
+        _outreach_post("tap-huan/LOP-XA1/hoc-vien/", member="DV1", result="dat"),
+        lambda w: [{"Mã lớp": "LOP-XA1", "Mã đảng viên": "DV1", "Kết quả": "Đạt"}],
+        _exists("Learner", course__code="LOP-XA1", member__code="DV1", result="dat"),
+        STAFF,
+    ),
+    Case(
+        "list a member on the sibling commune's course",
+        "Học viên",
+        _outreach_post("tap-huan/LOP-XA2/hoc-vien/", member="DVX1", result="dat"),
+        lambda w: [{"Mã lớp": "LOP-XA2", "Mã đảng viên": "DVX1", "Kết quả": "Đạt"}],
+        _exists("Learner", course__code="LOP-XA2", member__code="DVX1"),
+        PROVINCE,
+    ),
+    Case(
+        "publish a material of the commune",
+        "Tài liệu",
+        _outreach_post(
+            "tai-lieu/them/",
+            code="TL-NEW",
+            title="Đề cương",
+            kind="de_cuong",
+            unit="XA1",
+            date="01/09/2025",
+            copies=100,
+        ),
+        lambda w: [
+            {
+                "Mã tài liệu": "TL-NEW",
+                "Tên tài liệu": "Đề cương",
+                "Loại": "Đề cương",
+                "Mã đơn vị": "XA1",
+                "Ngày": "01/09/2025",
+                "Số bản": 100,
+            }
+        ],
+        _exists("Material", code="TL-NEW", unit__code="XA1", copies=100),
+        STAFF,
+    ),
+    Case(
+        "publish a material of the sibling commune",
+        "Tài liệu",
+        _outreach_post(
+            "tai-lieu/them/",
+            code="TL-NEW",
+            title="Đề cương",
+            kind="de_cuong",
+            unit="XA2",
+            date="01/09/2025",
+        ),
+        lambda w: [
+            {
+                "Mã tài liệu": "TL-NEW",
+                "Tên tài liệu": "Đề cương",
+                "Loại": "Đề cương",
+                "Mã đơn vị": "XA2",
+                "Ngày": "01/09/2025",
+            }
+        ],
+        _exists("Material", code="TL-NEW", unit__code="XA2"),
+        PROVINCE,
+    ),
 ]
 
 
@@ -467,6 +610,15 @@ def door_world(world: Any) -> Any:
             format="truc_tuyen" if online else "truc_tiep",
         )
     assert org_today() >= SESSION_DAY
+    from tuyengiao.presenters import services as presenter_services
+
+    for unit in (world.commune, world.sibling_commune):  # courses for the Học viên rows
+        presenter_services.course_save(
+            actor=SYSTEM,
+            data=presenter_services.CourseData(
+                code=f"LOP-{unit.code}", title="Tập huấn", unit=unit, date_from=SESSION_DAY
+            ),
+        )
     return world
 
 

@@ -390,7 +390,116 @@ ROUTES: dict[str, Route] = {
         method="post",
         data={"bao_cao_vien": "BCV-XA1"},
     ),
+    # dissemination events (CB1's and CB3's), courses and materials (XA1's and XA2's)
+    "presenters:unit_languages": Route(
+        lambda w: {"code": w.commune.code},
+        lambda w: {"code": w.sibling_commune.code},
+        {"province": 302, "commune": 302} | {p: 404 for p in PERSONAS[2:]},
+        method="post",
+        data={"languages": "Mông"},
+    ),
+    "presenters:events": Route(none, None, ALL_200),
+    "presenters:event_new": Route(none, None, WRITERS),
+    "presenters:event_edit": Route(
+        lambda w: {"code": _outreach(w)["event"].code},
+        lambda w: {"code": _outreach(w)["sibling_event"].code},
+        {"province": 200, "commune": 200, "secretary": 200, "member": 403}
+        | {"outsider": 404, "unassigned": 404},
+    ),
+    "presenters:courses": Route(none, None, ALL_200),
+    "presenters:course_new": Route(none, None, DOCUMENT_WRITERS),
+    "presenters:course": Route(
+        lambda w: {"code": _outreach(w)["course"].code},
+        lambda w: {"code": _outreach(w)["sibling_course"].code},
+        {p: 200 for p in PERSONAS[:4]} | {"outsider": 404, "unassigned": 404},
+    ),
+    "presenters:course_edit": Route(
+        lambda w: {"code": _outreach(w)["course"].code},
+        lambda w: {"code": _outreach(w)["sibling_course"].code},
+        {"province": 200, "commune": 200, "secretary": 403, "member": 403}
+        | {"outsider": 404, "unassigned": 404},
+    ),
+    "presenters:learner_add": Route(
+        lambda w: {"code": _outreach(w)["course"].code},
+        lambda w: {"code": _outreach(w)["sibling_course"].code},
+        {"province": 302, "commune": 302, "secretary": 403, "member": 403}
+        | {"outsider": 404, "unassigned": 404},
+        method="post",
+        data={"member": "DV1", "result": "dat"},
+    ),
+    "presenters:learner_remove": Route(
+        lambda w: {"code": _outreach(w)["course"].code},
+        lambda w: {"code": _outreach(w)["sibling_course"].code},
+        {"province": 302, "commune": 302, "secretary": 403, "member": 403}
+        | {"outsider": 404, "unassigned": 404},
+        method="post",
+        data={"bao_cao_vien": "BCV-XA1"},
+    ),
+    "presenters:materials": Route(none, None, ALL_200),
+    "presenters:material_new": Route(none, None, DOCUMENT_WRITERS),
+    "presenters:material": Route(
+        lambda w: {"code": _outreach(w)["material"].code},
+        lambda w: {"code": _outreach(w)["sibling_material"].code},
+        {p: 200 for p in PERSONAS[:4]} | {"outsider": 404, "unassigned": 404},
+    ),
+    "presenters:material_open": Route(
+        lambda w: {"code": _outreach(w)["material"].code},
+        lambda w: {"code": _outreach(w)["sibling_material"].code},
+        {p: 200 for p in PERSONAS[:4]} | {"outsider": 404, "unassigned": 404},
+    ),
+    "presenters:material_edit": Route(
+        lambda w: {"code": _outreach(w)["material"].code},
+        lambda w: {"code": _outreach(w)["sibling_material"].code},
+        {"province": 200, "commune": 200, "secretary": 403, "member": 403}
+        | {"outsider": 404, "unassigned": 404},
+    ),
+    "presenters:campaign_materials": Route(
+        lambda w: {"pk": w.campaign.pk},
+        lambda w: {"pk": w.sibling_campaign.pk},
+        {p: 200 for p in PERSONAS[:4]} | {"outsider": 404, "unassigned": 404},
+    ),
 }
+
+
+def _outreach(w: Any) -> dict[str, Any]:
+    """A dissemination event in CB1 and one in CB3; a course of XA1 (with BCV-XA1 as a
+    learner) and one of XA2; a material with its file from XA1 and one from XA2."""
+    if not hasattr(w, "outreach"):
+        import datetime as dt
+
+        from tuyengiao.presenters import access, services
+
+        day = dt.date(2025, 9, 1)
+        made: dict[str, Any] = {}
+        for prefix, cell, commune, presenter in (
+            ("", w.cell, w.commune, _presenters(w)[0]),
+            ("sibling_", w.sibling_cell, w.sibling_commune, _presenters(w)[1]),
+        ):
+            made[f"{prefix}event"] = services.event_save(
+                actor=access.SYSTEM,
+                data=services.EventData(code=f"TT-{cell.code}", unit=cell, date=day, listeners=40),
+            )[0]
+            course = services.course_save(
+                actor=access.SYSTEM,
+                data=services.CourseData(
+                    code=f"LOP-{commune.code}", title="Tập huấn", unit=commune, date_from=day
+                ),
+            )[0]
+            services.learner_set(actor=access.SYSTEM, course=course, presenter=presenter)
+            made[f"{prefix}course"] = course
+            made[f"{prefix}material"] = services.material_save(
+                actor=access.SYSTEM,
+                data=services.MaterialData(
+                    code=f"TL-{commune.code}",
+                    title="Đề cương tuyên truyền",
+                    kind="de_cuong",
+                    unit=commune,
+                    date=day,
+                ),
+                file=("de-cuong.txt", "Đề cương".encode()),
+            )[0]
+        w.outreach = made
+    return dict(w.outreach)
 
 
 def _presenters(w: Any) -> Any:
@@ -495,6 +604,7 @@ def walk_world(
         _study_objects(world)
         _documents(world)
         _presenters(world)
+        _outreach(world)
         yield world
         transaction.set_rollback(True)
 
@@ -561,7 +671,13 @@ FORMS = {
     "orgs:member_edit",
     "orgs:unit_edit",
     "orgs:unit_structure",
+    "presenters:course_edit",
+    "presenters:course_new",
     "presenters:edit",
+    "presenters:event_edit",
+    "presenters:event_new",
+    "presenters:material_edit",
+    "presenters:material_new",
     "presenters:new",
     "reports:new",
     "study:campaign_new",
@@ -704,6 +820,51 @@ def _add_presenters(w: Any, k: int, start: int) -> None:
         )
 
 
+def _add_outreach(kind: str) -> Callable[[Any, int, int], None]:
+    """Dissemination events in CB1, courses of XA1 with a learner, or materials of
+    XA1 (the presenters' outreach lists)."""
+
+    def add(w: Any, k: int, start: int) -> None:
+        import datetime as dt
+
+        from tuyengiao.presenters import services
+
+        day = dt.date(2025, 9, 5)
+        for i in range(start, start + k):
+            if kind == "events":
+                services.event_save(
+                    actor=SYSTEM,
+                    data=services.EventData(
+                        code=f"TT-Q{i:03d}",
+                        unit=w.cell,
+                        date=day,
+                        listeners=10,
+                        presenters=(_presenters(w)[0],),
+                    ),
+                )
+            elif kind == "courses":
+                course, _ = services.course_save(
+                    actor=SYSTEM,
+                    data=services.CourseData(
+                        code=f"LOP-Q{i:03d}", title=f"Lớp đếm {i}", unit=w.commune, date_from=day
+                    ),
+                )
+                services.learner_set(actor=SYSTEM, course=course, member=w.members[0])
+            else:
+                services.material_save(
+                    actor=SYSTEM,
+                    data=services.MaterialData(
+                        code=f"TL-Q{i:03d}",
+                        title=f"Tài liệu đếm {i}",
+                        kind="to_gap",
+                        unit=w.commune,
+                        date=day,
+                    ),
+                )
+
+    return add
+
+
 # list page -> (how to add rows, text of the last row added, when the page shows it)
 LISTS: dict[str, tuple[Callable[[Any, int, int], None], str | None]] = {
     "documents:list": (_add_documents, "Kế hoạch đếm 8"),
@@ -714,6 +875,9 @@ LISTS: dict[str, tuple[Callable[[Any, int, int], None], str | None]] = {
     "orgs:tree": (_add_communes, "Đảng ủy xã đếm 8"),  # the first level is open
     "orgs:unit": (_add_cells, "Chi bộ đếm 8"),
     "presenters:roster": (_add_presenters, "Lò Văn Đếmi"),
+    "presenters:events": (_add_outreach("events"), "TT-Q008"),
+    "presenters:courses": (_add_outreach("courses"), "Lớp đếm 8"),
+    "presenters:materials": (_add_outreach("materials"), "Tài liệu đếm 8"),
     "reports:dashboard": (_add_communes, "Đảng ủy xã đếm 8"),
     "reports:unit": (_add_cells, "Chi bộ đếm 8"),
     "trust:audit_log": (_add_members, "Nguyễn Văn Đếm 8"),

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,7 +16,8 @@ from tuyengiao.study import demo as study_demo
 
 @pytest.mark.slow
 @pytest.mark.django_db
-def test_demo_roster_is_believable_and_idempotent() -> None:
+def test_demo_roster_is_believable_and_idempotent(settings: Any, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path  # the demo's material file
     reseed_data_migrations()
     org_demo.build()
     study_demo.build()
@@ -30,5 +33,19 @@ def test_demo_roster_is_believable_and_idempotent() -> None:
     missing = {v.unit.code for v in selectors.communes_without_presenter(province, day)}
     assert missing == demo.WITHOUT
     assert SessionPresenter.objects.filter(session__code="HN-TU-57").count() == 2
+    # dissemination, courses, materials; languages leave some communes with a gap
+    from tuyengiao.presenters.models import Course, DisseminationEvent, Learner, Material
+
+    assert DisseminationEvent.objects.count() >= 30
+    assert DisseminationEvent.objects.exclude(language="").exists()
+    assert Course.objects.exists() and Learner.objects.exists()
+    assert Material.objects.filter(code="TL-TU-57-DC").exclude(file="").exists()
+    assert selectors.communes_missing_languages(province, day)
+    f = selectors.figures(
+        list(Unit.objects.values_list("pk", flat=True)), dt.date(2025, 7, 1), dt.date(2025, 12, 31)
+    )
+    assert f.totals.events == DisseminationEvent.objects.count() and f.totals.courses >= 2
     count = Presenter.objects.count()
+    events = DisseminationEvent.objects.count()
     assert demo.build() == "" and Presenter.objects.count() == count
+    assert DisseminationEvent.objects.count() == events
