@@ -105,7 +105,8 @@ _check_writer = check_host_write
 class FiguresLocked(ValidationError):
     """A write refused because it would change figures already approved (a guard of
     ``orgs.hooks.figure_write_guards``). ``refused`` maps what the caller wrote (a
-    session id or code) to the reason, so that a sheet can name its rows."""
+    session id or code; a (session id, member id) pair for ``attendance_bulk_set``) to
+    the reason, so that a sheet can name its rows."""
 
     def __init__(self, refused: dict[Any, str]) -> None:
         super().__init__(sorted(set(refused.values())))
@@ -666,15 +667,14 @@ def attendance_bulk_set(
             unchanged += 1
             continue
         writes.append((e.session_id, e.member_id, e.status))
-    if writes and figure_write_guards:
+    if writes and figure_write_guards:  # refused per (session id, member id) written
+        written = {
+            s.pk: s
+            for s in Session.objects.filter(pk__in={w[0] for w in writes}).select_related("host")
+        }
         check_figures_open(
             actor,
-            [
-                (s.pk, s.host, s.date)
-                for s in Session.objects.filter(pk__in={w[0] for w in writes}).select_related(
-                    "host"
-                )
-            ],
+            [((w[0], w[1]), written[w[0]].host, written[w[0]].date) for w in writes],
         )
     _merge_attendance(writes, source=source, now=timezone.now())
     facts_refresh_sessions(session_ids=session_ids)

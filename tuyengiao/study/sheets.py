@@ -503,7 +503,11 @@ def commit_attendance(rows: list[AttendanceSheetRow], ctx: ImportContext) -> She
             [
                 ImportIssue(r.sheet, r.row, "Mã hội nghị", r.session_code, reason)
                 for r in rows
-                if (reason := exc.refused.get(sessions[r.session_code][0]))
+                if (
+                    reason := exc.refused.get(
+                        (sessions[r.session_code][0], member_ids.get(r.member_code))
+                    )
+                )
             ]
         ) from exc
     counts.created, counts.updated, counts.unchanged = created, updated, unchanged
