@@ -188,7 +188,7 @@ def _decidable(actor: Any, submission: Submission, status: str, what: str) -> No
 
 def _locked(submission: Submission) -> Submission:
     return (
-        Submission.objects.select_for_update()
+        Submission.objects.select_for_update(of=("self",))
         .select_related("period__unit", "unit__parent")
         .get(pk=submission.pk)
     )
