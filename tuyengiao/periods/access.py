@@ -23,10 +23,9 @@ from tuyengiao.orgs.access import (
     get_unit_for_user,
     in_subtree,
     is_system,
-    require_scope,
     scope_of,
 )
-from tuyengiao.orgs.models import Unit
+from tuyengiao.orgs.models import Role, Unit
 
 from .models import ReportingPeriod, Submission
 
@@ -48,7 +47,9 @@ def periods_visible_to(user: Any) -> QuerySet[ReportingPeriod]:
     if scope is None:
         return ReportingPeriod.objects.none()
     own = (
-        Q(unit_id=scope.unit.pk) if scope.role == "member" else Q(unit__path__startswith=scope.path)
+        Q(unit_id=scope.unit.pk)
+        if scope.role == Role.MEMBER
+        else Q(unit__path__startswith=scope.path)
     )
     return ReportingPeriod.objects.filter(own | Q(unit_id__in=scope.unit.path_ids))
 
@@ -96,7 +97,3 @@ def can_decide(user: Any, submission: Submission) -> bool:
     if is_system(user):
         return True
     return can_write_unit(user, approver_unit(submission.period, submission.unit))
-
-
-def require_user_scope(user: Any) -> None:
-    require_scope(user)
