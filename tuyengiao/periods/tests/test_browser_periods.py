@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tuyengiao.periods.models import FilesStatus, Submission, SubmissionStatus
+from tuyengiao.study.models import Attendance, Status
 from tuyengiao.trust.tests.test_browser import (  # noqa: F401
     PASSWORD,
     browser,
@@ -62,3 +63,16 @@ def test_submit_approve_then_a_change_is_refused(
     shot(page, "62-sua-so-lieu-bi-tu-choi")
     q.session.refresh_from_db()
     assert q.session.other_attendees == 0
+
+    # a tap on the attendance grid is refused too, with the reason on the member's row
+    page.goto(f"/hoc-tap/hoi-nghi/{q.session.code}/diem-danh/")
+    page.wait_for_function("() => window.htmx !== undefined && document.readyState === 'complete'")
+    member = world.members[0]
+    row = page.locator(f"#dv-{member.code}")
+    with page.expect_response(lambda r: f"/diem-danh/{member.code}/" in r.url):
+        row.get_by_role("button", name="K").click()
+    alert = page.locator(f"#dv-{member.code} [role=alert]")
+    alert.wait_for()
+    assert "Quý III năm 2025" in alert.inner_text()
+    shot(page, "63-diem-danh-bi-tu-choi")
+    assert Attendance.objects.get(session=q.session, member=member).status == Status.PRESENT
