@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "tuyengiao.documents",
     "tuyengiao.study",
     "tuyengiao.presenters",
+    "tuyengiao.periods",
     "tuyengiao.reports",
     "tuyengiao.trust",
 ]

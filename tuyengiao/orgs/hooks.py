@@ -7,12 +7,17 @@ in its ``AppConfig.ready``).
   a view that cannot be logged is not shown.
 - ``member_unit_panels``: functions that add to the context of a member's "Đơn vị"
   page (``study`` adds the campaigns and sessions the member can see).
+- ``figure_write_guards``: functions asked before a write that would change the
+  reported figures of a unit on a day (``study``'s session and attendance services ask
+  ``figure_write_refusals``; ``periods`` registers the guard that refuses a write into
+  an approved reporting period). A guard answers, for each (unit, day) it refuses, the
+  Vietnamese reason; the writer raises it. The writer never names the guard's app.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.dispatch import Signal
@@ -39,3 +44,34 @@ def member_unit_context(request: HttpRequest, unit: Unit, day: dt.date) -> dict[
     for panel in member_unit_panels:
         context.update(panel(request, unit, day))
     return context
+
+
+# --- figure write guards --------------------------------------------------------------
+
+# (unit, day) pairs about to change -> {(unit id, day): reason} for those refused.
+FigureWriteGuard = Callable[[Sequence[tuple[Unit, dt.date]], Any], dict[tuple[int, dt.date], str]]
+figure_write_guards: list[FigureWriteGuard] = []
+
+
+def register_figure_write_guard(guard: FigureWriteGuard) -> FigureWriteGuard:
+    """Ask ``guard`` before every write of reported figures (idempotent)."""
+    if guard not in figure_write_guards:
+        figure_write_guards.append(guard)
+    return guard
+
+
+def figure_write_refusals(
+    pairs: Iterable[tuple[Unit, dt.date]], actor: Any
+) -> dict[tuple[int, dt.date], str]:
+    """The reasons, per (unit id, day), why changing the figures of ``unit`` on
+    ``day`` is refused (empty: every write allowed). No guard registered: no query."""
+    if not figure_write_guards:
+        return {}
+    unique = list({(unit.pk, day): (unit, day) for unit, day in pairs}.values())
+    refused: dict[tuple[int, dt.date], str] = {}
+    if not unique:
+        return refused
+    for guard in figure_write_guards:
+        for key, reason in guard(unique, actor).items():
+            refused.setdefault(key, reason)
+    return refused

@@ -15,6 +15,10 @@ unit concerned, or ``access.SYSTEM`` (command line, demo); ``None`` is refused.
 A permission refused raises ``PermissionDenied``, bad data ``ValidationError``.
 The web, the workbook import and any API call these functions and the
 ``check_*`` functions below; none of them re-checks by hand.
+
+A write that would change the figures of a host unit on a day asks the guards of
+``orgs.hooks`` first (``check_figures_open``): a reporting period approved for that
+unit (or a unit above it) refuses it with ``FiguresLocked``, whoever the actor.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ from tuyengiao.lib.actors import account_of
 from tuyengiao.lib.codes import check_code
 from tuyengiao.lib.db import fetchall_hot, fetchone_hot
 from tuyengiao.orgs import access
+from tuyengiao.orgs.hooks import figure_write_guards, figure_write_refusals
 from tuyengiao.orgs.models import (
     Member,
     Membership,
@@ -95,6 +100,47 @@ def check_host_write(actor: Actor, unit: Unit, what: str) -> None:
 
 
 _check_writer = check_host_write
+
+
+class FiguresLocked(ValidationError):
+    """A write refused because it would change figures already approved (a guard of
+    ``orgs.hooks.figure_write_guards``). ``refused`` maps what the caller wrote (a
+    session id or code; a (session id, member id) pair for ``attendance_bulk_set``) to
+    the reason, so that a sheet can name its rows."""
+
+    def __init__(self, refused: dict[Any, str]) -> None:
+        super().__init__(sorted(set(refused.values())))
+        self.refused = refused
+
+
+def check_figures_open(actor: Actor | None, writes: Iterable[tuple[Any, Unit, dt.date]]) -> None:
+    """``FiguresLocked`` when any (key, host, day) of ``writes`` would change figures
+    that a guard protects (an approved reporting period); the one rule of every
+    session and attendance write below."""
+    writes = list(writes)
+    refusals = figure_write_refusals([(unit, day) for _, unit, day in writes], actor)
+    refused: dict[Any, str] = {}
+    for key, unit, day in writes:
+        reason = refusals.get((unit.pk, day))
+        if reason is not None:
+            refused.setdefault(key, reason)
+    if refused:
+        raise FiguresLocked(refused)
+
+
+def _session_locked(session_id: int) -> ValidationError | None:
+    """The check-in's form of ``check_figures_open``: the refusal, or ``None`` (no
+    query at all while no guard is registered)."""
+    if not figure_write_guards:
+        return None
+    session = Session.objects.select_related("host").filter(pk=session_id).first()
+    if session is None:
+        return None
+    try:
+        check_figures_open(None, [(session.pk, session.host, session.date)])
+    except FiguresLocked as exc:
+        return exc
+    return None
 
 
 def check_campaign_create(actor: Actor, owner: Unit) -> None:
@@ -292,6 +338,7 @@ def session_create(
     )
     if Session.objects.filter(code=code).exists():
         raise ValidationError(f"Mã hội nghị {code} đã được dùng.")
+    check_figures_open(actor, [(code, host, date)])
     session = Session.objects.create(
         campaign=campaign,
         code=code,
@@ -337,6 +384,8 @@ def session_update(
         if value is not None and getattr(session, name) != value:
             setattr(session, name, value)
             fields.append(name)
+    if {"other_attendees", "public_reached"} & set(fields):
+        check_figures_open(actor, [(session.code, session.host, session.date)])
     if fields:
         session.save(update_fields=[*fields, "updated_at"])
     facts_refresh_sessions(session_ids=[session.pk])
@@ -375,6 +424,7 @@ def bridge_point_add(
     )
     if Session.objects.filter(code=code).exists():
         raise ValidationError(f"Mã hội nghị {code} đã được dùng.")
+    check_figures_open(actor, [(code, host, main.date)])
     point = Session.objects.create(
         campaign=main.campaign,
         main=main,
@@ -468,6 +518,7 @@ def session_bulk_upsert(*, actor: Actor, rows: Sequence[SessionRow]) -> tuple[in
         }
         new: list[Session] = []
         changed: list[Session] = []
+        touched: list[tuple[str, Unit, dt.date]] = []
         for r in wave:
             values: dict[str, Any] = {
                 "campaign_id": r.campaign.pk,
@@ -480,16 +531,20 @@ def session_bulk_upsert(*, actor: Actor, rows: Sequence[SessionRow]) -> tuple[in
                 "public_reached": r.public_reached,
             }
             current = existing.get(r.code)
+            touched.append((r.code, r.host, r.date))
             if current is None:
                 new.append(Session(code=r.code, **values))
                 continue
             if all(getattr(current, k) == v for k, v in values.items()):
                 unchanged += 1
+                touched.pop()
                 continue
+            touched.append((r.code, current.host, current.date))
             for k, v in values.items():
                 setattr(current, k, v)
             current.updated_at = timezone.now()
             changed.append(current)
+        check_figures_open(actor, touched)
         Session.objects.bulk_create(new, batch_size=1000)
         if changed:
             Session.objects.bulk_update(
@@ -548,6 +603,8 @@ def attendance_mark(
     if member.pk not in members_in_host_scope(session, [member.pk]):
         raise ValidationError(_out_of_scope_message(member, session))
     row = Attendance.objects.select_for_update().filter(session=session, member=member).first()
+    if row is None or row.status != status:
+        check_figures_open(actor, [(session.pk, session.host, session.date)])
     if row is None:
         try:
             with transaction.atomic():
@@ -610,6 +667,15 @@ def attendance_bulk_set(
             unchanged += 1
             continue
         writes.append((e.session_id, e.member_id, e.status))
+    if writes and figure_write_guards:  # refused per (session id, member id) written
+        written = {
+            s.pk: s
+            for s in Session.objects.filter(pk__in={w[0] for w in writes}).select_related("host")
+        }
+        check_figures_open(
+            actor,
+            [((w[0], w[1]), written[w[0]].host, written[w[0]].date) for w in writes],
+        )
     _merge_attendance(writes, source=source, now=timezone.now())
     facts_refresh_sessions(session_ids=session_ids)
     return created, len(writes) - created, unchanged
@@ -940,6 +1006,9 @@ def _checkin_in_steps(
 ) -> CheckinResult:
     """The general path (SQLite; a member who already has a row for the session)."""
     _check_window(session_id, now)
+    locked = _session_locked(session_id)
+    if locked is not None:
+        raise locked
     session, member, in_scope = _session_and_member(session_id, user_id)
     if not in_scope:
         raise ValidationError(_out_of_scope_message(member, session))
@@ -1029,6 +1098,9 @@ def checkin_many(session_id: int, scans: Sequence[Scan]) -> list[CheckinResult |
     outside the session's check-in window (``checkin_window``) is refused before
     the statement.
     """
+    locked = _session_locked(session_id)
+    if locked is not None:
+        return [locked for _ in scans]
     window = _window_of(session_id)
     if window is not None:
         refused = [_outside_window(window, scan.now) for scan in scans]

@@ -330,6 +330,14 @@ def commit_sessions(rows: list[SessionSheetRow], ctx: ImportContext) -> SheetCou
         )
     try:
         created, updated, unchanged = services.session_bulk_upsert(actor=ctx.actor, rows=resolved)
+    except services.FiguresLocked as exc:  # an approved reporting period: name the rows
+        raise ImportRejected(
+            [
+                ImportIssue(r.sheet, r.row, "Mã hội nghị", r.code, exc.refused[r.code])
+                for r in rows
+                if r.code in exc.refused
+            ]
+        ) from exc
     except PermissionDenied as exc:  # validated above; a concurrent change got here first
         raise ImportRejected([ImportIssue(SESSION_SHEET, None, "", "", _messages(exc))]) from exc
     counts.created, counts.updated, counts.unchanged = created, updated, unchanged
@@ -486,9 +494,22 @@ def commit_attendance(rows: list[AttendanceSheetRow], ctx: ImportContext) -> She
         entries.append(entry(session_id, member_ids[r.member_code], r.status))
     if issues:
         raise ImportRejected(issues)
-    created, updated, unchanged = services.attendance_bulk_set(
-        actor=ctx.actor, entries=entries, source="import"
-    )
+    try:
+        created, updated, unchanged = services.attendance_bulk_set(
+            actor=ctx.actor, entries=entries, source="import"
+        )
+    except services.FiguresLocked as exc:  # an approved reporting period: name the rows
+        raise ImportRejected(
+            [
+                ImportIssue(r.sheet, r.row, "Mã hội nghị", r.session_code, reason)
+                for r in rows
+                if (
+                    reason := exc.refused.get(
+                        (sessions[r.session_code][0], member_ids.get(r.member_code))
+                    )
+                )
+            ]
+        ) from exc
     counts.created, counts.updated, counts.unchanged = created, updated, unchanged
     return counts
 

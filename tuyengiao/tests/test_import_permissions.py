@@ -15,7 +15,7 @@ import datetime as dt
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import openpyxl
 import pytest
@@ -179,6 +179,25 @@ def _attendance(session: str, member: str) -> Callable[[Any], bool]:
     return lambda w: Attendance.objects.filter(
         session__code=session, member__code=member, status="co_mat"
     ).exists()
+
+
+def _lock_cell(w: Any) -> Literal[False]:
+    """CB1's report for Q3 2025 (which holds the sessions' day) sent and approved
+    (``False``, so that a case's lambda can go on with ``or``)."""
+    from tuyengiao.periods import services as periods
+
+    period = periods.period_open(
+        actor=SYSTEM,
+        unit=w.province,
+        kind="quy",
+        name="Quý III năm 2025",
+        date_from=dt.date(2025, 7, 1),
+        cutoff=dt.date(2025, 9, 30),
+        due_date=dt.date(2025, 10, 10),
+    )
+    sent = periods.submission_submit(actor=SYSTEM, period=period, unit=w.cell)
+    periods.submission_approve(actor=SYSTEM, submission=sent)
+    return False
 
 
 ALL_WRITERS = frozenset({"province", "commune", "secretary"})
@@ -398,6 +417,20 @@ CASES = [
         lambda w: [{"Mã hội nghị": "HN-CB3", "Mã đảng viên": "DVX1", "Trạng thái": "Có mặt"}],
         _attendance("HN-CB3", "DVX1"),
         PROVINCE,
+    ),
+    Case(  # issue 16: one rule for the lock, on the web and in the workbook
+        "mark a member present in an approved reporting period",
+        "Điểm danh",
+        lambda client, w: (
+            _lock_cell(w)
+            or client.post("/hoc-tap/hoi-nghi/HN-CB1/diem-danh/DV0/", {"status": "co_mat"})
+        ),
+        lambda w: (
+            _lock_cell(w)
+            or [{"Mã hội nghị": "HN-CB1", "Mã đảng viên": "DV0", "Trạng thái": "Có mặt"}]
+        ),
+        _attendance("HN-CB1", "DV0"),
+        frozenset(),
     ),
     # --- Báo cáo viên (issue 14)
     Case(

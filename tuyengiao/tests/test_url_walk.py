@@ -58,6 +58,18 @@ WRITERS = {
     "unassigned": 404,
 }
 
+# --- periods (issue 16): a cell's report, read by those who see the cell, decided by
+# the writers of the commune above it
+PERIOD_READERS = {p: 200 for p in PERSONAS[:4]} | {"outsider": 404, "unassigned": 404}
+PERIOD_DECIDERS = {
+    "province": 302,
+    "commune": 302,
+    "secretary": 403,
+    "member": 403,
+    "outsider": 404,
+    "unassigned": 404,
+}
+
 # --- documents (issue 3) ------------------------------------------------------------
 DOCUMENT_WRITERS = {
     "province": 200,
@@ -500,6 +512,67 @@ def _outreach(w: Any) -> dict[str, Any]:
             )[0]
         w.outreach = made
     return dict(w.outreach)
+    # periods (issue 16): the province's Q3 2025 period; CB1 has sent its report (with
+    # files); CB3 is the sibling. The unit above decides (commune staff for a cell).
+    "periods:list": Route(none, None, ALL_200),
+    "periods:new": Route(none, None, DOCUMENT_WRITERS),
+    "periods:detail": Route(
+        lambda w: {"pk": _periods(w)[0].pk},
+        lambda w: {"pk": _periods(w)[1].pk},
+        ALL_200,
+    ),
+    "periods:unit": Route(
+        lambda w: {"pk": _periods(w)[0].pk, "code": "CB1"},
+        lambda w: {"pk": _periods(w)[0].pk, "code": "CB3"},
+        PERIOD_READERS,
+    ),
+    "periods:download": Route(
+        lambda w: {"pk": _periods(w)[0].pk, "code": "CB1", "fmt": "docx"},
+        lambda w: {"pk": _periods(w)[0].pk, "code": "CB3", "fmt": "docx"},
+        PERIOD_READERS,
+    ),
+    "periods:submit": Route(
+        lambda w: {"pk": _periods(w)[0].pk, "code": "CB1"},
+        lambda w: {"pk": _periods(w)[0].pk, "code": "CB3"},
+        STUDY_WRITERS_POST,
+        method="post",
+    ),
+    **{
+        f"periods:{name}": Route(
+            lambda w: {"pk": _periods(w)[0].pk, "code": "CB1"},
+            lambda w: {"pk": _periods(w)[0].pk, "code": "CB3"},
+            PERIOD_DECIDERS,
+            method="post",
+            data={"reason": "Thiếu số liệu"},
+        )
+        for name in ("approve", "return", "reopen")
+    },
+}
+
+
+def _periods(w: Any) -> Any:
+    """The province's period with CB1's report sent (files made), and a period of XA2."""
+    if not hasattr(w, "periods"):
+        import datetime as dt
+
+        from tuyengiao.periods import services
+        from tuyengiao.periods.models import Submission
+
+        def open_period(unit: Any, name: str) -> Any:
+            return services.period_open(
+                actor=SYSTEM,
+                unit=unit,
+                kind="quy",
+                name=name,
+                date_from=dt.date(2025, 7, 1),
+                cutoff=dt.date(2025, 9, 30),
+                due_date=dt.date(2025, 10, 10),
+            )
+
+        w.periods = [open_period(w.province, "Quý III"), open_period(w.sibling_commune, "Quý 3")]
+        sent = services.submission_submit(actor=SYSTEM, period=w.periods[0], unit=w.cell)
+        Submission.objects.filter(pk=sent.pk).update(docx=b"docx", files_status="xong")
+    return w.periods
 
 
 def _presenters(w: Any) -> Any:
@@ -605,6 +678,7 @@ def walk_world(
         _documents(world)
         _presenters(world)
         _outreach(world)
+        _periods(world)
         yield world
         transaction.set_rollback(True)
 
@@ -673,6 +747,7 @@ FORMS = {
     "orgs:unit_structure",
     "presenters:course_edit",
     "presenters:course_new",
+    "periods:new",
     "presenters:edit",
     "presenters:event_edit",
     "presenters:event_new",

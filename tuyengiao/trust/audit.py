@@ -49,6 +49,10 @@ AUDITED: dict[str, list[str]] = {
     "presenters.PresenterStatus": [],
     "presenters.Presenter": ["sort_key", "search_key"],
     "presenters.SessionPresenter": [],
+    # periods (issue 16): opening, submitting, approving, returning and reopening; the
+    # frozen figures and the files are derived (their SHA-256 is logged)
+    "periods.ReportingPeriod": [],
+    "periods.Submission": ["snapshot", "docx", "xlsx", "files_status"],
 }
 
 SYSTEM_LABEL = "Hệ thống"

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class PeriodsConfig(AppConfig):
+    name = "tuyengiao.periods"
+    label = "periods"
+    verbose_name = "Kỳ báo cáo"
+
+    def ready(self) -> None:
+        from tuyengiao.orgs.hooks import register_figure_write_guard
+
+        from . import report_section, services
+
+        report_section.register()
+        register_figure_write_guard(services.figures_guard)

@@ -1,0 +1,78 @@
+"""Real browser: a cell submits its report, the commune approves it, and a change of
+the approved figures on the session page is refused, naming the period and the
+approver (issue 16, "done when")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tuyengiao.periods.models import FilesStatus, Submission, SubmissionStatus
+from tuyengiao.study.models import Attendance, Status
+from tuyengiao.trust.tests.test_browser import (  # noqa: F401
+    PASSWORD,
+    browser,
+    page,
+    shot,
+    sign_in,
+)
+
+from .helpers import quarter
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_submit_approve_then_a_change_is_refused(
+    page: Any,  # noqa: F811
+    world: Any,
+    settings: Any,
+) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    q = quarter(world)
+    sign_in(page, "chibo")
+    page.wait_for_url("**/")
+    page.goto("/ky-bao-cao/")
+    page.get_by_role("link", name="Quý III năm 2025").click()
+    page.get_by_role("link", name="Báo cáo của Chi bộ bản Một").click()
+    page.get_by_role("button", name="Nộp báo cáo").click()
+    status = page.locator("#report-status")
+    status.filter(has_text="Đã nộp, chờ duyệt").wait_for()
+    page.get_by_role("link", name="Tải báo cáo (DOCX)").wait_for()
+    shot(page, "60-bao-cao-ky-da-nop")
+    sent = Submission.objects.get(period=q.period, unit=world.cell)
+    assert (sent.status, sent.files_status) == (SubmissionStatus.SUBMITTED, FilesStatus.DONE)
+    report_url = page.url
+
+    page.context.clear_cookies()
+    sign_in(page, "xa")
+    page.wait_for_url("**/")
+    page.goto(report_url)
+    page.get_by_role("button", name="Phê duyệt").click()
+    status.filter(has_text="Đã phê duyệt").wait_for()
+    shot(page, "61-bao-cao-ky-da-duyet")
+
+    page.goto(f"/hoc-tap/hoi-nghi/{q.session.code}/")
+    page.locator("summary", has_text="Cập nhật số lượt tham dự").click()
+    page.get_by_label("Số lượt người khác tham dự").fill("40")
+    page.get_by_role("button", name="Lưu").click()
+    refused = page.locator(".messages li.error")
+    refused.wait_for()
+    text = refused.inner_text()
+    assert "báo cáo Quý III năm 2025 của Chi bộ bản Một đã được xa phê duyệt" in text, text
+    shot(page, "62-sua-so-lieu-bi-tu-choi")
+    q.session.refresh_from_db()
+    assert q.session.other_attendees == 0
+
+    # a tap on the attendance grid is refused too, with the reason on the member's row
+    page.goto(f"/hoc-tap/hoi-nghi/{q.session.code}/diem-danh/")
+    page.wait_for_function("() => window.htmx !== undefined && document.readyState === 'complete'")
+    member = world.members[0]
+    row = page.locator(f"#dv-{member.code}")
+    with page.expect_response(lambda r: f"/diem-danh/{member.code}/" in r.url):
+        row.get_by_role("button", name="K").click()
+    alert = page.locator(f"#dv-{member.code} [role=alert]")
+    alert.wait_for()
+    assert "Quý III năm 2025" in alert.inner_text()
+    shot(page, "63-diem-danh-bi-tu-choi")
+    assert Attendance.objects.get(session=q.session, member=member).status == Status.PRESENT

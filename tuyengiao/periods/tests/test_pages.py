@@ -1,0 +1,180 @@
+"""The pages: submit, approve, return and reopen through the web; the refusal on the
+study page; the files; changes since approval; completeness on the period page and
+on the reports dashboard; the lock in the workbook import and at check-in."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import openpyxl
+import pytest
+from django.test import Client
+from pytest_django.fixtures import Settings
+
+from tuyengiao.imports.framework import run_import
+from tuyengiao.orgs.access import SYSTEM
+from tuyengiao.periods.models import FilesStatus, Submission, SubmissionStatus
+from tuyengiao.study import services as study
+from tuyengiao.study.models import Attendance, Status
+
+from .helpers import approve_all, quarter
+
+pytestmark = pytest.mark.django_db
+
+
+def _login(world: Any, persona: str) -> Client:
+    client = Client()
+    client.force_login(world.users[persona])
+    return client
+
+
+def test_submit_approve_reopen_on_the_web(world: Any, settings: Settings) -> None:
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "ENQUEUE_ON_COMMIT": False,  # the test's transaction never commits
+        }
+    }
+    q = quarter(world)
+    base = f"/ky-bao-cao/{q.period.pk}/don-vi/"
+    secretary, commune = _login(world, "secretary"), _login(world, "commune")
+    page = secretary.get(f"{base}CB1/")
+    assert "Chưa nộp" in page.content.decode() and "Nộp báo cáo" in page.content.decode()
+    assert secretary.post(f"{base}CB1/nop/").status_code == 302
+    sent = Submission.objects.get(period=q.period, unit=world.cell)
+    assert (sent.status, sent.files_status) == (SubmissionStatus.SUBMITTED, FilesStatus.DONE)
+    docx = secretary.get(f"{base}CB1/tai-ve/docx/")
+    assert docx.status_code == 200 and docx.content[:2] == b"PK"
+    assert secretary.get(f"{base}CB1/tai-ve/xlsx/").content[:2] == b"PK"
+    assert secretary.get(f"{base}CB1/tai-ve/pdf/").status_code == 404
+    # the secretary cannot approve their own cell's report
+    assert secretary.post(f"{base}CB1/phe-duyet/").status_code == 403
+    text = commune.get(f"{base}CB1/").content.decode()
+    assert "Phê duyệt" in text and "Trả lại" in text
+    commune.post(f"{base}CB1/phe-duyet/")
+    sent.refresh_from_db()
+    assert sent.status == SubmissionStatus.APPROVED
+    # the study page refuses the change with the period and the approver named
+    response = commune.post(
+        f"/hoc-tap/hoi-nghi/{q.session.code}/cap-nhat/", {"other_attendees": "40"}, follow=True
+    )
+    assert "báo cáo Quý III năm 2025 của Chi bộ bản Một đã được xa phê duyệt" in (
+        response.content.decode()
+    )
+    q.session.refresh_from_db()
+    assert q.session.other_attendees == 0
+    # reopen needs a reason; then the change goes through and shows on the report page
+    commune.post(f"{base}CB1/mo-lai/", {"reason": ""})
+    sent.refresh_from_db()
+    assert sent.status == SubmissionStatus.APPROVED
+    commune.post(f"{base}CB1/mo-lai/", {"reason": "Bổ sung số người ngoài Đảng"})
+    sent.refresh_from_db()
+    assert sent.status == SubmissionStatus.REOPENED
+    commune.post(f"/hoc-tap/hoi-nghi/{q.session.code}/cap-nhat/", {"other_attendees": "40"})
+    q.session.refresh_from_db()
+    assert q.session.other_attendees == 40
+    text = commune.get(f"{base}CB1/").content.decode()
+    assert "Thay đổi của số liệu" in text
+    assert "<td>Số lượt người khác tham dự</td><td>0</td><td>40</td>" in text
+    assert "Mở lại — xa (Bổ sung số người ngoài Đảng)" in text
+
+
+def test_return_and_the_period_page(world: Any) -> None:
+    q = quarter(world)
+    base = f"/ky-bao-cao/{q.period.pk}/"
+    secretary, commune = _login(world, "secretary"), _login(world, "commune")
+    secretary.post(f"{base}don-vi/CB1/nop/")
+    commune.post(f"{base}don-vi/CB1/tra-lai/", {"reason": "Thiếu số lượt nhân dân"})
+    text = secretary.get(f"{base}don-vi/CB1/").content.decode()
+    assert "Bị trả lại" in text and "Lý do: Thiếu số lượt nhân dân" in text
+    # the commune's page: 3 expected in XA1's subtree, none sent; the late list
+    text = commune.get(base).content.decode()
+    assert "<td>3</td><td>0</td>" in text
+    assert "Đơn vị chưa gửi báo cáo" in text and "Chi bộ bản Một" in text
+    secretary.post(f"{base}don-vi/CB1/nop/")
+    text = commune.get(base).content.decode()
+    assert "<td>3</td><td>1</td><td>33,33%</td><td>1</td>" in text
+    # a commune submitting before its cells are approved is told why
+    response = commune.post(f"{base}don-vi/XA1/nop/", follow=True)
+    assert "chưa được phê duyệt hết" in response.content.decode()
+
+
+def test_completeness_on_the_dashboard(world: Any) -> None:
+    q = quarter(world)
+    approve_all(world, q)
+    text = _login(world, "province").get("/bao-cao/?tu=01/01/2025&den=31/12/2025").content.decode()
+    assert "Tình hình gửi báo cáo định kỳ" in text
+    assert "6/6 đơn vị đã gửi báo cáo (100,00%)" in text
+
+
+def _attendance_book(rows: list[list[str]]) -> bytes:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Điểm danh"
+    ws.append(["Mã hội nghị", "Mã đảng viên", "Trạng thái"])
+    for r in rows:
+        ws.append(r)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_the_workbook_names_the_rows_refused_by_the_lock(world: Any) -> None:
+    q = quarter(world)
+    approve_all(world, q)
+    services_reopen(world, q)  # XA2's subtree reopened, XA1's still approved
+    book = _attendance_book(
+        [
+            ["HN-CB1", "DV1", "Vắng có lý do"],  # a change in an approved cell
+            ["HN-CB1", "DV0", "Có mặt"],  # unchanged: not a change of figures
+            ["HN-CB3", "DVX1", "Vắng có lý do"],  # reopened: allowed
+        ]
+    )
+    result = run_import([("b.xlsx", book)], actor=world.users["province"], dry_run=False)
+    assert not result.committed
+    assert [(e.sheet, e.row, e.column, e.value) for e in result.errors] == [
+        ("Điểm danh", 2, "Mã hội nghị", "HN-CB1")
+    ]
+    assert "Quý III năm 2025" in result.errors[0].message
+    assert Attendance.objects.get(session=q.sibling_session).status == Status.PRESENT
+
+
+def services_reopen(world: Any, q: Any) -> None:
+    from tuyengiao.periods import services
+
+    for unit in (world.province, world.sibling_commune, world.sibling_cell):
+        services.submission_reopen(
+            actor=SYSTEM,
+            submission=Submission.objects.get(period=q.period, unit=unit),
+            reason="Sửa số liệu",
+        )
+
+
+def test_check_in_into_an_approved_period_is_refused(world: Any) -> None:
+    q = quarter(world)
+    approve_all(world, q)
+    token = study.make_token(q.session2)
+    with pytest.raises(study.FiguresLocked, match="Quý III năm 2025"):
+        study.checkin(actor=world.users["member"], token=token, device_id="")
+
+
+def test_the_session_sheet_names_the_rows_refused_by_the_lock(world: Any) -> None:
+    q = quarter(world)
+    approve_all(world, q)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Hội nghị"
+    ws.append(
+        ["Mã hội nghị", "Mã đơn vị", "Số hiệu văn bản", "Ngày", "Hình thức",
+         "Số lượt nhân dân được tuyên truyền"]
+    )  # fmt: skip
+    ws.append(["HN-CB2", "CB2", "57-NQ/TW", "10/09/2025", "Trực tiếp", "500"])
+    out = io.BytesIO()
+    wb.save(out)
+    result = run_import([("b.xlsx", out.getvalue())], actor=SYSTEM, dry_run=False)
+    assert not result.committed
+    assert [(e.sheet, e.row, e.value) for e in result.errors] == [("Hội nghị", 2, "HN-CB2")]
+    assert "Chi bộ bản Hai" in result.errors[0].message
+    q.session2.refresh_from_db()
+    assert q.session2.public_reached == 0
