@@ -470,6 +470,41 @@ ROUTES: dict[str, Route] = {
         lambda w: {"pk": w.sibling_campaign.pk},
         {p: 200 for p in PERSONAS[:4]} | {"outsider": 404, "unassigned": 404},
     ),
+    # periods (issue 16): the province's Q3 2025 period; CB1 has sent its report (with
+    # files); CB3 is the sibling. The unit above decides (commune staff for a cell).
+    "periods:list": Route(none, None, ALL_200),
+    "periods:new": Route(none, None, DOCUMENT_WRITERS),
+    "periods:detail": Route(
+        lambda w: {"pk": _periods(w)[0].pk},
+        lambda w: {"pk": _periods(w)[1].pk},
+        ALL_200,
+    ),
+    "periods:unit": Route(
+        lambda w: {"pk": _periods(w)[0].pk, "code": "CB1"},
+        lambda w: {"pk": _periods(w)[0].pk, "code": "CB3"},
+        PERIOD_READERS,
+    ),
+    "periods:download": Route(
+        lambda w: {"pk": _periods(w)[0].pk, "code": "CB1", "fmt": "docx"},
+        lambda w: {"pk": _periods(w)[0].pk, "code": "CB3", "fmt": "docx"},
+        PERIOD_READERS,
+    ),
+    "periods:submit": Route(
+        lambda w: {"pk": _periods(w)[0].pk, "code": "CB1"},
+        lambda w: {"pk": _periods(w)[0].pk, "code": "CB3"},
+        STUDY_WRITERS_POST,
+        method="post",
+    ),
+    **{
+        f"periods:{name}": Route(
+            lambda w: {"pk": _periods(w)[0].pk, "code": "CB1"},
+            lambda w: {"pk": _periods(w)[0].pk, "code": "CB3"},
+            PERIOD_DECIDERS,
+            method="post",
+            data={"reason": "Thiếu số liệu"},
+        )
+        for name in ("approve", "return", "reopen")
+    },
 }
 
 
@@ -512,42 +547,6 @@ def _outreach(w: Any) -> dict[str, Any]:
             )[0]
         w.outreach = made
     return dict(w.outreach)
-    # periods (issue 16): the province's Q3 2025 period; CB1 has sent its report (with
-    # files); CB3 is the sibling. The unit above decides (commune staff for a cell).
-    "periods:list": Route(none, None, ALL_200),
-    "periods:new": Route(none, None, DOCUMENT_WRITERS),
-    "periods:detail": Route(
-        lambda w: {"pk": _periods(w)[0].pk},
-        lambda w: {"pk": _periods(w)[1].pk},
-        ALL_200,
-    ),
-    "periods:unit": Route(
-        lambda w: {"pk": _periods(w)[0].pk, "code": "CB1"},
-        lambda w: {"pk": _periods(w)[0].pk, "code": "CB3"},
-        PERIOD_READERS,
-    ),
-    "periods:download": Route(
-        lambda w: {"pk": _periods(w)[0].pk, "code": "CB1", "fmt": "docx"},
-        lambda w: {"pk": _periods(w)[0].pk, "code": "CB3", "fmt": "docx"},
-        PERIOD_READERS,
-    ),
-    "periods:submit": Route(
-        lambda w: {"pk": _periods(w)[0].pk, "code": "CB1"},
-        lambda w: {"pk": _periods(w)[0].pk, "code": "CB3"},
-        STUDY_WRITERS_POST,
-        method="post",
-    ),
-    **{
-        f"periods:{name}": Route(
-            lambda w: {"pk": _periods(w)[0].pk, "code": "CB1"},
-            lambda w: {"pk": _periods(w)[0].pk, "code": "CB3"},
-            PERIOD_DECIDERS,
-            method="post",
-            data={"reason": "Thiếu số liệu"},
-        )
-        for name in ("approve", "return", "reopen")
-    },
-}
 
 
 def _periods(w: Any) -> Any:
