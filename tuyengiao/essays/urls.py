@@ -13,6 +13,7 @@ urlpatterns = [
     path("dot/<int:pk>/nop/", views.hand_in, name="hand_in"),
     path("dot/<int:pk>/cong-bo/", views.release, name="release"),
     path("dot/<int:pk>/nguoi-cham/", views.markers, name="markers"),
+    path("dot/<int:pk>/ban-giay/", views.paper, name="paper"),
     path("dot/<int:pk>/trung-lap/", views.similar, name="similar"),
     path("bai/<int:pk>/", views.essay_detail, name="essay"),
     path("bai/<int:pk>/cham/", views.mark, name="mark"),

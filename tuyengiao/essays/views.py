@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tuyengiao.lib.dates import format_date
+from tuyengiao.lib.dates import format_date, parse_date
 from tuyengiao.orgs import access as core
 from tuyengiao.orgs.selectors import unit_by_code
 
@@ -83,6 +83,7 @@ def campaign(request: HttpRequest, pk: int) -> HttpResponse:
         "page": page,
         "state": state,
         "states": State.choices,
+        "grades": Grade.choices,
         "progress": selectors.progress(scoped),
         "my_progress": selectors.progress(mine),
         "markers": access.markers_of(req, request.user),
@@ -337,6 +338,37 @@ def markers(request: HttpRequest, pk: int) -> HttpResponse:
             )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+    return redirect("essays:campaign", pk=req.campaign_id)
+
+
+@login_required
+@require_POST
+def paper(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record an essay handed in on paper and graded outside (the web's door to what
+    the ``Bài thu hoạch`` sheet does)."""
+    req = _requirement(request, pk)
+    scope = core.require_scope(request.user)
+    if not scope.can_write:
+        raise PermissionDenied("Chỉ bí thư chi bộ và cán bộ được ghi bài nộp giấy.")
+    code = str(request.POST.get("ma_dang_vien", "")).strip()
+    member = core.members_visible_to(request.user).filter(code=code).first() if code else None
+    grade = str(request.POST.get("xep_loai", ""))
+    try:
+        if member is None:
+            raise ValidationError("Không tìm thấy đảng viên trong phạm vi của bạn.")
+        day = parse_date(str(request.POST.get("ngay_nop", "")))
+        services.paper_essay_save(
+            actor=request.user,
+            member=member,
+            document=req.document,
+            submitted_on=day,
+            grade=grade if grade in Grade.values else "",
+        )
+    except (ValidationError, ValueError) as exc:
+        text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        messages.error(request, text)
+    else:
+        messages.success(request, f"Đã ghi bài nộp giấy của {member.full_name}.")
     return redirect("essays:campaign", pk=req.campaign_id)
 
 

@@ -213,6 +213,45 @@ def _presenter(unit: str) -> Callable[[Any], bool]:
     return lambda w: Presenter.objects.filter(code="BCV-NEW", unit__code=unit).exists()
 
 
+def _paper_essay(member: str) -> Callable[[Client, Any], Any]:
+    """On the web: the campaign's essay requirement (made by the system here), then the
+    paper essay recorded on its page."""
+
+    def run(client: Client, w: Any) -> Any:
+        from tuyengiao.essays import services as essay_services
+
+        essay_services.requirement_save(
+            actor=SYSTEM,
+            campaign=w.campaign,
+            document=w.document,
+            deadline=timezone.make_aware(dt.datetime(2025, 12, 31, 23, 59)),
+        )
+        return client.post(
+            f"/bai-thu-hoach/dot/{w.campaign.pk}/ban-giay/",
+            {"ma_dang_vien": member, "ngay_nop": "15/10/2025", "xep_loai": "tot"},
+        )
+
+    return run
+
+
+def _paper_row(member: str) -> dict[str, Any]:
+    return {
+        "Mã đảng viên": member,
+        "Số hiệu văn bản": "57-NQ/TW",
+        "Ngày nộp": "15/10/2025",
+        "Xếp loại": "Tốt",
+    }
+
+
+def _paper_essay_exists(member: str) -> Callable[[Any], bool]:
+    def check(w: Any) -> bool:
+        from tuyengiao.essays.models import Essay
+
+        return Essay.objects.filter(member__code=member, grade="tot", source="paper").exists()
+
+    return check
+
+
 CASES = [
     # --- Đơn vị
     Case(
@@ -412,6 +451,23 @@ CASES = [
         _post("/bao-cao-vien/them/", _presenter_form("XA2")),
         lambda w: [_presenter_row("XA2")],
         _presenter("XA2"),
+        PROVINCE,
+    ),
+    # --- Bài thu hoạch (issue 15): a paper essay graded outside
+    Case(
+        "record a paper essay of a member of the cell",
+        "Bài thu hoạch",
+        _paper_essay("DV0"),
+        lambda w: [_paper_row("DV0")],
+        _paper_essay_exists("DV0"),
+        ALL_WRITERS,
+    ),
+    Case(
+        "record a paper essay of a member of the sibling commune",
+        "Bài thu hoạch",
+        _paper_essay("DVX1"),
+        lambda w: [_paper_row("DVX1")],
+        _paper_essay_exists("DVX1"),
         PROVINCE,
     ),
 ]
