@@ -224,7 +224,7 @@ def _paper_essay(member: str) -> Callable[[Client, Any], Any]:
             actor=SYSTEM,
             campaign=w.campaign,
             document=w.document,
-            deadline=timezone.make_aware(dt.datetime(2025, 12, 31, 23, 59)),
+            deadline=dt.datetime(2025, 12, 31, 16, 59, tzinfo=dt.UTC),
         )
         return client.post(
             f"/bai-thu-hoach/dot/{w.campaign.pk}/ban-giay/",

@@ -5,6 +5,7 @@ the member sees the grade."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -91,7 +92,7 @@ def test_write_hand_in_grade_release_and_copy_check(
     page.get_by_role("button", name="Chấm xong (chờ công bố)").click()
     page.wait_for_selector("text=Đã lưu kết quả chấm")
     essay.refresh_from_db()
-    assert (essay.state, essay.grade, essay.points) == (State.READY, "kha", 6)
+    assert (essay.state, essay.grade, essay.points) == ("ready", "kha", Decimal(6))
 
     page.goto(f"/bai-thu-hoach/dot/{pk}/trung-lap/")
     assert "2 bài:" in page.content()
