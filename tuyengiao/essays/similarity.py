@@ -23,11 +23,13 @@ The score advises the marker; it never grades.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -45,6 +47,7 @@ _MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 _BASE = np.uint64(1_000_003)
 
 
+@functools.lru_cache(maxsize=200_000)
 def fold_syllable(word: str) -> str:
     """One syllable in the one style: lower case, tone mark moved to the end."""
     decomposed = unicodedata.normalize("NFD", word.lower().replace("ð", "đ"))
@@ -61,14 +64,26 @@ def fold_syllable(word: str) -> str:
 def syllables(text: str) -> tuple[list[str], list[int], list[int]]:
     """The text's syllables in the one style, with the start and end of each in
     ``text`` (the text is NFC-normalised first; offsets refer to that form)."""
-    words: list[str] = []
+    text = nfc(text)
+    return words_of(text), *spans_of(text)
+
+
+def words_of(text: str) -> list[str]:
+    """The syllables of an NFC text in the one style."""
+    fold = fold_syllable
+    return [fold(w) for w in _WORD.findall(text)]
+
+
+def spans_of(text: str) -> tuple[list[int], list[int]]:
+    """Where each syllable of an NFC text starts and ends (the same tokens as
+    ``words_of``)."""
     starts: list[int] = []
     ends: list[int] = []
-    for m in _WORD.finditer(nfc(text)):
-        words.append(fold_syllable(m.group()))
-        starts.append(m.start())
-        ends.append(m.end())
-    return words, starts, ends
+    for m in _WORD.finditer(text):
+        start, end = m.span()
+        starts.append(start)
+        ends.append(end)
+    return starts, ends
 
 
 def nfc(text: str) -> str:
@@ -78,17 +93,16 @@ def nfc(text: str) -> str:
 _IDS: dict[str, int] = {}
 
 
+def _id(word: str) -> int:
+    value = zlib.crc32(word.encode()) + 1
+    if len(_IDS) < 1_000_000:
+        _IDS[word] = value
+    return value
+
+
 def _ids(words: Sequence[str]) -> np.ndarray:
-    out = np.empty(len(words), dtype=np.uint64)
-    cache = _IDS
-    for i, w in enumerate(words):
-        v = cache.get(w)
-        if v is None:
-            v = zlib.crc32(w.encode()) + 1
-            if len(cache) < 1_000_000:
-                cache[w] = v
-        out[i] = v
-    return out
+    get = _IDS.get
+    return np.array([get(w) or _id(w) for w in words], dtype=np.uint64)
 
 
 def shingle_hashes(words: Sequence[str], n: int = N) -> np.ndarray:
@@ -107,28 +121,41 @@ def shingle_hashes(words: Sequence[str], n: int = N) -> np.ndarray:
 
 @dataclass
 class Prepared:
-    """One text ready for comparison."""
+    """One text ready for comparison (the syllables' places are found when a passage
+    is shown)."""
 
     key: str
     text: str
-    starts: list[int]
-    ends: list[int]
     hashes: np.ndarray  # per position
     own: set[int]  # the shingle set, quotations removed
+    _spans: tuple[list[int], list[int]] | None = None
 
     @property
     def size(self) -> int:
         return len(self.own)
 
+    @property
+    def starts(self) -> list[int]:
+        return self.spans[0]
+
+    @property
+    def ends(self) -> list[int]:
+        return self.spans[1]
+
+    @property
+    def spans(self) -> tuple[list[int], list[int]]:
+        if self._spans is None:
+            self._spans = spans_of(self.text)
+        return self._spans
+
 
 def prepare(key: str, text: str, excluded: set[int] | frozenset[int] = frozenset()) -> Prepared:
     text = nfc(text)
-    words, starts, ends = syllables(text)
-    hashes = shingle_hashes(words)
+    hashes = shingle_hashes(words_of(text))
     own = set(hashes.tolist())
     if excluded:
         own -= excluded
-    return Prepared(key, text, starts, ends, hashes, own)
+    return Prepared(key, text, hashes, own)
 
 
 def excluded_shingles(texts: Iterable[str]) -> set[int]:
@@ -136,7 +163,7 @@ def excluded_shingles(texts: Iterable[str]) -> set[int]:
     not copying."""
     out: set[int] = set()
     for text in texts:
-        out.update(shingle_hashes(syllables(nfc(text))[0]).tolist())
+        out.update(shingle_hashes(words_of(nfc(text))).tolist())
     return out
 
 
@@ -158,33 +185,63 @@ def containment(a: Prepared, b: Prepared) -> tuple[float, int]:
     return shared / small, shared
 
 
-def _signature_input(p: Prepared) -> list[int]:
-    # 32-bit values for MinHash (identity hash function): fold the 64-bit shingle hash.
-    return [(h >> 32) ^ (h & 0xFFFFFFFF) for h in p.own]
+def _own_array(p: Prepared) -> np.ndarray:
+    # 32-bit values for MinHash: the 64-bit shingle hash folded.
+    h = np.fromiter(p.own, dtype=np.uint64, count=len(p.own))
+    return (h >> np.uint64(32)) ^ (h & np.uint64(0xFFFFFFFF))
+
+
+class Signer:
+    """MinHash signatures with datasketch's permutations (the ``legacy`` scheme:
+    ``(a·x + b) mod (2⁶¹ − 1)``, 32 bits kept), computed for a whole set at once with
+    numpy: the same values as ``MinHash.update_batch`` with the identity hash
+    function, without a Python call per shingle."""
+
+    def __init__(self, num_perm: int = NUM_PERM, seed: int = 1) -> None:
+        from datasketch import MinHash
+
+        self.seed = seed
+        base = MinHash(num_perm=num_perm, seed=seed, scheme="legacy")
+        self.a, self.b = (np.asarray(x, dtype=np.uint64) for x in base.permutations)
+        self.empty = np.asarray(base.hashvalues, dtype=np.uint64)
+
+    def values(self, values: np.ndarray) -> np.ndarray:
+        if not len(values):
+            return self.empty.copy()
+        with np.errstate(over="ignore"):
+            phv = (values[:, None] * self.a + self.b) % _MERSENNE
+        phv &= _MAX_HASH
+        out: np.ndarray = np.minimum(self.empty, phv.min(axis=0))
+        return out
+
+    def sign(self, p: Prepared) -> Any:
+        from datasketch import LeanMinHash
+
+        return LeanMinHash(seed=self.seed, hashvalues=self.values(_own_array(p)), scheme="legacy")
+
+
+_MERSENNE = np.uint64((1 << 61) - 1)
+_MAX_HASH = np.uint64((1 << 32) - 1)
 
 
 def candidate_pairs(
     prepared: Sequence[Prepared], *, threshold: float = LSH_THRESHOLD, num_perm: int = NUM_PERM
 ) -> set[tuple[int, int]]:
-    """Index pairs (i < j) whose MinHash signatures collide in a band of the LSH."""
-    from datasketch import MinHash, MinHashLSH
+    """Index pairs (i < j) whose MinHash signatures collide in a band of the LSH
+    (``datasketch.MinHashLSH``)."""
+    from datasketch import MinHashLSH
 
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    signer = Signer(num_perm)
     found: set[tuple[int, int]] = set()
-    base = MinHash(num_perm=num_perm, seed=1, hashfunc=_identity)
     for i, p in enumerate(prepared):
         if p.size < MIN_SHINGLES:
             continue
-        m = base.copy()
-        m.update_batch(_signature_input(p))
+        m = signer.sign(p)
         for j in lsh.query(m):
             found.add((j, i))
         lsh.insert(i, m, check_duplication=False)
     return found
-
-
-def _identity(value: int) -> int:
-    return value
 
 
 def passages(a: Prepared, b: Prepared, limit: int = MAX_PASSAGES) -> list[dict[str, list[int]]]:

@@ -169,3 +169,13 @@ def test_the_check_of_a_requirement_and_the_pages_show_pairs_clusters_and_passag
     with pytest.raises(Exception, match="người chấm"):
         services.similarity_request(actor=ew.w.users["member"], requirement=ew.req)
     assert SYSTEM
+
+
+def test_signatures_are_datasketch_minhash_values() -> None:
+    from datasketch import MinHash
+
+    p = similarity.prepare("a", essay_text(9, 8))
+    values = similarity._own_array(p)
+    m = MinHash(num_perm=similarity.NUM_PERM, seed=1, scheme="legacy", hashfunc=lambda x: x)
+    m.update_batch([int(v) for v in values])
+    assert (similarity.Signer().values(values) == m.hashvalues).all()
