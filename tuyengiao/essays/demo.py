@@ -76,9 +76,18 @@ QUOTE = (
 )
 
 
+WHO = ["Bản thân tôi", "Chi bộ thôn", "Gia đình tôi", "Đoàn viên trẻ", "Hội phụ nữ", "Tổ hòa giải", "Cán bộ thôn", "Bà con bản"]
+DO = ["sẽ cố gắng", "cam kết", "cần chủ động", "đã bắt đầu", "đề nghị được", "quyết tâm", "mong muốn", "phải thường xuyên"]
+WHAT = ["học dùng điện thoại", "bán chè qua mạng", "mở sổ tay điện tử", "nộp hồ sơ trực tuyến", "trả tiền qua ngân hàng", "tra cứu giá nông sản", "cài định danh điện tử", "giữ an toàn tài khoản"]
+WHEN = ["ngay trong quý này", "vào tối thứ bảy", "trước mùa thu hoạch", "từ đầu năm tới", "mỗi kỳ sinh hoạt", "khi có lớp tập huấn", "cùng các hộ lân cận", "theo hướng dẫn của xã"]
+
+
 def _essay(rng: random.Random) -> str:
-    parts = [rng.choice(OPENINGS), *rng.sample(BODIES, 6)]
-    return "\n\n".join(parts)
+    sentences = [
+        f"{rng.choice(WHO)} {rng.choice(DO)} {rng.choice(WHAT)} {rng.choice(WHEN)}."
+        for _ in range(9)
+    ]
+    return rng.choice(OPENINGS) + "\n\n" + " ".join(sentences)
 
 
 @transaction.atomic
@@ -125,7 +134,7 @@ def build(seed: int = 128) -> str:
         if i < 3:
             text = copied if i == 0 else copied.replace("tôi", "bản thân tôi", 1 + i)
         elif i == 3:
-            text = QUOTE + "\n\n" + QUOTE + "\n\n" + rng.choice(BODIES) + " " + rng.choice(BODIES)
+            text = QUOTE + "\n\n" + rng.choice(BODIES) + " " + _essay(rng)
         else:
             text = _essay(rng)
         day = DEADLINE - dt.timedelta(days=20 - i) if i != 11 else DEADLINE + dt.timedelta(days=3)
