@@ -76,10 +76,46 @@ QUOTE = (
 )
 
 
-WHO = ["Bản thân tôi", "Chi bộ thôn", "Gia đình tôi", "Đoàn viên trẻ", "Hội phụ nữ", "Tổ hòa giải", "Cán bộ thôn", "Bà con bản"]
-DO = ["sẽ cố gắng", "cam kết", "cần chủ động", "đã bắt đầu", "đề nghị được", "quyết tâm", "mong muốn", "phải thường xuyên"]
-WHAT = ["học dùng điện thoại", "bán chè qua mạng", "mở sổ tay điện tử", "nộp hồ sơ trực tuyến", "trả tiền qua ngân hàng", "tra cứu giá nông sản", "cài định danh điện tử", "giữ an toàn tài khoản"]
-WHEN = ["ngay trong quý này", "vào tối thứ bảy", "trước mùa thu hoạch", "từ đầu năm tới", "mỗi kỳ sinh hoạt", "khi có lớp tập huấn", "cùng các hộ lân cận", "theo hướng dẫn của xã"]
+WHO = [
+    "Bản thân tôi",
+    "Chi bộ thôn",
+    "Gia đình tôi",
+    "Đoàn viên trẻ",
+    "Hội phụ nữ",
+    "Tổ hòa giải",
+    "Cán bộ thôn",
+    "Bà con bản",
+]
+DO = [
+    "sẽ cố gắng",
+    "cam kết",
+    "cần chủ động",
+    "đã bắt đầu",
+    "đề nghị được",
+    "quyết tâm",
+    "mong muốn",
+    "phải thường xuyên",
+]
+WHAT = [
+    "học dùng điện thoại",
+    "bán chè qua mạng",
+    "mở sổ tay điện tử",
+    "nộp hồ sơ trực tuyến",
+    "trả tiền qua ngân hàng",
+    "tra cứu giá nông sản",
+    "cài định danh điện tử",
+    "giữ an toàn tài khoản",
+]
+WHEN = [
+    "ngay trong quý này",
+    "vào tối thứ bảy",
+    "trước mùa thu hoạch",
+    "từ đầu năm tới",
+    "mỗi kỳ sinh hoạt",
+    "khi có lớp tập huấn",
+    "cùng các hộ lân cận",
+    "theo hướng dẫn của xã",
+]
 
 
 def _essay(rng: random.Random) -> str:
