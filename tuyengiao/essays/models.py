@@ -105,7 +105,7 @@ class State(models.TextChoices):
     RELEASED = "released", "Đã công bố"
 
 
-MAX_CHARS = 60_000
+MAX_CHARS = 40_000  # ~8.000 words; two side by side stay under 200 KB
 
 
 class Essay(models.Model):

@@ -346,7 +346,9 @@ def essay_mark(
     """Mark an essay: a simple grade, or a level per rubric criterion (the points and
     the grade follow). ``ready`` moves it to "ready for release"."""
     access.check_mark(actor, essay)
-    essay = Essay.objects.select_for_update().select_related("requirement").get(pk=essay.pk)
+    essay = (
+        Essay.objects.select_for_update(of=("self",)).select_related("requirement").get(pk=essay.pk)
+    )
     req = essay.requirement
     if req is None:
         raise ValidationError("Bài nộp giấy được chấm bên ngoài và nhập qua tệp.")

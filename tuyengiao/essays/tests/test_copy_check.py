@@ -179,3 +179,19 @@ def test_signatures_are_datasketch_minhash_values() -> None:
     m = MinHash(num_perm=similarity.NUM_PERM, seed=1, scheme="legacy", hashfunc=lambda x: x)
     m.update_batch([int(v) for v in values])
     assert (similarity.Signer().values(values) == m.hashvalues).all()
+
+
+@pytest.mark.django_db
+def test_two_longest_essays_side_by_side_stay_under_200_kb(ew: Any, client_for: Any) -> None:
+    from tuyengiao.essays.models import MAX_CHARS
+
+    sentence = "Đảng viên ở bản vùng cao học nghị quyết và làm theo ở chi bộ của mình. "
+    text = (sentence * (MAX_CHARS // len(sentence)))[:MAX_CHARS]
+    a = record(ew.req, ew.w.members[0], text)
+    b = record(ew.req, ew.w.members[1], text)
+    run = services.similarity_request(actor=SYSTEM, requirement=ew.req)
+    services.similarity_run(run_id=run.pk)
+    pair = SimilarPair.objects.get(a=a, b=b)
+    page = client_for("commune").get(f"/bai-thu-hoach/cap/{pair.pk}/")
+    assert page.status_code == 200 and len(page.content) < 200_000
+    assert len(client_for("commune").get(f"/bai-thu-hoach/bai/{a.pk}/").content) < 200_000
