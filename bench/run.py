@@ -34,6 +34,7 @@ MODULES: list[str] = [
     "bench.checkin",
     "bench.trust",
     "bench.pages",
+    "bench.essays",
 ]
 
 

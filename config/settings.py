@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "tuyengiao.study",
     "tuyengiao.presenters",
     "tuyengiao.periods",
+    "tuyengiao.essays",
     "tuyengiao.reports",
     "tuyengiao.trust",
 ]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("hoc-tap/", include("tuyengiao.study.urls")),
     path("bao-cao-vien/", include("tuyengiao.presenters.urls")),
     path("ky-bao-cao/", include("tuyengiao.periods.urls")),
+    path("bai-thu-hoach/", include("tuyengiao.essays.urls")),
     path("bao-cao/", include("tuyengiao.reports.urls")),
     path("an-toan/", include("tuyengiao.trust.urls")),
     path("quan-tri/", admin.site.urls),

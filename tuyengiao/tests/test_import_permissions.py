@@ -240,6 +240,43 @@ def _exists(model: str, **lookup: Any) -> Callable[[Any], bool]:
     from django.apps import apps
 
     return lambda w: apps.get_model("presenters", model).objects.filter(**lookup).exists()
+def _paper_essay(member: str) -> Callable[[Client, Any], Any]:
+    """On the web: the campaign's essay requirement (made by the system here), then the
+    paper essay recorded on its page."""
+
+    def run(client: Client, w: Any) -> Any:
+        from tuyengiao.essays import services as essay_services
+
+        essay_services.requirement_save(
+            actor=SYSTEM,
+            campaign=w.campaign,
+            document=w.document,
+            deadline=dt.datetime(2025, 12, 31, 16, 59, tzinfo=dt.UTC),
+        )
+        return client.post(
+            f"/bai-thu-hoach/dot/{w.campaign.pk}/ban-giay/",
+            {"ma_dang_vien": member, "ngay_nop": "15/10/2025", "xep_loai": "tot"},
+        )
+
+    return run
+
+
+def _paper_row(member: str) -> dict[str, Any]:
+    return {
+        "Mã đảng viên": member,
+        "Số hiệu văn bản": "57-NQ/TW",
+        "Ngày nộp": "15/10/2025",
+        "Xếp loại": "Tốt",
+    }
+
+
+def _paper_essay_exists(member: str) -> Callable[[Any], bool]:
+    def check(w: Any) -> bool:
+        from tuyengiao.essays.models import Essay
+
+        return Essay.objects.filter(member__code=member, grade="tot", source="paper").exists()
+
+    return check
 
 
 CASES = [
@@ -588,6 +625,21 @@ CASES = [
             }
         ],
         _exists("Material", code="TL-NEW", unit__code="XA2"),
+    # --- Bài thu hoạch (issue 15): a paper essay graded outside
+    Case(
+        "record a paper essay of a member of the cell",
+        "Bài thu hoạch",
+        _paper_essay("DV0"),
+        lambda w: [_paper_row("DV0")],
+        _paper_essay_exists("DV0"),
+        ALL_WRITERS,
+    ),
+    Case(
+        "record a paper essay of a member of the sibling commune",
+        "Bài thu hoạch",
+        _paper_essay("DVX1"),
+        lambda w: [_paper_row("DVX1")],
+        _paper_essay_exists("DVX1"),
         PROVINCE,
     ),
 ]

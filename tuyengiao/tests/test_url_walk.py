@@ -130,6 +130,23 @@ STUDY_WRITERS = {
     "unassigned": 404,
 }
 STUDY_WRITERS_POST = STUDY_WRITERS | {"province": 302, "commune": 302, "secretary": 302}
+# essays: written by the member persona only; read and marked by writers in scope.
+ESSAY_AUTHOR = {
+    "province": 403,
+    "commune": 403,
+    "secretary": 403,
+    "member": 200,
+    "outsider": 404,
+    "unassigned": 404,
+}
+ESSAY_MARKERS = {
+    "province": 200,
+    "commune": 200,
+    "secretary": 200,
+    "member": 404,
+    "outsider": 404,
+    "unassigned": 404,
+}
 
 ROUTES: dict[str, Route] = {
     "home": Route(none, None, {p: 200 for p in PERSONAS}),
@@ -572,6 +589,144 @@ def _periods(w: Any) -> Any:
         sent = services.submission_submit(actor=SYSTEM, period=w.periods[0], unit=w.cell)
         Submission.objects.filter(pk=sent.pk).update(docx=b"docx", files_status="xong")
     return w.periods
+    # essays (issue 15): XA1's campaign requires an essay; the member persona (DV0) has a
+    # draft, DV1 (CB1) has handed in; marked by writers in scope, written by the member.
+    "essays:index": Route(none, None, ALL_200),
+    "essays:campaign": Route(
+        lambda w: {"pk": _essays(w).campaign.pk},
+        lambda w: {"pk": _essays(w).sibling_campaign.pk},
+        {p: 200 for p in PERSONAS[:4]} | {"outsider": 404, "unassigned": 404},
+    ),
+    "essays:setup": Route(
+        lambda w: {"pk": _essays(w).campaign.pk},
+        lambda w: {"pk": _essays(w).sibling_campaign.pk},
+        {
+            "province": 200,
+            "commune": 200,
+            "secretary": 403,
+            "member": 403,
+            "outsider": 404,
+            "unassigned": 404,
+        },
+    ),
+    "essays:write": Route(
+        lambda w: {"pk": _essays(w).campaign.pk},
+        lambda w: {"pk": _essays(w).sibling_campaign.pk},
+        ESSAY_AUTHOR,
+    ),
+    "essays:save": Route(
+        lambda w: {"pk": _essays(w).campaign.pk},
+        lambda w: {"pk": _essays(w).sibling_campaign.pk},
+        ESSAY_AUTHOR,
+        method="post",
+        data={"text": "Bài đang viết", "seq": "99999"},
+    ),
+    "essays:upload": Route(
+        lambda w: {"pk": _essays(w).campaign.pk},
+        lambda w: {"pk": _essays(w).sibling_campaign.pk},
+        ESSAY_AUTHOR | {"member": 302},
+        method="post",
+    ),
+    "essays:hand_in": Route(
+        lambda w: {"pk": _essays(w).campaign.pk},
+        lambda w: {"pk": _essays(w).sibling_campaign.pk},
+        ESSAY_AUTHOR | {"member": 302},
+        method="post",
+    ),
+    "essays:release": Route(
+        lambda w: {"pk": _essays(w).campaign.pk},
+        lambda w: {"pk": _essays(w).sibling_campaign.pk},
+        STUDY_WRITERS_POST,
+        method="post",
+    ),
+    "essays:markers": Route(
+        lambda w: {"pk": _essays(w).campaign.pk},
+        lambda w: {"pk": _essays(w).sibling_campaign.pk},
+        STUDY_WRITERS_POST,
+        method="post",
+        data={"don_vi": "CB1", "tai_khoan": "chibo"},
+    ),
+    "essays:paper": Route(
+        lambda w: {"pk": _essays(w).campaign.pk},
+        lambda w: {"pk": _essays(w).sibling_campaign.pk},
+        STUDY_WRITERS_POST,
+        method="post",
+        data={"ma_dang_vien": "DV3", "ngay_nop": "01/10/2025", "xep_loai": "tot"},
+    ),
+    "essays:similar": Route(
+        lambda w: {"pk": _essays(w).campaign.pk},
+        lambda w: {"pk": _essays(w).sibling_campaign.pk},
+        STUDY_WRITERS,
+    ),
+    "essays:essay": Route(
+        lambda w: {"pk": _essays(w).essay.pk},
+        lambda w: {"pk": _essays(w).sibling_essay.pk},
+        ESSAY_MARKERS,
+    ),
+    "essays:mark": Route(
+        lambda w: {"pk": _essays(w).essay.pk},
+        lambda w: {"pk": _essays(w).sibling_essay.pk},
+        {p: (302 if s == 200 else s) for p, s in ESSAY_MARKERS.items()},
+        method="post",
+        data={"xep_loai": "tot"},
+    ),
+    "essays:pair": Route(
+        lambda w: {"pk": _essays(w).pair.pk}, None, ESSAY_MARKERS | {"member": 403}
+    ),
+}
+
+
+def _essays(w: Any) -> Any:
+    """XA1's and XA2's campaigns require an essay; DV0 (the member persona) has a draft,
+    DV1 and DV2 (CB1) have handed in near-identical essays, DVX1 (CB3) one."""
+    if not hasattr(w, "essays"):
+        import datetime as dt
+        from types import SimpleNamespace
+
+        from django.utils import timezone
+
+        from tuyengiao.essays import services
+        from tuyengiao.essays.models import SimilarPair
+
+        deadline = timezone.now() + dt.timedelta(days=30)
+        req = services.requirement_save(
+            actor=SYSTEM,
+            campaign=w.campaign,
+            document=w.campaign.documents.get(),
+            deadline=deadline,
+        )
+        sibling_req = services.requirement_save(
+            actor=SYSTEM,
+            campaign=w.sibling_campaign,
+            document=w.sibling_campaign.documents.get(),
+            deadline=deadline,
+        )
+        services.draft_save(actor=w.users["member"], requirement=req, text="Bản nháp", seq=1)
+        text = "Bài thu hoạch về nghị quyết của chi bộ bản Một, liên hệ bản thân. " * 5
+        essay, other = (
+            services.essay_record(
+                actor=SYSTEM, requirement=req, member=m, text=text, submitted_at=timezone.now()
+            )
+            for m in w.members[1:3]
+        )
+        sibling_essay = services.essay_record(
+            actor=SYSTEM,
+            requirement=sibling_req,
+            member=w.sibling_members[0],
+            text=text,
+            submitted_at=timezone.now(),
+        )
+        pair = SimilarPair.objects.create(
+            requirement=req, a=essay, b=other, score=1.0, flagged=True, passages=[]
+        )
+        w.essays = SimpleNamespace(
+            campaign=w.campaign,
+            sibling_campaign=w.sibling_campaign,
+            essay=essay,
+            sibling_essay=sibling_essay,
+            pair=pair,
+        )
+    return w.essays
 
 
 def _presenters(w: Any) -> Any:
@@ -678,6 +833,7 @@ def walk_world(
         _presenters(world)
         _outreach(world)
         _periods(world)
+        _essays(world)
         yield world
         transaction.set_rollback(True)
 
@@ -739,6 +895,8 @@ def test_route_with_every_persona(name: str, walk_world: Any, db: Any, client: A
 FORMS = {
     "documents:create",
     "documents:edit",
+    "essays:setup",
+    "essays:similar",
     "imports:upload",
     "orgs:official_list",
     "orgs:member_edit",

@@ -53,6 +53,11 @@ AUDITED: dict[str, list[str]] = {
     # frozen figures and the files are derived (their SHA-256 is logged)
     "periods.ReportingPeriod": [],
     "periods.Submission": ["snapshot", "docx", "xlsx", "files_status"],
+    # essays (issue 15): requirements, markers and grading; the draft's text and its
+    # autosave counter change at every keystroke batch and stay out of the log.
+    "essays.EssayRequirement": [],
+    "essays.Marker": [],
+    "essays.Essay": ["text", "version", "saved_at"],
 }
 
 SYSTEM_LABEL = "Hệ thống"
