@@ -240,6 +240,8 @@ def _exists(model: str, **lookup: Any) -> Callable[[Any], bool]:
     from django.apps import apps
 
     return lambda w: apps.get_model("presenters", model).objects.filter(**lookup).exists()
+
+
 def _paper_essay(member: str) -> Callable[[Client, Any], Any]:
     """On the web: the campaign's essay requirement (made by the system here), then the
     paper essay recorded on its page."""
@@ -625,6 +627,8 @@ CASES = [
             }
         ],
         _exists("Material", code="TL-NEW", unit__code="XA2"),
+        PROVINCE,
+    ),
     # --- Bài thu hoạch (issue 15): a paper essay graded outside
     Case(
         "record a paper essay of a member of the cell",

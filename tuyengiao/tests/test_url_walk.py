@@ -522,73 +522,6 @@ ROUTES: dict[str, Route] = {
         )
         for name in ("approve", "return", "reopen")
     },
-}
-
-
-def _outreach(w: Any) -> dict[str, Any]:
-    """A dissemination event in CB1 and one in CB3; a course of XA1 (with BCV-XA1 as a
-    learner) and one of XA2; a material with its file from XA1 and one from XA2."""
-    if not hasattr(w, "outreach"):
-        import datetime as dt
-
-        from tuyengiao.presenters import access, services
-
-        day = dt.date(2025, 9, 1)
-        made: dict[str, Any] = {}
-        for prefix, cell, commune, presenter in (
-            ("", w.cell, w.commune, _presenters(w)[0]),
-            ("sibling_", w.sibling_cell, w.sibling_commune, _presenters(w)[1]),
-        ):
-            made[f"{prefix}event"] = services.event_save(
-                actor=access.SYSTEM,
-                data=services.EventData(code=f"TT-{cell.code}", unit=cell, date=day, listeners=40),
-            )[0]
-            course = services.course_save(
-                actor=access.SYSTEM,
-                data=services.CourseData(
-                    code=f"LOP-{commune.code}", title="Tập huấn", unit=commune, date_from=day
-                ),
-            )[0]
-            services.learner_set(actor=access.SYSTEM, course=course, presenter=presenter)
-            made[f"{prefix}course"] = course
-            made[f"{prefix}material"] = services.material_save(
-                actor=access.SYSTEM,
-                data=services.MaterialData(
-                    code=f"TL-{commune.code}",
-                    title="Đề cương tuyên truyền",
-                    kind="de_cuong",
-                    unit=commune,
-                    date=day,
-                ),
-                file=("de-cuong.txt", "Đề cương".encode()),
-            )[0]
-        w.outreach = made
-    return dict(w.outreach)
-
-
-def _periods(w: Any) -> Any:
-    """The province's period with CB1's report sent (files made), and a period of XA2."""
-    if not hasattr(w, "periods"):
-        import datetime as dt
-
-        from tuyengiao.periods import services
-        from tuyengiao.periods.models import Submission
-
-        def open_period(unit: Any, name: str) -> Any:
-            return services.period_open(
-                actor=SYSTEM,
-                unit=unit,
-                kind="quy",
-                name=name,
-                date_from=dt.date(2025, 7, 1),
-                cutoff=dt.date(2025, 9, 30),
-                due_date=dt.date(2025, 10, 10),
-            )
-
-        w.periods = [open_period(w.province, "Quý III"), open_period(w.sibling_commune, "Quý 3")]
-        sent = services.submission_submit(actor=SYSTEM, period=w.periods[0], unit=w.cell)
-        Submission.objects.filter(pk=sent.pk).update(docx=b"docx", files_status="xong")
-    return w.periods
     # essays (issue 15): XA1's campaign requires an essay; the member persona (DV0) has a
     # draft, DV1 (CB1) has handed in; marked by writers in scope, written by the member.
     "essays:index": Route(none, None, ALL_200),
@@ -674,6 +607,72 @@ def _periods(w: Any) -> Any:
         lambda w: {"pk": _essays(w).pair.pk}, None, ESSAY_MARKERS | {"member": 403}
     ),
 }
+
+
+def _outreach(w: Any) -> dict[str, Any]:
+    """A dissemination event in CB1 and one in CB3; a course of XA1 (with BCV-XA1 as a
+    learner) and one of XA2; a material with its file from XA1 and one from XA2."""
+    if not hasattr(w, "outreach"):
+        import datetime as dt
+
+        from tuyengiao.presenters import access, services
+
+        day = dt.date(2025, 9, 1)
+        made: dict[str, Any] = {}
+        for prefix, cell, commune, presenter in (
+            ("", w.cell, w.commune, _presenters(w)[0]),
+            ("sibling_", w.sibling_cell, w.sibling_commune, _presenters(w)[1]),
+        ):
+            made[f"{prefix}event"] = services.event_save(
+                actor=access.SYSTEM,
+                data=services.EventData(code=f"TT-{cell.code}", unit=cell, date=day, listeners=40),
+            )[0]
+            course = services.course_save(
+                actor=access.SYSTEM,
+                data=services.CourseData(
+                    code=f"LOP-{commune.code}", title="Tập huấn", unit=commune, date_from=day
+                ),
+            )[0]
+            services.learner_set(actor=access.SYSTEM, course=course, presenter=presenter)
+            made[f"{prefix}course"] = course
+            made[f"{prefix}material"] = services.material_save(
+                actor=access.SYSTEM,
+                data=services.MaterialData(
+                    code=f"TL-{commune.code}",
+                    title="Đề cương tuyên truyền",
+                    kind="de_cuong",
+                    unit=commune,
+                    date=day,
+                ),
+                file=("de-cuong.txt", "Đề cương".encode()),
+            )[0]
+        w.outreach = made
+    return dict(w.outreach)
+
+
+def _periods(w: Any) -> Any:
+    """The province's period with CB1's report sent (files made), and a period of XA2."""
+    if not hasattr(w, "periods"):
+        import datetime as dt
+
+        from tuyengiao.periods import services
+        from tuyengiao.periods.models import Submission
+
+        def open_period(unit: Any, name: str) -> Any:
+            return services.period_open(
+                actor=SYSTEM,
+                unit=unit,
+                kind="quy",
+                name=name,
+                date_from=dt.date(2025, 7, 1),
+                cutoff=dt.date(2025, 9, 30),
+                due_date=dt.date(2025, 10, 10),
+            )
+
+        w.periods = [open_period(w.province, "Quý III"), open_period(w.sibling_commune, "Quý 3")]
+        sent = services.submission_submit(actor=SYSTEM, period=w.periods[0], unit=w.cell)
+        Submission.objects.filter(pk=sent.pk).update(docx=b"docx", files_status="xong")
+    return w.periods
 
 
 def _essays(w: Any) -> Any:
