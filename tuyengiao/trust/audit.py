@@ -48,6 +48,9 @@ AUDITED: dict[str, list[str]] = {
     "presenters.PresenterStatus": [],
     "presenters.Presenter": ["sort_key", "search_key"],
     "presenters.SessionPresenter": [],
+    # surveys (issue 17): the survey itself only; never Response, Answer or SurveyCode
+    # (an entry carries the request's user and address: it would name the respondent).
+    "surveys.Survey": [],
 }
 
 SYSTEM_LABEL = "Hệ thống"
