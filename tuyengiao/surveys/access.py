@@ -9,6 +9,8 @@
 - The survey's owner (staff whose subtree holds the survey's unit) alone reads the
   free-text answers, never per respondent (no unit, no date beside them).
 - Answering needs no account: the unit's signed link (``services.link_token``).
+  Handing out a unit's link (its QR page) and bringing in its paper or Kobo answers
+  (the ``Phiếu khảo sát`` sheet) is for writers who see the unit (``can_collect``).
 """
 
 from __future__ import annotations
@@ -88,6 +90,24 @@ def results_unit(user: Any, survey: Survey, code: str) -> Unit:
     if not (in_survey(survey, unit) and core.can_see_unit(user, unit)):
         raise Http404("Không tìm thấy đơn vị trong phạm vi khảo sát.")
     return unit
+
+
+def can_collect(user: Any, survey: Survey, unit: Unit) -> bool:
+    """May ``user`` hand out ``unit``'s link or bring in its paper answers? Writers
+    (province, commune staff, cell secretaries) who see the unit, inside the survey."""
+    if is_system(user):
+        return in_survey(survey, unit)
+    scope = core.scope_of(user)
+    return bool(
+        scope and scope.can_write and in_survey(survey, unit) and core.can_see_unit(user, unit)
+    )
+
+
+def check_collect(user: Any, survey: Survey, unit: Unit) -> None:
+    if not can_collect(user, survey, unit):
+        raise PermissionDenied(
+            f"Bạn không có quyền thu phiếu khảo sát {survey.code} cho {unit.name}."
+        )
 
 
 def require_survey_writer(user: Any) -> core.Scope:

@@ -373,9 +373,10 @@ def response_submit(
     _store(spec, unit, day, rows, Source.WEB, "")
 
 
-def check_import(actor: Any, survey: Survey) -> None:
-    """Who may bring in paper or Kobo answers: the survey's managers."""
-    access.check_manage(actor, survey.unit)
+def check_import(actor: Any, survey: Survey, unit: Unit) -> None:
+    """Who may bring in paper or Kobo answers of ``unit``: those who may hand out its
+    link (``access.can_collect``)."""
+    access.check_collect(actor, survey, unit)
 
 
 @transaction.atomic
@@ -383,8 +384,8 @@ def response_import(
     *, actor: Any, spec: FormSpec, unit: Unit, day: dt.date, raw: Mapping[str, str], key: str
 ) -> bool:
     """A ``Phiếu khảo sát`` row; ``False`` when the same row is already there."""
-    check_import(actor, spec.survey)
     check_response(spec.survey, unit, day)
+    check_import(actor, spec.survey, unit)
     if Response.objects.filter(survey=spec.survey, import_key=key).exists():
         return False
     rows, errors = clean_answers(spec, raw)

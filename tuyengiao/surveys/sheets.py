@@ -84,30 +84,27 @@ def validate(rows: list[ResponseRow], ctx: ImportContext) -> None:
     specs = _specs(rows, ctx)
     units = {u.code: u for u in Unit.objects.filter(code__in={r.unit_code for r in rows})}
     actor = _actor(ctx)
-    allowed: dict[str, bool] = {}
+    allowed: dict[tuple[str, str], bool] = {}
     for r in rows:
         spec = specs.get(r.survey_code)
         if spec is None:
             ctx.error(r.sheet, r.row, "Mã khảo sát", r.survey_code, "Không tìm thấy khảo sát.")
             continue
-        if r.survey_code not in allowed:
-            try:
-                services.check_import(actor, spec.survey)
-                allowed[r.survey_code] = True
-            except PermissionDenied:
-                allowed[r.survey_code] = False
-        if not allowed[r.survey_code]:
-            ctx.error(
-                r.sheet,
-                r.row,
-                "Mã khảo sát",
-                r.survey_code,
-                "Bạn không có quyền nhập phiếu của khảo sát này.",
-            )
-            continue
         unit = units.get(r.unit_code)
         if unit is None:
             ctx.error(r.sheet, r.row, "Mã đơn vị", r.unit_code, "Không tìm thấy đơn vị.")
+            continue
+        pair = (r.survey_code, r.unit_code)
+        if pair not in allowed:
+            allowed[pair] = access.can_collect(actor, spec.survey, unit)
+        if not allowed[pair] and access.in_survey(spec.survey, unit):
+            ctx.error(
+                r.sheet,
+                r.row,
+                "Mã đơn vị",
+                r.unit_code,
+                f"Bạn không có quyền thu phiếu khảo sát {r.survey_code} cho đơn vị này.",
+            )
             continue
         try:
             services.check_response(spec.survey, unit, r.day)

@@ -122,6 +122,9 @@ def survey_detail(request: HttpRequest, code: str) -> HttpResponse:
             "codes_total": total,
             "codes_used": used,
             "responses": survey.responses.count(),
+            "can_collect": access.can_collect(
+                request.user, survey, access.results_unit(request.user, survey, "")
+            ),
             "own_unit": access.results_unit(request.user, survey, ""),
         },
     )
@@ -130,10 +133,10 @@ def survey_detail(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_GET
 def survey_qr(request: HttpRequest, code: str) -> HttpResponse:
-    """The link and QR of one unit (to print and post): any unit of the survey the user
-    sees."""
+    """The link and QR of one unit (to print and post): for writers who see the unit."""
     survey = access.get_survey_for_user(request.user, code)
     unit = access.results_unit(request.user, survey, request.GET.get("don_vi", "").strip())
+    access.check_collect(request.user, survey, unit)
     url = _link(request, survey, unit)
     svg = segno.make(url, error="m").svg_inline(scale=5, dark="#111", border=4, omitsize=True)
     picker = org_views.unit_picker(

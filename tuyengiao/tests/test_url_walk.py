@@ -410,8 +410,13 @@ ROUTES: dict[str, Route] = {
             lambda w: {"code": _surveys(w)[1].code},
             {p: 200 for p in PERSONAS[:4]} | {"outsider": 404, "unassigned": 404},
         )
-        for name in ("detail", "qr", "results", "results_xlsx")
+        for name in ("detail", "results", "results_xlsx")
     },
+    "surveys:qr": Route(
+        lambda w: {"code": _surveys(w)[0].code},
+        lambda w: {"code": _surveys(w)[1].code},
+        {p: 200 for p in PERSONAS[:3]} | {"member": 403, "outsider": 404, "unassigned": 404},
+    ),
     "surveys:texts": Route(
         lambda w: {"code": _surveys(w)[0].code, "question": "y_kien"},
         lambda w: {"code": _surveys(w)[1].code, "question": "y_kien"},

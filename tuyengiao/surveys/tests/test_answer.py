@@ -77,11 +77,11 @@ def test_a_visitor_without_an_account_answers_and_only_unit_date_answers_are_kep
 
 
 def _all_text() -> str:
-    """Every row of every surveys, audit and trust table as text."""
+    """Every row of every surveys, audit, trust and import table as text."""
     parts = []
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names():
-            if table.startswith(("surveys_", "auditlog_", "trust_", "django_session")):
+            if table.startswith(("surveys_", "auditlog_", "trust_", "imports_", "django_session")):
                 cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
                 parts.append(repr(cursor.fetchall()))
     return "\n".join(parts)
