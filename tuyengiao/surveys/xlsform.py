@@ -36,6 +36,11 @@ IDENTIFYING = {
     "geotrace",
     "geoshape",
     "image",
+    "photo",
+    "signature",
+    "draw",
+    "annotate",
+    "barcode",
     "audio",
     "video",
     "file",
@@ -62,28 +67,34 @@ FormRefused = Refused
 _TRANSLATIONS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"survey sheet", re.I), "thiếu trang 'survey' hoặc trang đó trống"),
     (
-        re.compile(
-            r"list name.*?'([^']+)'.*not.*(found|exist)|could not find.*list.*'([^']+)'", re.I
-        ),
-        "danh sách lựa chọn không có trong trang 'choices'",
+        re.compile(r"list name not in choices sheet: (\S+)", re.I),
+        "danh sách lựa chọn '{0}' không có trong trang 'choices'",
     ),
     (re.compile(r"unknown question type '([^']+)'", re.I), "loại câu hỏi '{0}' không tồn tại"),
-    (re.compile(r"duplicate", re.I), "có tên (name) bị lặp lại"),
-    (re.compile(r"unmatched (begin|end)", re.I), "nhóm (begin_group/end_group) không khớp"),
+    (
+        re.compile(r"'name' value '([^']+)' is invalid. .*must be unique", re.I),
+        "tên (name) '{0}' bị lặp lại",
+    ),
+    (re.compile(r"duplicate", re.I), "có tên (name) hoặc lựa chọn bị lặp lại"),
+    (
+        re.compile(r"unmatched '(begin|end)_group'", re.I),
+        "nhóm không khớp (thiếu begin_group hoặc end_group)",
+    ),
     (re.compile(r"invalid (question )?name|names must begin", re.I), "có tên (name) không hợp lệ"),
 ]
 
 
 def _vietnamese(message: str) -> str:
-    row = re.search(r"[Rr]ow (\d+)", message)
-    where = f" (trang survey, dòng {row.group(1)})" if row else ""
+    row = re.search(r"\[row\s*:\s*(\d+)\]|[Rr]ow (\d+)", message)
+    number = row and (row.group(1) or row.group(2))
+    where = f" (trang survey, dòng {number})" if number else ""
     for pattern, text in _TRANSLATIONS:
         found = pattern.search(message)
         if found:
             groups = [g for g in found.groups() if g]
             reason = text.format(*groups) if "{0}" in text and groups else text
             return (
-                f"Biểu mẫu XLSForm không hợp lệ: {reason}{where}. Chi tiết của pyxform: {message}"
+                f"Biểu mẫu XLSForm không hợp lệ{where}: {reason}. Chi tiết của pyxform: {message}"
             )
     return f"Biểu mẫu XLSForm không hợp lệ{where}. Chi tiết của pyxform: {message}"
 
