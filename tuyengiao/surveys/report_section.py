@@ -40,8 +40,8 @@ def paragraphs(figures: list[SurveyFigures]) -> list[str]:
     out = []
     for f in figures:
         head = (
-            f"Kết quả điều tra xã hội học “{f.title}” (từ ngày {format_date(f.date_from)} "  # type: ignore[arg-type]
-            f"đến ngày {format_date(f.date_to)}) tại {f.unit_name}"  # type: ignore[arg-type]
+            f"Kết quả điều tra xã hội học “{f.title}” (từ ngày {format_date(f.date_from)} "
+            f"đến ngày {format_date(f.date_to)}) tại {f.unit_name}"
         )
         if f.responses is None:
             out.append(
@@ -83,8 +83,8 @@ def _data(figures: list[SurveyFigures]) -> dict[str, Any]:
             {
                 "code": f.code,
                 "title": f.title,
-                "date_from": f.date_from.isoformat(),  # type: ignore[attr-defined]
-                "date_to": f.date_to.isoformat(),  # type: ignore[attr-defined]
+                "date_from": f.date_from.isoformat(),
+                "date_to": f.date_to.isoformat(),
                 "threshold": f.threshold,
                 "unit": f.unit_name,
                 "responses": f.responses,
@@ -143,8 +143,7 @@ class SurveysSection(ReportSection):
         )
 
     def latest_activity(self, unit: Unit, until: dt.date) -> dt.date | None:
-        found = selectors.latest_response(unit, until)
-        return found if isinstance(found, dt.date) else None
+        return selectors.latest_response(unit, until)
 
 
 def register() -> None:

@@ -11,6 +11,7 @@ is for the survey's owner).
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -23,8 +24,6 @@ from tuyengiao.orgs.models import Unit
 
 from .models import Answer, Choice, Kind, Question, Response, Survey
 from .suppression import Tree, suppress
-
-RESPONSES = "__responses__"
 
 
 def surveys_of(qs: QuerySet[Survey], search: str = "") -> QuerySet[Survey]:
@@ -233,8 +232,8 @@ class QuestionShares:
 class SurveyFigures:
     code: str
     title: str
-    date_from: object
-    date_to: object
+    date_from: dt.date
+    date_to: dt.date
     threshold: int
     unit_name: str  # the unit whose figures these are (the report's, or the survey's)
     responses: int | None  # None: hidden
@@ -278,7 +277,7 @@ def select_one_shares(res: Results, node: str | None) -> SurveyFigures:
     )
 
 
-def surveys_for_report(unit: Unit, date_from: object, date_to: object) -> list[Survey]:
+def surveys_for_report(unit: Unit, date_from: dt.date, date_to: dt.date) -> list[Survey]:
     """Surveys whose period meets the report's and whose subtree holds ``unit`` or lies
     inside ``unit``'s subtree."""
     from tuyengiao.orgs import access as core
@@ -293,7 +292,7 @@ def surveys_for_report(unit: Unit, date_from: object, date_to: object) -> list[S
     )
 
 
-def report_figures(unit: Unit, date_from: object, date_to: object) -> list[SurveyFigures]:
+def report_figures(unit: Unit, date_from: dt.date, date_to: dt.date) -> list[SurveyFigures]:
     from tuyengiao.orgs import access as core
 
     out = []
@@ -304,7 +303,7 @@ def report_figures(unit: Unit, date_from: object, date_to: object) -> list[Surve
     return out
 
 
-def latest_response(unit: Unit, until: object) -> object:
+def latest_response(unit: Unit, until: dt.date) -> dt.date | None:
     return (
         Response.objects.filter(unit__path__startswith=unit.path, date__lte=until)
         .order_by("-date")
