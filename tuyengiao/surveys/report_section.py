@@ -43,6 +43,9 @@ def paragraphs(figures: list[SurveyFigures]) -> list[str]:
             f"Kết quả điều tra xã hội học “{f.title}” (từ ngày {format_date(f.date_from)} "
             f"đến ngày {format_date(f.date_to)}) tại {f.unit_name}"
         )
+        if not f.published:
+            out.append(f"{head}: đang thu phiếu; kết quả được công bố khi cuộc khảo sát kết thúc.")
+            continue
         if f.responses is None:
             out.append(
                 f"{head}: không công bố số liệu, vì số người trả lời ít hơn {f.threshold} hoặc "
@@ -86,6 +89,7 @@ def _data(figures: list[SurveyFigures]) -> dict[str, Any]:
                 "date_from": f.date_from.isoformat(),
                 "date_to": f.date_to.isoformat(),
                 "threshold": f.threshold,
+                "published": f.published,
                 "unit": f.unit_name,
                 "responses": f.responses,
                 "questions": [

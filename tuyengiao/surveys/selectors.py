@@ -131,6 +131,15 @@ def _roll_up(tree: Tree, direct: dict[str, int]) -> dict[str, int]:
     return out
 
 
+def published(survey: Survey) -> bool:
+    """Are the survey's results out? Only once it is closed or its period is over: two
+    looks at live results, one before and one after a single answer, would give that
+    answer away by subtraction, whatever the threshold."""
+    from tuyengiao.orgs.selectors import today
+
+    return not survey.is_open or survey.date_to < today()
+
+
 def results(survey: Survey) -> Results:
     per_unit = dict(
         Response.objects.filter(survey=survey)
@@ -235,6 +244,7 @@ class SurveyFigures:
     date_from: dt.date
     date_to: dt.date
     threshold: int
+    published: bool
     unit_name: str  # the unit whose figures these are (the report's, or the survey's)
     responses: int | None  # None: hidden
     questions: list[QuestionShares]
@@ -242,6 +252,8 @@ class SurveyFigures:
 
 def select_one_shares(res: Results, node: str | None) -> SurveyFigures:
     survey = res.survey
+    if not published(survey):
+        node = None  # nothing before the survey ends
     shown_responses = (
         node is not None and node in res.responses and node not in res.responses_hidden
     )
@@ -271,6 +283,7 @@ def select_one_shares(res: Results, node: str | None) -> SurveyFigures:
         date_from=survey.date_from,
         date_to=survey.date_to,
         threshold=survey.threshold,
+        published=published(survey),
         unit_name=res.nodes[node].name if node in res.nodes else survey.unit.name,
         responses=res.responses[node] if shown_responses and node else None,
         questions=questions,

@@ -15,7 +15,7 @@ from typing import Any
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -158,6 +158,8 @@ def survey_qr(request: HttpRequest, code: str) -> HttpResponse:
 def _results_context(request: HttpRequest, survey: Survey) -> dict[str, Any]:
     unit = access.results_unit(request.user, survey, request.GET.get("don_vi", "").strip())
     res = selectors.results(survey)
+    if not selectors.published(survey):
+        return {"survey": survey, "unit": unit, "unpublished": True, "node": None}
     node = res.node_of(unit)
     children = res.children(node) if node else []
     shown_kids = children[:100]
@@ -231,10 +233,15 @@ def _mean(q: selectors.QuestionResult, node: str | None) -> Any:
 @require_GET
 def survey_results(request: HttpRequest, code: str) -> HttpResponse:
     survey = access.get_survey_for_user(request.user, code)
-    return render(request, "surveys/results.html", _results_context(request, survey))
+    context = _results_context(request, survey) | {"unpublished_text": UNPUBLISHED}
+    return render(request, "surveys/results.html", context)
 
 
 HIDDEN = "ẩn"
+UNPUBLISHED = (
+    "Kết quả được công bố khi cuộc khảo sát kết thúc (hết thời gian hoặc được đóng): xem "
+    "kết quả lúc đang thu phiếu, trước và sau một phiếu, sẽ lộ câu trả lời của phiếu đó."
+)
 
 
 @login_required
@@ -244,6 +251,8 @@ def survey_results_xlsx(request: HttpRequest, code: str) -> HttpResponse:
     children; hidden figures are written ``ẩn``. No response, no free text."""
     survey = access.get_survey_for_user(request.user, code)
     ctx = _results_context(request, survey)
+    if ctx.get("unpublished"):
+        raise PermissionDenied(UNPUBLISHED)
     wb = Workbook()
     ws = wb.active
     ws.title = "Kết quả"
@@ -315,9 +324,9 @@ def survey_texts(request: HttpRequest, code: str, question: str) -> HttpResponse
     the texts alone, in the order of the text, no unit or date beside them."""
     survey = access.get_survey_for_user(request.user, code)
     if not access.can_read_text(request.user, survey):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied("Chỉ đơn vị chủ trì khảo sát được đọc các ý kiến tự do.")
+    if not selectors.published(survey):
+        raise PermissionDenied(UNPUBLISHED)
     q = next((q for q in services.FormSpec.of(survey).questions if q.name == question), None)
     if q is None or q.kind != Kind.TEXT:
         raise Http404("Không có câu hỏi này.")

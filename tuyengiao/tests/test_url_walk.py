@@ -438,7 +438,7 @@ ROUTES: dict[str, Route] = {
 
 
 def _surveys(w: Any) -> Any:
-    """A survey of XA1 and one of XA2 (the test XLSForm read once by pyxform)."""
+    """A survey of XA1 and one of XA2, ended (results out), the test XLSForm read once."""
     if not hasattr(w, "surveys"):
         import datetime as dt
 
@@ -451,8 +451,8 @@ def _surveys(w: Any) -> Any:
                 actor=SYSTEM,
                 form=form | {"code": code},
                 unit=unit,
-                date_from=dt.date(2026, 1, 1),
-                date_to=dt.date(2026, 12, 31),
+                date_from=dt.date(2025, 1, 1),
+                date_to=dt.date(2025, 12, 31),
             )[0]
             for code, unit in (("KS-XA1", w.commune), ("KS-XA2", w.sibling_commune))
         ]

@@ -106,6 +106,21 @@ def test_the_dashboard_shows_the_section(world: Any, answered: Survey, client_fo
     assert "Kết quả điều tra xã hội học" in page.content.decode()
 
 
+def test_an_open_survey_is_reported_without_figures(
+    world: Any,
+    answered: Survey,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    from tuyengiao.orgs.access import SYSTEM
+    from tuyengiao.surveys import services
+
+    services.survey_set_open(actor=SYSTEM, survey=answered, is_open=True)
+    data = json.loads(_report(tmp_path, "json", "TINH"))["sections"]["surveys"]
+    (survey,) = data["surveys"]
+    assert survey["published"] is False and survey["responses"] is None
+    assert all(q["respondents"] is None for q in survey["questions"])
+
+
 def test_a_survey_outside_the_period_is_not_reported(
     world: Any,
     answered: Survey,  # noqa: F811

@@ -12,7 +12,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from tuyengiao.surveys import selectors
+from tuyengiao.orgs.access import SYSTEM
+from tuyengiao.surveys import selectors, services
 from tuyengiao.surveys.models import Survey
 from tuyengiao.surveys.suppression import Tree
 
@@ -31,6 +32,7 @@ def answered(world: Any, survey: Survey) -> Survey:
     answer(survey, world.cell2, 3, vai_tro="khong_biet", so_buoi="4")
     answer(survey, world.sibling_cell, 12, vai_tro="tot")
     answer(survey, world.sibling_commune, 6, vai_tro="chua_tot")
+    services.survey_set_open(actor=SYSTEM, survey=survey, is_open=False)  # results are out
     return survey
 
 
@@ -156,3 +158,17 @@ def test_the_xlsx_holds_aggregates_only_with_the_same_hiding(
     assert responses[3] == 14
     assert responses[header.index("Chi bộ bản Một")] == "ẩn"
     assert responses[header.index("Chi bộ bản Hai")] == "ẩn"
+
+
+def test_nothing_is_shown_while_the_survey_still_takes_answers(
+    world: Any, answered: Survey, client_for: Any
+) -> None:
+    """Two looks at live results, before and after one answer, would give it away."""
+    services.survey_set_open(actor=SYSTEM, survey=answered, is_open=True)
+    client = client_for("province")
+    page = _page(client, answered, world.province)
+    assert page.context["unpublished"] and "68,75%" not in page.content.decode()
+    xlsx = reverse("surveys:results_xlsx", args=[answered.code])
+    assert client.get(xlsx).status_code == 403
+    texts = reverse("surveys:texts", args=[answered.code, "y_kien"])
+    assert client.get(texts).status_code == 403
