@@ -118,16 +118,18 @@ def _side(edges: Mapping[str, tuple[str, str]], bridge: str) -> list[str]:
     for start in (a, b):
         if start == G:
             continue
-        seen = [start]
-        queue = [start]
-        while queue:
-            vertex = queue.pop(0)
+        order = [start]
+        seen = {start}
+        position = 0
+        while position < len(order):
+            vertex = order[position]
+            position += 1
             for other in adjacent.get(vertex, []):
                 if other not in seen:
-                    seen.append(other)
-                    queue.append(other)
+                    seen.add(other)
+                    order.append(other)
         if G not in seen:
-            return seen
+            return order
     return [v for v in (a, b) if v != G]
 
 
@@ -135,16 +137,39 @@ def suppress(tree: Tree, totals: Mapping[str, int], k: int) -> set[str]:
     """The nodes whose figures are hidden: fewer than ``k`` respondents, and enough
     others that no hidden node can be worked out from the shown ones."""
     hidden = {node for node in tree.nodes if totals.get(node, 0) < k}
+
+    def smallest_shown(vertex: str) -> str | None:
+        shown = [m for m in tree.family(vertex) if m not in hidden]
+        return min(shown, key=lambda n: (totals.get(n, 0), n)) if shown else None
+
     while True:
         edges = {node: _ends(tree, node) for node in hidden}
         found = bridges(edges)
         if not found:
             return hidden
+        degree: dict[str, int] = {}
+        for a, b in edges.values():
+            degree[a] = degree.get(a, 0) + 1
+            degree[b] = degree.get(b, 0) + 1
+        # The usual case, many at once: a family whose one hidden member is the bridge
+        # (one small child alone): hide the family's smallest shown member.
+        fixed: set[str] = set()
+        for bridge in sorted(found, key=lambda n: (totals.get(n, 0), n)):
+            for vertex in edges[bridge]:
+                if vertex != G and degree[vertex] == 1 and vertex not in fixed:
+                    extra = smallest_shown(vertex)
+                    if extra is not None:
+                        hidden.add(extra)
+                        fixed.add(vertex)
+                        break
+        if fixed:
+            continue
+        # Otherwise one bridge at a time: a family on its side away from G.
         bridge = min(found, key=lambda n: (totals.get(n, 0), n))
         for vertex in _side(edges, bridge):
-            shown = [m for m in tree.family(vertex) if m not in hidden]
-            if shown:
-                hidden.add(min(shown, key=lambda n: (totals.get(n, 0), n)))
+            extra = smallest_shown(vertex)
+            if extra is not None:
+                hidden.add(extra)
                 break
         else:  # cannot happen (see the module's note); hide everything rather than loop
             return set(tree.nodes)
