@@ -37,6 +37,7 @@ from .models import Kind, Survey
 PAGE = 50
 CODES_PAGE = 200
 TEXTS_PAGE = 50
+COLUMNS = 20  # child units a results page shows side by side
 
 
 @login_required
@@ -155,14 +156,20 @@ def survey_qr(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _results_context(request: HttpRequest, survey: Survey) -> dict[str, Any]:
+def _results_context(
+    request: HttpRequest, survey: Survey, *, columns: int | None = None
+) -> dict[str, Any]:
+    """The figures of a unit and of its children (``columns`` of them a page on the web;
+    every one in the XLSX)."""
     unit = access.results_unit(request.user, survey, request.GET.get("don_vi", "").strip())
     res = selectors.results(survey)
     if not selectors.published(survey):
         return {"survey": survey, "unit": unit, "unpublished": True, "node": None}
     node = res.node_of(unit)
     children = res.children(node) if node else []
-    shown_kids = children[:100]
+    pages = Paginator(children, columns or max(1, len(children)))
+    page = pages.get_page(request.GET.get("trang"))
+    shown_kids = list(page.object_list)
     questions = []
     for q in res.questions:
         rows = [
@@ -194,7 +201,7 @@ def _results_context(request: HttpRequest, survey: Survey) -> dict[str, Any]:
         "unit": unit,
         "node": node,
         "children": shown_kids,
-        "more_children": len(children) - len(shown_kids),
+        "page": page,
         "responses": _resp(res, node),
         "kid_responses": [_resp(res, kid.key) for kid in shown_kids],
         "questions": questions,
@@ -233,7 +240,7 @@ def _mean(q: selectors.QuestionResult, node: str | None) -> Any:
 @require_GET
 def survey_results(request: HttpRequest, code: str) -> HttpResponse:
     survey = access.get_survey_for_user(request.user, code)
-    context = _results_context(request, survey) | {"unpublished_text": UNPUBLISHED}
+    context = _results_context(request, survey, columns=COLUMNS) | {"unpublished_text": UNPUBLISHED}
     return render(request, "surveys/results.html", context)
 
 

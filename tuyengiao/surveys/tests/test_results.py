@@ -172,3 +172,38 @@ def test_nothing_is_shown_while_the_survey_still_takes_answers(
     assert client.get(xlsx).status_code == 403
     texts = reverse("surveys:texts", args=[answered.code, "y_kien"])
     assert client.get(texts).status_code == 403
+
+
+def test_a_unit_with_many_children_pages_its_columns_under_200_kb(
+    world: Any, client_for: Any
+) -> None:
+    from tuyengiao.orgs import services as org_services
+
+    from .conftest import make_survey
+
+    survey = make_survey(world.province, single_use=False)
+    for i in range(45):
+        cell = org_services.unit_create(
+            actor=SYSTEM,
+            code=f"CBN{i:02d}",
+            name=f"Chi bộ số {i}",
+            kind="Chi bộ",
+            parent=world.commune,
+        )
+        answer(survey, cell, 5 + i % 3, vai_tro="tot" if i % 2 else "chua_tot", kenh="mang")
+    services.survey_set_open(actor=SYSTEM, survey=survey, is_open=False)
+    client = client_for("province")
+    first = _page(client, survey, world.commune)
+    assert len(first.context["children"]) == 20 and first.context["page"].paginator.count == 45
+    assert len(first.content) < 200_000
+    last = client.get(
+        reverse("surveys:results", args=[survey.code]), {"don_vi": "XA1", "trang": "3"}
+    )
+    assert len(last.context["children"]) == 5
+    xlsx = client.get(reverse("surveys:results_xlsx", args=[survey.code]), {"don_vi": "XA1"})
+    header = next(
+        r
+        for r in load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True)
+        if r[0] == "Câu hỏi"
+    )
+    assert len(header) == 4 + 45  # every child in the workbook
