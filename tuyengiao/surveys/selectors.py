@@ -33,6 +33,19 @@ def surveys_of(qs: QuerySet[Survey], search: str = "") -> QuerySet[Survey]:
     return qs.order_by("-date_from", "code")
 
 
+def surveys_of_unit(qs: QuerySet[Survey], unit: Unit) -> QuerySet[Survey]:
+    """Surveys whose subtree holds ``unit``, or owned by a unit below it, newest first."""
+    from tuyengiao.orgs import access as core
+
+    return (
+        qs.filter(
+            Q(unit__path__in=core.ancestor_paths(unit.path)) | Q(unit__path__startswith=unit.path)
+        )
+        .select_related("unit")
+        .order_by("-date_from", "code")
+    )
+
+
 def share(count: int, total: int) -> Decimal | None:
     if not total:
         return None

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.survey_list, name="list"),
     path("tao/", views.survey_new, name="new"),
     path("tra-loi/<str:token>/", views.answer, name="answer"),
+    path("don-vi/<code:code>/", views.unit_panel, name="unit_panel"),
     path("<code:code>/", views.survey_detail, name="detail"),
     path("<code:code>/ma-qr/", views.survey_qr, name="qr"),
     path("<code:code>/ket-qua/", views.survey_results, name="results"),

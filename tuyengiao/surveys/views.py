@@ -38,6 +38,7 @@ PAGE = 50
 CODES_PAGE = 200
 TEXTS_PAGE = 50
 COLUMNS = 20  # child units a results page shows side by side
+PANEL = 10  # surveys on a unit's page
 
 
 @login_required
@@ -104,6 +105,21 @@ def _link(request: HttpRequest, survey: Survey, unit: Any) -> str:
     return request.build_absolute_uri(
         reverse("surveys:answer", args=[services.link_token(survey, unit)])
     )
+
+
+@login_required
+@require_GET
+def unit_panel(request: HttpRequest, code: str) -> HttpResponse:
+    """The unit page's section: the surveys this unit takes part in or runs below it."""
+    unit = core.get_unit_for_user(request.user, code)
+    if core.require_scope(request.user).role == "member":
+        raise Http404("Không tìm thấy đơn vị.")
+    qs = selectors.surveys_of_unit(access.surveys_visible_to(request.user), unit)
+    surveys = list(qs[:PANEL])
+    context = {"unit": unit, "surveys": surveys, "more": max(qs.count() - PANEL, 0)}
+    if request.headers.get("HX-Request"):
+        return render(request, "surveys/unit_panel.html", context)
+    return render(request, "surveys/unit_page.html", context)
 
 
 @login_required

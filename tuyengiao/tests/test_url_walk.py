@@ -403,6 +403,9 @@ ROUTES: dict[str, Route] = {
     # surveys (issue 17): XA1's survey; read by those who see XA1 or a unit below it,
     # managed (and its free text read) by province and commune staff over XA1.
     "surveys:list": Route(none, None, ALL_200),
+    "surveys:unit_panel": Route(
+        lambda w: {"code": w.commune.code}, lambda w: {"code": w.sibling_commune.code}, STAFF_ONLY
+    ),
     "surveys:new": Route(none, None, DOCUMENT_WRITERS),
     **{
         f"surveys:{name}": Route(

@@ -207,3 +207,18 @@ def test_a_unit_with_many_children_pages_its_columns_under_200_kb(
         if r[0] == "Câu hỏi"
     )
     assert len(header) == 4 + 45  # every child in the workbook
+
+
+def test_the_unit_page_lists_the_surveys_the_unit_takes_part_in(
+    world: Any, answered: Survey, client_for: Any
+) -> None:
+    client = client_for("commune")
+    panel = client.get(reverse("surveys:unit_panel", args=["CB2"]), HTTP_HX_REQUEST="true")
+    assert panel.status_code == 200
+    html = panel.content.decode()
+    assert answered.title in html and "?don_vi=CB2" in html and "<html" not in html
+    assert "surveys:unit_panel" not in html
+    unit_page = client.get(reverse("orgs:unit", args=["XA1"])).content.decode()
+    assert reverse("surveys:unit_panel", args=["XA1"]) in unit_page
+    outside = client.get(reverse("surveys:unit_panel", args=["XA2"]))
+    assert outside.status_code == 404
