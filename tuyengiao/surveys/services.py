@@ -157,8 +157,11 @@ def survey_save(
         )
         _write_questions(survey, form)
         return survey, "created"
-    if survey.unit_id != unit.pk:
-        access.check_manage(actor, survey.unit)
+    if survey.unit_id != unit.pk and not access.can_manage(actor, survey.unit):
+        raise ValidationError(
+            f"Mã khảo sát (form_id) {code} đã được dùng cho một cuộc khảo sát khác; hãy đổi "
+            "form_id trong trang 'settings'."
+        )
     has_answers = survey.responses.exists()
     changed = False
     if _survey_shape(survey) != _shape(form):

@@ -118,6 +118,20 @@ def test_a_commune_cannot_make_a_survey_of_another_commune(world: Any) -> None:
 
 
 @pytest.mark.django_db
+def test_another_communes_form_id_is_refused_without_saying_whose(world: Any) -> None:
+    make_survey(world.sibling_commune)
+    with pytest.raises(ValidationError, match="đã được dùng cho một cuộc khảo sát khác"):
+        services.survey_save(
+            actor=world.users["commune"],
+            form=parsed_form(),
+            unit=world.commune,
+            date_from=FROM,
+            date_to=TO,
+        )
+    assert Survey.objects.get().unit == world.sibling_commune
+
+
+@pytest.mark.django_db
 def test_questions_are_frozen_once_answered_but_labels_may_change(world: Any) -> None:
     survey = make_survey(world.province)
     assert (
