@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "tuyengiao.presenters",
     "tuyengiao.periods",
     "tuyengiao.essays",
+    "tuyengiao.surveys",
     "tuyengiao.reports",
     "tuyengiao.trust",
 ]

@@ -16,6 +16,7 @@ urlpatterns = [
     path("bao-cao-vien/", include("tuyengiao.presenters.urls")),
     path("ky-bao-cao/", include("tuyengiao.periods.urls")),
     path("bai-thu-hoach/", include("tuyengiao.essays.urls")),
+    path("khao-sat/", include("tuyengiao.surveys.urls")),
     path("bao-cao/", include("tuyengiao.reports.urls")),
     path("an-toan/", include("tuyengiao.trust.urls")),
     path("quan-tri/", admin.site.urls),

@@ -233,6 +233,9 @@ class SheetSpec:
     validate: Callable[[list[Any], ImportContext], None]
     commit: Callable[[list[Any], ImportContext], SheetCounts]
     key_field: str | None = None  # duplicate keys within the sheet are errors
+    # Columns not in ``columns`` go into this field of the record as {header: text}
+    # (a survey's answers, one column per question) instead of being ignored.
+    extra_field: str | None = None
 
     @property
     def key(self) -> str:
@@ -341,11 +344,14 @@ def parse_sheet(spec: SheetSpec, raw: RawSheet, ctx: ImportContext) -> list[Any]
     headers = [cell_text(h) for h in raw.rows[0]]
     by_key = {c.key: c for c in spec.columns}
     positions: dict[str, int] = {}
+    extras: list[tuple[str, int]] = []
     for index, header in enumerate(headers):
         if not header.strip():
             continue
         column = by_key.get(fold(header))
-        if column is None:
+        if column is None and spec.extra_field:
+            extras.append((header.strip(), index))
+        elif column is None:
             ctx.warn(raw.name, 1, header, "", "Cột không được hỗ trợ, bỏ qua.")
         elif column.field in positions:
             ctx.error(raw.name, 1, header, "", "Cột bị lặp lại.")
@@ -400,6 +406,12 @@ def parse_sheet(spec: SheetSpec, raw: RawSheet, ctx: ImportContext) -> list[Any]
                 row_ok = False
         if not row_ok:
             continue
+        if spec.extra_field:
+            values[spec.extra_field] = {
+                header: cell_text(row[position])
+                for header, position in extras
+                if position < width and not blank(row[position])
+            }
         if spec.key_field:
             key_value = values[spec.key_field]
             key = fold(str(key_value)) if isinstance(key_value, str) else key_value

@@ -36,6 +36,7 @@ from typing import Any
 JOBS = {
     "workbook": "tuyengiao.imports.reading:read_file_as_json",
     "document_text": "tuyengiao.documents.files:extract_text_unbounded",
+    "xlsform": "tuyengiao.surveys.xlsform:parse_form_unbounded",
 }
 
 

@@ -42,6 +42,7 @@ def _today() -> str:
 def workbook(sheet: str, rows: list[dict[str, Any]]) -> bytes:
     spec = next(s for s in registered_sheets() if s.name == sheet)
     headers = [c.header for c in spec.columns]
+    headers += list(dict.fromkeys(k for row in rows for k in row if k not in headers))
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = sheet
@@ -649,6 +650,56 @@ CASES = [
 ]
 
 
+def _paper_answer(unit: str) -> Callable[[Client, Any], Any]:
+    """On the web: the unit's link from its QR page, then the paper form typed in."""
+
+    def run(client: Client, w: Any) -> Any:
+        page = client.get("/khao-sat/KS-GIAY/ma-qr/", {"don_vi": unit})
+        if page.status_code != 200:
+            return page
+        return Client().post(page.context["url"], {"vai_tro": "tot", "y_kien": "phiếu giấy"})
+
+    return run
+
+
+def _paper_row(unit: str) -> dict[str, Any]:
+    return {
+        "Mã khảo sát": "KS-GIAY",
+        "Mã đơn vị": unit,
+        "Ngày": _today(),
+        "vai_tro": "tot",
+        "y_kien": "phiếu giấy",
+    }
+
+
+def _paper_kept(unit: str) -> Callable[[Any], bool]:
+    from tuyengiao.surveys.models import Response
+
+    return lambda w: Response.objects.filter(survey__code="KS-GIAY", unit__code=unit).exists()
+
+
+CASES += [
+    # --- Phiếu khảo sát (issue 17): a paper answer of a unit, by whoever may hand out
+    # that unit's link
+    Case(
+        "bring in a paper survey answer of the cell",
+        "Phiếu khảo sát",
+        _paper_answer("CB1"),
+        lambda w: [_paper_row("CB1")],
+        _paper_kept("CB1"),
+        ALL_WRITERS,
+    ),
+    Case(
+        "bring in a paper survey answer of the sibling commune's cell",
+        "Phiếu khảo sát",
+        _paper_answer("CB3"),
+        lambda w: [_paper_row("CB3")],
+        _paper_kept("CB3"),
+        PROVINCE,
+    ),
+]
+
+
 def test_the_table_covers_every_registered_sheet() -> None:
     assert {s.name for s in registered_sheets()} <= {c.sheet for c in CASES}
 
@@ -668,6 +719,9 @@ def _attempt(run: Callable[[], Any], happened: Callable[[], bool]) -> bool:
     except _Undo:
         pass
     return outcome["happened"]
+
+
+_SURVEY_FORM: dict[str, Any] = {}  # the XLSForm read once (a child process each time)
 
 
 @pytest.fixture
@@ -708,6 +762,19 @@ def door_world(world: Any) -> Any:
                 code=f"LOP-{unit.code}", title="Tập huấn", unit=unit, date_from=SESSION_DAY
             ),
         )
+    from tuyengiao.surveys import services as survey_services
+    from tuyengiao.surveys.forms_demo import xlsform
+
+    survey_services.survey_save(
+        actor=SYSTEM,
+        form=_SURVEY_FORM.get("form")
+        or _SURVEY_FORM.setdefault(
+            "form", survey_services.read_form("ks.xlsx", xlsform(form_id="KS-GIAY"))
+        ),
+        unit=world.province,
+        date_from=org_today() - dt.timedelta(days=30),
+        date_to=org_today() + dt.timedelta(days=30),
+    )
     return world
 
 

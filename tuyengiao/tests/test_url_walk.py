@@ -24,7 +24,9 @@ from tuyengiao.orgs.access import SYSTEM
 from tuyengiao.tests import factories
 
 PERSONAS = ["province", "commune", "secretary", "member", "outsider", "unassigned"]
-PUBLIC = {"login", "logout"}
+# surveys:answer is the respondents' page, open without an account by design (issue 17);
+# its own tests are in tuyengiao/surveys/tests/test_answer.py.
+PUBLIC = {"login", "logout", "surveys:answer"}
 
 
 @dataclass
@@ -80,6 +82,14 @@ DOCUMENT_WRITERS = {
     "unassigned": 404,
 }
 DOCUMENT_POSTS = {p: (302 if s == 200 else s) for p, s in DOCUMENT_WRITERS.items()}
+SURVEY_OWNERS = {
+    "province": 200,
+    "commune": 200,
+    "secretary": 403,
+    "member": 403,
+    "outsider": 404,
+    "unassigned": 404,
+}
 
 
 def _docs(w: Any) -> Any:
@@ -605,6 +615,42 @@ ROUTES: dict[str, Route] = {
     ),
     "essays:pair": Route(
         lambda w: {"pk": _essays(w).pair.pk}, None, ESSAY_MARKERS | {"member": 403}
+    # surveys (issue 17): XA1's survey; read by those who see XA1 or a unit below it,
+    # managed (and its free text read) by province and commune staff over XA1.
+    "surveys:list": Route(none, None, ALL_200),
+    "surveys:unit_panel": Route(
+        lambda w: {"code": w.commune.code}, lambda w: {"code": w.sibling_commune.code}, STAFF_ONLY
+    ),
+    "surveys:new": Route(none, None, DOCUMENT_WRITERS),
+    **{
+        f"surveys:{name}": Route(
+            lambda w: {"code": _surveys(w)[0].code},
+            lambda w: {"code": _surveys(w)[1].code},
+            {p: 200 for p in PERSONAS[:4]} | {"outsider": 404, "unassigned": 404},
+        )
+        for name in ("detail", "results", "results_xlsx")
+    },
+    "surveys:qr": Route(
+        lambda w: {"code": _surveys(w)[0].code},
+        lambda w: {"code": _surveys(w)[1].code},
+        {p: 200 for p in PERSONAS[:3]} | {"member": 403, "outsider": 404, "unassigned": 404},
+    ),
+    "surveys:texts": Route(
+        lambda w: {"code": _surveys(w)[0].code, "question": "y_kien"},
+        lambda w: {"code": _surveys(w)[1].code, "question": "y_kien"},
+        SURVEY_OWNERS,
+    ),
+    "surveys:codes": Route(
+        lambda w: {"code": _surveys(w)[0].code},
+        lambda w: {"code": _surveys(w)[1].code},
+        SURVEY_OWNERS,
+    ),
+    "surveys:open": Route(
+        lambda w: {"code": _surveys(w)[0].code},
+        lambda w: {"code": _surveys(w)[1].code},
+        {p: (302 if s == 200 else s) for p, s in SURVEY_OWNERS.items()},
+        method="post",
+        data={"mo": "1"},
     ),
 }
 
@@ -726,6 +772,26 @@ def _essays(w: Any) -> Any:
             pair=pair,
         )
     return w.essays
+def _surveys(w: Any) -> Any:
+    """A survey of XA1 and one of XA2, ended (results out), the test XLSForm read once."""
+    if not hasattr(w, "surveys"):
+        import datetime as dt
+
+        from tuyengiao.surveys import services
+        from tuyengiao.surveys.forms_demo import xlsform
+
+        form = services.read_form("ks.xlsx", xlsform())
+        w.surveys = [
+            services.survey_save(
+                actor=SYSTEM,
+                form=form | {"code": code},
+                unit=unit,
+                date_from=dt.date(2025, 1, 1),
+                date_to=dt.date(2025, 12, 31),
+            )[0]
+            for code, unit in (("KS-XA1", w.commune), ("KS-XA2", w.sibling_commune))
+        ]
+    return w.surveys
 
 
 def _presenters(w: Any) -> Any:
@@ -833,6 +899,7 @@ def walk_world(
         _outreach(world)
         _periods(world)
         _essays(world)
+        _surveys(world)
         yield world
         transaction.set_rollback(True)
 
@@ -914,6 +981,8 @@ FORMS = {
     "study:campaign_new",
     "study:scan",
     "study:session_new",
+    "surveys:codes",
+    "surveys:new",
     "trust:enrol",
     "trust:password_change",
     "trust:verify",

@@ -58,6 +58,9 @@ AUDITED: dict[str, list[str]] = {
     "essays.EssayRequirement": [],
     "essays.Marker": [],
     "essays.Essay": ["text", "version", "saved_at"],
+    # surveys (issue 17): the survey itself only; never Response, Answer or SurveyCode
+    # (an entry carries the request's user and address: it would name the respondent).
+    "surveys.Survey": [],
 }
 
 SYSTEM_LABEL = "Hệ thống"
