@@ -662,7 +662,7 @@ def _paper_answer(unit: str) -> Callable[[Client, Any], Any]:
     return run
 
 
-def _paper_row(unit: str) -> dict[str, Any]:
+def _paper_survey_row(unit: str) -> dict[str, Any]:
     return {
         "Mã khảo sát": "KS-GIAY",
         "Mã đơn vị": unit,
@@ -685,7 +685,7 @@ CASES += [
         "bring in a paper survey answer of the cell",
         "Phiếu khảo sát",
         _paper_answer("CB1"),
-        lambda w: [_paper_row("CB1")],
+        lambda w: [_paper_survey_row("CB1")],
         _paper_kept("CB1"),
         ALL_WRITERS,
     ),
@@ -693,7 +693,7 @@ CASES += [
         "bring in a paper survey answer of the sibling commune's cell",
         "Phiếu khảo sát",
         _paper_answer("CB3"),
-        lambda w: [_paper_row("CB3")],
+        lambda w: [_paper_survey_row("CB3")],
         _paper_kept("CB3"),
         PROVINCE,
     ),

@@ -615,6 +615,7 @@ ROUTES: dict[str, Route] = {
     ),
     "essays:pair": Route(
         lambda w: {"pk": _essays(w).pair.pk}, None, ESSAY_MARKERS | {"member": 403}
+    ),
     # surveys (issue 17): XA1's survey; read by those who see XA1 or a unit below it,
     # managed (and its free text read) by province and commune staff over XA1.
     "surveys:list": Route(none, None, ALL_200),
@@ -772,6 +773,8 @@ def _essays(w: Any) -> Any:
             pair=pair,
         )
     return w.essays
+
+
 def _surveys(w: Any) -> Any:
     """A survey of XA1 and one of XA2, ended (results out), the test XLSForm read once."""
     if not hasattr(w, "surveys"):
