@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "tuyengiao.documents",
     "tuyengiao.study",
     "tuyengiao.presenters",
+    "tuyengiao.media",
     "tuyengiao.reports",
     "tuyengiao.trust",
 ]

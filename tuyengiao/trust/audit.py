@@ -48,6 +48,11 @@ AUDITED: dict[str, list[str]] = {
     "presenters.PresenterStatus": [],
     "presenters.Presenter": ["sort_key", "search_key"],
     "presenters.SessionPresenter": [],
+    # media (issue 17): media output figures, awards and models, and their kinds
+    "media.MediaKind": [],
+    "media.MediaOutput": ["language_key", "document_key"],
+    "media.AwardKind": [],
+    "media.Award": ["search_key"],
 }
 
 SYSTEM_LABEL = "Hệ thống"
