@@ -39,7 +39,7 @@ def _lower_first(text: str) -> str:
 
 
 def _language(key: str) -> str:
-    return f"tiếng {key}" if key else VIETNAMESE
+    return f"Tiếng {key}" if key else VIETNAMESE
 
 
 def _children(groups: dict[int, Any], query: ReportQuery) -> list[tuple[str, str, int]]:
@@ -291,7 +291,10 @@ def award_paragraphs(f: AwardFigures, query: ReportQuery) -> list[str]:
             out.append(f"{lead}{subject} đã ghi nhận {joined}.")
     if f.by_document:
         top = sorted(f.by_document.items(), key=lambda kv: (-kv[1].total, kv[0]))
-        said_docs = [f"{format_int(c.total)} gắn với {s}" for s, c in top[:DOCUMENTS_SAID]]
+        said_docs = [
+            f"{format_int(c.total)} khen thưởng, điển hình, mô hình gắn với việc thực hiện {s}"
+            for s, c in top[:DOCUMENTS_SAID]
+        ]
         out.append("Trong đó, " + "; ".join(said_docs) + ".")
     return out
 
