@@ -17,6 +17,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tuyengiao.lib.dates import parse_date
+from tuyengiao.lib.numbers import format_int
 from tuyengiao.orgs import access as core
 from tuyengiao.orgs import views as org_views
 from tuyengiao.orgs.selectors import today
@@ -155,7 +156,8 @@ def media_new(request: HttpRequest) -> HttpResponse:
         saved = _media_save(request, form, None)
         if saved is not None:
             messages.success(
-                request, f"Đã ghi {saved.count} {saved.kind.noun} của {saved.unit.name}."
+                request,
+                f"Đã ghi {format_int(saved.count)} {saved.kind.noun} của {saved.unit.name}.",
             )
             return _after_media(saved)
     return _form_page(request, "media/media_form.html", form, "", {"output": None})
