@@ -304,3 +304,33 @@ def award_edit(request: HttpRequest, code: str) -> HttpResponse:
             messages.success(request, f"Đã lưu “{saved.name}”.")
             return _after_award(saved)
     return _form_page(request, "media/award_form.html", form, award.unit.code, {"award": award})
+
+
+# --- the unit page's panel ----------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def unit_panel(request: HttpRequest, code: str) -> HttpResponse:
+    """The unit page's part: this year's media output, awards and models of the unit's
+    subtree, with links to the lists; without script, a page of its own."""
+    unit = core.get_unit_for_user(request.user, code)
+    year = today().year
+    date_from, date_to = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    context = {
+        "unit": unit,
+        "year": year,
+        "summary": selectors.unit_summary(
+            access.media_visible_to(request.user),
+            access.awards_visible_to(request.user),
+            unit,
+            date_from,
+            date_to,
+        ),
+        "period": urlencode(
+            {"don_vi": unit.code, "tu": f"{date_from:%d/%m/%Y}", "den": f"{date_to:%d/%m/%Y}"}
+        ),
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "media/unit_panel.html", context)
+    return render(request, "media/unit_page.html", context)

@@ -410,6 +410,11 @@ ROUTES: dict[str, Route] = {
         lambda w: {"pk": _media(w)[1].pk},
         MEDIA_KEEPERS,
     ),
+    "media:unit_panel": Route(
+        lambda w: {"code": w.cell.code},
+        lambda w: {"code": w.sibling_cell.code},
+        {p: 200 for p in PERSONAS[:4]} | {"outsider": 404, "unassigned": 404},
+    ),
     "media:awards": Route(none, None, ALL_200),
     "media:award_new": Route(none, None, DOCUMENT_WRITERS),
     "media:award_edit": Route(

@@ -198,3 +198,38 @@ def test_the_list_is_filtered_by_unit_and_period(world: Any, client_for: Any) ->
     # the member of CB1 sees CB1's records, not XA2's
     html = client_for("member").get("/tin-bai/", {"tu": "01/01/2025", "den": "31/12/2025"})
     assert "Thái" in html.content.decode() and "Lự" not in html.content.decode()
+
+
+def test_the_unit_panel_says_this_years_figures(world: Any, client_for: Any) -> None:
+    from tuyengiao.orgs.selectors import today
+
+    from .conftest import award
+
+    year = today().year
+    record(
+        world.cell,
+        "phat_thanh",
+        7,
+        minutes=105,
+        date_from=dt.date(year, 1, 1),
+        date_to=dt.date(year, 3, 31),
+    )
+    record(
+        world.sibling_cell,
+        "tin_bai",
+        50,
+        date_from=dt.date(year, 1, 1),
+        date_to=dt.date(year, 3, 31),
+    )
+    award("MH-P", world.cell, "mo_hinh", date=dt.date(year, 2, 1))
+    award("GK-P", world.cell, "giay_khen", date=dt.date(year, 2, 1))
+    award("GK-OLD", world.cell, "giay_khen", date=dt.date(year - 1, 2, 1))
+    client = client_for("commune")
+    html = client.get("/tin-bai/don-vi/XA1/", HTTP_HX_REQUEST="true").content.decode()
+    assert (
+        "7 tin, bài, chương trình tuyên truyền (105 phút) · 1 khen thưởng · 1 điển hình, mô hình"
+        in html
+    )
+    assert "<html" not in html
+    page = client.get("/don-vi/XA1/").content.decode()
+    assert 'hx-get="/tin-bai/don-vi/XA1/"' in page
