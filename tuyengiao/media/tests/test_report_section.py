@@ -208,3 +208,24 @@ def test_on_the_dashboard(world: Any, outputs: Any, awards: Any, client_for: Any
     assert "Thông tin, tuyên truyền trên báo chí, phát thanh, truyền hình" in html
     assert "Số tin, bài, chương trình tuyên truyền" in html and "245" in html
     assert "Khen thưởng, điển hình tiên tiến, mô hình hay" in html
+
+
+def test_an_empty_periods_message_fits_its_column(world: Any) -> None:
+    """Every section adds its empty sentence to the message of an empty period; with
+    this app's two it passed the column's 500 characters (PostgreSQL refused it)."""
+    from tuyengiao.reports import services
+    from tuyengiao.reports.models import ReportRequest
+
+    request = ReportRequest.objects.create(
+        requested_by=world.users["province"],
+        unit=world.province,
+        date_from=dt.date(2020, 1, 1),
+        date_to=dt.date(2020, 1, 31),
+        format="docx",
+    )
+    done = services.report_request_run(request_id=request.pk)
+    assert done.status == "failed"
+    assert len(done.message) <= 500
+    assert done.message.startswith("Không có hội nghị nào")
+    done.refresh_from_db()
+    assert done.message.endswith("…")
