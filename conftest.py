@@ -181,10 +181,11 @@ def django_db_setup(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -
 
 def reseed_data_migrations() -> None:
     """Put back the rows of data migrations that a transactional test's flush removed
-    (idempotent): the presenters' levels and statuses."""
+    (idempotent): the presenters' levels and statuses, the media and award kinds."""
     from importlib import import_module
 
     from django.apps import apps
 
     import_module("tuyengiao.presenters.migrations.0002_levels_statuses").seed(apps, None)
     import_module("tuyengiao.presenters.migrations.0004_dissemination_forms").seed(apps, None)
+    import_module("tuyengiao.media.migrations.0002_kinds").seed(apps, None)

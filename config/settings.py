@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "tuyengiao.periods",
     "tuyengiao.essays",
     "tuyengiao.surveys",
+    "tuyengiao.media",
     "tuyengiao.reports",
     "tuyengiao.trust",
 ]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("ky-bao-cao/", include("tuyengiao.periods.urls")),
     path("bai-thu-hoach/", include("tuyengiao.essays.urls")),
     path("khao-sat/", include("tuyengiao.surveys.urls")),
+    path("", include("tuyengiao.media.urls")),  # tin-bai/, khen-thuong/
     path("bao-cao/", include("tuyengiao.reports.urls")),
     path("an-toan/", include("tuyengiao.trust.urls")),
     path("quan-tri/", admin.site.urls),

@@ -76,7 +76,11 @@ def report_request_run(*, request_id: int) -> ReportRequest:
         content, filename = build_report(figures, request.format)
     except (EmptyPeriod, ValidationError) as exc:
         request.status = RequestStatus.FAILED
-        request.message = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
+        text = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
+        # The empty period's message names every section's empty sentence; it grows with
+        # the sections and must fit the column (PostgreSQL refuses a longer value).
+        limit = ReportRequest._meta.get_field("message").max_length or 500
+        request.message = text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
         request.finished_at = timezone.now()
         request.save(update_fields=["status", "message", "finished_at"])
         return request

@@ -280,6 +280,66 @@ def _paper_essay_exists(member: str) -> Callable[[Any], bool]:
         return Essay.objects.filter(member__code=member, grade="tot", source="paper").exists()
 
     return check
+def _media_form(unit: str) -> dict[str, Any]:
+    return {
+        "unit": unit,
+        "date_from": "01/07/2025",
+        "date_to": "30/09/2025",
+        "kind": "phat_thanh",
+        "language": "Mông",
+        "count": 12,
+        "minutes": 180,
+        "document_symbol": "57-NQ/TW",
+    }
+
+
+def _media_row(unit: str) -> dict[str, Any]:
+    return {
+        "Mã đơn vị": unit,
+        "Từ ngày": "01/07/2025",
+        "Đến ngày": "30/09/2025",
+        "Loại": "Chương trình phát thanh",
+        "Ngôn ngữ": "Mông",
+        "Số lượng": 12,
+        "Thời lượng (phút)": 180,
+        "Số hiệu văn bản": "57-NQ/TW",
+    }
+
+
+def _media(unit: str) -> Callable[[Any], bool]:
+    from tuyengiao.media.models import MediaOutput
+
+    return lambda w: MediaOutput.objects.filter(unit__code=unit, count=12).exists()
+
+
+def _award_form(unit: str, member: str = "") -> dict[str, Any]:
+    return {
+        "code": "KT-NEW",
+        "kind": "bang_khen",
+        "name": "Bằng khen thành tích học tập nghị quyết",
+        "unit": unit,
+        "member_code": member,
+        "date": "15/09/2025",
+        "decision_symbol": "12-QĐ/TU",
+    }
+
+
+def _award_row(unit: str, member: str = "") -> dict[str, Any]:
+    return {
+        "Mã": "KT-NEW",
+        "Loại": "Bằng khen",
+        "Tên": "Bằng khen thành tích học tập nghị quyết",
+        "Mã đơn vị": unit,
+        "Mã đảng viên": member,
+        "Ngày": "15/09/2025",
+        "Số quyết định": "12-QĐ/TU",
+    }
+
+
+def _award(unit: str) -> Callable[[Any], bool]:
+    from tuyengiao.media.models import Award
+
+    return lambda w: Award.objects.filter(code="KT-NEW", unit__code=unit).exists()
 
 
 CASES = [
@@ -695,6 +755,45 @@ CASES += [
         _paper_answer("CB3"),
         lambda w: [_paper_survey_row("CB3")],
         _paper_kept("CB3"),
+    # --- Tin bài, Khen thưởng (issue 17)
+    Case(
+        "record the commune's radio programmes",
+        "Tin bài",
+        _post("/tin-bai/them/", _media_form("XA1")),
+        lambda w: [_media_row("XA1")],
+        _media("XA1"),
+        STAFF,
+    ),
+    Case(
+        "record the cell's media output",
+        "Tin bài",
+        _post("/tin-bai/them/", _media_form("CB1")),
+        lambda w: [_media_row("CB1")],
+        _media("CB1"),
+        STAFF,
+    ),
+    Case(
+        "record the sibling commune's media output",
+        "Tin bài",
+        _post("/tin-bai/them/", _media_form("XA2")),
+        lambda w: [_media_row("XA2")],
+        _media("XA2"),
+        PROVINCE,
+    ),
+    Case(
+        "award a member of the cell",
+        "Khen thưởng",
+        _post("/khen-thuong/them/", _award_form("CB1", "DV1")),
+        lambda w: [_award_row("CB1", "DV1")],
+        _award("CB1"),
+        STAFF,
+    ),
+    Case(
+        "award the sibling commune",
+        "Khen thưởng",
+        _post("/khen-thuong/them/", _award_form("XA2")),
+        lambda w: [_award_row("XA2")],
+        _award("XA2"),
         PROVINCE,
     ),
 ]

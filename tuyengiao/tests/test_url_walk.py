@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import build_world
 from tuyengiao.orgs.access import SYSTEM
+from tuyengiao.orgs.selectors import today as org_today
 from tuyengiao.tests import factories
 
 PERSONAS = ["province", "commune", "secretary", "member", "outsider", "unassigned"]
@@ -139,6 +140,16 @@ STUDY_WRITERS = {
     "outsider": 404,
     "unassigned": 404,
 }
+MEDIA_KEEPERS = {
+    "province": 200,
+    "commune": 200,
+    "secretary": 403,
+    "member": 403,
+    "outsider": 404,
+    "unassigned": 404,
+}
+
+
 STUDY_WRITERS_POST = STUDY_WRITERS | {"province": 302, "commune": 302, "secretary": 302}
 # essays: written by the member persona only; read and marked by writers in scope.
 ESSAY_AUTHOR = {
@@ -652,6 +663,26 @@ ROUTES: dict[str, Route] = {
         {p: (302 if s == 200 else s) for p, s in SURVEY_OWNERS.items()},
         method="post",
         data={"mo": "1"},
+    # media (issue 17): media output and awards of CB1 (the own objects) and CB3; read
+    # where the unit is in the read area, kept by province and commune staff.
+    "media:list": Route(none, None, ALL_200),
+    "media:new": Route(none, None, DOCUMENT_WRITERS),
+    "media:edit": Route(
+        lambda w: {"pk": _media(w)[0].pk},
+        lambda w: {"pk": _media(w)[1].pk},
+        MEDIA_KEEPERS,
+    ),
+    "media:unit_panel": Route(
+        lambda w: {"code": w.cell.code},
+        lambda w: {"code": w.sibling_cell.code},
+        {p: 200 for p in PERSONAS[:4]} | {"outsider": 404, "unassigned": 404},
+    ),
+    "media:awards": Route(none, None, ALL_200),
+    "media:award_new": Route(none, None, DOCUMENT_WRITERS),
+    "media:award_edit": Route(
+        lambda w: {"code": _awards(w)[0].code},
+        lambda w: {"code": _awards(w)[1].code},
+        MEDIA_KEEPERS,
     ),
 }
 
@@ -795,6 +826,54 @@ def _surveys(w: Any) -> Any:
             for code, unit in (("KS-XA1", w.commune), ("KS-XA2", w.sibling_commune))
         ]
     return w.surveys
+def _media(w: Any) -> Any:
+    """Media output of CB1 and of CB3, this year (the list opens on this year)."""
+    if not hasattr(w, "media"):
+        import datetime as dt
+
+        from tuyengiao.media import services
+        from tuyengiao.media.models import MediaKind
+
+        year = org_today().year
+        w.media = [
+            services.media_output_save(
+                actor=SYSTEM,
+                data=services.MediaData(
+                    unit=unit,
+                    date_from=dt.date(year, 1, 1),
+                    date_to=dt.date(year, 1, 31),
+                    kind=MediaKind.objects.get(code="tin_bai"),
+                    count=3,
+                ),
+            )[0]
+            for unit in (w.cell, w.sibling_cell)
+        ]
+    return w.media
+
+
+def _awards(w: Any) -> Any:
+    """An award of CB1 and one of CB3, this year."""
+    if not hasattr(w, "awards"):
+        import datetime as dt
+
+        from tuyengiao.media import services
+        from tuyengiao.media.models import AwardKind
+
+        year = org_today().year
+        w.awards = [
+            services.award_save(
+                actor=SYSTEM,
+                data=services.AwardData(
+                    code=code,
+                    kind=AwardKind.objects.get(code="giay_khen"),
+                    name="Giấy khen chi bộ trong sạch, vững mạnh",
+                    unit=unit,
+                    date=dt.date(year, 1, 15),
+                ),
+            )[0]
+            for code, unit in (("KT-CB1", w.cell), ("KT-CB3", w.sibling_cell))
+        ]
+    return w.awards
 
 
 def _presenters(w: Any) -> Any:
@@ -903,6 +982,8 @@ def walk_world(
         _periods(world)
         _essays(world)
         _surveys(world)
+        _media(world)
+        _awards(world)
         yield world
         transaction.set_rollback(True)
 
@@ -980,6 +1061,10 @@ FORMS = {
     "presenters:material_edit",
     "presenters:material_new",
     "presenters:new",
+    "media:new",
+    "media:edit",
+    "media:award_new",
+    "media:award_edit",
     "reports:new",
     "study:campaign_new",
     "study:scan",
@@ -1166,6 +1251,47 @@ def _add_outreach(kind: str) -> Callable[[Any, int, int], None]:
                 )
 
     return add
+def _add_media(w: Any, k: int, start: int) -> None:
+    import datetime as dt
+
+    from tuyengiao.media import services
+    from tuyengiao.media.models import MediaKind
+
+    year = org_today().year
+    for i in range(start, start + k):
+        services.media_output_save(
+            actor=SYSTEM,
+            data=services.MediaData(
+                unit=w.cell,
+                date_from=dt.date(year, 1, 1),
+                date_to=dt.date(year, 1, 31),
+                kind=MediaKind.objects.get(code="phat_thanh"),
+                count=i + 1,
+                minutes=15,
+                language=f"Thử {i}",
+            ),
+        )
+
+
+def _add_awards(w: Any, k: int, start: int) -> None:
+    import datetime as dt
+
+    from tuyengiao.media import services
+    from tuyengiao.media.models import AwardKind
+
+    year = org_today().year
+    for i in range(start, start + k):
+        services.award_save(
+            actor=SYSTEM,
+            data=services.AwardData(
+                code=f"KT-Q{i:03d}",
+                kind=AwardKind.objects.get(code="bang_khen"),
+                name=f"Bằng khen đếm {i}",
+                unit=w.cell,
+                date=dt.date(year, 2, 1),
+                member=w.members[0],
+            ),
+        )
 
 
 # list page -> (how to add rows, text of the last row added, when the page shows it)
@@ -1181,6 +1307,8 @@ LISTS: dict[str, tuple[Callable[[Any, int, int], None], str | None]] = {
     "presenters:events": (_add_outreach("events"), "TT-Q008"),
     "presenters:courses": (_add_outreach("courses"), "Lớp đếm 8"),
     "presenters:materials": (_add_outreach("materials"), "Tài liệu đếm 8"),
+    "media:list": (_add_media, "Thử 8"),
+    "media:awards": (_add_awards, "Bằng khen đếm 8"),
     "reports:dashboard": (_add_communes, "Đảng ủy xã đếm 8"),
     "reports:unit": (_add_cells, "Chi bộ đếm 8"),
     "trust:audit_log": (_add_members, "Nguyễn Văn Đếm 8"),

@@ -61,6 +61,11 @@ AUDITED: dict[str, list[str]] = {
     # surveys (issue 17): the survey itself only; never Response, Answer or SurveyCode
     # (an entry carries the request's user and address: it would name the respondent).
     "surveys.Survey": [],
+    # media (issue 17): media output figures, awards and models, and their kinds
+    "media.MediaKind": [],
+    "media.MediaOutput": ["language_key", "document_key"],
+    "media.AwardKind": [],
+    "media.Award": ["search_key"],
 }
 
 SYSTEM_LABEL = "Hệ thống"
