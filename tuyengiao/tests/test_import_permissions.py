@@ -280,6 +280,8 @@ def _paper_essay_exists(member: str) -> Callable[[Any], bool]:
         return Essay.objects.filter(member__code=member, grade="tot", source="paper").exists()
 
     return check
+
+
 def _media_form(unit: str) -> dict[str, Any]:
     return {
         "unit": unit,
@@ -755,6 +757,8 @@ CASES += [
         _paper_answer("CB3"),
         lambda w: [_paper_survey_row("CB3")],
         _paper_kept("CB3"),
+        PROVINCE,
+    ),
     # --- Tin bài, Khen thưởng (issue 17)
     Case(
         "record the commune's radio programmes",

@@ -663,6 +663,7 @@ ROUTES: dict[str, Route] = {
         {p: (302 if s == 200 else s) for p, s in SURVEY_OWNERS.items()},
         method="post",
         data={"mo": "1"},
+    ),
     # media (issue 17): media output and awards of CB1 (the own objects) and CB3; read
     # where the unit is in the read area, kept by province and commune staff.
     "media:list": Route(none, None, ALL_200),
@@ -826,6 +827,8 @@ def _surveys(w: Any) -> Any:
             for code, unit in (("KS-XA1", w.commune), ("KS-XA2", w.sibling_commune))
         ]
     return w.surveys
+
+
 def _media(w: Any) -> Any:
     """Media output of CB1 and of CB3, this year (the list opens on this year)."""
     if not hasattr(w, "media"):
@@ -1251,6 +1254,8 @@ def _add_outreach(kind: str) -> Callable[[Any, int, int], None]:
                 )
 
     return add
+
+
 def _add_media(w: Any, k: int, start: int) -> None:
     import datetime as dt
 
