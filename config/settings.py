@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "tuyengiao.documents",
     "tuyengiao.study",
     "tuyengiao.presenters",
+    "tuyengiao.followup",
     "tuyengiao.reports",
     "tuyengiao.trust",
 ]

@@ -48,6 +48,12 @@ AUDITED: dict[str, list[str]] = {
     "presenters.PresenterStatus": [],
     "presenters.Presenter": ["sort_key", "search_key"],
     "presenters.SessionPresenter": [],
+    # followup (issue 16): programmes, tasks and their progress, inspections
+    "followup.Programme": [],
+    "followup.Task": [],
+    "followup.TaskReport": [],
+    "followup.Inspection": [],
+    "followup.InspectionTarget": [],
 }
 
 SYSTEM_LABEL = "Hệ thống"
