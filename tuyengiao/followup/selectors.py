@@ -14,7 +14,7 @@ from tuyengiao.documents.models import Document
 from tuyengiao.lib.text import fold
 from tuyengiao.orgs.models import Unit
 
-from .models import Inspection, InspectionTarget, Kind, Programme, Task, TaskReport
+from .models import Evidence, Inspection, InspectionTarget, Kind, Programme, Task, TaskReport
 from .status import BADGE, State, open_q, state_on, state_q
 
 PANEL_SHOWN = 20
@@ -126,6 +126,11 @@ def unit_panel(visible: QuerySet[Task], unit: Unit, day: dt.date) -> UnitPanel:
 
 def task_reports(task: Task) -> list[TaskReport]:
     return list(task.reports.select_related("unit", "created_by").prefetch_related("files")[:100])
+
+
+def evidence_of(task: Task, pk: int) -> Evidence | None:
+    """One evidence file of one of ``task``'s progress reports."""
+    return Evidence.objects.filter(report__task=task, pk=pk).first()
 
 
 def task_partners(task: Task) -> list[Unit]:

@@ -380,9 +380,7 @@ def task_report(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def evidence(request: HttpRequest, code: str, pk: int) -> FileResponse:
     task = access.get_task_for_user(request.user, code)
-    found = next(
-        (f for r in selectors.task_reports(task) for f in r.files.all() if f.pk == pk), None
-    )
+    found = selectors.evidence_of(task, pk)
     if found is None:
         raise Http404("Không tìm thấy tệp minh chứng.")
     try:

@@ -143,3 +143,29 @@ def test_plan_progress_inspection_and_report(
     page.goto("/bao-cao/?don_vi=XA1&tu=01/09/2025&den=31/12/2025")
     page.get_by_text("Công tác kiểm tra, giám sát, khảo sát").first.wait_for()
     shot(page, "64-tong-hop-kiem-tra")
+
+    # 7. the pages fit a phone
+    phone = page.context.browser.new_context(
+        base_url=page.url.split("/bao-cao")[0],
+        locale="vi-VN",
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+    )
+    mobile = phone.new_page()
+    sign_in(mobile, "xa")
+    mobile.wait_for_url(lambda u: "/dang-nhap/" not in u)
+    for url in (
+        "/thuc-hien/chuong-trinh/",
+        f"/thuc-hien/chuong-trinh/{programme.pk}/",
+        "/thuc-hien/nhiem-vu/",
+        "/thuc-hien/nhiem-vu/NV-B1/",
+        "/thuc-hien/kiem-tra/",
+        "/thuc-hien/kiem-tra/KT-B1/",
+        f"/thuc-hien/don-vi/{world.commune.code}/",
+    ):
+        mobile.goto(url)
+        assert "/dang-nhap/" not in mobile.url and mobile.locator("h1, h2").count()
+        width = mobile.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 390, f"{url} is {width} px wide on a phone"
+    shot(mobile, "65-dien-thoai-kiem-tra")
+    phone.close()

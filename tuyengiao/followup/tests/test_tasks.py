@@ -236,3 +236,16 @@ def test_the_panel_is_bounded(client_for: Any, world: Any, plan: Any) -> None:
     assert html.count("/thuc-hien/nhiem-vu/NV-B") == 20
     listing = client_for("commune").get("/thuc-hien/nhiem-vu/?don_vi=XA1&tinh_trang=qua_han")
     assert listing.content.decode().count('href="/thuc-hien/nhiem-vu/NV-B') == 45
+
+
+def test_a_long_task_list_is_paged_and_light(client_for: Any, world: Any, plan: Any) -> None:
+    for i in range(260):
+        task(plan, f"NV-L{i:03d}", world.cell, content="Nhiệm vụ dài " * 10)
+    page = client_for("province").get("/thuc-hien/nhiem-vu/")
+    html = page.content.decode()
+    assert html.count('href="/thuc-hien/nhiem-vu/NV-L') == 50
+    assert "Trang 1/6" in html
+    assert len(page.content) < 200_000
+    detail = client_for("province").get(f"/thuc-hien/chuong-trinh/{plan.pk}/")
+    assert detail.content.decode().count('href="/thuc-hien/nhiem-vu/NV-L') == 50
+    assert len(detail.content) < 200_000
