@@ -134,7 +134,7 @@ def evidence_of(task: Task, pk: int) -> Evidence | None:
 
 
 def task_partners(task: Task) -> list[Unit]:
-    return list(task.partners.order_by("sort_key", "code"))
+    return list(task.partners.order_by("sort_key", "code")[:100])
 
 
 def inspection_list(
@@ -153,12 +153,14 @@ def inspection_list(
     )
 
 
-def inspection_targets(inspection: Inspection) -> list[InspectionTarget]:
-    return list(
-        inspection.targets.select_related("unit")
-        .prefetch_related("named")
-        .order_by("unit__sort_key", "unit__code")
-    )
+TARGETS_SHOWN = 200
+
+
+def inspection_targets(inspection: Inspection) -> tuple[list[InspectionTarget], int]:
+    """The round's organisations (the first ``TARGETS_SHOWN``) and how many there are."""
+    qs = inspection.targets.select_related("unit").order_by("unit__sort_key", "unit__code")
+    shown = list(qs.prefetch_related("named")[:TARGETS_SHOWN])
+    return shown, qs.count() if len(shown) == TARGETS_SHOWN else len(shown)
 
 
 def inspection_tasks(visible: QuerySet[Task], inspection: Inspection) -> QuerySet[Task]:

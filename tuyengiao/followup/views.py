@@ -547,12 +547,14 @@ def _inspection_page(
             selected=[request.POST.get("target", "")] if request.method == "POST" else [],
         )
     follow = selectors.inspection_tasks(access.tasks_visible_to(request.user), inspection)
+    targets, total = selectors.inspection_targets(inspection)
     return render(
         request,
         "followup/inspection.html",
         {
             "inspection": inspection,
-            "targets": selectors.inspection_targets(inspection),
+            "targets": targets,
+            "targets_total": total,
             "tasks": selectors.task_rows(follow[:100], day),
             "can_plan": can_plan,
             "form": form or TargetForm(),
