@@ -189,7 +189,10 @@ def commit_tasks(rows: list[TaskRow], ctx: ImportContext) -> SheetCounts:
         try:
             programme = programmes.get(r.symbol)
             if programme is None:
-                document = document_selectors.documents_by_symbol(r.symbol)[0]
+                docs = document_selectors.documents_by_symbol(r.symbol)
+                if not docs:
+                    raise ValidationError(f"Chưa có văn bản số {r.symbol}.")
+                document = docs[0]
                 programme = selectors.programme_of(document)
                 if programme is None:
                     owner = services.programme_owner_for_import(actor, units[r.unit_code])

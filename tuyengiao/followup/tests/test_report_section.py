@@ -24,9 +24,9 @@ FROM, TO = dt.date(2025, 9, 1), dt.date(2025, 11, 30)
 PERIOD = {"date_from": "01/09/2025", "date_to": "30/11/2025"}
 
 
-def _report(tmp_path: Path, fmt: str, unit: str = "TINH") -> bytes:
+def _report(tmp_path: Path, fmt: str, unit: str = "TINH", structure: str = "today") -> bytes:
     out = tmp_path / f"r.{fmt}"
-    call_command("report", unit=unit, format=fmt, output=str(out), **PERIOD)
+    call_command("report", unit=unit, format=fmt, output=str(out), structure=structure, **PERIOD)
     return out.read_bytes()
 
 
@@ -66,12 +66,13 @@ def count_rounds(root: Unit, kinds: set[str]) -> tuple[int, int, int]:
     return rounds, orgs, members
 
 
+@pytest.mark.parametrize("structure", ["today", "asof"])
 @pytest.mark.parametrize("unit", ["TINH", "XA1", "CB1"])
 def test_json_equals_an_independent_count(
-    world: Any, tasks: Any, rounds: Any, tmp_path: Path, unit: str
+    world: Any, tasks: Any, rounds: Any, tmp_path: Path, unit: str, structure: str
 ) -> None:
     root = Unit.objects.get(code=unit)
-    data = json.loads(_report(tmp_path, "json", unit))["sections"]
+    data = json.loads(_report(tmp_path, "json", unit, structure))["sections"]
     expected = count_tasks(root)
     got = {k: data["tasks"][k] for k in expected} if "total" in data["tasks"] else {}
     assert got == expected if expected["total"] else data["tasks"]["empty"]
