@@ -76,7 +76,13 @@ def report_request_run(*, request_id: int) -> ReportRequest:
         content, filename = build_report(figures, request.format)
     except (EmptyPeriod, ValidationError) as exc:
         request.status = RequestStatus.FAILED
-        request.message = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
+        message = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
+        # one empty sentence per registered section: with several sections the message
+        # outgrows the column (PostgreSQL refuses it); cut at a word, marked with "…"
+        limit = ReportRequest._meta.get_field("message").max_length or 500
+        if len(message) > limit:
+            message = message[: limit - 1].rsplit(" ", 1)[0] + "…"
+        request.message = message
         request.finished_at = timezone.now()
         request.save(update_fields=["status", "message", "finished_at"])
         return request
