@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "tuyengiao.essays",
     "tuyengiao.surveys",
     "tuyengiao.media",
+    "tuyengiao.followup",
     "tuyengiao.reports",
     "tuyengiao.trust",
 ]

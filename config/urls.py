@@ -18,6 +18,7 @@ urlpatterns = [
     path("bai-thu-hoach/", include("tuyengiao.essays.urls")),
     path("khao-sat/", include("tuyengiao.surveys.urls")),
     path("", include("tuyengiao.media.urls")),  # tin-bai/, khen-thuong/
+    path("thuc-hien/", include("tuyengiao.followup.urls")),
     path("bao-cao/", include("tuyengiao.reports.urls")),
     path("an-toan/", include("tuyengiao.trust.urls")),
     path("quan-tri/", admin.site.urls),

@@ -227,6 +227,82 @@ def _presenter_row(unit: str, level: str = "Cơ sở") -> dict[str, Any]:
     }
 
 
+def _followup_plan(w: Any, symbol: str, owner: str) -> Any:
+    """A plan issued by ``owner`` (made inside the case's rolled-back transaction)."""
+    from tuyengiao.documents.selectors import documents_by_symbol
+    from tuyengiao.followup import selectors as followup_selectors
+    from tuyengiao.followup import services as followup_services
+
+    found = documents_by_symbol(symbol)
+    document = found[0] if found else _document(symbol, "Kế hoạch thực hiện", day=SESSION_DAY)
+    return followup_selectors.programme_of(document) or followup_services.programme_create(
+        actor=SYSTEM, document=document, unit=Unit.objects.get(code=owner)
+    )
+
+
+def _task_web(symbol: str, owner: str, unit: str) -> Callable[[Client, Any], Any]:
+    def run(client: Client, w: Any) -> Any:
+        plan = _followup_plan(w, symbol, owner)
+        return client.post(
+            f"/thuc-hien/chuong-trinh/{plan.pk}/nhiem-vu-moi/",
+            {"code": "NV-DOOR", "content": "Quán triệt", "unit": unit, "deadline": "31/12/2025"},
+        )
+
+    return run
+
+
+def _task_rows(symbol: str, owner: str, unit: str) -> Callable[[Any], list[dict[str, Any]]]:
+    def rows(w: Any) -> list[dict[str, Any]]:
+        _followup_plan(w, symbol, owner)
+        return [
+            {
+                "Mã nhiệm vụ": "NV-DOOR",
+                "Số hiệu chương trình": symbol,
+                "Nội dung": "Quán triệt",
+                "Mã đơn vị chủ trì": unit,
+                "Hạn": "31/12/2025",
+            }
+        ]
+
+    return rows
+
+
+def _task_given(unit: str) -> Callable[[Any], bool]:
+    from tuyengiao.followup.models import Task
+
+    return lambda w: Task.objects.filter(code="NV-DOOR", unit__code=unit).exists()
+
+
+def _round_web(unit: str, target: str) -> Callable[[Client, Any], Any]:
+    def run(client: Client, w: Any) -> Any:
+        client.post(
+            "/thuc-hien/kiem-tra/them/",
+            {"code": "KT-DOOR", "kind": "kiem_tra", "unit": unit, "date_from": "01/10/2025"},
+        )
+        return client.post("/thuc-hien/kiem-tra/KT-DOOR/to-chuc/", {"target": target, "members": 4})
+
+    return run
+
+
+def _round_row(unit: str, target: str) -> dict[str, Any]:
+    return {
+        "Mã cuộc": "KT-DOOR",
+        "Loại": "Kiểm tra",
+        "Mã đơn vị thực hiện": unit,
+        "Từ ngày": "01/10/2025",
+        "Mã đơn vị được kiểm tra": target,
+        "Số đảng viên": 4,
+    }
+
+
+def _round_recorded(target: str) -> Callable[[Any], bool]:
+    from tuyengiao.followup.models import InspectionTarget
+
+    return lambda w: InspectionTarget.objects.filter(
+        inspection__code="KT-DOOR", unit__code=target, members=4
+    ).exists()
+
+
 def _presenter(unit: str) -> Callable[[Any], bool]:
     from tuyengiao.presenters.models import Presenter
 
@@ -798,6 +874,39 @@ CASES += [
         _post("/khen-thuong/them/", _award_form("XA2")),
         lambda w: [_award_row("XA2")],
         _award("XA2"),
+        PROVINCE,
+    ),
+    # --- Nhiệm vụ, Kiểm tra giám sát (issue 16)
+    Case(
+        "give a cell a task of the commune's plan",
+        "Nhiệm vụ",
+        _task_web("31-KH/ĐU", "XA1", "CB1"),
+        _task_rows("31-KH/ĐU", "XA1", "CB1"),
+        _task_given("CB1"),
+        STAFF,
+    ),
+    Case(
+        "give the sibling commune's cell a task of the province's plan",
+        "Nhiệm vụ",
+        _task_web("32-KH/TU", "TINH", "CB3"),
+        _task_rows("32-KH/TU", "TINH", "CB3"),
+        _task_given("CB3"),
+        PROVINCE,
+    ),
+    Case(
+        "record the commune's inspection of a cell",
+        "Kiểm tra giám sát",
+        _round_web("XA1", "CB1"),
+        lambda w: [_round_row("XA1", "CB1")],
+        _round_recorded("CB1"),
+        STAFF,
+    ),
+    Case(
+        "record the province's inspection of the sibling commune's cell",
+        "Kiểm tra giám sát",
+        _round_web("TINH", "CB3"),
+        lambda w: [_round_row("TINH", "CB3")],
+        _round_recorded("CB3"),
         PROVINCE,
     ),
 ]

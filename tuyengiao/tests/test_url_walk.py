@@ -73,6 +73,16 @@ PERIOD_DECIDERS = {
     "unassigned": 404,
 }
 
+FOLLOWUP_READERS = {p: 200 for p in PERSONAS[:4]} | {"outsider": 404, "unassigned": 404}
+FOLLOWUP_PLANNERS = {
+    "province": 200,
+    "commune": 200,
+    "secretary": 403,
+    "member": 403,
+    "outsider": 404,
+    "unassigned": 404,
+}
+
 # --- documents (issue 3) ------------------------------------------------------------
 DOCUMENT_WRITERS = {
     "province": 200,
@@ -685,6 +695,68 @@ ROUTES: dict[str, Route] = {
         lambda w: {"code": _awards(w)[1].code},
         MEDIA_KEEPERS,
     ),
+    # followup (issue 16): XA1's plan with a task of CB1 and XA1's inspection of CB1;
+    # the same in XA2. Planned by staff above the unit; progress by the cell too.
+    "followup:programmes": Route(none, None, ALL_200),
+    "followup:programme_new": Route(none, None, DOCUMENT_WRITERS),
+    "followup:programme": Route(
+        lambda w: {"pk": _followup(w).programme.pk},
+        lambda w: {"pk": _followup(w).sibling_programme.pk},
+        FOLLOWUP_READERS,
+    ),
+    "followup:task_new": Route(
+        lambda w: {"pk": _followup(w).programme.pk},
+        lambda w: {"pk": _followup(w).sibling_programme.pk},
+        FOLLOWUP_PLANNERS,
+    ),
+    "followup:tasks": Route(none, None, ALL_200),
+    "followup:task": Route(
+        lambda w: {"code": "NV-XA1"}, lambda w: {"code": "NV-XA2"}, FOLLOWUP_READERS
+    ),
+    "followup:task_edit": Route(
+        lambda w: {"code": "NV-XA1"}, lambda w: {"code": "NV-XA2"}, FOLLOWUP_PLANNERS
+    ),
+    "followup:task_report": Route(
+        lambda w: {"code": "NV-XA1"},
+        lambda w: {"code": "NV-XA2"},
+        {"province": 302, "commune": 302, "secretary": 302}
+        | {"member": 403, "outsider": 404, "unassigned": 404},
+        method="post",
+        data={"note": "Đang thực hiện"},
+    ),
+    "followup:evidence": Route(
+        lambda w: {"code": "NV-XA1", "pk": _followup(w).evidence.pk},
+        lambda w: {"code": "NV-XA2", "pk": _followup(w).evidence.pk},
+        FOLLOWUP_READERS,
+    ),
+    "followup:unit_panel": Route(
+        lambda w: {"code": w.commune.code}, lambda w: {"code": w.sibling_commune.code}, STAFF_ONLY
+    ),
+    "followup:inspections": Route(none, None, ALL_200),
+    "followup:inspection_new": Route(none, None, DOCUMENT_WRITERS),
+    "followup:inspection": Route(
+        lambda w: {"code": "KT-XA1"}, lambda w: {"code": "KT-XA2"}, FOLLOWUP_READERS
+    ),
+    "followup:inspection_edit": Route(
+        lambda w: {"code": "KT-XA1"}, lambda w: {"code": "KT-XA2"}, FOLLOWUP_PLANNERS
+    ),
+    "followup:inspection_target": Route(
+        lambda w: {"code": "KT-XA1"},
+        lambda w: {"code": "KT-XA2"},
+        {p: (302 if s == 200 else s) for p, s in FOLLOWUP_PLANNERS.items()},
+        method="post",
+        data={"target": "CB1", "members": "2"},
+    ),
+    "followup:inspection_target_remove": Route(
+        lambda w: {"code": "KT-XA1"},
+        lambda w: {"code": "KT-XA2"},
+        {p: (302 if s == 200 else s) for p, s in FOLLOWUP_PLANNERS.items()},
+        method="post",
+        data={"target": "CB2"},
+    ),
+    "followup:inspection_task_new": Route(
+        lambda w: {"code": "KT-XA1"}, lambda w: {"code": "KT-XA2"}, FOLLOWUP_PLANNERS
+    ),
 }
 
 
@@ -879,6 +951,53 @@ def _awards(w: Any) -> Any:
     return w.awards
 
 
+def _followup(w: Any) -> Any:
+    """followup: XA1's plan with task NV-XA1 of CB1 (with an evidence file) and round
+    KT-XA1 over CB1; XA2's plan with NV-XA2 of CB3 and round KT-XA2 over CB3."""
+    if not hasattr(w, "followup"):
+        import datetime as dt
+        from types import SimpleNamespace
+
+        from tuyengiao.followup import services
+
+        made = SimpleNamespace()
+        for prefix, owner, cell, code in (
+            ("", w.commune, w.cell, "XA1"),
+            ("sibling_", w.sibling_commune, w.sibling_cell, "XA2"),
+        ):
+            document = factories.document(
+                f"{40 + len(prefix)}-KH/ĐU", f"Kế hoạch của {code}", day=dt.date(2025, 9, 1)
+            )
+            programme = services.programme_create(actor=SYSTEM, document=document, unit=owner)
+            setattr(made, f"{prefix}programme", programme)
+            task, _ = services.task_save(
+                actor=SYSTEM,
+                programme=programme,
+                data=services.TaskData(
+                    code=f"NV-{code}",
+                    content="Quán triệt",
+                    unit=cell,
+                    deadline=dt.date(2025, 10, 1),
+                ),
+            )
+            report = services.task_report(
+                actor=SYSTEM, task=task, note="Đã họp", files=[("bien-ban.txt", b"bien ban")]
+            )
+            setattr(made, f"{prefix}evidence", report.files.get())
+            services.inspection_save(
+                actor=SYSTEM,
+                data=services.InspectionData(
+                    code=f"KT-{code}",
+                    kind="kiem_tra",
+                    unit=owner,
+                    date_from=dt.date(2025, 10, 1),
+                    targets=[(cell, 5)],
+                ),
+            )
+        w.followup = made
+    return w.followup
+
+
 def _presenters(w: Any) -> Any:
     """A presenter recognised by XA1 and one by XA2."""
     if not hasattr(w, "presenters"):
@@ -987,6 +1106,7 @@ def walk_world(
         _surveys(world)
         _media(world)
         _awards(world)
+        _followup(world)
         yield world
         transaction.set_rollback(True)
 
@@ -1050,6 +1170,12 @@ FORMS = {
     "documents:edit",
     "essays:setup",
     "essays:similar",
+    "followup:inspection_edit",
+    "followup:inspection_new",
+    "followup:inspection_task_new",
+    "followup:programme_new",
+    "followup:task_edit",
+    "followup:task_new",
     "imports:upload",
     "orgs:official_list",
     "orgs:member_edit",
@@ -1299,7 +1425,49 @@ def _add_awards(w: Any, k: int, start: int) -> None:
         )
 
 
+def _add_tasks(w: Any, k: int, start: int) -> None:
+    from tuyengiao.followup import services
+
+    for i in range(start, start + k):
+        services.task_save(
+            actor=SYSTEM,
+            programme=_followup(w).programme,
+            data=services.TaskData(code=f"NV-Q{i:03d}", content=f"Việc đếm {i}", unit=w.cell),
+        )
+
+
+def _add_rounds(w: Any, k: int, start: int) -> None:
+    import datetime as dt
+
+    from tuyengiao.followup import services
+
+    for i in range(start, start + k):
+        services.inspection_save(
+            actor=SYSTEM,
+            data=services.InspectionData(
+                code=f"KT-Q{i:03d}",
+                kind="giam_sat",
+                unit=w.commune,
+                date_from=dt.date(2025, 11, 1),
+                targets=[(w.cell, i)],
+            ),
+        )
+
+
+def _add_programmes(w: Any, k: int, start: int) -> None:
+    from tuyengiao.followup import services
+
+    for i in range(start, start + k):
+        document = factories.document(f"{200 + i}-CTr/TU", f"Chương trình đếm {i}")
+        services.programme_create(actor=SYSTEM, document=document, unit=w.commune)
+
+
 # list page -> (how to add rows, text of the last row added, when the page shows it)
+# The audit log of every model holds one lookup per model shown (not per row): the
+# number of models on its first page varies with what the world wrote, so it is
+# counted on the entries of the rows added.
+LIST_QUERY = {"trust:audit_log": "?loai=orgs.member"}
+
 LISTS: dict[str, tuple[Callable[[Any, int, int], None], str | None]] = {
     "documents:list": (_add_documents, "Kế hoạch đếm 8"),
     "study:campaigns": (_add_campaigns, "Học tập đếm 8"),
@@ -1314,6 +1482,9 @@ LISTS: dict[str, tuple[Callable[[Any, int, int], None], str | None]] = {
     "presenters:materials": (_add_outreach("materials"), "Tài liệu đếm 8"),
     "media:list": (_add_media, "Thử 8"),
     "media:awards": (_add_awards, "Bằng khen đếm 8"),
+    "followup:tasks": (_add_tasks, "Việc đếm 8"),
+    "followup:inspections": (_add_rounds, "KT-Q008"),
+    "followup:programmes": (_add_programmes, "Chương trình đếm 8"),
     "reports:dashboard": (_add_communes, "Đảng ủy xã đếm 8"),
     "reports:unit": (_add_cells, "Chi bộ đếm 8"),
     "trust:audit_log": (_add_members, "Nguyễn Văn Đếm 8"),
@@ -1329,7 +1500,7 @@ def test_list_queries_do_not_grow_with_rows(
     from django.test.utils import CaptureQueriesContext
 
     route = ROUTES[name]
-    url = reverse(name, kwargs=route.own(walk_world))
+    url = reverse(name, kwargs=route.own(walk_world)) + LIST_QUERY.get(name, "")
     client.force_login(walk_world.users["province"])
     client.get(url)  # first-use caches (content types, sessions) out of the count
     add, last_row = LISTS[name]

@@ -66,6 +66,12 @@ AUDITED: dict[str, list[str]] = {
     "media.MediaOutput": ["language_key", "document_key"],
     "media.AwardKind": [],
     "media.Award": ["search_key"],
+    # followup (issue 16): programmes, tasks and their progress, inspections
+    "followup.Programme": [],
+    "followup.Task": [],
+    "followup.TaskReport": [],
+    "followup.Inspection": [],
+    "followup.InspectionTarget": [],
 }
 
 SYSTEM_LABEL = "Hệ thống"
