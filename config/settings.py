@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "tuyengiao.documents",
     "tuyengiao.study",
     "tuyengiao.presenters",
+    "tuyengiao.contests",
     "tuyengiao.reports",
     "tuyengiao.trust",
 ]

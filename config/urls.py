@@ -14,6 +14,7 @@ urlpatterns = [
     path("van-ban/", include("tuyengiao.documents.urls")),
     path("hoc-tap/", include("tuyengiao.study.urls")),
     path("bao-cao-vien/", include("tuyengiao.presenters.urls")),
+    path("cuoc-thi/", include("tuyengiao.contests.urls")),
     path("bao-cao/", include("tuyengiao.reports.urls")),
     path("an-toan/", include("tuyengiao.trust.urls")),
     path("quan-tri/", admin.site.urls),
