@@ -33,6 +33,7 @@ MODULES: list[str] = [
     "bench.search",
     "bench.checkin",
     "bench.trust",
+    "bench.contests",
 ]
 
 

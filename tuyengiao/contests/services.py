@@ -20,7 +20,7 @@ import datetime as dt
 import random
 import secrets
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -33,6 +33,7 @@ from tuyengiao.lib.codes import check_code
 from tuyengiao.lib.text import fold, normalize
 from tuyengiao.orgs import access as core
 from tuyengiao.orgs.models import Member, Membership, Unit, valid_on_q
+from tuyengiao.study.scan_queue import ScanQueue
 
 from . import access, formats, paragraphs
 from .models import (
@@ -505,7 +506,20 @@ def attempt_start(
     )
 
 
-def _check_open(attempt: Attempt, now: dt.datetime) -> None:
+class Answerable(Protocol):
+    """An attempt as the answer endpoint holds it: the model, or ``access.AnswerTarget``."""
+
+    @property
+    def pk(self) -> int: ...
+    @property
+    def layout(self) -> list[list[Any]]: ...
+    @property
+    def deadline_at(self) -> dt.datetime: ...
+    @property
+    def submitted_at(self) -> dt.datetime | None: ...
+
+
+def _check_open(attempt: Answerable, now: dt.datetime) -> None:
     if attempt.submitted_at is not None:
         raise ValidationError("Bài đã nộp; không sửa được câu trả lời.")
     if now > attempt.deadline_at + _grace():
@@ -514,17 +528,34 @@ def _check_open(attempt: Attempt, now: dt.datetime) -> None:
 
 _UPSERT = (
     "INSERT INTO contests_answer (attempt_id, question_id, choice, seq, saved_at) "
-    "VALUES (%s, %s, %s, %s, %s) "
+    "VALUES {values} "
     "ON CONFLICT (attempt_id, question_id) DO UPDATE SET choice = excluded.choice, "
     "seq = excluded.seq, saved_at = excluded.saved_at "
     "WHERE excluded.seq >= contests_answer.seq"
 )
+AnswerRow = tuple[int, int, int, int, dt.datetime]
+
+
+def answers_write(_group: int, rows: list[AnswerRow]) -> list[None]:
+    """One statement for many answers (at most one per attempt and question: the
+    queue keeps a second one for the next group), atomic on its own."""
+    values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows))
+    with connection.cursor() as cursor:
+        cursor.execute(_UPSERT.format(values=values), [v for row in rows for v in row])
+    return [None] * len(rows)
+
+
+# Concurrent answers of one server process are written as groups by one writer thread
+# (the check-in's queue, ``study.scan_queue``: nothing is acknowledged before its
+# group is committed); the "device" key keeps one answer per attempt and question in
+# a group.
+_QUEUE = ScanQueue(answers_write)
 
 
 def answer_save(
     *,
     actor: Any,
-    attempt: Attempt,
+    attempt: Answerable,
     question_id: int,
     choice: int,
     seq: int = 0,
@@ -545,8 +576,12 @@ def answer_save(
         raise ValidationError("Phương án không hợp lệ.")
     if not 0 <= seq < 2**62:
         raise ValidationError("Số thứ tự không hợp lệ.")
-    with connection.cursor() as cursor:
-        cursor.execute(_UPSERT, [attempt.pk, question_id, choice, seq, now])
+    row: AnswerRow = (attempt.pk, question_id, choice, seq, now)
+    if connection.in_atomic_block or not getattr(settings, "CONTEST_GROUP_ANSWERS", True):
+        answers_write(0, [row])  # inside a caller's transaction: written there and then
+        return
+    if _QUEUE.submit(0, row, f"{attempt.pk}:{question_id}") is not None:
+        answers_write(0, [row])  # the group failed or timed out: alone (idempotent)
 
 
 def guess_save(*, actor: Any, attempt: Attempt, guess: int, now: dt.datetime | None = None) -> None:
@@ -606,14 +641,10 @@ def round_close_expired(*, actor: Any, round_: Round, now: dt.datetime | None = 
     return _close_expired(Attempt.objects.filter(round=round_), now or timezone.now())
 
 
-def is_practice(attempt: Attempt) -> bool:
-    return attempt.round.contest.kind == Kind.PRACTICE
-
-
-def practice_feedback(attempt: Attempt, question_id: int, choice: int) -> Question | None:
+def practice_feedback(practice: bool, question_id: int, choice: int) -> Question | None:
     """In a practice quiz, the question when the choice is wrong (its document and
     paragraph are where the member is sent); ``None`` when right or not practice."""
-    if not is_practice(attempt):
+    if not practice:
         return None
     question = Question.objects.select_related("document").filter(pk=question_id).first()
     if question is None or question.answer == choice:

@@ -314,31 +314,47 @@ def attempt_page(request: HttpRequest, key: str) -> HttpResponse:
 
 @require_POST
 def answer(request: HttpRequest, key: str) -> HttpResponse:
-    """Save one answer (``q``, ``c``, ``s``) or the guess (``g``); JSON acknowledgement."""
-    attempt = _attempt(request, key)
-    if isinstance(attempt, HttpResponse):
-        return attempt
+    """Save one answer (``q``, ``c``, ``s``) or the guess (``g``); JSON acknowledgement.
+    The contest's hot path: one prepared lookup of the attempt, one (grouped) upsert."""
     post = request.POST
+    if "g" in post:
+        return _guess(request, key)
     try:
-        if "g" in post:
-            services.guess_save(actor=request.user, attempt=attempt, guess=int(post["g"]))
-            return JsonResponse({"ok": True, "g": attempt.guess})
+        target = access.answer_target_for_request(request, key)
+    except Http404:
+        if not request.user.is_authenticated and not access.may_use_public_cookie(request):
+            return redirect_to_login(request.get_full_path())
+        raise
+    try:
         question_id, choice, seq = int(post["q"]), int(post["c"]), int(post.get("s", "0"))
         services.answer_save(
-            actor=request.user, attempt=attempt, question_id=question_id, choice=choice, seq=seq
+            actor=request.user, attempt=target, question_id=question_id, choice=choice, seq=seq
         )
     except (KeyError, ValueError):
         return JsonResponse({"ok": False, "error": "Yêu cầu không hợp lệ."}, status=400)
     except ValidationError as exc:
         return JsonResponse({"ok": False, "error": _messages(exc)}, status=409)
     body: dict[str, Any] = {"ok": True, "q": question_id, "s": seq}
-    wrong = services.practice_feedback(attempt, question_id, choice)
+    wrong = services.practice_feedback(target.practice, question_id, choice)
     if wrong is not None:
         body["wrong"] = True
         if wrong.document_id:
             url = reverse("contests:paragraph", args=[wrong.document_id])
-            body["source"] = f"{url}?bai={attempt.key}#doan-{wrong.paragraph or 1}"
+            body["source"] = f"{url}?bai={target.key}#doan-{wrong.paragraph or 1}"
     return JsonResponse(body)
+
+
+def _guess(request: HttpRequest, key: str) -> HttpResponse:
+    attempt = _attempt(request, key)
+    if isinstance(attempt, HttpResponse):
+        return attempt
+    try:
+        services.guess_save(actor=request.user, attempt=attempt, guess=int(request.POST["g"]))
+    except ValueError:
+        return JsonResponse({"ok": False, "error": "Số dự đoán không hợp lệ."}, status=400)
+    except ValidationError as exc:
+        return JsonResponse({"ok": False, "error": _messages(exc)}, status=409)
+    return JsonResponse({"ok": True, "g": attempt.guess})
 
 
 @require_POST

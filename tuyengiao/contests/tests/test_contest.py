@@ -65,7 +65,11 @@ def test_member_starts_resumes_and_order_is_frozen(
     page = client.get(first["Location"]).content.decode()
     positions = [page.index(f'id="cau-{qid}"') for qid, _ in attempt.layout]
     assert positions == sorted(positions)  # the frozen order is the page's order
-    assert sorted(attempt.layout) != attempt.layout or len(attempt.layout) == 5
+    again_page = client.get(first["Location"]).content.decode()
+    assert [again_page.index(f'id="cau-{qid}"') for qid, _ in attempt.layout] == positions
+    for qid, order in attempt.layout:  # the choices too, in their frozen order
+        shown = [again_page.index(f'name="q-{qid}" value="{k}"') for k in order]
+        assert shown == sorted(shown)
 
 
 def test_answer_is_acknowledged_idempotent_and_newest_wins(
@@ -75,7 +79,7 @@ def test_answer_is_acknowledged_idempotent_and_newest_wins(
     client = client_for("member")
     location = client.post(reverse("contests:start", args=[contest.code, 1]))["Location"]
     attempt = Attempt.objects.get()
-    qid = attempt.layout[0][0]
+    qid = next(q for q, order in attempt.layout if len(order) == 3)
     url = reverse("contests:answer", args=[attempt.key])
     got = client.post(url, {"q": qid, "c": 1, "s": 10})
     assert got.json() == {"ok": True, "q": qid, "s": 10}
@@ -235,3 +239,78 @@ def test_practice_sends_a_wrong_answer_to_the_paragraph(
     page = client.get(wrong["source"].split("#")[0]).content.decode()
     assert 'id="doan-2"' in page and "kinh tế số đạt tối thiểu 30% GDP" in page
     assert "Quay lại bài luyện tập" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_answers_through_django_are_grouped_and_none_is_lost(
+    world: Any,
+) -> None:
+    """Threads post answers at once through the whole middleware stack (CSRF
+    enforced) for 12 visitors, each answering twice and resending; the process's
+    queue writes them in groups on committed data: every acknowledged answer is in
+    its row, newest choice kept."""
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+
+    from tuyengiao.contests import services as s
+    from tuyengiao.contests.models import Question
+    from tuyengiao.tests import factories
+
+    from .conftest import AIKEN
+
+    factories.document(body="Một\nHai\nBa")
+    bank = s.bank_create(actor=SYSTEM, code="NH-TT", name="Thử", unit=world.commune)
+    s.questions_import(actor=SYSTEM, bank=bank, name="a.txt", data=AIKEN.encode())
+    s.questions_set_status(actor=SYSTEM, bank=bank, status="da_duyet")
+    contest = s.contest_create(
+        actor=SYSTEM,
+        code="THI-TT",
+        title="Thử",
+        unit=world.commune,
+        bank=bank,
+        audience="cong_khai",
+    )
+    rnd = s.round_create(
+        actor=SYSTEM,
+        contest=contest,
+        opens_at=NOW - dt.timedelta(hours=1),
+        closes_at=NOW + dt.timedelta(hours=1),
+    )
+    csrf = "c" * 32
+    work = []
+    for i in range(12):
+        p = s.participant_public(
+            actor=SYSTEM, contest=contest, full_name=f"Khách {i}", unit_code="XA1"
+        )
+        a = s.attempt_start(actor=SYSTEM, round_=rnd, participant=p)
+        client = Client(enforce_csrf_checks=True)
+        client.cookies["tg_thi_sinh"] = p.token
+        client.cookies["csrftoken"] = csrf
+        for qid, _ in a.layout:
+            work.append((client, a.key, {"q": qid, "c": 0, "s": 1}))
+            work.append((client, a.key, {"q": qid, "c": 1, "s": 2}))
+            work.append((client, a.key, {"q": qid, "c": 1, "s": 2}))  # resent
+    groups_before = s._QUEUE.groups
+    statuses: list[int] = []
+    start = threading.Barrier(len(work))
+
+    def post(client: Any, key: str, data: dict[str, int]) -> None:
+        try:
+            start.wait(30)
+            url = reverse("contests:answer", args=[key])
+            statuses.append(client.post(url, data, HTTP_X_CSRFTOKEN=csrf).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post, args=w) for w in work]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert statuses == [200] * len(work)
+    assert s._QUEUE.groups > groups_before
+    rows = list(Answer.objects.filter(attempt__round=rnd).values_list("choice", "seq"))
+    assert len(rows) == 12 * 2 and set(rows) == {(1, 2)}
+    assert Question.objects.filter(bank=bank).count() == 2
