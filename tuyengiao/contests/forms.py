@@ -29,6 +29,11 @@ class ContestForm(forms.Form):
         required=False,
         max_length=2000,
     )
+    members = forms.CharField(
+        label="Mã các đảng viên dự thi (khi đối tượng là đảng viên được chọn; cách nhau bởi dấu phẩy)",
+        required=False,
+        max_length=5000,
+    )
     questions_per_attempt = forms.IntegerField(
         label="Số câu mỗi lượt", min_value=1, max_value=200, initial=10
     )

@@ -188,6 +188,8 @@ def contest_new(request: HttpRequest) -> HttpResponse:
             bank = access.get_bank_for_user(request.user, data["bank"].strip())
             codes = [c.strip() for c in data["units"].split(",") if c.strip()]
             units = [core.get_unit_for_user(request.user, c) for c in codes]
+            member_codes = [c.strip() for c in data["members"].split(",") if c.strip()]
+            members = [core.get_member_for_user(request.user, c) for c in member_codes]
             contest = services.contest_create(
                 actor=request.user,
                 code=data["code"],
@@ -199,10 +201,12 @@ def contest_new(request: HttpRequest) -> HttpResponse:
                 questions_per_attempt=data["questions_per_attempt"],
                 ask_guess=data["ask_guess"],
                 units=units,
+                members=members,
             )
         except Http404:
             form.add_error(
-                None, "Không tìm thấy ngân hàng câu hỏi hoặc đơn vị trong phạm vi của bạn."
+                None,
+                "Không tìm thấy ngân hàng câu hỏi, đơn vị hoặc đảng viên trong phạm vi của bạn.",
             )
         except ValidationError as exc:
             form.add_error(None, _messages(exc))

@@ -837,6 +837,15 @@ def _add_presenters(w: Any, k: int, start: int) -> None:
         )
 
 
+def _add_questions(w: Any, k: int, start: int) -> None:
+    from tuyengiao.contests import services
+    from tuyengiao.contests.models import QuestionBank
+
+    text = "\n\n".join(f"Câu đếm {i}?\nA. Một\nB. Hai\nĐáp án: A" for i in range(start, start + k))
+    bank = QuestionBank.objects.get(code="NH-W")
+    services.questions_import(actor=SYSTEM, bank=bank, name="dem.txt", data=text.encode())
+
+
 # list page -> (how to add rows, text of the last row added, when the page shows it)
 LISTS: dict[str, tuple[Callable[[Any, int, int], None], str | None]] = {
     "documents:list": (_add_documents, "Kế hoạch đếm 8"),
@@ -847,6 +856,7 @@ LISTS: dict[str, tuple[Callable[[Any, int, int], None], str | None]] = {
     "orgs:tree": (_add_communes, "Đảng ủy xã đếm 8"),  # the first level is open
     "orgs:unit": (_add_cells, "Chi bộ đếm 8"),
     "presenters:roster": (_add_presenters, "Lò Văn Đếmi"),
+    "contests:bank": (_add_questions, "Câu đếm 8"),
     "reports:dashboard": (_add_communes, "Đảng ủy xã đếm 8"),
     "reports:unit": (_add_cells, "Chi bộ đếm 8"),
     "trust:audit_log": (_add_members, "Nguyễn Văn Đếm 8"),

@@ -314,3 +314,41 @@ def test_concurrent_answers_through_django_are_grouped_and_none_is_lost(
     rows = list(Answer.objects.filter(attempt__round=rnd).values_list("choice", "seq"))
     assert len(rows) == 12 * 2 and set(rows) == {(1, 2)}
     assert Question.objects.filter(bank=bank).count() == 2
+
+
+def test_organiser_creates_a_members_contest_on_the_web(
+    filled: Any, world: Any, client_for: Any
+) -> None:
+    client = client_for("commune")
+    response = client.post(
+        reverse("contests:contest_new"),
+        {
+            "code": "THI-CHON",
+            "title": "Thi chọn",
+            "bank": "NH-57",
+            "kind": "cuoc_thi",
+            "audience": "dang_vien",
+            "members": f"{world.members[3].code}",
+            "questions_per_attempt": 3,
+        },
+    )
+    assert response.status_code == 302
+    from tuyengiao.contests.models import Contest
+
+    contest = Contest.objects.get(code="THI-CHON")
+    assert list(contest.members.all()) == [world.members[3]] and contest.unit == world.commune
+    services.round_create(
+        actor=SYSTEM,
+        contest=contest,
+        opens_at=NOW - dt.timedelta(hours=1),
+        closes_at=NOW + dt.timedelta(hours=1),
+    )
+    refused = client_for("member").post(reverse("contests:start", args=["THI-CHON", 1]))
+    assert refused.status_code == 403  # DV0 is not among those chosen
+    client = client_for("commune")
+    bad = client.post(
+        reverse("contests:contest_new"),
+        {**{"code": "THI-X", "title": "X", "bank": "NH-57", "kind": "cuoc_thi"}}
+        | {"audience": "dang_vien", "members": "DVX1", "questions_per_attempt": 3},
+    )
+    assert bad.status_code == 400 and "trong phạm vi của bạn" in bad.content.decode()
