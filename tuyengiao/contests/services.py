@@ -51,10 +51,13 @@ from .models import (
 )
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
+# The first segments of the app's own addresses (``urls.py``): a contest coded so would
+# be unreachable at ``/cuoc-thi/<code>/``.
+RESERVED_CODES = {"ngan-hang", "nhap", "tao", "van-ban", "bai"}
 MAX_QUESTIONS = 5000
 
 
-def _grace() -> dt.timedelta:
+def grace() -> dt.timedelta:
     return dt.timedelta(seconds=getattr(settings, "CONTEST_GRACE_SECONDS", 15))
 
 
@@ -316,6 +319,10 @@ def contest_create(
     if not code or not title:
         raise ValidationError("Mã và tên cuộc thi là bắt buộc.")
     check_code(code, "Mã cuộc thi")
+    if code.lower() in RESERVED_CODES:
+        raise ValidationError(
+            f"Mã cuộc thi '{code}' trùng với một địa chỉ của hệ thống; hãy chọn mã khác."
+        )
     if Contest.objects.filter(code=code).exists():
         raise ValidationError(f"Mã cuộc thi '{code}' đã có.")
     if kind not in Kind.values or audience not in Audience.values:
@@ -522,7 +529,7 @@ class Answerable(Protocol):
 def _check_open(attempt: Answerable, now: dt.datetime) -> None:
     if attempt.submitted_at is not None:
         raise ValidationError("Bài đã nộp; không sửa được câu trả lời.")
-    if now > attempt.deadline_at + _grace():
+    if now > attempt.deadline_at + grace():
         raise ValidationError("Đã hết thời gian làm bài.")
 
 
@@ -626,7 +633,7 @@ def attempt_submit(*, actor: Any, attempt: Attempt, now: dt.datetime | None = No
 
 def _close_expired(attempts: Any, now: dt.datetime) -> int:
     n = 0
-    for attempt in attempts.filter(submitted_at__isnull=True, deadline_at__lt=now - _grace()):
+    for attempt in attempts.filter(submitted_at__isnull=True, deadline_at__lt=now - grace()):
         _finish(attempt, attempt.deadline_at)
         n += 1
     return n

@@ -48,7 +48,14 @@ def _answer_all(attempt: Attempt, right: bool = True) -> None:
     keys = dict(Question.objects.values_list("pk", "answer"))
     for qid, order in attempt.layout:
         choice = keys[qid] if right else (keys[qid] + 1) % len(order)
-        services.answer_save(actor=SYSTEM, attempt=attempt, question_id=qid, choice=choice, seq=1)
+        services.answer_save(
+            actor=SYSTEM,
+            attempt=attempt,
+            question_id=qid,
+            choice=choice,
+            seq=1,
+            now=attempt.started_at,
+        )
 
 
 def test_member_starts_resumes_and_order_is_frozen(
@@ -352,3 +359,26 @@ def test_organiser_creates_a_members_contest_on_the_web(
         | {"audience": "dang_vien", "members": "DVX1", "questions_per_attempt": 3},
     )
     assert bad.status_code == 400 and "trong phạm vi của bạn" in bad.content.decode()
+
+
+def test_reopening_after_the_time_ran_out_shows_the_attempt_handed_in(
+    filled: Any, world: Any, client_for: Any
+) -> None:
+    contest = _contest(filled, world)
+    participant = services.participant_for_user(actor=world.users["member"], contest=contest)
+    attempt = services.attempt_start(
+        actor=SYSTEM,
+        round_=contest.rounds.get(),
+        participant=participant,
+        now=NOW - dt.timedelta(minutes=30),
+    )
+    _answer_all(attempt)  # inside the test's transaction: written directly
+    page = client_for("member").get(reverse("contests:attempt", args=[attempt.key]))
+    attempt.refresh_from_db()
+    assert attempt.submitted_at == attempt.deadline_at and attempt.score == 5
+    assert "Kết quả: 5/5 câu đúng." in page.content.decode()
+
+
+def test_a_contest_code_may_not_hide_an_address(filled: Any, world: Any) -> None:
+    with pytest.raises(ValidationError, match="trùng với một địa chỉ"):
+        _contest(filled, world, code="tao")
