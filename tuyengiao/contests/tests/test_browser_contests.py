@@ -81,7 +81,7 @@ def test_import_run_a_round_go_offline_and_back_and_rank(
     page.get_by_label("Mã cuộc thi").fill("THI-57")
     page.get_by_label("Tên cuộc thi").fill("Tìm hiểu Nghị quyết 57-NQ/TW")
     page.get_by_label("Mã ngân hàng câu hỏi").fill("NH-57")
-    page.get_by_label("Đối tượng").select_option("cong_khai")
+    page.get_by_label("Đối tượng", exact=True).select_option("cong_khai")
     page.get_by_label("Số câu mỗi lượt").fill("5")
     page.get_by_label("Có câu dự đoán số người trả lời đúng tất cả").check()
     page.get_by_role("button", name="Lưu").click()
