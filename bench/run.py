@@ -35,6 +35,7 @@ MODULES: list[str] = [
     "bench.trust",
     "bench.pages",
     "bench.essays",
+    "bench.contests",
 ]
 
 

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "tuyengiao.surveys",
     "tuyengiao.media",
     "tuyengiao.followup",
+    "tuyengiao.contests",
     "tuyengiao.reports",
     "tuyengiao.trust",
 ]

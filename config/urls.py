@@ -19,6 +19,7 @@ urlpatterns = [
     path("khao-sat/", include("tuyengiao.surveys.urls")),
     path("", include("tuyengiao.media.urls")),  # tin-bai/, khen-thuong/
     path("thuc-hien/", include("tuyengiao.followup.urls")),
+    path("cuoc-thi/", include("tuyengiao.contests.urls")),
     path("bao-cao/", include("tuyengiao.reports.urls")),
     path("an-toan/", include("tuyengiao.trust.urls")),
     path("quan-tri/", admin.site.urls),

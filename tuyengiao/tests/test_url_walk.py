@@ -37,6 +37,7 @@ class Route:
     expect: dict[str, int]  # persona -> status for the own object (GET unless method)
     method: str = "get"
     data: dict[str, Any] = field(default_factory=dict)
+    anonymous: int | None = None  # a page open to visitors: its status (else: to sign in)
 
 
 def none(_: Any) -> dict[str, Any]:
@@ -1026,6 +1027,131 @@ def _presenters(w: Any) -> Any:
     return w.presenters
 
 
+# contests (issue 15): XA1's bank and public contest with an open round; the member
+# persona's attempt; a commune-staff upload. XA2 has a bank and a members' contest.
+CONTEST_READERS = {p: 200 for p in PERSONAS[:4]} | {"outsider": 404, "unassigned": 404}
+BANK_KEEPERS_POST = {p: 404 for p in PERSONAS} | {"province": 302, "commune": 302}
+ATTEMPT_OWNER = {p: 404 for p in PERSONAS} | {"member": 200}
+CONTEST_ROUTES: dict[str, Route] = {
+    "contests:home": Route(none, None, ALL_200),
+    "contests:banks": Route(none, None, ALL_200),
+    "contests:bank_new": Route(none, None, DOCUMENT_WRITERS),
+    "contests:contest_new": Route(none, None, DOCUMENT_WRITERS),
+    "contests:bank": Route(lambda w: {"code": "NH-W"}, lambda w: {"code": "NH-W2"}, STAFF_ONLY),
+    "contests:bank_upload": Route(
+        lambda w: {"code": "NH-W"}, lambda w: {"code": "NH-W2"}, BANK_KEEPERS_POST, method="post"
+    ),
+    "contests:bank_approve": Route(
+        lambda w: {"code": "NH-W"}, lambda w: {"code": "NH-W2"}, BANK_KEEPERS_POST, method="post"
+    ),
+    "contests:bank_export": Route(
+        lambda w: {"code": "NH-W", "fmt": "gift"},
+        lambda w: {"code": "NH-W2", "fmt": "gift"},
+        STAFF_ONLY,
+    ),
+    "contests:import_job": Route(
+        lambda w: {"pk": w.contests.job.pk},
+        None,
+        {p: 404 for p in PERSONAS} | {"commune": 200},
+    ),
+    "contests:paragraph": Route(lambda w: {"pk": w.contests.document.pk}, None, ALL_200),
+    "contests:contest": Route(
+        lambda w: {"code": "THI-W"}, lambda w: {"code": "THI-W2"}, CONTEST_READERS
+    ),
+    "contests:ranking": Route(
+        lambda w: {"code": "THI-W", "number": 1},
+        lambda w: {"code": "THI-W2", "number": 1},
+        CONTEST_READERS,
+    ),
+    "contests:units": Route(
+        lambda w: {"code": "THI-W"}, lambda w: {"code": "THI-W2"}, CONTEST_READERS
+    ),
+    "contests:round_new": Route(
+        lambda w: {"code": "THI-W"},
+        lambda w: {"code": "THI-W2"},
+        BANK_KEEPERS_POST | {"secretary": 403, "member": 403},
+        method="post",
+    ),
+    "contests:start": Route(
+        lambda w: {"code": "THI-W", "number": 1},
+        lambda w: {"code": "THI-W2", "number": 1},
+        # staff accounts are not members: they organise, they do not take part
+        {"province": 403, "commune": 403, "secretary": 403, "member": 302}
+        | {"outsider": 404, "unassigned": 404},
+        method="post",
+    ),
+    "contests:public": Route(
+        lambda w: {"code": "THI-W"},
+        lambda w: {"code": "THI-W2"},
+        {p: 200 for p in PERSONAS},
+        anonymous=200,
+    ),
+    "contests:attempt": Route(lambda w: {"key": w.contests.attempt.key}, None, ATTEMPT_OWNER),
+    "contests:answer": Route(
+        lambda w: {"key": w.contests.attempt.key},
+        None,
+        ATTEMPT_OWNER | {"member": 400},
+        method="post",
+    ),
+    "contests:submit": Route(
+        lambda w: {"key": w.contests.attempt.key},
+        None,
+        ATTEMPT_OWNER | {"member": 302},
+        method="post",
+    ),
+}
+ROUTES.update(CONTEST_ROUTES)
+
+
+def _contests(w: Any) -> None:
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from django.utils import timezone
+
+    from tuyengiao.contests import services
+    from tuyengiao.contests.models import QuestionImport
+
+    document = factories.document("68-NQ/TW", "Về phát triển kinh tế tư nhân", body="Đoạn một.")
+    now = timezone.now()
+    for suffix, unit, audience in (
+        ("", w.commune, "cong_khai"),
+        ("2", w.sibling_commune, "don_vi"),
+    ):
+        bank = services.bank_create(actor=SYSTEM, code=f"NH-W{suffix}", name="Câu hỏi", unit=unit)
+        services.questions_import(
+            actor=SYSTEM,
+            bank=bank,
+            name="a.txt",
+            data="Câu hỏi?\nA. Một\nB. Hai\nĐáp án: A\nNguồn: 68-NQ/TW, đoạn 1\n".encode(),
+        )
+        services.questions_set_status(actor=SYSTEM, bank=bank, status="da_duyet")
+        contest = services.contest_create(
+            actor=SYSTEM,
+            code=f"THI-W{suffix}",
+            title="Thi",
+            unit=unit,
+            bank=bank,
+            audience=audience,
+        )
+        services.round_create(
+            actor=SYSTEM,
+            contest=contest,
+            opens_at=now - dt.timedelta(hours=1),
+            closes_at=now + dt.timedelta(days=1),
+            attempts_allowed=3,
+        )
+        if not suffix:
+            participant = services.participant_for_user(actor=w.users["member"], contest=contest)
+            attempt = services.attempt_start(
+                actor=SYSTEM, round_=contest.rounds.get(), participant=participant
+            )
+            job = QuestionImport.objects.create(
+                bank=bank, actor=w.users["commune"], file_name="a.txt", content=b""
+            )
+            w.contests = SimpleNamespace(document=document, attempt=attempt, job=job)
+
+
 def _report_request(w: Any) -> Any:
     """A finished report asked for by the province persona (visible to them only)."""
     import datetime as dt
@@ -1107,6 +1233,7 @@ def walk_world(
         _media(world)
         _awards(world)
         _followup(world)
+        _contests(world)
         yield world
         transaction.set_rollback(True)
 
@@ -1153,7 +1280,10 @@ def test_route_with_every_persona(name: str, walk_world: Any, db: Any, client: A
     own_url = reverse(name, kwargs=route.own(walk_world))
     sibling_url = reverse(name, kwargs=route.sibling(walk_world)) if route.sibling else None
     anonymous = _request(client, route, own_url)
-    assert anonymous.status_code == 302 and "/dang-nhap/" in anonymous["Location"], name
+    if route.anonymous is not None:
+        assert anonymous.status_code == route.anonymous, name
+    else:
+        assert anonymous.status_code == 302 and "/dang-nhap/" in anonymous["Location"], name
     for persona in PERSONAS:
         client.force_login(walk_world.users[persona])
         got = _request(client, route, own_url).status_code
@@ -1166,6 +1296,9 @@ def test_route_with_every_persona(name: str, walk_world: Any, db: Any, client: A
 
 # Routes that answer both GET and POST (forms); the others answer one of them.
 FORMS = {
+    "contests:bank_new",
+    "contests:contest_new",
+    "contests:public",
     "documents:create",
     "documents:edit",
     "essays:setup",
@@ -1460,6 +1593,13 @@ def _add_programmes(w: Any, k: int, start: int) -> None:
     for i in range(start, start + k):
         document = factories.document(f"{200 + i}-CTr/TU", f"Chương trình đếm {i}")
         services.programme_create(actor=SYSTEM, document=document, unit=w.commune)
+def _add_questions(w: Any, k: int, start: int) -> None:
+    from tuyengiao.contests import services
+    from tuyengiao.contests.models import QuestionBank
+
+    text = "\n\n".join(f"Câu đếm {i}?\nA. Một\nB. Hai\nĐáp án: A" for i in range(start, start + k))
+    bank = QuestionBank.objects.get(code="NH-W")
+    services.questions_import(actor=SYSTEM, bank=bank, name="dem.txt", data=text.encode())
 
 
 # list page -> (how to add rows, text of the last row added, when the page shows it)
@@ -1485,6 +1625,7 @@ LISTS: dict[str, tuple[Callable[[Any, int, int], None], str | None]] = {
     "followup:tasks": (_add_tasks, "Việc đếm 8"),
     "followup:inspections": (_add_rounds, "KT-Q008"),
     "followup:programmes": (_add_programmes, "Chương trình đếm 8"),
+    "contests:bank": (_add_questions, "Câu đếm 8"),
     "reports:dashboard": (_add_communes, "Đảng ủy xã đếm 8"),
     "reports:unit": (_add_cells, "Chi bộ đếm 8"),
     "trust:audit_log": (_add_members, "Nguyễn Văn Đếm 8"),

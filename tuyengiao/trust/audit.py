@@ -72,6 +72,12 @@ AUDITED: dict[str, list[str]] = {
     "followup.TaskReport": [],
     "followup.Inspection": [],
     "followup.InspectionTarget": [],
+    # contests (issue 15): banks, questions (their key), contests and rounds; attempts
+    # and answers are volume data, their times on each row.
+    "contests.QuestionBank": [],
+    "contests.Question": ["stem_key"],
+    "contests.Contest": [],
+    "contests.Round": [],
 }
 
 SYSTEM_LABEL = "Hệ thống"
