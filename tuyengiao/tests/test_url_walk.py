@@ -1593,6 +1593,8 @@ def _add_programmes(w: Any, k: int, start: int) -> None:
     for i in range(start, start + k):
         document = factories.document(f"{200 + i}-CTr/TU", f"Chương trình đếm {i}")
         services.programme_create(actor=SYSTEM, document=document, unit=w.commune)
+
+
 def _add_questions(w: Any, k: int, start: int) -> None:
     from tuyengiao.contests import services
     from tuyengiao.contests.models import QuestionBank
