@@ -72,6 +72,16 @@ def _no_axes_lockouts(settings: Settings) -> None:
     settings.CHECKIN_OPENS_MINUTES_BEFORE = settings.CHECKIN_CLOSES_MINUTES_AFTER = 10**7
 
 
+@pytest.fixture(autouse=True)
+def _data_rows_after_a_flush(request: pytest.FixtureRequest) -> None:
+    """A transactional test (``live_server``, ``transactional_db``) starts after the
+    previous one's flush emptied every table: put back the rows of data migrations
+    before it runs (``seed_demo`` and the forms need them)."""
+    if {"live_server", "transactional_db"} & set(request.fixturenames):
+        request.getfixturevalue("transactional_db")
+        reseed_data_migrations()
+
+
 @pytest.fixture
 def world(db: None) -> World:
     return build_world()

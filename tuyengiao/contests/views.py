@@ -171,7 +171,8 @@ def bank_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
 @require_POST
 def bank_approve(request: HttpRequest, code: str) -> HttpResponse:
     bank = access.get_bank_for_user(request.user, code, write=True)
-    ids = [int(v) for v in request.POST.getlist("q") if v.isdigit()] or None
+    # an id is a database integer: longer digit strings are no question of this bank
+    ids = [int(v) for v in request.POST.getlist("q") if v.isdigit() and len(v) <= 18] or None
     n = services.questions_set_status(actor=request.user, bank=bank, status="da_duyet", ids=ids)
     messages.success(request, f"Đã duyệt {n} câu hỏi.")
     return redirect("contests:bank", code=bank.code)

@@ -321,8 +321,11 @@ def markers(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("Chỉ bí thư chi bộ và cán bộ được phân công người chấm.")
     try:
         if request.POST.get("bo"):
+            raw = request.POST.get("bo", "")
             marker = (
-                access.markers_of(req, request.user).filter(pk=request.POST.get("bo", "")).first()
+                access.markers_of(req, request.user).filter(pk=int(raw)).first()
+                if raw.isdigit() and len(raw) <= 18
+                else None
             )
             if marker is not None:
                 services.marker_remove(actor=request.user, marker=marker)
