@@ -87,12 +87,12 @@ def test_sign_in_browse_the_tree_on_a_date_and_search_without_marks(page: Any, w
     sign_in(page, "tinh")
     page.wait_for_url("**/")
     assert page.get_by_role("link", name="Nhật ký").is_visible()
-    page.locator("header summary").click()
+    page.locator("header details.user-menu summary").click()
     assert page.get_by_role("link", name="Đổi mật khẩu").is_visible()
     assert page.get_by_role("link", name="Xác thực hai lớp").is_visible()
     page.wait_for_timeout(400)  # Pico fades the dropdown in
     shot(page, "02-trang-chu")
-    page.locator("header summary").click()
+    page.locator("header details.user-menu summary").click()
 
     page.goto("/don-vi/")
     page.get_by_label("Cơ cấu tại ngày").fill("01/06/2023")
