@@ -81,7 +81,11 @@ def test_add_a_presenter_name_them_on_a_session_and_find_them_in_the_report(
     with page.expect_response(
         lambda r: "/bao-cao-vien/hoi-nghi/" in r.url and "q=" in r.url, timeout=30_000
     ):
-        page.get_by_label("Tìm báo cáo viên").fill("giang a sinh")
+        search = page.get_by_label("Tìm báo cáo viên")
+        search.fill("giang a sinh")
+        # Enter submits the search: through htmx once the lazily loaded panel is
+        # processed, as a plain page before (on a loaded machine typing can come first)
+        search.press("Enter")
     page.get_by_role("button", name="Thêm Giàng A Sình").click()
     page.wait_for_url("**/hoc-tap/hoi-nghi/HN-BCV-1/")
     page.locator("#session-presenters a", has_text="Giàng A Sình").wait_for()
