@@ -150,6 +150,12 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["TEST"] = {"NAME": os.environ.get("SQLITE_TEST_NAME") or None}
 elif _db["ENGINE"] in {"django.db.backends.postgresql", "django.db.backends.postgresql_psycopg2"}:
     _db["ENGINE"] = "django.db.backends.postgresql"
+    # Django turns psycopg's prepared statements off (prepare_threshold None), which
+    # also ignores ``prepare=True``: the check-in's hot statements (``lib/db.py``)
+    # would be planned on every scan. A threshold no query reaches keeps Django's
+    # own queries unprepared (its cursors bind on the client) and lets those few
+    # ask for it.
+    _db["OPTIONS"] = {"prepare_threshold": 1_000_000_000}
 else:
     raise ImproperlyConfigured(
         f"Unsupported database engine {_db['ENGINE']}: use SQLite or PostgreSQL"
