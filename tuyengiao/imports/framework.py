@@ -34,7 +34,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
@@ -209,6 +209,11 @@ class ImportContext:
     cache: dict[str, Any] = field(default_factory=dict)
     today: dt.date = field(default_factory=dt.date.today)
 
+    def records_of(self, spec: SheetSpec[Record]) -> list[Record]:
+        """The parsed records of ``spec``'s sheet in this import (none: not present)."""
+        found: list[Record] = self.records.get(spec.name, [])
+        return found
+
     def error(self, sheet: str, row: int | None, column: str, value: Cell, message: str) -> None:
         self.errors.append(ImportIssue(_shown(sheet), row, _shown(column), _shown(value), message))
 
@@ -218,20 +223,25 @@ class ImportContext:
         )
 
 
+Record = TypeVar("Record")
+
+
 @dataclass(frozen=True)
-class SheetSpec:
+class SheetSpec(Generic[Record]):
     """One sheet of the workbook: its columns, record type and behaviour.
 
     ``validate(records, ctx)`` reports errors through ``ctx.error``; ``commit``
-    writes and returns counts. Both see ``ctx.records`` of every sheet present.
+    writes and returns counts. Both see ``ctx.records`` of every sheet present
+    (``ctx.records_of(spec)`` gives another sheet's records with their type).
+    The type checker holds ``validate`` and ``commit`` to the sheet's ``record``.
     """
 
     name: str
     order: int
-    record: type
+    record: type[Record]
     columns: Sequence[Column]
-    validate: Callable[[list[Any], ImportContext], None]
-    commit: Callable[[list[Any], ImportContext], SheetCounts]
+    validate: Callable[[list[Record], ImportContext], None]
+    commit: Callable[[list[Record], ImportContext], SheetCounts]
     key_field: str | None = None  # duplicate keys within the sheet are errors
     # Columns not in ``columns`` go into this field of the record as {header: text}
     # (a survey's answers, one column per question) instead of being ignored.
@@ -242,15 +252,15 @@ class SheetSpec:
         return fold(self.name)
 
 
-_REGISTRY: dict[str, SheetSpec] = {}
+_REGISTRY: dict[str, SheetSpec[Any]] = {}
 
 
-def register_sheet(spec: SheetSpec) -> SheetSpec:
+def register_sheet(spec: SheetSpec[Record]) -> SheetSpec[Record]:
     _REGISTRY[spec.key] = spec
     return spec
 
 
-def registered_sheets() -> list[SheetSpec]:
+def registered_sheets() -> list[SheetSpec[Any]]:
     return sorted(_REGISTRY.values(), key=lambda s: s.order)
 
 
@@ -337,7 +347,7 @@ def _column_parser(column: Column) -> Callable[[Cell], tuple[int, Any]]:
     return parse
 
 
-def parse_sheet(spec: SheetSpec, raw: RawSheet, ctx: ImportContext) -> list[Any]:
+def parse_sheet(spec: SheetSpec[Record], raw: RawSheet, ctx: ImportContext) -> list[Record]:
     if not raw.rows:
         ctx.warn(raw.name, None, "", "", "Trang trống, bỏ qua.")
         return []
@@ -378,7 +388,8 @@ def parse_sheet(spec: SheetSpec, raw: RawSheet, ctx: ImportContext) -> list[Any]
         return found
 
     key_header = next((c.header for c in spec.columns if c.field == spec.key_field), "")
-    record = spec.record
+    # A dataclass built with ``sheet``, ``row`` and its fields.
+    record: Callable[..., Record] = spec.record
     name = raw.name
     records = []
     seen: dict[Any, int] = {}
@@ -525,7 +536,7 @@ def _run_import(
     progress(40, "Đang kiểm tra từng dòng")
     allowed = {fold(s) for s in only} if only is not None else None
     specs = {s.key: s for s in registered_sheets()}
-    present: list[tuple[SheetSpec, RawSheet]] = []
+    present: list[tuple[SheetSpec[Any], RawSheet]] = []
     for raw in raw_sheets:
         spec = specs.get(fold(raw.name))
         if spec is None or (allowed is not None and spec.key not in allowed):
