@@ -538,12 +538,15 @@ ROUTES: dict[str, Route] = {
         lambda w: {"pk": _periods(w)[0].pk, "code": "CB3", "fmt": "docx"},
         PERIOD_READERS,
     ),
-    "periods:submit": Route(
-        lambda w: {"pk": _periods(w)[0].pk, "code": "CB1"},
-        lambda w: {"pk": _periods(w)[0].pk, "code": "CB3"},
-        STUDY_WRITERS_POST,
-        method="post",
-    ),
+    **{
+        f"periods:{name}": Route(
+            lambda w: {"pk": _periods(w)[0].pk, "code": "CB1"},
+            lambda w: {"pk": _periods(w)[0].pk, "code": "CB3"},
+            STUDY_WRITERS_POST,
+            method="post",
+        )
+        for name in ("submit", "withdraw")
+    },
     **{
         f"periods:{name}": Route(
             lambda w: {"pk": _periods(w)[0].pk, "code": "CB1"},
