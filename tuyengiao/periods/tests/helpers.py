@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from tuyengiao.orgs.access import SYSTEM
 from tuyengiao.periods import services
-from tuyengiao.periods.models import PeriodKind, ReportingPeriod
+from tuyengiao.periods.models import PeriodKind, ReportingPeriod, Submission
 from tuyengiao.study import services as study
 from tuyengiao.study.models import Session, Status
 from tuyengiao.tests import factories
@@ -86,3 +86,20 @@ def approve_all(world: Any, q: Quarter) -> None:
         services.submission_approve(actor=users["province"], submission=x)
     top = services.submission_submit(actor=users["province"], period=p, unit=world.province)
     services.submission_approve(actor=users["province"], submission=top)
+
+
+def locked_quarter(world: Any) -> Quarter:
+    """The quarter approved bottom-up up to the province: every unit's figures of
+    ``[FROM, CUTOFF]`` are locked."""
+    q = quarter(world)
+    approve_all(world, q)
+    return q
+
+
+def reopen_down_to(q: Quarter, unit: Any) -> None:
+    """Reopen the reports from the province down to ``unit`` (the one above first)."""
+    from tuyengiao.orgs.models import Unit
+
+    for above in Unit.objects.filter(pk__in=unit.path_ids).order_by("depth"):
+        submission = Submission.objects.get(period=q.period, unit=above)
+        services.submission_reopen(actor=SYSTEM, submission=submission, reason="Sửa số liệu")
