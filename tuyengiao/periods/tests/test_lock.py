@@ -109,6 +109,26 @@ def test_a_unit_moved_after_approval_stays_locked_under_its_approver(world: Any)
     check_figures_open(SYSTEM, [("x", world.cell, CUTOFF + dt.timedelta(days=1))])
 
 
+def test_a_unit_moved_under_an_approved_report_after_the_cut_off_is_not_locked_by_it(
+    world: Any,
+) -> None:
+    q = quarter(world)
+    approve_all(world, q)
+    reopen_down_to(q, world.sibling_cell)  # TINH, XA2, CB3 reopened; XA1 stays approved
+    orgs.unit_move(
+        actor=SYSTEM, unit=world.sibling_cell, new_parent=world.commune, on=timezone.localdate()
+    )
+    world.sibling_cell.refresh_from_db()
+    # today CB3 is under XA1, whose approved report never counted it: not refused
+    check_figures_open(SYSTEM, [("x", world.sibling_cell, DAY)])
+    study.attendance_mark(
+        actor=SYSTEM,
+        session=q.sibling_session,
+        member=world.sibling_members[0],
+        status=Status.ABSENT,
+    )
+
+
 def test_the_guard_asks_two_queries_whatever_the_rows(
     world: Any, django_assert_max_num_queries: Any
 ) -> None:
