@@ -12,6 +12,16 @@
 Each takes a required ``actor``: a user (or a visitor, for the public's own attempt),
 whose permission is checked here (``PermissionDenied``), or ``access.SYSTEM``. Bad data
 raises ``ValidationError`` in Vietnamese.
+
+The report's contests section counts attempts handed in, under the unit the participant
+gave, on the day handed in. Handing in asks ``orgs.hooks.check_figures_open`` first:
+while a report of that unit (or a unit above it) is submitted or approved for a period
+holding the day, ``attempt_submit`` is refused with ``FiguresLocked`` (the answers stay
+saved; the attempt is handed in once the report is withdrawn, returned or reopened,
+at its deadline if that has passed). Closing expired attempts (``round_close_expired``,
+and ``attempt_start`` before a new attempt) leaves such attempts open rather than fail:
+the system's sweep never changes locked figures and never stops a participant. Saving
+answers changes no figure until the attempt is handed in and is never refused.
 """
 
 from __future__ import annotations
@@ -32,6 +42,7 @@ from tuyengiao.documents.models import Document
 from tuyengiao.lib.codes import check_code
 from tuyengiao.lib.text import fold, normalize
 from tuyengiao.orgs import access as core
+from tuyengiao.orgs.hooks import FiguresLocked, check_figures_open
 from tuyengiao.orgs.models import Member, Membership, Unit, valid_on_q
 from tuyengiao.study.scan_queue import ScanQueue
 
@@ -625,15 +636,36 @@ def attempt_submit(*, actor: Any, attempt: Attempt, now: dt.datetime | None = No
     if actor is None:
         raise PermissionDenied(core.NO_ACTOR)
     now = now or timezone.now()
-    locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+    locked = (
+        Attempt.objects.select_for_update().select_related("participant__unit").get(pk=attempt.pk)
+    )
     if locked.submitted_at is None:
-        _finish(locked, min(now, locked.deadline_at))
+        at = min(now, locked.deadline_at)
+        check_figures_open(actor, [(locked.pk, locked.participant.unit, timezone.localdate(at))])
+        _finish(locked, at)
     return locked
 
 
 def _close_expired(attempts: Any, now: dt.datetime) -> int:
+    """Hand in the expired attempts at their deadline, but those whose figures are
+    locked (they stay open until the report is withdrawn, returned or reopened)."""
+    expired = list(
+        attempts.filter(submitted_at__isnull=True, deadline_at__lt=now - grace()).select_related(
+            "participant__unit"
+        )
+    )
+    locked: set[Any] = set()
+    try:
+        check_figures_open(
+            core.SYSTEM,
+            [(a.pk, a.participant.unit, timezone.localdate(a.deadline_at)) for a in expired],
+        )
+    except FiguresLocked as exc:
+        locked = set(exc.refused)
     n = 0
-    for attempt in attempts.filter(submitted_at__isnull=True, deadline_at__lt=now - grace()):
+    for attempt in expired:
+        if attempt.pk in locked:
+            continue
         _finish(attempt, attempt.deadline_at)
         n += 1
     return n

@@ -303,7 +303,10 @@ def attempt_page(request: HttpRequest, key: str) -> HttpResponse:
     now = timezone.now()
     if attempt.submitted_at is None and now > attempt.deadline_at + services.grace():
         # time ran out on the server: handed in at the deadline with what reached us
-        attempt = services.attempt_submit(actor=access.SYSTEM, attempt=attempt, now=now)
+        try:
+            attempt = services.attempt_submit(actor=access.SYSTEM, attempt=attempt, now=now)
+        except ValidationError as exc:  # the figures of that day are locked: kept open
+            messages.error(request, " ".join(exc.messages))
     return render(
         request,
         "contests/attempt.html",
@@ -384,7 +387,10 @@ def submit(request: HttpRequest, key: str) -> HttpResponse:
                 )
             except ValidationError:
                 break  # handed in already or out of time: what reached us counts
-    services.attempt_submit(actor=request.user, attempt=attempt, now=now)
+    try:
+        services.attempt_submit(actor=request.user, attempt=attempt, now=now)
+    except ValidationError as exc:  # the figures of that day are locked: answers kept
+        messages.error(request, " ".join(exc.messages))
     return redirect("contests:attempt", key=attempt.key)
 
 

@@ -1,6 +1,15 @@
 """Every write of essays. Keyword-only arguments with a required ``actor``; the
 permission rules are ``access``'s and the public ``check_*`` functions here, which the
-``Bài thu hoạch`` sheet asks during validation."""
+``Bài thu hoạch`` sheet asks during validation.
+
+The report's essays section counts essays handed in (under the author's unit, on the
+day handed in) and their released grades. A write that changes that asks
+``orgs.hooks.check_figures_open`` first (``FiguresLocked`` while a report of the unit or
+a unit above it is submitted or approved for a period holding the day): handing in,
+recording an essay handed in elsewhere or on paper (the old and the new unit and day
+of a corrected row; an unchanged row asks nothing), releasing grades. Drafts and
+marking are not counted until handed in and released, and are never refused.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +27,7 @@ from django.utils import timezone
 from tuyengiao.documents.models import Document
 from tuyengiao.lib.dates import format_date
 from tuyengiao.orgs import access as core
+from tuyengiao.orgs.hooks import check_figures_open
 from tuyengiao.orgs.models import Assignment, Member, Unit
 from tuyengiao.orgs.selectors import member_unit_on
 from tuyengiao.study.models import Campaign
@@ -289,6 +299,7 @@ def essay_hand_in(*, actor: Any, requirement: EssayRequirement) -> Essay:
     if words < MIN_WORDS:
         raise ValidationError(f"Bài thu hoạch quá ngắn (cần ít nhất {MIN_WORDS} chữ).")
     now = _now()
+    check_figures_open(actor, [(essay.pk, essay.unit, timezone.localdate(now))])
     essay.submitted_at = now
     essay.submitted_on = timezone.localdate(now)
     essay.late = now > requirement.deadline
@@ -316,6 +327,7 @@ def essay_record(
     essay = _essay_for(member, unit, requirement)
     if essay.handed_in:
         raise ValidationError("Bài thu hoạch đã nộp rồi; mỗi bài chỉ nộp một lần.")
+    check_figures_open(actor, [(essay.pk, essay.unit, timezone.localdate(submitted_at))])
     essay.text = _check_text(text)
     essay.version += 1
     essay.saved_at = essay.submitted_at = submitted_at
@@ -397,6 +409,10 @@ def essays_release(*, actor: Any, essays: Iterable[Essay]) -> int:
         if not access.can_release(actor, essay):
             raise PermissionDenied("Bạn không có quyền công bố kết quả của bài thu hoạch này.")
     ready = [e.pk for e in essays if e.state == State.READY]
+    counted = Essay.objects.filter(pk__in=ready, submitted_on__isnull=False).select_related("unit")
+    check_figures_open(
+        actor, [(e.pk, e.unit, e.submitted_on) for e in counted if e.submitted_on is not None]
+    )
     return Essay.objects.filter(pk__in=ready, state=State.READY).update(
         state=State.RELEASED, released_at=_now()
     )
@@ -451,6 +467,7 @@ def paper_essay_save(
         "state": state,
     }
     if essay is None:
+        check_figures_open(actor, [(member.code, unit, submitted_on)])
         at = timezone.make_aware(dt.datetime.combine(submitted_on, dt.time(12)))
         essay = Essay.objects.create(
             member=member,
@@ -464,6 +481,9 @@ def paper_essay_save(
     changed = [k for k, v in values.items() if getattr(essay, k) != v]
     if not changed:
         return essay, "unchanged"
+    if set(changed) - {"requirement"}:  # the requirement alone is not counted
+        was = [(member.code, essay.unit, essay.submitted_on)] if essay.submitted_on else []
+        check_figures_open(actor, [*was, (member.code, unit, submitted_on)])
     for k in changed:
         setattr(essay, k, values[k])
     essay.save()

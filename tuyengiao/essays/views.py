@@ -307,8 +307,12 @@ def release(request: HttpRequest, pk: int) -> HttpResponse:
     if not scope.can_write:
         raise PermissionDenied("Chỉ bí thư chi bộ và cán bộ được công bố kết quả.")
     ready = access.essays_in_scope(request.user, req).filter(state=State.READY)
-    count = services.essays_release(actor=request.user, essays=ready.select_related("unit"))
-    messages.success(request, f"Đã công bố kết quả của {count} bài.")
+    try:
+        count = services.essays_release(actor=request.user, essays=ready.select_related("unit"))
+    except ValidationError as exc:  # grades of a locked period
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Đã công bố kết quả của {count} bài.")
     return redirect("essays:campaign", pk=req.campaign_id)
 
 

@@ -14,6 +14,24 @@ Each takes a required ``actor`` (a user, whose permission is checked here, or
 ``access.SYSTEM``; ``None`` is refused) and raises ``PermissionDenied`` or
 ``ValidationError`` in Vietnamese. The rules are also public ``*_problems``
 functions, so a sheet lists every refused row during validation.
+
+A write that changes what the report's tasks or inspections section counts asks
+``orgs.hooks.check_figures_open`` first (``FiguresLocked`` while a report of the unit
+or a unit above it is submitted or approved for a period it touches):
+
+- a task is counted by every period it is open in (given on or before the cut-off,
+  not done before the start), in the state it is in on the cut-off. A new task, or
+  one that changes its responsible unit or programme, is asked over the span it is
+  counted in (``[assigned_on, done_on]``, open-ended while not done) under the old and
+  the new unit; a change of dates only over the days between the old and the new date
+  (``task_spans``): reporting a long task done today does not touch a quarter approved
+  before. Its content and cooperating units are not counted;
+- a round of inspection is counted on its first day under its conducting unit (its
+  kind, and the organisations and members it covered); its subject, findings and
+  recommendations are not counted.
+
+An edit asks both the old and the new (unit, days); a row that does not change asks
+nothing.
 """
 
 from __future__ import annotations
@@ -36,6 +54,7 @@ from tuyengiao.lib.dates import format_date
 from tuyengiao.lib.filenames import short_filename
 from tuyengiao.lib.text import normalize
 from tuyengiao.orgs import access as core
+from tuyengiao.orgs.hooks import Span, check_figures_open
 from tuyengiao.orgs.models import Member, Membership, Unit, valid_on_q
 from tuyengiao.orgs.selectors import today
 
@@ -236,16 +255,24 @@ def task_save(
         "deadline": data.deadline,
         "done_on": data.done_on,
     }
+    wanted = TaskCounted(
+        data.unit,
+        (programme.pk if programme else None, inspection.pk if inspection else None),
+        assigned,
+        data.deadline,
+        data.done_on,
+    )
     if task is None:
+        check_figures_open(actor, [(code, u, span) for u, span in task_spans(None, wanted)])
         task = Task.objects.create(code=code, **values)
         if partners:
             task.partners.set(partners)
         return task, "created"
-    if (task.programme_id, task.inspection_id) != (
-        programme.pk if programme else None,
-        inspection.pk if inspection else None,
-    ):
+    if (task.programme_id, task.inspection_id) != wanted.group:
         raise ValidationError(f"Mã nhiệm vụ {code} đã dùng cho một nhiệm vụ khác.")
+    check_figures_open(
+        actor, [(code, u, span) for u, span in task_spans(_task_figures(task), wanted)]
+    )
     changed = [name for name, value in values.items() if getattr(task, name) != value]
     if changed:
         for name in changed:
@@ -257,6 +284,61 @@ def task_save(
             task.partners.set(partners)
             changed.append("partners")
     return task, "updated" if changed else "unchanged"
+
+
+def _until(day: dt.date | None) -> dt.date:
+    return dt.date.max if day is None else day
+
+
+def _span(first: dt.date, last: dt.date) -> Span:
+    return (first, None if last == dt.date.max else last)
+
+
+@dataclass(frozen=True)
+class TaskCounted:
+    """What the tasks section counts of a task."""
+
+    unit: Unit
+    group: tuple[int | None, int | None]  # (programme id, inspection id)
+    assigned_on: dt.date
+    deadline: dt.date | None
+    done_on: dt.date | None
+
+
+def task_spans(before: TaskCounted | None, after: TaskCounted) -> list[tuple[Unit, Span]]:
+    """The (unit, days) whose reported figures change when a task goes from ``before``
+    (``None``: new) to ``after``. A task is counted by a period when given on or before
+    its cut-off and not done before its start, in its state on the cut-off (done on
+    time or late, overdue, in time: ``status.state_on``); so a change of one date
+    changes only periods that meet the days between its old and its new value."""
+    if after == before:
+        return []
+    spans: list[tuple[Unit, Span]] = []
+    if before is None or before.unit.pk != after.unit.pk or before.group != after.group:
+        spans.append((after.unit, (after.assigned_on, after.done_on)))
+        if before is not None:
+            spans.append((before.unit, (before.assigned_on, before.done_on)))
+        return spans
+    start = min(before.assigned_on, after.assigned_on)
+    end = max(_until(before.done_on), _until(after.done_on))
+    if before.assigned_on != after.assigned_on:
+        spans.append((after.unit, (start, max(before.assigned_on, after.assigned_on))))
+    if before.done_on != after.done_on:
+        low, high = sorted((_until(before.done_on), _until(after.done_on)))
+        spans.append((after.unit, _span(max(low, start), high)))
+    if before.deadline != after.deadline:
+        low, high = sorted((_until(before.deadline), _until(after.deadline)))
+        low, high = max(low, start), min(high, end)
+        if low <= high:
+            spans.append((after.unit, _span(low, high)))
+    return spans
+
+
+def _task_figures(task: Task) -> TaskCounted:
+    return TaskCounted(
+        task.unit, (task.programme_id, task.inspection_id), task.assigned_on, task.deadline,
+        task.done_on,
+    )  # fmt: skip
 
 
 def _evidence_check(files: Sequence[tuple[str, bytes]]) -> None:
@@ -305,6 +387,10 @@ def task_report(
             f"Ngày báo cáo {format_date(day)} trước ngày giao {format_date(task.assigned_on)}."
         )
     _evidence_check(files)
+    if done and task.done_on != day:
+        before = _task_figures(task)
+        after = TaskCounted(before.unit, before.group, before.assigned_on, before.deadline, day)
+        check_figures_open(actor, [(task.code, u, span) for u, span in task_spans(before, after)])
     scope = None if access.is_system(actor) else core.scope_of(actor)
     unit = task.unit
     if scope is not None and not scope.covers(task.unit):
@@ -387,6 +473,10 @@ def _check_members(members: int, named: int) -> None:
         )
 
 
+# What the inspections section counts of a round (besides its organisations).
+INSPECTION_FIGURES = {"kind", "unit", "date_from"}
+
+
 @transaction.atomic
 def inspection_save(*, actor: Any, data: InspectionData) -> tuple[Inspection, str]:
     """Create the round ``data.code`` or bring it in line. Returns the round and
@@ -421,11 +511,20 @@ def inspection_save(*, actor: Any, data: InspectionData) -> tuple[Inspection, st
     inspection = Inspection.objects.select_for_update().filter(code=code).first()
     outcome = "unchanged"
     if inspection is None:
+        check_figures_open(actor, [(code, data.unit, data.date_from)])
         inspection = Inspection.objects.create(code=code, **values)
         outcome = "created"
     else:
         access.check_plan(actor, inspection.unit)
         changed = [name for name, value in values.items() if getattr(inspection, name) != value]
+        covered = {t.unit_id: t.members for t in inspection.targets.all()}
+        if set(changed) & INSPECTION_FIGURES or (
+            targets is not None and covered != {u.pk: n for u, n in targets}
+        ):
+            check_figures_open(
+                actor,
+                [(code, inspection.unit, inspection.date_from), (code, data.unit, data.date_from)],
+            )
         if changed:
             for name in changed:
                 setattr(inspection, name, values[name])
@@ -498,6 +597,9 @@ def inspection_target_set(
     wrong = named_member_problems(unit, named, inspection.date_from)
     if wrong:
         raise ValidationError(wrong)
+    found = InspectionTarget.objects.filter(inspection=inspection, unit=unit).first()
+    if found is None or found.members != members:
+        check_figures_open(actor, [(inspection.code, inspection.unit, inspection.date_from)])
     target, _ = InspectionTarget.objects.get_or_create(
         inspection=inspection, unit=unit, defaults={"members": members}
     )
@@ -511,5 +613,9 @@ def inspection_target_set(
 @transaction.atomic
 def inspection_target_remove(*, actor: Any, inspection: Inspection, unit: Unit) -> bool:
     access.check_plan(actor, inspection.unit)
-    deleted, _ = InspectionTarget.objects.filter(inspection=inspection, unit=unit).delete()
+    covered = InspectionTarget.objects.filter(inspection=inspection, unit=unit)
+    if not covered.exists():
+        return False
+    check_figures_open(actor, [(inspection.code, inspection.unit, inspection.date_from)])
+    deleted, _ = covered.delete()
     return bool(deleted)

@@ -607,8 +607,11 @@ def inspection_target(request: HttpRequest, code: str) -> HttpResponse:
 def inspection_target_remove(request: HttpRequest, code: str) -> HttpResponse:
     inspection = access.get_inspection_for_user(request.user, code, write=True)
     unit = core.get_unit_for_user(request.user, request.POST.get("target", "").strip())
-    if services.inspection_target_remove(actor=request.user, inspection=inspection, unit=unit):
-        messages.success(request, f"Đã bỏ {unit.name} khỏi cuộc {inspection.code}.")
+    try:
+        if services.inspection_target_remove(actor=request.user, inspection=inspection, unit=unit):
+            messages.success(request, f"Đã bỏ {unit.name} khỏi cuộc {inspection.code}.")
+    except ValidationError as exc:  # the round's figures are locked
+        messages.error(request, " ".join(exc.messages))
     return redirect("followup:inspection", code=inspection.code)
 
 

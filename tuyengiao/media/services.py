@@ -11,6 +11,16 @@ here (``PermissionDenied``), or the system actor (``access.SYSTEM``) for command
 and demo data. Bad data raises ``ValidationError`` with a Vietnamese message. The
 rules are also public ``check_*`` functions, so a sheet lists every refused row
 during validation without writing them again.
+
+A write that changes what the report's media or awards section counts asks
+``orgs.hooks.check_figures_open`` first (``FiguresLocked`` while a report of the unit
+or a unit above it is submitted or approved for a period holding the day). A media
+record is counted by a report whose period holds it whole, so it is asked on its last
+day (``date_to``): a record that ends inside a locked period is refused, one that
+ends after it is not (a record that starts before such a period and ends inside it
+is refused too, though that period does not count it: the safe side). An award is
+asked on its date. An edit asks both the old and the new (unit, day); a row that does
+not change asks nothing.
 """
 
 from __future__ import annotations
@@ -28,6 +38,7 @@ from tuyengiao.lib.codes import check_code
 from tuyengiao.lib.dates import format_date
 from tuyengiao.lib.refs import parse_symbol
 from tuyengiao.lib.text import fold, normalize
+from tuyengiao.orgs.hooks import check_figures_open
 from tuyengiao.orgs.models import Member, Unit
 
 from . import access
@@ -193,11 +204,16 @@ def media_output_save(
     else:
         output = MediaOutput.objects.select_for_update().filter(**key).first()
     _check_media_data(data, None if output is None else output.pk)
+    key_of = (data.unit.code, data.date_from, data.date_to, data.kind.pk)
     if output is None:
+        check_figures_open(actor, [(key_of, data.unit, data.date_to)])
         return MediaOutput.objects.create(**values), "created"
     changed = [name for name, value in values.items() if getattr(output, name) != value]
     if not changed:
         return output, "unchanged"
+    check_figures_open(
+        actor, [(key_of, output.unit, output.date_to), (key_of, data.unit, data.date_to)]
+    )
     for name in changed:
         setattr(output, name, values[name])
     output.save(update_fields=changed)
@@ -278,6 +294,11 @@ def _award_values(data: AwardData) -> dict[str, Any]:
     }
 
 
+# What the awards section counts of an award: not its name or decision, which may be
+# corrected in an approved period.
+AWARD_FIGURES = {"kind", "unit", "member", "person_name", "date", "document_symbol", "document"}
+
+
 @transaction.atomic
 def award_save(*, actor: Any, data: AwardData) -> tuple[Award, str]:
     """Create the award ``data.code`` or bring it in line with ``data``. Returns the
@@ -295,11 +316,14 @@ def award_save(*, actor: Any, data: AwardData) -> tuple[Award, str]:
     values = _award_values(data)
     award = Award.objects.select_for_update().filter(code=code).first()
     if award is None:
+        check_figures_open(actor, [(code, data.unit, data.date)])
         return Award.objects.create(code=code, **values), "created"
     access.check_manage(actor, award.unit)
     changed = [name for name, value in values.items() if getattr(award, name) != value]
     if not changed:
         return award, "unchanged"
+    if set(changed) & AWARD_FIGURES:
+        check_figures_open(actor, [(code, award.unit, award.date), (code, data.unit, data.date)])
     for name in changed:
         setattr(award, name, values[name])
     award.save(update_fields=changed)

@@ -8,10 +8,14 @@ in its ``AppConfig.ready``).
 - ``member_unit_panels``: functions that add to the context of a member's "Đơn vị"
   page (``study`` adds the campaigns and sessions the member can see).
 - ``figure_write_guards``: functions asked before a write that would change the
-  reported figures of a unit on a day (``study``'s session and attendance services ask
-  ``figure_write_refusals``; ``periods`` registers the guard that refuses a write into
-  an approved reporting period). A guard answers, for each (unit, day) it refuses, the
-  Vietnamese reason; the writer raises it. The writer never names the guard's app.
+  reported figures of a unit on a day, or over a span of days (``periods`` registers
+  the guard that refuses a write into a report submitted or approved). A guard
+  answers, for each (unit, span) it refuses, the Vietnamese reason. Every app whose
+  figures appear in a report section asks it through ``check_figures_open`` in its
+  write services, which raises ``FiguresLocked`` (a ``ValidationError`` whose
+  ``refused`` names what was refused, for the sheets); the writer never names the
+  guard's app. This module holds the rule so that every app may import it while
+  ``orgs`` imports none of them.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.dispatch import Signal
 from django.http import HttpRequest
 
@@ -48,8 +53,11 @@ def member_unit_context(request: HttpRequest, unit: Unit, day: dt.date) -> dict[
 
 # --- figure write guards --------------------------------------------------------------
 
-# (unit, day) pairs about to change -> {(unit id, day): reason} for those refused.
-FigureWriteGuard = Callable[[Sequence[tuple[Unit, dt.date]], Any], dict[tuple[int, dt.date], str]]
+# The days a write touches: one day, or a span (first day, last day; ``None``: no end,
+# as for a task still open). A guard answers per (unit id, span).
+Span = tuple[dt.date, dt.date | None]
+When = dt.date | Span
+FigureWriteGuard = Callable[[Sequence[tuple[Unit, Span]], Any], dict[tuple[int, Span], str]]
 figure_write_guards: list[FigureWriteGuard] = []
 
 
@@ -60,18 +68,61 @@ def register_figure_write_guard(guard: FigureWriteGuard) -> FigureWriteGuard:
     return guard
 
 
+def span_of(when: When) -> Span:
+    return (when, when) if isinstance(when, dt.date) else when
+
+
 def figure_write_refusals(
-    pairs: Iterable[tuple[Unit, dt.date]], actor: Any
-) -> dict[tuple[int, dt.date], str]:
-    """The reasons, per (unit id, day), why changing the figures of ``unit`` on
-    ``day`` is refused (empty: every write allowed). No guard registered: no query."""
+    pairs: Iterable[tuple[Unit, When]], actor: Any
+) -> dict[tuple[int, When], str]:
+    """The reasons, per (unit id, day or span) as given, why changing the figures of
+    ``unit`` on that day (or on any day of that span) is refused (empty: every write
+    allowed). No guard registered: no query."""
     if not figure_write_guards:
         return {}
-    unique = list({(unit.pk, day): (unit, day) for unit, day in pairs}.values())
-    refused: dict[tuple[int, dt.date], str] = {}
-    if not unique:
+    given = {(unit.pk, when): (unit, when) for unit, when in pairs}
+    refused: dict[tuple[int, When], str] = {}
+    if not given:
         return refused
+    asked = list(
+        {(unit.pk, span_of(when)): (unit, span_of(when)) for unit, when in given.values()}.values()
+    )
+    reasons: dict[tuple[int, Span], str] = {}
     for guard in figure_write_guards:
-        for key, reason in guard(unique, actor).items():
-            refused.setdefault(key, reason)
+        for key, reason in guard(asked, actor).items():
+            reasons.setdefault(key, reason)
+    for unit_id, when in given:
+        found = reasons.get((unit_id, span_of(when)))
+        if found is not None:
+            refused[(unit_id, when)] = found
     return refused
+
+
+class FiguresLocked(ValidationError):
+    """A write refused because it would change figures a guard protects (a report
+    submitted or approved for a reporting period). ``refused`` maps what the caller
+    wrote (a code, an id, a (session id, member id) pair...) to the Vietnamese reason,
+    so that a sheet can name its rows; ``messages`` are the distinct reasons."""
+
+    def __init__(self, refused: dict[Any, str]) -> None:
+        super().__init__(sorted(set(refused.values())))
+        self.refused = refused
+
+
+def check_figures_open(actor: Any, writes: Iterable[tuple[Any, Unit, When]]) -> None:
+    """``FiguresLocked`` when any (key, unit, day or span) of ``writes`` would change
+    figures that a guard protects; the one rule every app's write service asks before
+    a write of reported figures. An edit passes its row twice under the same key: the
+    old (unit, day) and the new one, so that moving a row out of a locked period (or
+    into one) is refused as well. No guard registered, or nothing written: no query."""
+    writes = list(writes)
+    if not writes or not figure_write_guards:
+        return
+    refusals = figure_write_refusals([(unit, when) for _, unit, when in writes], actor)
+    refused: dict[Any, str] = {}
+    for key, unit, when in writes:
+        reason = refusals.get((unit.pk, when))
+        if reason is not None:
+            refused.setdefault(key, reason)
+    if refused:
+        raise FiguresLocked(refused)

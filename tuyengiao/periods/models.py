@@ -5,7 +5,8 @@ existing on the cut-off date is expected to report. A unit's ``Submission`` free
 the figures of every report section for ``[date_from, cutoff]`` (the JSON of the
 report, its summary rows, a SHA-256 of the canonical figures) with the DOCX and XLSX
 built in the background. The unit above approves it or returns it with a reason,
-bottom-up (DHIS2's data approval); the approver may reopen it. Every step is a
+bottom-up (DHIS2's data approval); the approver may reopen it, and the unit may
+withdraw a report not yet decided. Every step is a
 ``SubmissionEvent`` (and the audit trail's entry of the submission).
 """
 
@@ -62,6 +63,12 @@ class SubmissionStatus(models.TextChoices):
     RETURNED = "tra_lai", "Bị trả lại"
     APPROVED = "da_duyet", "Đã phê duyệt"
     REOPENED = "mo_lai", "Đã mở lại"
+    WITHDRAWN = "rut_lai", "Đã rút lại"
+
+
+# A report in one of these states holds its figures still (``services.figures_guard``):
+# submitted and awaiting the decision, or approved.
+LOCKING = (SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED)
 
 
 class FilesStatus(models.TextChoices):
@@ -116,6 +123,7 @@ class Action(models.TextChoices):
     APPROVE = "duyet", "Phê duyệt"
     RETURN = "tra_lai", "Trả lại"
     REOPEN = "mo_lai", "Mở lại"
+    WITHDRAW = "rut_lai", "Rút lại"
 
 
 class SubmissionEvent(models.Model):

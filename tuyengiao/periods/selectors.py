@@ -160,11 +160,14 @@ def canonical(figures: Any) -> bytes:
 
 
 def live_report(period: ReportingPeriod, unit: Unit) -> Report:
+    """The report of ``unit`` for the period in the tree as it stood on the cut-off
+    (``Structure.ASOF``): a unit moved or merged after the cut-off does not move the
+    frozen figures, and the lock (``services.figures_guard``) follows the same tree."""
     return report_figures(
         unit=unit,
         date_from=period.date_from,
         date_to=period.cutoff,
-        structure=Structure.TODAY,
+        structure=Structure.ASOF,
         allow_empty=True,
     )
 

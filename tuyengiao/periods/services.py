@@ -1,5 +1,6 @@
-"""Every write of reporting periods: open a period, submit a unit's report, approve,
-return, reopen; and the guard that refuses a change of approved figures.
+"""Every write of reporting periods: open a period, submit a unit's report, withdraw
+it, approve, return, reopen; and the guard that refuses a change of figures submitted
+or approved.
 
 Each takes a required ``actor`` (a user, or ``orgs.access.SYSTEM``; ``None`` is
 refused), checks the permission itself (``access``) and raises ``PermissionDenied``
@@ -12,9 +13,13 @@ is reopened only while the report above it is not approved. Every step writes a
 the actor of the request or the service's (``acting_as``).
 
 The lock (``figures_guard``, registered in ``orgs.hooks.figure_write_guards`` from
-``PeriodsConfig.ready``): while a unit's report for a period is approved, a write
-that would change the figures of that unit, or of a unit below it, on a day of
-``[date_from, cutoff]`` is refused, whoever writes.
+``PeriodsConfig.ready``; every app's write services ask it through
+``orgs.hooks.check_figures_open``): while a unit's report for a period is submitted
+and awaiting the decision, or approved, a write that would change the figures of that
+unit, or of a unit below it (in the tree as it stood on the day written or on the
+period's cut-off), on a day of ``[date_from, cutoff]`` is refused, whoever writes. The
+unit withdraws a report not yet decided (``submission_withdraw``), the approver
+returns it or reopens an approved one: each unlocks, and each is a ``SubmissionEvent``.
 """
 
 from __future__ import annotations
@@ -25,15 +30,18 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from tuyengiao.lib.actors import account_of
 from tuyengiao.lib.dates import format_date
-from tuyengiao.orgs.models import Unit
+from tuyengiao.orgs.hooks import Span
+from tuyengiao.orgs.models import Unit, UnitVersion
 from tuyengiao.trust.audit import acting_as
 
 from . import access, selectors
 from .models import (
+    LOCKING,
     Action,
     FilesStatus,
     PeriodKind,
@@ -258,11 +266,35 @@ def submission_reopen(*, actor: Any, submission: Submission, reason: str) -> Sub
     return submission
 
 
+@transaction.atomic
+def submission_withdraw(*, actor: Any, submission: Submission, reason: str = "") -> Submission:
+    """The unit takes back a report it sent that is not yet decided (rút lại): its
+    figures may change again, and it sends the report again when they are right.
+    Whoever may submit the unit's report may withdraw it; recorded as an event."""
+    submission = _locked(submission)
+    _require_actor(actor)
+    if not access.can_submit(actor, submission.unit):
+        raise PermissionDenied(f"Bạn không có quyền rút lại báo cáo của {submission.unit.name}.")
+    if submission.status != SubmissionStatus.SUBMITTED:
+        raise ValidationError(
+            f"Không thể rút lại: báo cáo {submission.period.name} của {submission.unit.name} "
+            f"đang ở trạng thái “{SubmissionStatus(submission.status).label}”; chỉ rút lại "
+            "được báo cáo đã nộp và đang chờ duyệt."
+        )
+    reason = " ".join(reason.split())[:1000]
+    with acting_as(account_of(actor)):
+        submission.status = SubmissionStatus.WITHDRAWN
+        submission.reason = reason
+        submission.save()
+    _event(submission, Action.WITHDRAW, actor, reason)
+    return submission
+
+
 def submission_files_run(*, submission_id: int) -> Submission | None:
     """The background task: the DOCX and XLSX of the report as submitted. The figures
     are computed again and must hash to the submitted SHA-256; if they moved since
-    (the report was not locked yet), the files are not made and the unit is told to
-    send the report again."""
+    (a write that no guard refuses, as the tree's own history), the files are not
+    made and the unit is told to send the report again."""
     from tuyengiao.reports.builders import build_report
 
     submission = (
@@ -285,42 +317,102 @@ def submission_files_run(*, submission_id: int) -> Submission | None:
 # --- the lock -------------------------------------------------------------------------
 
 
-def figures_guard(
-    pairs: Sequence[tuple[Unit, dt.date]], actor: Any
-) -> dict[tuple[int, dt.date], str]:
-    """For ``orgs.hooks.figure_write_guards``: the (unit, day) pairs whose figures
-    belong to an approved report (of the unit or a unit above it, for a period whose
-    ``[date_from, cutoff]`` holds the day), with the reason naming the period and who
-    approved it. One query."""
+def _path_on(
+    versions: dict[int, list[tuple[dt.date | None, dt.date | None, list[int]]]],
+    unit: Unit,
+    day: dt.date,
+) -> list[int]:
+    """The ids along ``unit``'s path on ``day`` (root first), from its versions; today's
+    path for a day no version covers (a unit recorded without history)."""
+    for valid_from, valid_to, ids in versions.get(unit.pk, ()):
+        if (valid_from is None or valid_from <= day) and (valid_to is None or day < valid_to):
+            return ids
+    return unit.path_ids
+
+
+def figures_guard(pairs: Sequence[tuple[Unit, Span]], actor: Any) -> dict[tuple[int, Span], str]:
+    """For ``orgs.hooks.figure_write_guards``: the (unit, span) pairs whose figures
+    belong to a report submitted or approved (``models.LOCKING``) for a period whose
+    ``[date_from, cutoff]`` meets the span, with the reason naming the period and who
+    approved it (or who sent it and who is to decide).
+
+    A report covers the units below its unit in the tree as it stood then, not today's:
+    a pair is refused when the report's unit is on the unit's path on the first day of
+    the span inside the period (the day written, for one day) or on the period's cut-off
+    (the structure the report's figures are taken in, ``selectors.live_report``). A
+    unit moved to another parent after approval stays locked under the unit that
+    approved it. Two queries whatever the number of pairs: the units' versions from the
+    first day on, and the locking reports of every unit on those paths."""
     if not pairs:
         return {}
+    first = min(span[0] for _, span in pairs)
+    ends = [span[1] for _, span in pairs]
+    last = None if any(end is None for end in ends) else max(e for e in ends if e is not None)
+    versions: dict[int, list[tuple[dt.date | None, dt.date | None, list[int]]]] = {}
+    rows = UnitVersion.objects.filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gt=first),
+        unit_id__in={unit.pk for unit, _ in pairs},
+    ).values_list("unit_id", "valid_from", "valid_to", "path")
+    for unit_id, valid_from, valid_to, text in rows:
+        along = [int(part) for part in text.strip("/").split("/") if part]
+        versions.setdefault(unit_id, []).append((valid_from, valid_to, along))
     ids = {pk for unit, _ in pairs for pk in unit.path_ids}
-    days = [day for _, day in pairs]
-    approved = list(
-        Submission.objects.filter(
-            status=SubmissionStatus.APPROVED,
-            unit_id__in=ids,
-            period__date_from__lte=max(days),
-            period__cutoff__gte=min(days),
-        ).select_related("period", "unit", "decided_by")
+    ids.update(pk for kept in versions.values() for _f, _t, along in kept for pk in along)
+    locking = Submission.objects.filter(
+        status__in=LOCKING, unit_id__in=ids, period__cutoff__gte=first
     )
-    approved.sort(key=lambda s: -s.unit.depth)  # the nearest approval names the approver
-    refused: dict[tuple[int, dt.date], str] = {}
-    if not approved:
-        return refused
-    for unit, day in pairs:
-        above = set(unit.path_ids)
-        for s in approved:
-            if s.unit_id in above and s.period.date_from <= day <= s.period.cutoff:
-                refused[(unit.pk, day)] = locked_message(s, unit, day)
-                break
+    if last is not None:
+        locking = locking.filter(period__date_from__lte=last)
+    found = list(
+        locking.select_related(
+            "period__unit", "unit__parent", "decided_by", "submitted_by"
+        ).order_by("pk")
+    )
+    refused: dict[tuple[int, Span], str] = {}
+    for unit, span in pairs:
+        nearest: tuple[int, Submission, dt.date] | None = None
+        for s in found:
+            p = s.period
+            if span[0] > p.cutoff or (span[1] is not None and span[1] < p.date_from):
+                continue
+            day = max(span[0], p.date_from)
+            for on in (day, p.cutoff):
+                path = _path_on(versions, unit, on)
+                if s.unit_id in path:
+                    depth = path.index(s.unit_id)
+                    if nearest is None or depth > nearest[0]:
+                        nearest = (depth, s, day)
+                    break
+        if nearest is not None:
+            _depth, s, day = nearest
+            refused[(unit.pk, span)] = locked_message(s, unit, day, span)
     return refused
 
 
-def locked_message(s: Submission, unit: Unit, day: dt.date) -> str:
+def _written(s: Submission, unit: Unit, day: dt.date, span: Span | None) -> str:
+    if span is None or span[0] == span[1]:
+        return f"của {unit.name} ngày {format_date(day)}"
+    end = s.period.cutoff if span[1] is None else min(span[1], s.period.cutoff)
+    return f"của {unit.name} từ ngày {format_date(day)} đến ngày {format_date(end)}"
+
+
+def locked_message(s: Submission, unit: Unit, day: dt.date, span: Span | None = None) -> str:
+    """Why a write is refused: the period, the report's unit and who approved it (or,
+    for a report awaiting the decision, who sent it and which unit decides)."""
+    what = (
+        f"Không thể thay đổi số liệu {_written(s, unit, day, span)}: "
+        f"báo cáo {s.period.name} của {s.unit.name}"
+    )
+    if s.status == SubmissionStatus.SUBMITTED:
+        when = format_date(timezone.localtime(s.submitted_at).date()) if s.submitted_at else ""
+        approver = access.approver_unit(s.period, s.unit)
+        return (
+            f"{what} đã được {person(s.submitted_by)} nộp{' ngày ' + when if when else ''}, "
+            f"đang chờ {approver.name} phê duyệt. Cần {s.unit.name} rút lại báo cáo (hoặc "
+            f"{approver.name} trả lại) trước khi sửa."
+        )
     when = format_date(timezone.localtime(s.decided_at).date()) if s.decided_at else ""
     return (
-        f"Không thể thay đổi số liệu của {unit.name} ngày {format_date(day)}: báo cáo "
-        f"{s.period.name} của {s.unit.name} đã được {person(s.decided_by)} phê duyệt"
+        f"{what} đã được {person(s.decided_by)} phê duyệt"
         f"{' ngày ' + when if when else ''}. Cần người phê duyệt mở lại báo cáo trước khi sửa."
     )

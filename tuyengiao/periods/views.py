@@ -171,6 +171,27 @@ def submit(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
+def withdraw(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """The submitting unit takes back a report not yet decided (recorded)."""
+    period = access.get_period_for_user(request.user, pk)
+    unit = access.get_period_unit_for_user(request.user, period, code)
+    submission = selectors.submission_of(period, unit)
+    if submission is None:
+        messages.error(request, f"{unit.name} chưa nộp báo cáo {period.name}.")
+        return redirect("periods:unit", pk=period.pk, code=unit.code)
+    try:
+        services.submission_withdraw(
+            actor=request.user, submission=submission, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Đã rút lại báo cáo {period.name} của {unit.name}.")
+    return redirect("periods:unit", pk=period.pk, code=unit.code)
+
+
+@login_required
+@require_POST
 def approve(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     return _decide(
         request,

@@ -8,6 +8,17 @@
 Each takes a required ``actor``: a signed-in user, whose permission is checked
 here (``PermissionDenied``), or the system actor (``access.SYSTEM``) for commands
 and demo data. Bad data raises ``ValidationError`` with a Vietnamese message.
+
+A write that changes what the report's presenters section counts asks
+``orgs.hooks.check_figures_open`` first (``FiguresLocked`` while a report of the unit
+or a unit above it is submitted or approved for a period holding the day): the
+presenters named on a session (its host and date), a dissemination event (its unit and
+date; listeners, language, presenters), a training course (its unit and first day;
+extra participants) and its learners. Where a row moves, both its old and its new
+(unit, day) are asked; a row that does not change asks nothing. Not locked, because
+no report section counts them: materials (and their opens), the languages of a unit,
+and the roster's recognitions (the section counts those serving on the cut-off, a
+state that follows from their dates rather than a figure written into the period).
 """
 
 from __future__ import annotations
@@ -24,6 +35,7 @@ from tuyengiao.documents import selectors as document_selectors
 from tuyengiao.lib.codes import check_code
 from tuyengiao.lib.text import fold, name_sort_key, normalize, split_full_name
 from tuyengiao.orgs import access as core
+from tuyengiao.orgs.hooks import check_figures_open
 from tuyengiao.orgs.models import Member, Unit
 
 from . import access
@@ -194,6 +206,11 @@ def _check_session_writer(actor: Any, session: Any) -> None:
         raise PermissionDenied(f"Bạn không có quyền sửa hội nghị {session.code}.")
 
 
+def _check_session_open(actor: Any, session: Any) -> None:
+    """The presenters of a session are counted under its host on its date."""
+    check_figures_open(actor, [(session.code, session.host, session.date)])
+
+
 def _check_presenter_visible(actor: Any, presenter: Presenter) -> None:
     if access.is_system(actor):
         return
@@ -206,6 +223,9 @@ def session_presenter_add(*, actor: Any, session: Any, presenter: Presenter) -> 
     """Name ``presenter`` on ``session``; ``False`` if already named."""
     _check_session_writer(actor, session)
     _check_presenter_visible(actor, presenter)
+    if SessionPresenter.objects.filter(session=session, presenter=presenter).exists():
+        return False
+    _check_session_open(actor, session)
     _, created = SessionPresenter.objects.get_or_create(session=session, presenter=presenter)
     return created
 
@@ -213,7 +233,11 @@ def session_presenter_add(*, actor: Any, session: Any, presenter: Presenter) -> 
 @transaction.atomic
 def session_presenter_remove(*, actor: Any, session: Any, presenter: Presenter) -> bool:
     _check_session_writer(actor, session)
-    deleted, _ = SessionPresenter.objects.filter(session=session, presenter=presenter).delete()
+    named = SessionPresenter.objects.filter(session=session, presenter=presenter)
+    if not named.exists():
+        return False
+    _check_session_open(actor, session)
+    deleted, _ = named.delete()
     return bool(deleted)
 
 
@@ -231,6 +255,8 @@ def session_presenters_set(
         SessionPresenter.objects.filter(session=session).values_list("presenter_id", flat=True)
     )
     removed = current - wanted.keys()
+    if removed or wanted.keys() - current:
+        _check_session_open(actor, session)
     if removed:
         SessionPresenter.objects.filter(session=session, presenter_id__in=removed).delete()
     added = [
@@ -267,6 +293,12 @@ def language_clean(raw: str) -> str:
     if fold(word).startswith("tieng "):
         word = word[6:].strip()
     return word[:1].upper() + word[1:]
+
+
+# What the report counts of an event (besides the presenters named): not its form or
+# document, which may be corrected in an approved period.
+EVENT_FIGURES = {"unit", "date", "language", "listeners"}
+COURSE_FIGURES = {"unit", "date_from", "extra_participants"}
 
 
 @dataclass(frozen=True)
@@ -309,12 +341,15 @@ def event_save(*, actor: Any, data: EventData) -> tuple[DisseminationEvent, str]
     event = DisseminationEvent.objects.select_for_update().filter(code=code).first()
     wanted = {p.pk for p in data.presenters}
     if event is None:
+        check_figures_open(actor, [(code, data.unit, data.date)])
         event = DisseminationEvent.objects.create(code=code, **values)
         event.presenters.set(wanted)
         return event, "created"
     access.check_record_event(actor, event.unit)
     changed = [name for name, value in values.items() if getattr(event, name) != value]
     current = set(event.presenters.values_list("pk", flat=True))
+    if set(changed) & EVENT_FIGURES or current != wanted:
+        check_figures_open(actor, [(code, event.unit, event.date), (code, data.unit, data.date)])
     if changed:
         for name in changed:
             setattr(event, name, values[name])
@@ -327,6 +362,7 @@ def event_save(*, actor: Any, data: EventData) -> tuple[DisseminationEvent, str]
 @transaction.atomic
 def event_delete(*, actor: Any, event: DisseminationEvent) -> None:
     access.check_record_event(actor, event.unit)
+    check_figures_open(actor, [(event.code, event.unit, event.date)])
     event.delete()
 
 
@@ -367,11 +403,16 @@ def course_save(*, actor: Any, data: CourseData) -> tuple[Course, str]:
     }
     course = Course.objects.select_for_update().filter(code=code).first()
     if course is None:
+        check_figures_open(actor, [(code, data.unit, data.date_from)])
         return Course.objects.create(code=code, **values), "created"
     access.check_manage(actor, course.unit)
     changed = [name for name, value in values.items() if getattr(course, name) != value]
     if not changed:
         return course, "unchanged"
+    if set(changed) & COURSE_FIGURES:
+        check_figures_open(
+            actor, [(code, course.unit, course.date_from), (code, data.unit, data.date_from)]
+        )
     for name in changed:
         setattr(course, name, values[name])
     course.save(update_fields=changed)
@@ -412,6 +453,7 @@ def learner_set(
             raise PermissionDenied(f"Đảng viên {member.code} nằm ngoài phạm vi của bạn.")
         found = Learner.objects.filter(course=course, presenter=None, member=member).first()
     if found is None:
+        check_figures_open(actor, [(course.code, course.unit, course.date_from)])
         learner = Learner.objects.create(
             course=course, presenter=presenter, member=member, result=result or ""
         )
@@ -426,7 +468,9 @@ def learner_set(
 
 @transaction.atomic
 def learner_remove(*, actor: Any, learner: Learner) -> None:
-    access.check_manage(actor, learner.course.unit)
+    course = learner.course
+    access.check_manage(actor, course.unit)
+    check_figures_open(actor, [(course.code, course.unit, course.date_from)])
     learner.delete()
 
 

@@ -332,8 +332,11 @@ def _session_and_presenter(request: HttpRequest, code: str) -> tuple[Session, Pr
 @require_POST
 def session_add(request: HttpRequest, code: str) -> HttpResponse:
     session, presenter = _session_and_presenter(request, code)
-    if services.session_presenter_add(actor=request.user, session=session, presenter=presenter):
-        messages.success(request, f"Đã thêm báo cáo viên {presenter.full_name}.")
+    try:
+        if services.session_presenter_add(actor=request.user, session=session, presenter=presenter):
+            messages.success(request, f"Đã thêm báo cáo viên {presenter.full_name}.")
+    except ValidationError as exc:  # the session's figures are locked
+        messages.error(request, " ".join(exc.messages))
     return redirect("study:session", code=session.code)
 
 
@@ -341,8 +344,13 @@ def session_add(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def session_remove(request: HttpRequest, code: str) -> HttpResponse:
     session, presenter = _session_and_presenter(request, code)
-    if services.session_presenter_remove(actor=request.user, session=session, presenter=presenter):
-        messages.success(request, f"Đã bỏ báo cáo viên {presenter.full_name} khỏi hội nghị.")
+    try:
+        if services.session_presenter_remove(
+            actor=request.user, session=session, presenter=presenter
+        ):
+            messages.success(request, f"Đã bỏ báo cáo viên {presenter.full_name} khỏi hội nghị.")
+    except ValidationError as exc:  # the session's figures are locked
+        messages.error(request, " ".join(exc.messages))
     return redirect("study:session", code=session.code)
 
 
@@ -656,8 +664,12 @@ def learner_remove(request: HttpRequest, code: str) -> HttpResponse:
     if found is None:  # already removed (a second click): nothing to do
         messages.info(request, "Học viên này không còn trong danh sách của lớp.")
     else:
-        services.learner_remove(actor=request.user, learner=found)
-        messages.success(request, "Đã bỏ học viên khỏi lớp.")
+        try:
+            services.learner_remove(actor=request.user, learner=found)
+        except ValidationError as exc:  # the course's figures are locked
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "Đã bỏ học viên khỏi lớp.")
     return redirect("presenters:course", code=course.code)
 
 

@@ -17,8 +17,9 @@ The web, the workbook import and any API call these functions and the
 ``check_*`` functions below; none of them re-checks by hand.
 
 A write that would change the figures of a host unit on a day asks the guards of
-``orgs.hooks`` first (``check_figures_open``): a reporting period approved for that
-unit (or a unit above it) refuses it with ``FiguresLocked``, whoever the actor.
+``orgs.hooks`` first (``check_figures_open``, shared by every app): a report submitted
+or approved for that unit (or a unit above it) refuses it with ``FiguresLocked``,
+whoever the actor.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from tuyengiao.lib.actors import account_of
 from tuyengiao.lib.codes import check_code
 from tuyengiao.lib.db import fetchall_hot, fetchone_hot
 from tuyengiao.orgs import access
-from tuyengiao.orgs.hooks import figure_write_guards, figure_write_refusals
+from tuyengiao.orgs.hooks import FiguresLocked, check_figures_open, figure_write_guards
 from tuyengiao.orgs.models import (
     Member,
     Membership,
@@ -100,32 +101,6 @@ def check_host_write(actor: Actor, unit: Unit, what: str) -> None:
 
 
 _check_writer = check_host_write
-
-
-class FiguresLocked(ValidationError):
-    """A write refused because it would change figures already approved (a guard of
-    ``orgs.hooks.figure_write_guards``). ``refused`` maps what the caller wrote (a
-    session id or code; a (session id, member id) pair for ``attendance_bulk_set``) to
-    the reason, so that a sheet can name its rows."""
-
-    def __init__(self, refused: dict[Any, str]) -> None:
-        super().__init__(sorted(set(refused.values())))
-        self.refused = refused
-
-
-def check_figures_open(actor: Actor | None, writes: Iterable[tuple[Any, Unit, dt.date]]) -> None:
-    """``FiguresLocked`` when any (key, host, day) of ``writes`` would change figures
-    that a guard protects (an approved reporting period); the one rule of every
-    session and attendance write below."""
-    writes = list(writes)
-    refusals = figure_write_refusals([(unit, day) for _, unit, day in writes], actor)
-    refused: dict[Any, str] = {}
-    for key, unit, day in writes:
-        reason = refusals.get((unit.pk, day))
-        if reason is not None:
-            refused.setdefault(key, reason)
-    if refused:
-        raise FiguresLocked(refused)
 
 
 def _session_locked(session_id: int) -> ValidationError | None:

@@ -39,6 +39,7 @@ from tuyengiao.imports.framework import (
 )
 from tuyengiao.lib.codes import code_cell_parser, lost_zeros_hint
 from tuyengiao.orgs import access
+from tuyengiao.orgs.hooks import FiguresLocked
 from tuyengiao.orgs.models import Member, Membership, Unit, UnitVersion
 from tuyengiao.orgs.sheets import MEMBER_CODE, UNIT_CODE, digit_variants
 
@@ -330,7 +331,7 @@ def commit_sessions(rows: list[SessionSheetRow], ctx: ImportContext) -> SheetCou
         )
     try:
         created, updated, unchanged = services.session_bulk_upsert(actor=ctx.actor, rows=resolved)
-    except services.FiguresLocked as exc:  # an approved reporting period: name the rows
+    except FiguresLocked as exc:  # an approved reporting period: name the rows
         raise ImportRejected(
             [
                 ImportIssue(r.sheet, r.row, "Mã hội nghị", r.code, exc.refused[r.code])
@@ -498,7 +499,7 @@ def commit_attendance(rows: list[AttendanceSheetRow], ctx: ImportContext) -> She
         created, updated, unchanged = services.attendance_bulk_set(
             actor=ctx.actor, entries=entries, source="import"
         )
-    except services.FiguresLocked as exc:  # an approved reporting period: name the rows
+    except FiguresLocked as exc:  # an approved reporting period: name the rows
         raise ImportRejected(
             [
                 ImportIssue(r.sheet, r.row, "Mã hội nghị", r.session_code, reason)

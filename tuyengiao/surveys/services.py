@@ -13,6 +13,17 @@ Each takes a required ``actor``: a signed-in user (checked here), the system act
 or for ``response_submit`` whoever holds the unit's link (an anonymous visitor:
 ``None`` is still refused, the view passes ``request.user``). Bad data raises
 ``ValidationError`` in Vietnamese.
+
+The lock of reported figures (``orgs.hooks.check_figures_open``): the report's
+surveys section counts responses by unit and day. ``response_import`` (staff bringing
+in paper or Kobo answers through the ``Phiếu khảo sát`` sheet) is refused with
+``FiguresLocked`` while a report of the unit or a unit above it is submitted or
+approved for a period holding the day, as every staff write is; a row already there
+(same ``import_key``) is not a change and is not refused. ``response_submit`` (one
+respondent answering through the unit's link) is deliberately never refused: the
+respondent is anonymous, cannot ask anyone to reopen a report and would lose the
+answers, and the survey's own dates and ``survey_set_open`` say when answers are
+taken. Such an answer shows in the period page's changes since approval.
 """
 
 from __future__ import annotations
@@ -37,6 +48,7 @@ from tuyengiao.lib.isolated import Limits
 from tuyengiao.lib.numbers import parse_int
 from tuyengiao.lib.text import normalize
 from tuyengiao.orgs import access as core
+from tuyengiao.orgs.hooks import check_figures_open
 from tuyengiao.orgs.models import Unit
 
 from . import access
@@ -394,5 +406,6 @@ def response_import(
     rows, errors = clean_answers(spec, raw)
     if errors:
         raise ValidationError(list(errors.values()))
+    check_figures_open(actor, [(key, unit, day)])
     _store(spec, unit, day, rows, Source.SHEET, key)
     return True

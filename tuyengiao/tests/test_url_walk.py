@@ -538,12 +538,15 @@ ROUTES: dict[str, Route] = {
         lambda w: {"pk": _periods(w)[0].pk, "code": "CB3", "fmt": "docx"},
         PERIOD_READERS,
     ),
-    "periods:submit": Route(
-        lambda w: {"pk": _periods(w)[0].pk, "code": "CB1"},
-        lambda w: {"pk": _periods(w)[0].pk, "code": "CB3"},
-        STUDY_WRITERS_POST,
-        method="post",
-    ),
+    **{
+        f"periods:{name}": Route(
+            lambda w: {"pk": _periods(w)[0].pk, "code": "CB1"},
+            lambda w: {"pk": _periods(w)[0].pk, "code": "CB3"},
+            STUDY_WRITERS_POST,
+            method="post",
+        )
+        for name in ("submit", "withdraw")
+    },
     **{
         f"periods:{name}": Route(
             lambda w: {"pk": _periods(w)[0].pk, "code": "CB1"},
@@ -816,12 +819,14 @@ def _periods(w: Any) -> Any:
                 unit=unit,
                 kind="quy",
                 name=name,
-                date_from=dt.date(2025, 7, 1),
-                cutoff=dt.date(2025, 9, 30),
-                due_date=dt.date(2025, 10, 10),
+                date_from=dt.date(2025, 4, 1),
+                cutoff=dt.date(2025, 6, 30),
+                due_date=dt.date(2025, 7, 10),
             )
 
-        w.periods = [open_period(w.province, "Quý III"), open_period(w.sibling_commune, "Quý 3")]
+        # the second quarter: CB1's report, once sent, locks CB1's figures of that quarter,
+        # and the walk's own rows (and those the growth test adds) are dated later
+        w.periods = [open_period(w.province, "Quý II"), open_period(w.sibling_commune, "Quý 2")]
         sent = services.submission_submit(actor=SYSTEM, period=w.periods[0], unit=w.cell)
         Submission.objects.filter(pk=sent.pk).update(docx=b"docx", files_status="xong")
     return w.periods
@@ -1227,13 +1232,13 @@ def walk_world(
         _documents(world)
         _presenters(world)
         _outreach(world)
-        _periods(world)
         _essays(world)
         _surveys(world)
         _media(world)
         _awards(world)
         _followup(world)
         _contests(world)
+        _periods(world)
         yield world
         transaction.set_rollback(True)
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from tuyengiao.orgs.access import SYSTEM
 from tuyengiao.periods import services
-from tuyengiao.periods.models import PeriodKind, ReportingPeriod
+from tuyengiao.periods.models import PeriodKind, ReportingPeriod, Submission, SubmissionStatus
 from tuyengiao.study import services as study
 from tuyengiao.study.models import Session, Status
 from tuyengiao.tests import factories
@@ -57,7 +57,12 @@ def quarter(world: Any, *, due: dt.date | None = None) -> Quarter:
     study.attendance_mark(
         actor=SYSTEM, session=sessions[2], member=world.sibling_members[0], status=Status.PRESENT
     )
-    period = services.period_open(
+    return Quarter(open_quarter(world, due=due), *sessions)
+
+
+def open_quarter(world: Any, *, due: dt.date | None = None) -> ReportingPeriod:
+    """The province's period for the third quarter of 2025 (no figures made)."""
+    return services.period_open(
         actor=world.users["province"],
         unit=world.province,
         kind=PeriodKind.QUARTER,
@@ -66,14 +71,16 @@ def quarter(world: Any, *, due: dt.date | None = None) -> Quarter:
         cutoff=CUTOFF,
         due_date=due or timezone.localdate() + dt.timedelta(days=10),
     )
-    return Quarter(period, *sessions)
 
 
 def approve_all(world: Any, q: Quarter) -> None:
     """Cells submit, communes approve and submit, the province approves the communes,
     then submits and approves its own report."""
+    approve_period(world, q.period)
+
+
+def approve_period(world: Any, p: ReportingPeriod) -> None:
     users = world.users
-    p = q.period
     s1 = services.submission_submit(actor=users["secretary"], period=p, unit=world.cell)
     s2 = services.submission_submit(actor=users["commune"], period=p, unit=world.cell2)
     s3 = services.submission_submit(actor=users["outsider"], period=p, unit=world.sibling_cell)
@@ -86,3 +93,23 @@ def approve_all(world: Any, q: Quarter) -> None:
         services.submission_approve(actor=users["province"], submission=x)
     top = services.submission_submit(actor=users["province"], period=p, unit=world.province)
     services.submission_approve(actor=users["province"], submission=top)
+
+
+def locked_quarter(world: Any) -> Quarter:
+    """The quarter approved bottom-up up to the province: every unit's figures of
+    ``[FROM, CUTOFF]`` are locked."""
+    q = quarter(world)
+    approve_all(world, q)
+    return q
+
+
+def reopen_down_to(q: Quarter | ReportingPeriod, unit: Any) -> None:
+    """Reopen the reports from the province down to ``unit`` (the one above first)."""
+    from tuyengiao.orgs.models import Unit
+
+    period = q.period if isinstance(q, Quarter) else q
+    for above in Unit.objects.filter(pk__in=unit.path_ids).order_by("depth"):
+        submission = Submission.objects.get(period=period, unit=above)
+        if submission.status != SubmissionStatus.APPROVED:
+            continue  # reopened already
+        services.submission_reopen(actor=SYSTEM, submission=submission, reason="Sửa số liệu")

@@ -1,6 +1,6 @@
-"""Real browser: a cell submits its report, the commune approves it, and a change of
-the approved figures on the session page is refused, naming the period and the
-approver (issue 16, "done when")."""
+"""Real browser: a cell submits its report (withdraws it and sends it again), the
+commune approves it, and a change of the approved figures on the session page is
+refused, naming the period and the approver (issue 16, "done when")."""
 
 from __future__ import annotations
 
@@ -40,6 +40,15 @@ def test_submit_approve_then_a_change_is_refused(
     status.filter(has_text="Đã nộp, chờ duyệt").wait_for()
     page.get_by_role("link", name="Tải báo cáo (DOCX)").wait_for()
     shot(page, "60-bao-cao-ky-da-nop")
+    # the cell takes it back (its figures are locked while it awaits the decision), then
+    # sends it again
+    page.get_by_label("Lý do rút lại").fill("Bổ sung số liệu")
+    page.get_by_role("button", name="Rút lại báo cáo").click()
+    status.filter(has_text="Đã rút lại").wait_for()
+    assert page.locator("#events").filter(has_text="Rút lại").count() == 1
+    page.get_by_role("button", name="Nộp lại báo cáo").click()
+    status.filter(has_text="Đã nộp, chờ duyệt").wait_for()
+    page.get_by_role("link", name="Tải báo cáo (DOCX)").wait_for()
     sent = Submission.objects.get(period=q.period, unit=world.cell)
     assert (sent.status, sent.files_status) == (SubmissionStatus.SUBMITTED, FilesStatus.DONE)
     report_url = page.url

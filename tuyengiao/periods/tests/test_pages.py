@@ -14,6 +14,7 @@ from pytest_django.fixtures import Settings
 
 from tuyengiao.imports.framework import run_import
 from tuyengiao.orgs.access import SYSTEM
+from tuyengiao.orgs.hooks import FiguresLocked
 from tuyengiao.periods.models import FilesStatus, Submission, SubmissionStatus
 from tuyengiao.study import services as study
 from tuyengiao.study.models import Attendance, Status
@@ -155,7 +156,7 @@ def test_check_in_into_an_approved_period_is_refused(world: Any) -> None:
     q = quarter(world)
     approve_all(world, q)
     token = study.make_token(q.session2)
-    with pytest.raises(study.FiguresLocked, match="Quý III năm 2025"):
+    with pytest.raises(FiguresLocked, match="Quý III năm 2025"):
         study.checkin(actor=world.users["member"], token=token, device_id="")
 
 

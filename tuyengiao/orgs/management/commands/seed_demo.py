@@ -37,10 +37,15 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {username:10s} {label}")
         # Later apps add their demo data (documents, campaigns...) in their demo.py;
         # each build() is idempotent, so a database seeded before an app landed gets it.
+        # A module may set ``ORDER`` (default 0) to run after the others: periods approves
+        # reports, which locks the figures the other apps' demos write.
+        modules = []
         for app in apps.get_app_configs():
             if app.name.startswith("tuyengiao.") and app.label != "orgs":
                 module = f"{app.name}.demo"
                 if importlib.util.find_spec(module) is not None:
-                    message = importlib.import_module(module).build()
-                    if message:
-                        self.stdout.write(str(message))
+                    modules.append(importlib.import_module(module))
+        for found in sorted(modules, key=lambda m: getattr(m, "ORDER", 0)):
+            message = found.build()
+            if message:
+                self.stdout.write(str(message))
