@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from tuyengiao.lib.actors import account_of
 from tuyengiao.lib.dates import format_date
+from tuyengiao.lib.db import fetchone_hot
 from tuyengiao.orgs.hooks import Span
 from tuyengiao.orgs.models import Unit, UnitVersion
 from tuyengiao.trust.audit import acting_as
@@ -341,13 +342,17 @@ def figures_guard(pairs: Sequence[tuple[Unit, Span]], actor: Any) -> dict[tuple[
     the span inside the period (the day written, for one day) or on the period's cut-off
     (the structure the report's figures are taken in, ``selectors.live_report``). A
     unit moved to another parent after approval stays locked under the unit that
-    approved it. Two queries whatever the number of pairs: the units' versions from the
-    first day on, and the locking reports of every unit on those paths."""
+    approved it. At most three queries whatever the number of pairs: whether any report
+    locks a day of the spans at all (``_any_locking``; the answer of most writes, as
+    reports lock past periods), then the units' versions from the first day on and the
+    locking reports of every unit on those paths."""
     if not pairs:
         return {}
     first = min(span[0] for _, span in pairs)
     ends = [span[1] for _, span in pairs]
     last = None if any(end is None for end in ends) else max(e for e in ends if e is not None)
+    if not _any_locking(first, last):
+        return {}
     versions: dict[int, list[tuple[dt.date | None, dt.date | None, list[int]]]] = {}
     rows = UnitVersion.objects.filter(
         Q(valid_to__isnull=True) | Q(valid_to__gt=first),
@@ -387,6 +392,24 @@ def figures_guard(pairs: Sequence[tuple[Unit, Span]], actor: Any) -> dict[tuple[
             _depth, s, day = nearest
             refused[(unit.pk, span)] = locked_message(s, unit, day, span)
     return refused
+
+
+def _any_locking(first: dt.date, last: dt.date | None) -> bool:
+    """Whether any report, of any unit, locks a day of ``[first, last]``: one prepared
+    statement (``lib.db``), so that the writes of today's figures (a conference's
+    check-ins ask once per group of scans) cost the database next to nothing while
+    the reports that lock are of past periods. ``False`` is final; ``True`` means
+    the two queries of ``figures_guard`` decide."""
+    sql = (
+        f"SELECT EXISTS (SELECT 1 FROM {Submission._meta.db_table} s "  # noqa: S608  SQL text from code: table names and %s marks; values are parameters
+        f"JOIN {ReportingPeriod._meta.db_table} p ON p.id = s.period_id "
+        "WHERE s.status IN (%s, %s) AND p.cutoff >= %s"
+    )
+    if last is None:
+        row = fetchone_hot(sql + ")", [*LOCKING, first])
+    else:
+        row = fetchone_hot(sql + " AND p.date_from <= %s)", [*LOCKING, first, last])
+    return bool(row and row[0])
 
 
 def _written(s: Submission, unit: Unit, day: dt.date, span: Span | None) -> str:

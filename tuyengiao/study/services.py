@@ -109,7 +109,12 @@ def _session_locked(session_id: int) -> ValidationError | None:
     if not figure_write_guards:
         return None
     session = Session.objects.select_related("host").filter(pk=session_id).first()
-    if session is None:
+    return None if session is None else _locked(session)
+
+
+def _locked(session: Session) -> ValidationError | None:
+    """The refusal of a check-in to ``session`` (its host loaded) by the guards."""
+    if not figure_write_guards:
         return None
     try:
         check_figures_open(None, [(session.pk, session.host, session.date)])
@@ -1073,11 +1078,13 @@ def checkin_many(session_id: int, scans: Sequence[Scan]) -> list[CheckinResult |
     outside the session's check-in window (``checkin_window``) is refused before
     the statement.
     """
-    locked = _session_locked(session_id)
+    # One read of the session for the guards and the window (a group's fixed cost).
+    session = Session.objects.select_related("host").filter(pk=session_id).first()
+    locked = _locked(session) if session is not None else None
     if locked is not None:
         return [locked for _ in scans]
-    window = _window_of(session_id)
-    if window is not None:
+    if session is not None:
+        window = checkin_window(session.date, session.start_time, session.end_time)
         refused = [_outside_window(window, scan.now) for scan in scans]
         if any(refused):
             inside = [scan for scan, no in zip(scans, refused, strict=True) if no is None]

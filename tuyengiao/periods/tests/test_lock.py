@@ -129,7 +129,7 @@ def test_a_unit_moved_under_an_approved_report_after_the_cut_off_is_not_locked_b
     )
 
 
-def test_the_guard_asks_two_queries_whatever_the_rows(
+def test_the_guard_asks_three_queries_whatever_the_rows(
     world: Any, django_assert_max_num_queries: Any
 ) -> None:
     q = quarter(world)
@@ -140,9 +140,26 @@ def test_the_guard_asks_two_queries_whatever_the_rows(
         for unit in units
         for d in range(0, 120, 3)
     ] + [(world.cell, (DAY, None))]
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(3):
         refused = services.figures_guard(pairs, SYSTEM)
     inside = [p for p in pairs if p[1][0] <= CUTOFF]
     assert set(refused) == {(u.pk, span) for u, span in inside}
-    with django_assert_max_num_queries(2), pytest.raises(FiguresLocked):
+    with django_assert_max_num_queries(3), pytest.raises(FiguresLocked):
         check_figures_open(SYSTEM, [(i, u, span) for i, (u, span) in enumerate(pairs)])
+
+
+def test_the_guard_asks_one_query_when_no_report_locks_the_days(
+    world: Any, django_assert_max_num_queries: Any
+) -> None:
+    """Today's writes (a conference's check-ins) while the reports that lock are of a
+    past period: one query (a prepared one on PostgreSQL, which Django's query log
+    does not see), and nothing refused."""
+    q = quarter(world)
+    approve_all(world, q)
+    after = CUTOFF + dt.timedelta(days=1)
+    units = [world.cell, world.commune, world.province]
+    with django_assert_max_num_queries(1):
+        assert services.figures_guard([(u, (after, after)) for u in units], SYSTEM) == {}
+    with django_assert_max_num_queries(1):
+        assert services.figures_guard([(world.cell, (after, None))], SYSTEM) == {}
+    assert services.figures_guard([(world.cell, (CUTOFF, None))], SYSTEM) != {}
