@@ -4,6 +4,7 @@ communes without a serving presenter, and the figures of the report section."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -134,24 +135,30 @@ def session_roster_presenters(session: Any) -> list[Presenter]:
     ]
 
 
+@functools.lru_cache(maxsize=1024)  # a tree has a handful of kinds; a subtree, thousands of units
 def is_commune(kind: str) -> bool:
     folded = fold(kind)
     return folded.startswith(COMMUNE_KINDS)
 
 
-def _subtree_versions(unit: Unit, day: dt.date) -> list[UnitVersion]:
+def _subtree_on(unit: Unit, day: dt.date) -> QuerySet[UnitVersion]:
     root = UnitVersion.objects.filter(valid_on_q(day), unit=unit).values_list("path", flat=True)
     path = next(iter(root), None)
     if path is None:
-        return []
-    return list(
-        UnitVersion.objects.filter(valid_on_q(day), path__startswith=path).select_related("unit")
-    )
+        return UnitVersion.objects.none()
+    return UnitVersion.objects.filter(valid_on_q(day), path__startswith=path)
+
+
+def _subtree_versions(unit: Unit, day: dt.date) -> list[UnitVersion]:
+    return list(_subtree_on(unit, day).select_related("unit"))
 
 
 def communes_in(unit: Unit, day: dt.date) -> int:
-    """How many communes ``unit``'s subtree holds on ``day`` (the unit included)."""
-    return sum(1 for v in _subtree_versions(unit, day) if is_commune(v.kind))
+    """How many communes ``unit``'s subtree holds on ``day`` (the unit included): the
+    kinds only, not the versions."""
+    return sum(
+        1 for kind in _subtree_on(unit, day).values_list("kind", flat=True) if is_commune(kind)
+    )
 
 
 def communes_without_presenter(unit: Unit, day: dt.date) -> list[UnitVersion]:
