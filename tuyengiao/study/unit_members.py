@@ -79,10 +79,12 @@ def intervals(
     return rows
 
 
-def _exemptions(member_ids: Iterable[int] | None) -> dict[int, list[tuple[Any, Any]]]:
+def _exemptions(unit_ids: list[int] | None) -> dict[int, list[tuple[Any, Any]]]:
+    """The exemptions of the members who ever belonged to ``unit_ids`` (None: all)."""
     qs = Exemption.objects.all()
-    if member_ids is not None:
-        qs = qs.filter(member_id__in=member_ids)
+    if unit_ids is not None:
+        members = Membership.objects.filter(unit_id__in=unit_ids).values("member_id")
+        qs = qs.filter(member_id__in=members)
     out: dict[int, list[tuple[Any, Any]]] = defaultdict(list)
     for member, since, until in qs.values_list("member_id", "valid_from", "valid_to"):
         out[member].append((since, until))
@@ -119,7 +121,7 @@ def units_refresh(unit_ids: Iterable[int]) -> None:
                 "member_id", "unit_id", "valid_from", "valid_to"
             )
         )
-        exemptions = _exemptions({m for m, _u, _f, _t in memberships})
+        exemptions = _exemptions(chunk)
         UnitMemberFact.objects.filter(unit_id__in=chunk).delete()
         _write(intervals(memberships, exemptions))
 
