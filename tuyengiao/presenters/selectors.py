@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 
+from tuyengiao.lib.db import in_ids
 from tuyengiao.lib.text import collation_key, fold
 from tuyengiao.orgs.access import in_subtree
 from tuyengiao.orgs.models import Unit, UnitVersion, valid_on_q
@@ -171,7 +172,7 @@ def communes_without_presenter(unit: Unit, day: dt.date) -> list[UnitVersion]:
         return []
     unit_ids = [v.unit_id for v in versions]
     serving_units = set(
-        Presenter.objects.filter(serving_q(day), unit_id__in=unit_ids)
+        Presenter.objects.filter(serving_q(day), unit_id__in=in_ids(unit_ids))
         .values_list("unit_id", flat=True)
         .distinct()
     )
@@ -294,7 +295,7 @@ def figures(
         return result.groups[key]
 
     rows = (
-        Presenter.objects.filter(serving_q(date_to), unit_id__in=ids)
+        Presenter.objects.filter(serving_q(date_to), unit_id__in=in_ids(ids))
         .values("unit_id", "level_id")
         .annotate(n=Count("pk"), adv=Count("pk", filter=Q(theory__in=ADVANCED)))
     )
@@ -314,7 +315,7 @@ def figures(
             continue  # a closed level with nobody left: not a line of the report
         result.levels.append(LevelFigure(level.code, level.name, level.is_communicator, n, adv))
     sessions = Session.objects.filter(
-        host_id__in=ids,
+        host_id__in=in_ids(ids),
         date__gte=date_from,
         date__lte=date_to,
         pk__in=SessionPresenter.objects.values("session_id"),
@@ -352,13 +353,15 @@ def figures(
 
 def events_in(ids: list[int], date_from: dt.date, date_to: dt.date) -> QuerySet[Any]:
     return DisseminationEvent.objects.filter(
-        unit_id__in=ids, date__gte=date_from, date__lte=date_to
+        unit_id__in=in_ids(ids), date__gte=date_from, date__lte=date_to
     )
 
 
 def courses_in(ids: list[int], date_from: dt.date, date_to: dt.date) -> QuerySet[Any]:
     """Courses organised by the units that start in the period."""
-    return Course.objects.filter(unit_id__in=ids, date_from__gte=date_from, date_from__lte=date_to)
+    return Course.objects.filter(
+        unit_id__in=in_ids(ids), date_from__gte=date_from, date_from__lte=date_to
+    )
 
 
 def _outreach(
