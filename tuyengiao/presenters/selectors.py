@@ -165,21 +165,25 @@ def communes_in(unit: Unit, day: dt.date) -> int:
 def communes_without_presenter(unit: Unit, day: dt.date) -> list[UnitVersion]:
     """Communes in ``unit``'s subtree on ``day`` (the unit itself included) where no
     presenter or communicator recognised by the commune or a unit below it serves on
-    ``day``. Two queries: the subtree's versions, the serving presenters' units."""
-    versions = _subtree_versions(unit, day)
-    communes = [v for v in versions if is_commune(v.kind)]
+    ``day``. Three queries: the subtree's paths and kinds, the serving presenters'
+    units, the versions of the communes without one (a province has thousands of units
+    and a hundred communes: only those are loaded whole)."""
+    rows = list(_subtree_on(unit, day).values_list("unit_id", "path", "kind"))
+    communes = [(uid, path) for uid, path, kind in rows if is_commune(kind)]
     if not communes:
         return []
-    unit_ids = [v.unit_id for v in versions]
     serving_units = set(
-        Presenter.objects.filter(serving_q(day), unit_id__in=in_ids(unit_ids))
+        Presenter.objects.filter(serving_q(day), unit_id__in=in_ids([uid for uid, _p, _k in rows]))
         .values_list("unit_id", flat=True)
         .distinct()
     )
-    path_of = {v.unit_id: v.path for v in versions}
+    path_of = {uid: path for uid, path, _kind in rows}
     covered_paths = [path_of[u] for u in serving_units if u in path_of]
-    missing = [v for v in communes if not any(p.startswith(v.path) for p in covered_paths)]
-    return sorted(missing, key=lambda v: (collation_key(v.name), v.unit.code))
+    missing = [uid for uid, path in communes if not any(p.startswith(path) for p in covered_paths)]
+    versions = UnitVersion.objects.filter(valid_on_q(day), unit_id__in=in_ids(missing))
+    return sorted(
+        versions.select_related("unit"), key=lambda v: (collation_key(v.name), v.unit.code)
+    )
 
 
 # --- report figures ---------------------------------------------------------------------
