@@ -5,7 +5,10 @@ the empty view of ``bench/urls.py`` measured in the same run.
 
 Budget (issue 13): every page <= 200 KB and <= 300 ms at national scale. Keys:
 ``pages.<name>_kb``, ``pages.<name>_ms`` (median of the runs), and
-``pages.worst_kb`` / ``pages.worst_ms`` / ``pages.worst_ms_vs_empty``.
+``pages.worst_kb`` / ``pages.worst_ms`` / ``pages.worst_ms_vs_empty``; and what the
+per-unit member counts behind home and the unit page cost to keep:
+``pages.member_counts_refresh_ms`` (every unit with members recomputed, as an import into
+all of them adds to its transaction) beside ``pages.member_counts_rebuild_ms``.
 """
 
 from __future__ import annotations
@@ -107,4 +110,29 @@ def measure(ctx: Any) -> dict[str, Any]:
     out["pages.worst_ms"] = f"{out[f'pages.{worst}_ms']} ({worst})"
     out["pages.worst_ms_vs_empty"] = round(real[worst] / medians["empty"], 1)
     out["pages.worst_kb"] = f"{out[f'pages.{biggest}_kb']} ({biggest})"
+    out.update(_member_counts())
     return out
+
+
+def _member_counts() -> dict[str, Any]:
+    import time
+
+    from django.db import transaction
+
+    from tuyengiao.orgs.models import Membership
+    from tuyengiao.study import unit_members
+
+    units = sorted(set(Membership.objects.values_list("unit_id", flat=True)))
+    start = time.perf_counter()
+    with transaction.atomic():
+        unit_members.units_refresh(units)
+    refresh = time.perf_counter() - start
+    start = time.perf_counter()
+    with transaction.atomic():
+        unit_members.rebuild()
+    rebuild = time.perf_counter() - start
+    return {
+        "pages.member_counts_units": len(units),
+        "pages.member_counts_refresh_ms": round(refresh * 1000, 1),
+        "pages.member_counts_rebuild_ms": round(rebuild * 1000, 1),
+    }

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from tuyengiao.lib.db import in_ids
 from tuyengiao.lib.text import collation_key
 
 from . import formats
@@ -298,7 +299,9 @@ def report_figures(
     start = dt.datetime.combine(date_from, dt.time.min, tzinfo=tz)
     end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
     qs = Attempt.objects.filter(
-        participant__unit_id__in=list(unit_ids), submitted_at__gte=start, submitted_at__lt=end
+        participant__unit_id__in=in_ids(list(unit_ids)),
+        submitted_at__gte=start,
+        submitted_at__lt=end,
     )
     return _figures(_attempt_rows(qs), group_of, names)
 
@@ -310,7 +313,9 @@ def latest_submission(unit_ids: Iterable[int], until: dt.date) -> dt.date | None
         until + dt.timedelta(days=1), dt.time.min, tzinfo=timezone.get_current_timezone()
     )
     last = (
-        Attempt.objects.filter(participant__unit_id__in=list(unit_ids), submitted_at__lt=end)
+        Attempt.objects.filter(
+            participant__unit_id__in=in_ids(list(unit_ids)), submitted_at__lt=end
+        )
         .order_by("-submitted_at")
         .values_list("submitted_at", flat=True)
         .first()

@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 
 from tuyengiao.documents.models import Document
+from tuyengiao.lib.db import in_ids
 from tuyengiao.lib.text import fold
 from tuyengiao.orgs.models import Unit
 
@@ -238,7 +239,7 @@ def task_figures(
     group = dict(group_of or {})
     result = TaskFigures(day=date_to)
     qs = (
-        Task.objects.filter(unit_id__in=ids, assigned_on__lte=date_to)
+        Task.objects.filter(unit_id__in=in_ids(ids), assigned_on__lte=date_to)
         .exclude(done_on__lt=date_from)
         .values("unit_id", "programme__document__symbol", "programme__document__title")
         .annotate(
@@ -310,7 +311,7 @@ def inspection_figures(
     ids = list(unit_ids)
     group = dict(group_of or {})
     rounds = Inspection.objects.filter(
-        unit_id__in=ids, date_from__gte=date_from, date_from__lte=date_to
+        unit_id__in=in_ids(ids), date_from__gte=date_from, date_from__lte=date_to
     )
     targets = InspectionTarget.objects.filter(inspection__in=rounds)
     by_kind = {k.value: KindFigure() for k in Kind}

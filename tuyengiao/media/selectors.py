@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet, Sum
 
+from tuyengiao.lib.db import in_ids
 from tuyengiao.lib.text import fold
 from tuyengiao.orgs.models import Unit
 
@@ -149,7 +150,7 @@ def media_figures(
     code_of = {k.pk: k.code for k in kinds}
     result = MediaFigures(kinds=kinds)
     inside = MediaOutput.objects.filter(
-        unit_id__in=ids, date_from__gte=date_from, date_to__lte=date_to
+        unit_id__in=in_ids(ids), date_from__gte=date_from, date_to__lte=date_to
     )
     rows = (
         inside.order_by()
@@ -186,7 +187,9 @@ def media_figures(
         ).values_list("document_symbol", "document__title"):
             result.titles.setdefault(symbol, title)
     result.outside = (
-        MediaOutput.objects.filter(unit_id__in=ids, date_from__lte=date_to, date_to__gte=date_from)
+        MediaOutput.objects.filter(
+            unit_id__in=in_ids(ids), date_from__lte=date_to, date_to__gte=date_from
+        )
         .exclude(date_from__gte=date_from, date_to__lte=date_to)
         .count()
     )
@@ -256,7 +259,7 @@ def award_figures(
     kinds = award_kinds()
     code_of = {k.pk: k.code for k in kinds}
     result = AwardFigures(kinds=kinds)
-    inside = Award.objects.filter(unit_id__in=ids, date__gte=date_from, date__lte=date_to)
+    inside = Award.objects.filter(unit_id__in=in_ids(ids), date__gte=date_from, date__lte=date_to)
     rows = (
         inside.order_by()
         .values("unit_id", "kind_id", "document_symbol")

@@ -16,6 +16,12 @@ in its ``AppConfig.ready``).
   ``refused`` names what was refused, for the sheets); the writer never names the
   guard's app. This module holds the rule so that every app may import it while
   ``orgs`` imports none of them.
+- ``members_changed``: called by every service of ``orgs`` that writes memberships or
+  exemptions, inside its transaction, with the units whose members changed (``study``
+  recomputes its per-unit member counts).
+- ``member_counters``: a function answering (members, active members) of a unit's
+  subtree on a day from a pre-aggregate (``study``'s); none registered, ``orgs``
+  counts the raw rows.
 """
 
 from __future__ import annotations
@@ -126,3 +132,37 @@ def check_figures_open(actor: Any, writes: Iterable[tuple[Any, Unit, When]]) -> 
             refused.setdefault(key, reason)
     if refused:
         raise FiguresLocked(refused)
+
+
+# --- member counts ---------------------------------------------------------------------
+
+MembersChanged = Callable[[set[int]], None]
+members_changed_receivers: list[MembersChanged] = []
+
+
+def register_members_changed(receiver: MembersChanged) -> MembersChanged:
+    """Call ``receiver`` with the unit ids whose memberships or exemptions a service
+    changed, inside the service's transaction (idempotent)."""
+    if receiver not in members_changed_receivers:
+        members_changed_receivers.append(receiver)
+    return receiver
+
+
+def members_changed(unit_ids: Iterable[int]) -> None:
+    """The services' call after writing memberships or exemptions of ``unit_ids``."""
+    ids = set(unit_ids)
+    if not ids:
+        return
+    for receiver in members_changed_receivers:
+        receiver(ids)
+
+
+MemberCounter = Callable[[Unit, dt.date], tuple[int, int]]
+member_counters: list[MemberCounter] = []
+
+
+def register_member_counter(counter: MemberCounter) -> MemberCounter:
+    """Answer the subtree member counts with ``counter`` (idempotent; the first wins)."""
+    if counter not in member_counters:
+        member_counters.append(counter)
+    return counter

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from tuyengiao.lib.text import collation_key, fold
 
-from . import official
+from . import hooks, official
 from .models import (
     Exemption,
     LineageKind,
@@ -251,13 +251,18 @@ def member_unit_on(member: Member, day: dt.date) -> Unit | None:
     return row.unit if row else None
 
 
+def subtree_member_counts(unit: Unit, day: dt.date) -> tuple[int, int]:
+    """(members, active members) of the subtree on ``day``: from the pre-aggregate a
+    hook provides (``hooks.member_counters``: study's per-unit counts), else counted."""
+    if hooks.member_counters:
+        return hooks.member_counters[0](unit, day)
+    return member_count(unit, day), member_count(unit, day, include_exempt=False)
+
+
 def subtree_counts(unit: Unit, day: dt.date) -> dict[str, int]:
-    versions = subtree_on(unit, day)
-    return {
-        "units": versions.count() - 1 if versions.exists() else 0,
-        "members": member_count(unit, day),
-        "members_active": member_count(unit, day, include_exempt=False),
-    }
+    units = subtree_on(unit, day).count()
+    members, active = subtree_member_counts(unit, day)
+    return {"units": units - 1 if units else 0, "members": members, "members_active": active}
 
 
 def place_of(unit: Unit) -> str:

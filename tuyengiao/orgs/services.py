@@ -37,7 +37,7 @@ from tuyengiao.lib.actors import account_of
 from tuyengiao.lib.codes import check_code
 from tuyengiao.lib.text import collation_key, fold, name_sort_key, normalize, split_full_name
 
-from . import access
+from . import access, hooks
 from .models import (
     Assignment,
     Exemption,
@@ -498,6 +498,7 @@ def _transfer_memberships(source: Unit, target: Unit, on: dt.date) -> None:
     moved = [Membership(member_id=row.member_id, unit=target, valid_from=on) for row in open_rows]
     open_rows.update(valid_to=on)
     Membership.objects.bulk_create(moved)
+    hooks.members_changed({source.pk, target.pk})
 
 
 @transaction.atomic
@@ -667,6 +668,7 @@ def member_create(
     Membership.objects.create(member=member, unit=unit, valid_from=since)
     if exempt:
         Exemption.objects.create(member=member, valid_from=since)
+    hooks.members_changed({unit.pk})
     return member
 
 
@@ -721,7 +723,9 @@ def member_transfer(*, actor: Actor, member: Member, to_unit: Unit, on: dt.date)
             raise ValidationError("Đã có quá trình sinh hoạt sau ngày chuyển.")
         current.valid_to = on
         current.save(update_fields=["valid_to"])
-    return Membership.objects.create(member=member, unit=to_unit, valid_from=on)
+    created = Membership.objects.create(member=member, unit=to_unit, valid_from=on)
+    hooks.members_changed({to_unit.pk} | ({current.unit_id} if current is not None else set()))
+    return created
 
 
 @transaction.atomic
@@ -734,6 +738,7 @@ def member_set_exempt(
     if exempt:
         if open_row is None:
             Exemption.objects.create(member=member, valid_from=on, reason=normalize(reason))
+            _member_units_changed(member)
         return
     if open_row is not None:
         if open_row.valid_from is not None and open_row.valid_from >= on:
@@ -741,6 +746,12 @@ def member_set_exempt(
         else:
             open_row.valid_to = on
             open_row.save(update_fields=["valid_to"])
+        _member_units_changed(member)
+
+
+def _member_units_changed(member: Member) -> None:
+    """An exemption of ``member`` changed: every unit they ever belonged to may count it."""
+    hooks.members_changed(set(member.memberships.values_list("unit_id", flat=True)))
 
 
 @transaction.atomic
@@ -825,6 +836,7 @@ def member_bulk_create(*, actor: Actor, rows: Sequence[NewMember]) -> list[Membe
             exemptions.append(Exemption(member=member, valid_from=since))
     Membership.objects.bulk_create(memberships, batch_size=1000)
     Exemption.objects.bulk_create(exemptions, batch_size=1000)
+    hooks.members_changed({row.unit.pk for row in rows})
     return members
 
 

@@ -4,6 +4,7 @@ communes without a serving presenter, and the figures of the report section."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -11,6 +12,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 
+from tuyengiao.lib.db import in_ids
 from tuyengiao.lib.text import collation_key, fold
 from tuyengiao.orgs.access import in_subtree
 from tuyengiao.orgs.models import Unit, UnitVersion, valid_on_q
@@ -134,44 +136,54 @@ def session_roster_presenters(session: Any) -> list[Presenter]:
     ]
 
 
+@functools.lru_cache(maxsize=1024)  # a tree has a handful of kinds; a subtree, thousands of units
 def is_commune(kind: str) -> bool:
     folded = fold(kind)
     return folded.startswith(COMMUNE_KINDS)
 
 
-def _subtree_versions(unit: Unit, day: dt.date) -> list[UnitVersion]:
+def _subtree_on(unit: Unit, day: dt.date) -> QuerySet[UnitVersion]:
     root = UnitVersion.objects.filter(valid_on_q(day), unit=unit).values_list("path", flat=True)
     path = next(iter(root), None)
     if path is None:
-        return []
-    return list(
-        UnitVersion.objects.filter(valid_on_q(day), path__startswith=path).select_related("unit")
-    )
+        return UnitVersion.objects.none()
+    return UnitVersion.objects.filter(valid_on_q(day), path__startswith=path)
+
+
+def _subtree_versions(unit: Unit, day: dt.date) -> list[UnitVersion]:
+    return list(_subtree_on(unit, day).select_related("unit"))
 
 
 def communes_in(unit: Unit, day: dt.date) -> int:
-    """How many communes ``unit``'s subtree holds on ``day`` (the unit included)."""
-    return sum(1 for v in _subtree_versions(unit, day) if is_commune(v.kind))
+    """How many communes ``unit``'s subtree holds on ``day`` (the unit included): the
+    kinds only, not the versions."""
+    return sum(
+        1 for kind in _subtree_on(unit, day).values_list("kind", flat=True) if is_commune(kind)
+    )
 
 
 def communes_without_presenter(unit: Unit, day: dt.date) -> list[UnitVersion]:
     """Communes in ``unit``'s subtree on ``day`` (the unit itself included) where no
     presenter or communicator recognised by the commune or a unit below it serves on
-    ``day``. Two queries: the subtree's versions, the serving presenters' units."""
-    versions = _subtree_versions(unit, day)
-    communes = [v for v in versions if is_commune(v.kind)]
+    ``day``. Three queries: the subtree's paths and kinds, the serving presenters'
+    units, the versions of the communes without one (a province has thousands of units
+    and a hundred communes: only those are loaded whole)."""
+    rows = list(_subtree_on(unit, day).values_list("unit_id", "path", "kind"))
+    communes = [(uid, path) for uid, path, kind in rows if is_commune(kind)]
     if not communes:
         return []
-    unit_ids = [v.unit_id for v in versions]
     serving_units = set(
-        Presenter.objects.filter(serving_q(day), unit_id__in=unit_ids)
+        Presenter.objects.filter(serving_q(day), unit_id__in=in_ids([uid for uid, _p, _k in rows]))
         .values_list("unit_id", flat=True)
         .distinct()
     )
-    path_of = {v.unit_id: v.path for v in versions}
+    path_of = {uid: path for uid, path, _kind in rows}
     covered_paths = [path_of[u] for u in serving_units if u in path_of]
-    missing = [v for v in communes if not any(p.startswith(v.path) for p in covered_paths)]
-    return sorted(missing, key=lambda v: (collation_key(v.name), v.unit.code))
+    missing = [uid for uid, path in communes if not any(p.startswith(path) for p in covered_paths)]
+    versions = UnitVersion.objects.filter(valid_on_q(day), unit_id__in=in_ids(missing))
+    return sorted(
+        versions.select_related("unit"), key=lambda v: (collation_key(v.name), v.unit.code)
+    )
 
 
 # --- report figures ---------------------------------------------------------------------
@@ -287,7 +299,7 @@ def figures(
         return result.groups[key]
 
     rows = (
-        Presenter.objects.filter(serving_q(date_to), unit_id__in=ids)
+        Presenter.objects.filter(serving_q(date_to), unit_id__in=in_ids(ids))
         .values("unit_id", "level_id")
         .annotate(n=Count("pk"), adv=Count("pk", filter=Q(theory__in=ADVANCED)))
     )
@@ -307,7 +319,7 @@ def figures(
             continue  # a closed level with nobody left: not a line of the report
         result.levels.append(LevelFigure(level.code, level.name, level.is_communicator, n, adv))
     sessions = Session.objects.filter(
-        host_id__in=ids,
+        host_id__in=in_ids(ids),
         date__gte=date_from,
         date__lte=date_to,
         pk__in=SessionPresenter.objects.values("session_id"),
@@ -345,13 +357,15 @@ def figures(
 
 def events_in(ids: list[int], date_from: dt.date, date_to: dt.date) -> QuerySet[Any]:
     return DisseminationEvent.objects.filter(
-        unit_id__in=ids, date__gte=date_from, date__lte=date_to
+        unit_id__in=in_ids(ids), date__gte=date_from, date__lte=date_to
     )
 
 
 def courses_in(ids: list[int], date_from: dt.date, date_to: dt.date) -> QuerySet[Any]:
     """Courses organised by the units that start in the period."""
-    return Course.objects.filter(unit_id__in=ids, date_from__gte=date_from, date_from__lte=date_to)
+    return Course.objects.filter(
+        unit_id__in=in_ids(ids), date_from__gte=date_from, date_from__lte=date_to
+    )
 
 
 def _outreach(

@@ -37,6 +37,7 @@ from django.db import connection, transaction
 
 from tuyengiao.orgs.models import Member
 
+from . import unit_members
 from .models import (
     Attendance,
     MemberCampaignFact,
@@ -394,6 +395,7 @@ def facts_rebuild() -> dict[str, int]:
     the incremental paths are tested against)."""
     for model in (SessionFact, PresenceFact, MemberCampaignFact, MemberFact):
         model.objects.all().delete()
+    unit_members.rebuild()
     t = _tables()
     with connection.cursor() as cursor:
         sql, counted = _session_fact_sql("")

@@ -328,3 +328,24 @@ class MemberFact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id}: {self.first_date}–{self.last_date}"
+
+
+class UnitMemberFact(models.Model):
+    """Members per unit over time: over ``[valid_from, valid_to)`` the unit had
+    ``members`` memberships (members sinh hoạt there directly), ``exempt`` of them
+    exempt (miễn sinh hoạt) at the same time. Only intervals with members are kept.
+    Kept by ``unit_members.py`` whenever ``orgs`` changes memberships or exemptions
+    (``orgs.hooks.members_changed``); a subtree's counts on a day are one sum over
+    its units' rows valid that day."""
+
+    unit_id = models.BigIntegerField()
+    valid_from = models.DateField(null=True)
+    valid_to = models.DateField(null=True)
+    members = models.PositiveIntegerField()
+    exempt = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["unit_id", "valid_from"], name="unitmemberfact_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} [{self.valid_from} – {self.valid_to}): {self.members}"

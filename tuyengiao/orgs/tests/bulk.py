@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from django.db.models import Max
 
+from tuyengiao.orgs import hooks
 from tuyengiao.orgs.models import Member, Membership, Unit, UnitVersion
 from tuyengiao.orgs.services import derive_member_keys, unit_keys
 
@@ -79,6 +80,7 @@ def add_members(units: Sequence[Unit], per_unit: int, *, prefix: str, since: dt.
         ],
         batch_size=1000,
     )
+    hooks.members_changed({u.pk for u in units})  # as the services do after their writes
     return len(members)
 
 
