@@ -184,8 +184,15 @@ class Source(models.TextChoices):
 
 
 class Attendance(models.Model):
-    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="attendance")
-    member = models.ForeignKey("orgs.Member", on_delete=models.PROTECT, related_name="attendance")
+    # No index of their own: ``attendance_one_per_member`` (session, member) and
+    # ``attendance_member_idx`` (member, status) lead with them, and every index is
+    # written on each QR check-in.
+    session = models.ForeignKey(
+        Session, on_delete=models.PROTECT, related_name="attendance", db_index=False
+    )
+    member = models.ForeignKey(
+        "orgs.Member", on_delete=models.PROTECT, related_name="attendance", db_index=False
+    )
     status = models.CharField("trạng thái", max_length=20, choices=Status.choices)
     checked_in_at = models.DateTimeField("giờ vào", null=True, blank=True)
     checked_out_at = models.DateTimeField("giờ ra", null=True, blank=True)
@@ -217,9 +224,14 @@ class CheckinDevice(models.Model):
     """The last QR check-in made from one device (a signed cookie id), so that
     one phone cannot check in several members within the window."""
 
-    device_id = models.CharField(max_length=64, unique=True)
+    device_id = models.CharField(max_length=64)
     member = models.ForeignKey("orgs.Member", on_delete=models.CASCADE, related_name="+")
     last_at = models.DateTimeField()
+
+    class Meta:
+        # A constraint rather than ``unique=True``, which on PostgreSQL adds a second
+        # index for LIKE that no query uses and every check-in would write.
+        constraints = [models.UniqueConstraint(fields=["device_id"], name="checkindevice_one")]
 
     def __str__(self) -> str:
         return f"{self.device_id} → {self.member_id}"
