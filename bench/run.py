@@ -120,8 +120,11 @@ def main(argv: list[str] | None = None) -> int:
         module = importlib.import_module(name)
         print(f"bench: {name} ...", flush=True)
         start = time.perf_counter()
-        results.update(module.measure(ctx))
+        figures = module.measure(ctx)
+        results.update(figures)
         print(f"bench: {name} done in {time.perf_counter() - start:.1f} s", flush=True)
+        # at once, so that a long run stopped later keeps what it measured
+        print(json.dumps(figures, ensure_ascii=False), flush=True)
     results["measured_at"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     width = max(len(k) for k in results)
