@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 SCALE ?= small
 DB ?= sqlite
+FRACTION ?= 1
 
 .PHONY: venv run test test-fast chromium lint format bench fuzz migrate seed clean
 
@@ -58,7 +59,7 @@ format: venv
 	$(BIN)/ruff check --fix .
 
 bench: venv
-	$(BIN)/python -m bench.run --scale $(SCALE) --db $(DB)
+	$(BIN)/python -m bench.run --scale $(SCALE) --db $(DB) --fraction $(FRACTION)
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* var/staticfiles

@@ -1,4 +1,4 @@
-"""``python -m bench.run --scale small|province|national --db sqlite|postgres``.
+"""``python -m bench.run --scale small|province|national --db sqlite|postgres [--fraction F]``.
 
 Runs every measurement module listed in ``MODULES`` against a fresh database,
 prints a table and writes ``bench/results.json``. Each module exposes
@@ -44,6 +44,7 @@ class BenchContext:
     scale: str
     db: str
     database_url: str
+    fraction: float = 1.0  # of the cells per commune (bench.synthetic)
     shared: dict[str, Any] = field(default_factory=dict)
 
     def timed(self, fn: Any, repeat: int = 5) -> list[float]:
@@ -88,6 +89,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", choices=["small", "province", "national"], default="small")
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--only", nargs="*", help="run only these modules")
+    parser.add_argument(
+        "--fraction",
+        type=float,
+        default=1.0,
+        help="generate this fraction of the cells per commune (0.05: 1/20 of the data)",
+    )
     args = parser.parse_args(argv)
     if args.scale == "national" and args.db != "postgres":
         parser.error("national scale runs on PostgreSQL only (DB=postgres)")
@@ -103,16 +110,21 @@ def main(argv: list[str] | None = None) -> int:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    ctx = BenchContext(scale=args.scale, db=args.db, database_url=url)
+    ctx = BenchContext(scale=args.scale, db=args.db, database_url=url, fraction=args.fraction)
     results: dict[str, Any] = {"scale": args.scale, "db": args.db}
+    if args.fraction != 1.0:
+        results["fraction"] = args.fraction
     for name in MODULES:
         if args.only and name.rsplit(".", 1)[-1] not in args.only:
             continue
         module = importlib.import_module(name)
         print(f"bench: {name} ...", flush=True)
         start = time.perf_counter()
-        results.update(module.measure(ctx))
+        figures = module.measure(ctx)
+        results.update(figures)
         print(f"bench: {name} done in {time.perf_counter() - start:.1f} s", flush=True)
+        # at once, so that a long run stopped later keeps what it measured
+        print(json.dumps(figures, ensure_ascii=False), flush=True)
     results["measured_at"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     width = max(len(k) for k in results)
