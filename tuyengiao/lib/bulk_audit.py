@@ -50,7 +50,12 @@ def log_bulk_create(instances: list[Any]) -> None:
     for entry in entries:
         # auditlog's set_actor context fills actor and address in this signal
         pre_save.send(sender=LogEntry, instance=entry, raw=False, using=None, update_fields=None)
-    LogEntry.objects.bulk_create(entries, batch_size=2000)
+    from . import pgcopy
+
+    if pgcopy.available():
+        pgcopy.copy_objects(LogEntry, entries)  # the same values, streamed (``pgcopy``)
+    else:
+        LogEntry.objects.bulk_create(entries, batch_size=2000)
 
 
 def _creation_diff(model: type[Any], json_changes: bool) -> Any:

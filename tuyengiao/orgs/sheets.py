@@ -34,6 +34,7 @@ from tuyengiao.imports.framework import (
     register_sheet,
 )
 from tuyengiao.lib.codes import code_cell_parser, lost_zeros_hint
+from tuyengiao.lib.pgcopy import among
 from tuyengiao.lib.text import normalize, split_full_name
 
 from . import services
@@ -81,7 +82,7 @@ def _units_in_db(ctx: ImportContext, codes: set[str]) -> dict[str, Unit]:
     cache: dict[str, Unit] = ctx.cache.setdefault("units", {})
     missing = codes - cache.keys()
     if missing:
-        cache.update({u.code: u for u in Unit.objects.filter(code__in=missing)})
+        cache.update({u.code: u for u in Unit.objects.filter(code__in=among(sorted(missing)))})
     return {c: cache[c] for c in codes if c in cache}
 
 
@@ -442,7 +443,7 @@ def commit_members(rows: list[MemberRow], ctx: ImportContext) -> SheetCounts:
     # Only the members a row changes are loaded as models and written, one by one
     # through the services; an unchanged row costs no query.
     changed = {c for c, plan in plans.items() if plan.changes}
-    members = {m.code: m for m in Member.objects.filter(code__in=sorted(changed))}
+    members = {m.code: m for m in Member.objects.filter(code__in=among(sorted(changed)))}
     counts.unchanged = len(plans) - len(changed)
     for r in rows:
         if r.code not in changed:
@@ -455,7 +456,7 @@ def commit_members(rows: list[MemberRow], ctx: ImportContext) -> SheetCounts:
                 ImportIssue(r.sheet, r.row, "Mã đảng viên", r.code, " ".join(_messages(exc)))
             )
     try:
-        new_members = services.member_bulk_create(actor=ctx.actor, rows=new_rows)
+        created = services.member_bulk_import(actor=ctx.actor, rows=new_rows)
     except (PermissionDenied, ValidationError) as exc:
         first = by_code[new_rows[0].code] if new_rows else rows[0]
         issues.append(
@@ -465,7 +466,7 @@ def commit_members(rows: list[MemberRow], ctx: ImportContext) -> SheetCounts:
         )
     if issues:
         raise ImportRejected(issues)
-    counts.created = len(new_members)
+    counts.created = created
     return counts
 
 
@@ -511,13 +512,13 @@ def _member_states(codes: list[str], today: dt.date) -> dict[str, _MemberState]:
 
     units: dict[str, int] = {}
     for code, unit_id in (
-        Membership.objects.filter(member__code__in=codes, valid_to__isnull=True)
+        Membership.objects.filter(member__code__in=among(codes), valid_to__isnull=True)
         .order_by("member_id", "valid_from")
         .values_list("member__code", "unit_id")
     ):
         units.setdefault(code, unit_id)
     exempt = set(
-        Exemption.objects.filter(member__code__in=codes)
+        Exemption.objects.filter(member__code__in=among(codes))
         .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today))
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=today))
         .values_list("member__code", flat=True)
@@ -528,7 +529,7 @@ def _member_states(codes: list[str], today: dt.date) -> dict[str, _MemberState]:
             code, family, middle, given, gender, birth, admission, units.get(code), code in exempt
         )
         for code, family, middle, given, gender, birth, admission in Member.objects.filter(
-            code__in=codes
+            code__in=among(codes)
         ).values_list("code", *fields, "admission_date")
     }
 
