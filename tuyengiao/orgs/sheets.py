@@ -504,33 +504,33 @@ class _MemberState:
 
 
 def _member_states(codes: list[str], today: dt.date) -> dict[str, _MemberState]:
-    """The existing members among ``codes``, in three set-based queries of plain values
-    (a model with its memberships prefetched cost ~2 KB and ~0.2 ms a row)."""
-    from django.db.models import Q
+    """The existing members among ``codes`` as plain values, in one query: the unit of
+    the open membership and today's exemption as correlated subqueries (a model with its
+    memberships prefetched cost ~2 KB and ~0.2 ms a row; three queries each walked the
+    100.000 codes)."""
+    from django.db.models import Exists, OuterRef, Q, Subquery
 
     from .models import Exemption, Membership
 
-    units: dict[str, int] = {}
-    for code, unit_id in (
-        Membership.objects.filter(member__code__in=among(codes), valid_to__isnull=True)
-        .order_by("member_id", "valid_from")
-        .values_list("member__code", "unit_id")
-    ):
-        units.setdefault(code, unit_id)
-    exempt = set(
-        Exemption.objects.filter(member__code__in=among(codes))
+    open_unit = (
+        Membership.objects.filter(member=OuterRef("pk"), valid_to__isnull=True)
+        .order_by("valid_from")
+        .values("unit_id")[:1]
+    )
+    exempt_today = Exists(
+        Exemption.objects.filter(member=OuterRef("pk"))
         .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today))
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=today))
-        .values_list("member__code", flat=True)
     )
     fields = ("family_name", "middle_name", "given_name", "gender", "birth_date")
     return {
-        code: _MemberState(
-            code, family, middle, given, gender, birth, admission, units.get(code), code in exempt
+        code: _MemberState(code, family, middle, given, gender, birth, admission, unit, exempt)
+        for code, family, middle, given, gender, birth, admission, unit, exempt in (
+            Member.objects.filter(code__in=among(codes))
+            .annotate(open_unit=Subquery(open_unit), exempt_today=exempt_today)
+            .order_by()
+            .values_list("code", *fields, "admission_date", "open_unit", "exempt_today")
         )
-        for code, family, middle, given, gender, birth, admission in Member.objects.filter(
-            code__in=among(codes)
-        ).values_list("code", *fields, "admission_date")
     }
 
 
