@@ -879,11 +879,12 @@ def member_bulk_create(*, actor: Actor, rows: Sequence[NewMember]) -> list[Membe
 def member_search_key(family: str, middle: str, given: str, code: str) -> str:
     """``derive_member_keys``'s search key from the parts: a leading space lets a search
     match word starts (" an" finds "An", not "Thanh"). The folded name parts are
-    remembered (they repeat across a roll); an ASCII code folds to its lower case."""
+    remembered (they repeat across a roll); an ASCII code folds on its own, cheaply."""
     parts = [p for p in (family, middle, given) if p]
     folded = [_fold_part(p) for p in parts]
-    if parts and all(folded) and code.isascii():
-        return " " + " ".join(folded) + " " + code.lower()
+    folded_code = fold(code) if code.isascii() else ""
+    if parts and all(folded) and folded_code:
+        return " " + " ".join(folded) + " " + folded_code
     return " " + fold(" ".join([*parts, code]))
 
 

@@ -88,8 +88,9 @@ def _units_in_db(ctx: ImportContext, codes: set[str]) -> dict[str, Unit]:
 
 def _same_text(a: str, b: str) -> bool:
     """Names compare exactly after NFC normalisation: ``Đắk Song`` over ``Đắk song``
-    is a correction (case, tone mark), not "unchanged"."""
-    return normalize(a) == normalize(b)
+    is a correction (case, tone mark), not "unchanged". Equal strings are equal
+    normalised too: most rows of a re-import need no normalising."""
+    return a == b or normalize(a) == normalize(b)
 
 
 @dataclass(frozen=True)
@@ -371,18 +372,21 @@ def validate_members(rows: list[MemberRow], ctx: ImportContext) -> None:
                 f"Đơn vị đã hết hiệu lực từ {unit.valid_to:%d/%m/%Y}.",
             )
         member = existing_members.get(r.code)
+        plan = (
+            _member_plan(member, r, unit.pk if unit else None, today)
+            if member is not None
+            else None
+        )
         try:
-            if unit is not None and (
-                member is None or _member_plan(member, r, unit.pk, today).transfer
-            ):
+            if unit is not None and (plan is None or plan.transfer):
                 services.check_unit_write(ctx.actor, unit)
         except PermissionDenied as exc:
             _row_error(ctx, r, "Mã đơn vị", r.unit_code, exc)
         if (
-            r.code in existing_members
+            plan is not None
             and r.code not in writable
             # a row that changes nothing is accepted whoever sends it
-            and _member_plan(existing_members[r.code], r, unit.pk if unit else None, today).changes
+            and plan.changes
         ):
             ctx.error(
                 r.sheet,

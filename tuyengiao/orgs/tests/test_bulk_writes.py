@@ -33,6 +33,9 @@ DAY = dt.date(2025, 7, 1)
         ("", "", "Ánh", "X-1"),
         ("Lê", "Văn Thành", "Long", "ab.CD_9"),
         ("Ðỗ", "", "Ða", "Z9"),  # Icelandic eth, repaired by fold
+        ("Trần ", " Văn", "Ba", " A  b "),  # stray spaces, in the parts and the code
+        ("Phạm", "", "Tư", " "),
+        ("Hồ", "", "\u0301", "Mã1"),  # a part that folds to nothing; a code with marks
     ],
 )
 def test_member_search_key_is_the_fold_of_name_and_code(
