@@ -901,7 +901,7 @@ def member_bulk_import(*, actor: Actor, rows: Sequence[NewMember]) -> int:
     ``since`` blank means since the unit's ``valid_from`` (open-ended when blank too).
     Callers have checked that the codes are new. On PostgreSQL the rows are streamed
     with ``COPY`` as plain values (no model per row: 100.000 rows in bounded memory);
-    elsewhere ``bulk_create``.
+    elsewhere ``bulk_create``, ``_MEMBER_CHUNK`` rows at a time.
     """
     for unit in {row.unit.pk: row.unit for row in rows}.values():
         check_unit_write(actor, unit)
@@ -913,6 +913,17 @@ def member_bulk_import(*, actor: Actor, rows: Sequence[NewMember]) -> int:
     if pgcopy.available():
         _copy_members(rows, codes)
         return len(rows)
+    # Elsewhere bulk_create, a chunk at a time: only a chunk's models are alive at once.
+    for start in range(0, len(rows), _MEMBER_CHUNK):
+        end = start + _MEMBER_CHUNK
+        _bulk_create_members(rows[start:end], codes[start:end])
+    return len(rows)
+
+
+_MEMBER_CHUNK = 5_000
+
+
+def _bulk_create_members(rows: Sequence[NewMember], codes: list[str]) -> None:
     members = []
     for row, code in zip(rows, codes, strict=True):
         family, middle, given = split_full_name(row.full_name)
@@ -940,7 +951,6 @@ def member_bulk_import(*, actor: Actor, rows: Sequence[NewMember]) -> int:
             exemptions.append(Exemption(member=member, valid_from=since))
     Membership.objects.bulk_create(memberships, batch_size=1000)
     Exemption.objects.bulk_create(exemptions, batch_size=1000)
-    return len(members)
 
 
 def _copy_members(rows: Sequence[NewMember], codes: list[str]) -> None:

@@ -140,3 +140,18 @@ def test_member_bulk_create_returns_the_members_in_order() -> None:
         ],
     )
     assert [(m.code, m.pk is not None) for m in members] == [("DV2", True), ("DV1", True)]
+
+
+def test_member_bulk_import_in_chunks_writes_every_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(services, "_MEMBER_CHUNK", 2)
+    cell = services.unit_create(
+        actor=SYSTEM, code="CB", name="Chi bộ", kind="Chi bộ", valid_from=DAY
+    )
+    rows = [
+        services.NewMember(code=f"DV{i}", full_name=f"Lê Văn {i}", unit=cell, exempt=i == 4)
+        for i in range(5)
+    ]
+    assert services.member_bulk_import(actor=SYSTEM, rows=rows) == 5
+    pairs = dict(Membership.objects.values_list("member__code", "unit_id"))
+    assert pairs == {f"DV{i}": cell.pk for i in range(5)}
+    assert list(Exemption.objects.values_list("member__code", flat=True)) == ["DV4"]
