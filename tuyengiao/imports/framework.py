@@ -552,6 +552,7 @@ def _run_import(
     present.sort(key=lambda pair: pair[0].order)
     for spec, raw in present:
         ctx.records[spec.name] = parse_sheet(spec, raw, ctx)
+        raw.rows = []  # the cells are not needed any more (100.000 rows: ~100 MB)
     # Validate the rows that parsed even when others did not, so that one upload
     # lists every error the user has to fix, not one round at a time.
     for spec, _ in present:

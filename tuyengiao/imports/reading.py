@@ -96,8 +96,9 @@ def _widest(refs: list[tuple[bytes, bytes]], rows: int, widest: bytes) -> tuple[
     if not refs:
         return rows, widest
     letters, numbers = zip(*refs, strict=True)
-    rows = max(rows, int(_longest_max(list(numbers))))
-    return rows, _longest_max([widest, *letters])
+    # distinct values first (in C): a chunk repeats a few columns and row numbers
+    rows = max(rows, int(_longest_max(list(set(numbers)))))
+    return rows, _longest_max([widest, *set(letters)])
 
 
 def _xlsx_extent(chunks: Iterator[bytes]) -> tuple[int, int, int]:

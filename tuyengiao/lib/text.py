@@ -132,6 +132,8 @@ def fold(s: str) -> str:
     spacing are kept, so a folded query can be matched with LIKE or trigrams on a folded
     column. (Đ has no decomposition, so stripping marks alone would leave it.)
     """
+    if s.isascii():  # no marks, no đ: the same result without decomposing
+        return normalize(s).lower()
     decomposed = unicodedata.normalize("NFD", normalize(s).casefold())
     bare = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
     # normalize again: a stray mark after a space leaves a space at the end once removed.

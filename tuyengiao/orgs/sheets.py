@@ -34,6 +34,7 @@ from tuyengiao.imports.framework import (
     register_sheet,
 )
 from tuyengiao.lib.codes import code_cell_parser, lost_zeros_hint
+from tuyengiao.lib.pgcopy import among
 from tuyengiao.lib.text import normalize, split_full_name
 
 from . import services
@@ -81,14 +82,15 @@ def _units_in_db(ctx: ImportContext, codes: set[str]) -> dict[str, Unit]:
     cache: dict[str, Unit] = ctx.cache.setdefault("units", {})
     missing = codes - cache.keys()
     if missing:
-        cache.update({u.code: u for u in Unit.objects.filter(code__in=missing)})
+        cache.update({u.code: u for u in Unit.objects.filter(code__in=among(sorted(missing)))})
     return {c: cache[c] for c in codes if c in cache}
 
 
 def _same_text(a: str, b: str) -> bool:
     """Names compare exactly after NFC normalisation: ``Đắk Song`` over ``Đắk song``
-    is a correction (case, tone mark), not "unchanged"."""
-    return normalize(a) == normalize(b)
+    is a correction (case, tone mark), not "unchanged". Equal strings are equal
+    normalised too: most rows of a re-import need no normalising."""
+    return a == b or normalize(a) == normalize(b)
 
 
 @dataclass(frozen=True)
@@ -370,18 +372,21 @@ def validate_members(rows: list[MemberRow], ctx: ImportContext) -> None:
                 f"Đơn vị đã hết hiệu lực từ {unit.valid_to:%d/%m/%Y}.",
             )
         member = existing_members.get(r.code)
+        plan = (
+            _member_plan(member, r, unit.pk if unit else None, today)
+            if member is not None
+            else None
+        )
         try:
-            if unit is not None and (
-                member is None or _member_plan(member, r, unit.pk, today).transfer
-            ):
+            if unit is not None and (plan is None or plan.transfer):
                 services.check_unit_write(ctx.actor, unit)
         except PermissionDenied as exc:
             _row_error(ctx, r, "Mã đơn vị", r.unit_code, exc)
         if (
-            r.code in existing_members
+            plan is not None
             and r.code not in writable
             # a row that changes nothing is accepted whoever sends it
-            and _member_plan(existing_members[r.code], r, unit.pk if unit else None, today).changes
+            and plan.changes
         ):
             ctx.error(
                 r.sheet,
@@ -442,7 +447,7 @@ def commit_members(rows: list[MemberRow], ctx: ImportContext) -> SheetCounts:
     # Only the members a row changes are loaded as models and written, one by one
     # through the services; an unchanged row costs no query.
     changed = {c for c, plan in plans.items() if plan.changes}
-    members = {m.code: m for m in Member.objects.filter(code__in=sorted(changed))}
+    members = {m.code: m for m in Member.objects.filter(code__in=among(sorted(changed)))}
     counts.unchanged = len(plans) - len(changed)
     for r in rows:
         if r.code not in changed:
@@ -455,7 +460,7 @@ def commit_members(rows: list[MemberRow], ctx: ImportContext) -> SheetCounts:
                 ImportIssue(r.sheet, r.row, "Mã đảng viên", r.code, " ".join(_messages(exc)))
             )
     try:
-        new_members = services.member_bulk_create(actor=ctx.actor, rows=new_rows)
+        created = services.member_bulk_import(actor=ctx.actor, rows=new_rows)
     except (PermissionDenied, ValidationError) as exc:
         first = by_code[new_rows[0].code] if new_rows else rows[0]
         issues.append(
@@ -465,7 +470,7 @@ def commit_members(rows: list[MemberRow], ctx: ImportContext) -> SheetCounts:
         )
     if issues:
         raise ImportRejected(issues)
-    counts.created = len(new_members)
+    counts.created = created
     return counts
 
 
@@ -503,33 +508,33 @@ class _MemberState:
 
 
 def _member_states(codes: list[str], today: dt.date) -> dict[str, _MemberState]:
-    """The existing members among ``codes``, in three set-based queries of plain values
-    (a model with its memberships prefetched cost ~2 KB and ~0.2 ms a row)."""
-    from django.db.models import Q
+    """The existing members among ``codes`` as plain values, in one query: the unit of
+    the open membership and today's exemption as correlated subqueries (a model with its
+    memberships prefetched cost ~2 KB and ~0.2 ms a row; three queries each walked the
+    100.000 codes)."""
+    from django.db.models import Exists, OuterRef, Q, Subquery
 
     from .models import Exemption, Membership
 
-    units: dict[str, int] = {}
-    for code, unit_id in (
-        Membership.objects.filter(member__code__in=codes, valid_to__isnull=True)
-        .order_by("member_id", "valid_from")
-        .values_list("member__code", "unit_id")
-    ):
-        units.setdefault(code, unit_id)
-    exempt = set(
-        Exemption.objects.filter(member__code__in=codes)
+    open_unit = (
+        Membership.objects.filter(member=OuterRef("pk"), valid_to__isnull=True)
+        .order_by("valid_from")
+        .values("unit_id")[:1]
+    )
+    exempt_today = Exists(
+        Exemption.objects.filter(member=OuterRef("pk"))
         .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today))
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=today))
-        .values_list("member__code", flat=True)
     )
     fields = ("family_name", "middle_name", "given_name", "gender", "birth_date")
     return {
-        code: _MemberState(
-            code, family, middle, given, gender, birth, admission, units.get(code), code in exempt
+        code: _MemberState(code, family, middle, given, gender, birth, admission, unit, exempt)
+        for code, family, middle, given, gender, birth, admission, unit, exempt in (
+            Member.objects.filter(code__in=among(codes))
+            .annotate(open_unit=Subquery(open_unit), exempt_today=exempt_today)
+            .order_by()
+            .values_list("code", *fields, "admission_date", "open_unit", "exempt_today")
         )
-        for code, family, middle, given, gender, birth, admission in Member.objects.filter(
-            code__in=codes
-        ).values_list("code", *fields, "admission_date")
     }
 
 

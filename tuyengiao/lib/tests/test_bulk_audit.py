@@ -48,3 +48,35 @@ def test_bulk_created_units_are_logged_as_one_by_one() -> None:
     assert one == many
     assert many["name"] == ["None", "Đảng bộ tỉnh Một"]
     assert "sort_key" not in many  # derived keys are left out of the log
+
+
+def test_bulk_created_units_carry_the_actor_and_address_of_the_request() -> None:
+    from auditlog.context import set_actor
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user(username="canbo", password="x-1234567890")
+    day = dt.date(2025, 7, 1)
+    services.unit_create(
+        actor=SYSTEM, code="QG", name="Đảng bộ Quốc gia", kind="Trung ương", valid_from=day
+    )
+    with set_actor(user, remote_addr="10.1.2.3"):
+        services.unit_bulk_create(
+            actor=SYSTEM,
+            rows=[
+                services.NewUnit("T1", "Đảng bộ tỉnh Một", "Tỉnh ủy", "QG", day),
+                services.NewUnit("X1", "Đảng ủy xã Một", "Đảng ủy xã", "T1", day),
+            ],
+        )
+    for code in ("T1", "X1"):
+        unit = Unit.objects.get(code=code)
+        entry = LogEntry.objects.get_for_object(unit).get(action=LogEntry.Action.CREATE)
+        assert (entry.actor_id, entry.remote_addr, entry.object_repr) == (
+            user.pk,
+            "10.1.2.3",
+            str(unit),
+        )
+        assert entry.changes_dict["code"] == ["None", code]
+    outside = LogEntry.objects.get_for_object(Unit.objects.get(code="QG")).get(
+        action=LogEntry.Action.CREATE
+    )
+    assert outside.actor_id is None
