@@ -967,11 +967,29 @@ def checkin_group(session_id: int, scans: Sequence[Scan]) -> list[CheckinResult 
         return answers
     answers = []
     with transaction.atomic():
+        # The session read once for the group: its lock and its check-in window.
+        session = Session.objects.select_related("host").filter(pk=session_id).first()
+        locked = _locked(session) if session is not None else None
+        window = (
+            checkin_window(session.date, session.start_time, session.end_time)
+            if session is not None
+            else None
+        )
         for scan in scans:
+            refused = locked or (_outside_window(window, scan.now) if window else None)
+            if refused is not None:
+                answers.append(refused)
+                continue
             try:
                 with transaction.atomic():
                     answers.append(
-                        _checkin_in_steps(session_id, scan.user_id, scan.device_id, scan.now)
+                        _checkin_in_steps(
+                            session_id,
+                            scan.user_id,
+                            scan.device_id,
+                            scan.now,
+                            checked=session is not None,
+                        )
                     )
             except ValidationError as exc:
                 answers.append(exc)
@@ -982,13 +1000,21 @@ _queue = ScanQueue(checkin_group)
 
 
 def _checkin_in_steps(
-    session_id: int, user_id: int | None, device_id: str, now: dt.datetime
+    session_id: int,
+    user_id: int | None,
+    device_id: str,
+    now: dt.datetime,
+    *,
+    checked: bool = False,
 ) -> CheckinResult:
-    """The general path (SQLite; a member who already has a row for the session)."""
-    _check_window(session_id, now)
-    locked = _session_locked(session_id)
-    if locked is not None:
-        raise locked
+    """The general path (SQLite; a member who already has a row for the session).
+    ``checked``: the caller has already refused a locked session and a scan outside
+    the window (``checkin_group``, once for its group)."""
+    if not checked:
+        _check_window(session_id, now)
+        locked = _session_locked(session_id)
+        if locked is not None:
+            raise locked
     session, member, in_scope = _session_and_member(session_id, user_id)
     if not in_scope:
         raise ValidationError(_out_of_scope_message(member, session))

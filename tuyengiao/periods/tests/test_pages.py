@@ -160,6 +160,27 @@ def test_check_in_into_an_approved_period_is_refused(world: Any) -> None:
         study.checkin(actor=world.users["member"], token=token, device_id="")
 
 
+def test_a_group_of_scans_into_an_approved_period_is_refused(world: Any) -> None:
+    """The grouped check-in (both databases' paths): the session's lock is asked once
+    for the group and every scan gets the refusal; nothing is written."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tuyengiao.study.models import Attendance
+
+    q = quarter(world)
+    approve_all(world, q)
+    session = q.session2
+    at = timezone.make_aware(dt.datetime.combine(session.date, session.start_time or dt.time(8)))
+    rows = Attendance.objects.filter(session=session).values_list("member_id", "status")
+    before = sorted(rows)
+    scans = [study.Scan(world.users["member"].pk, "may-khoa", at)]
+    (answer,) = study.checkin_group(session.pk, scans)
+    assert isinstance(answer, FiguresLocked) and "Quý III năm 2025" in str(answer)
+    assert sorted(rows) == before
+
+
 def test_the_session_sheet_names_the_rows_refused_by_the_lock(world: Any) -> None:
     q = quarter(world)
     approve_all(world, q)
