@@ -112,6 +112,21 @@ def _session_locked(session_id: int) -> ValidationError | None:
     return None if session is None else _locked(session)
 
 
+def _group_refusals(session_id: int, nows: Sequence[dt.datetime]) -> list[ValidationError | None]:
+    """For a group of scans of one session made at ``nows``: the refusal of each by the
+    session's lock, else by its check-in window (``None``: let through; so are all when
+    the session does not exist, which the look-up then says). One read of the session:
+    a group's fixed cost."""
+    session = Session.objects.select_related("host").filter(pk=session_id).first()
+    if session is None:
+        return [None for _ in nows]
+    locked = _locked(session)
+    if locked is not None:
+        return [locked for _ in nows]
+    window = checkin_window(session.date, session.start_time, session.end_time)
+    return [_outside_window(window, now) for now in nows]
+
+
 def _locked(session: Session) -> ValidationError | None:
     """The refusal of a check-in to ``session`` (its host loaded) by the guards."""
     if not figure_write_guards:
@@ -967,16 +982,8 @@ def checkin_group(session_id: int, scans: Sequence[Scan]) -> list[CheckinResult 
         return answers
     answers = []
     with transaction.atomic():
-        # The session read once for the group: its lock and its check-in window.
-        session = Session.objects.select_related("host").filter(pk=session_id).first()
-        locked = _locked(session) if session is not None else None
-        window = (
-            checkin_window(session.date, session.start_time, session.end_time)
-            if session is not None
-            else None
-        )
-        for scan in scans:
-            refused = locked or (_outside_window(window, scan.now) if window else None)
+        refusals = _group_refusals(session_id, [scan.now for scan in scans])
+        for scan, refused in zip(scans, refusals, strict=True):
             if refused is not None:
                 answers.append(refused)
                 continue
@@ -984,11 +991,7 @@ def checkin_group(session_id: int, scans: Sequence[Scan]) -> list[CheckinResult 
                 with transaction.atomic():
                     answers.append(
                         _checkin_in_steps(
-                            session_id,
-                            scan.user_id,
-                            scan.device_id,
-                            scan.now,
-                            checked=session is not None,
+                            session_id, scan.user_id, scan.device_id, scan.now, checked=True
                         )
                     )
             except ValidationError as exc:
@@ -1104,18 +1107,11 @@ def checkin_many(session_id: int, scans: Sequence[Scan]) -> list[CheckinResult |
     outside the session's check-in window (``checkin_window``) is refused before
     the statement.
     """
-    # One read of the session for the guards and the window (a group's fixed cost).
-    session = Session.objects.select_related("host").filter(pk=session_id).first()
-    locked = _locked(session) if session is not None else None
-    if locked is not None:
-        return [locked for _ in scans]
-    if session is not None:
-        window = checkin_window(session.date, session.start_time, session.end_time)
-        refused = [_outside_window(window, scan.now) for scan in scans]
-        if any(refused):
-            inside = [scan for scan, no in zip(scans, refused, strict=True) if no is None]
-            answers = iter(_checkin_many(session_id, inside) if inside else [])
-            return [no if no is not None else next(answers) for no in refused]
+    refused = _group_refusals(session_id, [scan.now for scan in scans])
+    if any(refused):
+        inside = [scan for scan, no in zip(scans, refused, strict=True) if no is None]
+        answers = iter(_checkin_many(session_id, inside) if inside else [])
+        return [no if no is not None else next(answers) for no in refused]
     return _checkin_many(session_id, scans)
 
 
