@@ -231,5 +231,6 @@ def test_the_unit_panel_says_this_years_figures(world: Any, client_for: Any) -> 
         in html
     )
     assert "<html" not in html
+    assert f"Tin bài, khen thưởng năm {year}</h2>" in html  # a year, not "2.026"
     page = client.get("/don-vi/XA1/").content.decode()
     assert 'hx-get="/tin-bai/don-vi/XA1/"' in page
