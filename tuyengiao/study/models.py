@@ -298,7 +298,8 @@ class PresenceFact(models.Model):
         indexes = [
             models.Index(fields=["campaign_id", "member_id", "date"], name="presencefact_campaign"),
             models.Index(fields=["member_id", "date"], name="presencefact_member"),
-            models.Index(fields=["unit_id", "date"], name="presencefact_unit"),
+            # No index on (unit_id, date): no query reads presences by host, and every
+            # check-in wrote it (study migration 0006).
         ]
 
     def __str__(self) -> str:
