@@ -192,6 +192,8 @@ def figures_of(period: ReportingPeriod, unit: Unit) -> Figures:
         result.key: {
             "title": result.title,
             "rows": json.loads(canonical([[label, value] for label, value in result.summary])),
+            # shown instead of the rows: a section without data says so in one sentence
+            "empty_sentence": result.empty_sentence if result.empty else "",
         }
         for result in report.results
         if result.key != SECTION_KEY

@@ -101,6 +101,20 @@ def test_return_and_the_period_page(world: Any) -> None:
     assert "chưa được phê duyệt hết" in response.content.decode()
 
 
+def test_the_period_page_says_a_section_without_data_in_one_sentence(world: Any) -> None:
+    """The quarter has study sessions only: the sent figures list study's rows, and
+    each other section is one sentence instead of a table of zeros."""
+    q = quarter(world)
+    base = f"/ky-bao-cao/{q.period.pk}/don-vi/CB1/"
+    secretary = _login(world, "secretary")
+    secretary.post(f"{base}nop/")
+    text = secretary.get(base).content.decode()
+    sent = text[text.index('<section id="figures">') : text.index('<section id="events">')]
+    assert "Không có bài dự thi nào của Chi bộ bản Một" in sent
+    assert "Không có cuộc điều tra xã hội học nào" in sent
+    assert sent.count("<table") == 1  # study's rows only
+
+
 def test_completeness_on_the_dashboard(world: Any) -> None:
     q = quarter(world)
     approve_all(world, q)
