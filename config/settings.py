@@ -265,6 +265,8 @@ REPORT_MARGINS_MM = {
 REPORT_PLACE = os.environ.get("REPORT_PLACE", "")
 
 # --- security -------------------------------------------------------------------
+# Django's database sessions, read with one prepared statement (tuyengiao/trust/sessions.py)
+SESSION_ENGINE = "tuyengiao.trust.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
 X_FRAME_OPTIONS = "DENY"
