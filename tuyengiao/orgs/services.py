@@ -162,7 +162,16 @@ def unit_keys(name: str, code: str) -> tuple[str, str]:
     """(sort key, search key) of a unit: Vietnamese order of the name, then the
     code; the folded name and code, a leading space so that a search matches word
     starts (" an" finds "An Giang", not "Lạng Sơn")."""
-    return collation_key(name)[:360] + "0" + code.lower()[:39], " " + fold(f"{name} {code}")[:399]
+    return collation_key(name)[:360] + "0" + code.lower()[:39], " " + fold_words(f"{name} {code}")[
+        :399
+    ]
+
+
+def fold_words(text: str) -> str:
+    """``fold(text)``, each space-separated word folded once (``_fold_part`` remembers
+    them: a tree's names repeat their words). Folding never joins or splits words, and a
+    word that folds to nothing (a stray mark) leaves no space, as ``fold`` drops it."""
+    return " ".join(f for f in map(_fold_part, normalize(text).split(" ")) if f)
 
 
 def unit_keys_refresh(*, unit_ids: Iterable[int] | None = None) -> int:

@@ -509,33 +509,37 @@ class _MemberState:
 
 def _member_states(codes: list[str], today: dt.date) -> dict[str, _MemberState]:
     """The existing members among ``codes`` as plain values, in one query: the unit of
-    the open membership and today's exemption as correlated subqueries (a model with its
-    memberships prefetched cost ~2 KB and ~0.2 ms a row; three queries each walked the
-    100.000 codes)."""
-    from django.db.models import Exists, OuterRef, Q, Subquery
+    the open membership through a filtered outer join (the earliest-starting one, should
+    there be two) and today's exemption as ``EXISTS``. A correlated subquery for the
+    open membership made PostgreSQL probe the index once per member (2,2 s for 100.000
+    members; the join, 0,7 s); a model with its memberships prefetched cost ~2 KB and
+    ~0.2 ms a row."""
+    from django.db.models import Exists, FilteredRelation, OuterRef, Q
 
-    from .models import Exemption, Membership
+    from .models import Exemption
 
-    open_unit = (
-        Membership.objects.filter(member=OuterRef("pk"), valid_to__isnull=True)
-        .order_by("valid_from")
-        .values("unit_id")[:1]
-    )
     exempt_today = Exists(
         Exemption.objects.filter(member=OuterRef("pk"))
         .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today))
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=today))
     )
     fields = ("family_name", "middle_name", "given_name", "gender", "birth_date")
-    return {
-        code: _MemberState(code, family, middle, given, gender, birth, admission, unit, exempt)
-        for code, family, middle, given, gender, birth, admission, unit, exempt in (
-            Member.objects.filter(code__in=among(codes))
-            .annotate(open_unit=Subquery(open_unit), exempt_today=exempt_today)
-            .order_by()
-            .values_list("code", *fields, "admission_date", "open_unit", "exempt_today")
+    rows = (
+        Member.objects.filter(code__in=among(codes))
+        .annotate(
+            open=FilteredRelation("memberships", condition=Q(memberships__valid_to__isnull=True)),
+            exempt_today=exempt_today,
         )
-    }
+        .order_by("pk", "open__valid_from")
+        .values_list("code", *fields, "admission_date", "open__unit_id", "exempt_today")
+    )
+    states: dict[str, _MemberState] = {}
+    for code, family, middle, given, gender, birth, admission, unit, exempt in rows:
+        if code not in states:  # the first open membership, as ORDER BY valid_from gives
+            states[code] = _MemberState(
+                code, family, middle, given, gender, birth, admission, unit, exempt
+            )
+    return states
 
 
 def _member_plan(
