@@ -274,9 +274,7 @@ def unit_bulk_create(*, actor: Actor, rows: Sequence[NewUnit]) -> list[Unit]:
     wanted = {normalize(r.parent_code) for r in rows if r.parent_code}
     codes = [normalize(r.code) for r in rows]
     in_set = set(codes)
-    existing = {
-        u.code: u for u in Unit.objects.filter(code__in=pgcopy.among(sorted(wanted | in_set)))
-    }
+    existing = {u.code: u for u in Unit.objects.filter(code__any_of=sorted(wanted | in_set))}
     checked: set[int | None] = set()
     dates_ok: set[dt.date | None] = set()
     made: dict[str, Unit] = {}
@@ -873,7 +871,7 @@ def assignment_set_export(*, actor: Actor, user: AbstractBaseUser, allowed: bool
 
 
 def units_by_code(codes: Iterable[str]) -> dict[str, Unit]:
-    return {u.code: u for u in Unit.objects.filter(code__in=pgcopy.among(list(codes)))}
+    return {u.code: u for u in Unit.objects.filter(code__any_of=list(codes))}
 
 
 @dataclass(frozen=True)
@@ -1154,7 +1152,5 @@ def writable_member_codes(actor: Actor, codes: Iterable[str]) -> set[str]:
     if scope is None or not scope.can_write or not codes:
         return set()
     return set(
-        access.members_visible_to(actor)
-        .filter(code__in=pgcopy.among(codes))
-        .values_list("code", flat=True)
+        access.members_visible_to(actor).filter(code__any_of=codes).values_list("code", flat=True)
     )

@@ -34,7 +34,6 @@ from tuyengiao.imports.framework import (
     register_sheet,
 )
 from tuyengiao.lib.codes import code_cell_parser, lost_zeros_hint
-from tuyengiao.lib.pgcopy import among
 from tuyengiao.lib.text import normalize, split_full_name
 
 from . import services
@@ -82,7 +81,7 @@ def _units_in_db(ctx: ImportContext, codes: set[str]) -> dict[str, Unit]:
     cache: dict[str, Unit] = ctx.cache.setdefault("units", {})
     missing = codes - cache.keys()
     if missing:
-        cache.update({u.code: u for u in Unit.objects.filter(code__in=among(sorted(missing)))})
+        cache.update({u.code: u for u in Unit.objects.filter(code__any_of=sorted(missing))})
     return {c: cache[c] for c in codes if c in cache}
 
 
@@ -447,7 +446,7 @@ def commit_members(rows: list[MemberRow], ctx: ImportContext) -> SheetCounts:
     # Only the members a row changes are loaded as models and written, one by one
     # through the services; an unchanged row costs no query.
     changed = {c for c, plan in plans.items() if plan.changes}
-    members = {m.code: m for m in Member.objects.filter(code__in=among(sorted(changed)))}
+    members = {m.code: m for m in Member.objects.filter(code__any_of=sorted(changed))}
     counts.unchanged = len(plans) - len(changed)
     for r in rows:
         if r.code not in changed:
@@ -525,7 +524,7 @@ def _member_states(codes: list[str], today: dt.date) -> dict[str, _MemberState]:
     )
     fields = ("family_name", "middle_name", "given_name", "gender", "birth_date")
     rows = (
-        Member.objects.filter(code__in=among(codes))
+        Member.objects.filter(code__any_of=codes)
         .annotate(
             open=FilteredRelation("memberships", condition=Q(memberships__valid_to__isnull=True)),
             exempt_today=exempt_today,
