@@ -395,7 +395,9 @@ def parse_sheet(spec: SheetSpec[Record], raw: RawSheet, ctx: ImportContext) -> l
     seen: dict[Any, int] = {}
     for number, row in enumerate(raw.rows[1:], start=2):
         for value in row:
-            if not blank(value):
+            # text starting with a letter or digit is never blank (normalize keeps it):
+            # the first cell of nearly every row, without normalising it here
+            if (value.__class__ is str and value[:1].isalnum()) or not blank(value):
                 break
         else:
             continue  # a blank row

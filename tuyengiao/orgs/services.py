@@ -245,7 +245,7 @@ def unit_create(
     return unit
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NewUnit:
     code: str
     name: str
@@ -874,7 +874,7 @@ def units_by_code(codes: Iterable[str]) -> dict[str, Unit]:
     return {u.code: u for u in Unit.objects.filter(code__any_of=list(codes))}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NewMember:
     code: str
     full_name: str
