@@ -77,6 +77,10 @@ def _too_big(name: str, where: str, rows: int, columns: int, limits: Limits) -> 
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\bref=\"(?:[A-Z]+[0-9]+:)?([A-Z]+)([0-9]+)\"")
 # In a worksheet only <row> and <c> carry an attribute named exactly "r".
 _R_ATTRIBUTE = re.compile(rb' r="([A-Z]{0,3})([0-9]{1,9})"')
+# The same attributes, the row number alone and the column letters alone: two lists of
+# bytes instead of a list of pairs (100.000 rows: 0,64 -> 0,36 s).
+_R_NUMBER = re.compile(rb' r="[A-Z]{0,3}([0-9]{1,9})"')
+_R_LETTERS = re.compile(rb' r="([A-Z]{1,3})[0-9]{1,9}"')
 
 
 def column_number(letters: bytes | str) -> int:
@@ -92,13 +96,15 @@ def _longest_max(values: list[bytes]) -> bytes:
     return max(v for v in values if len(v) == longest)
 
 
-def _widest(refs: list[tuple[bytes, bytes]], rows: int, widest: bytes) -> tuple[int, bytes]:
-    if not refs:
+def _widest(scan: bytes, rows: int, widest: bytes) -> tuple[int, bytes]:
+    """The largest row number and the widest column letters named in ``scan`` and so far
+    (what ``_R_ATTRIBUTE`` finds, in two passes: distinct values first, in C)."""
+    numbers = set(_R_NUMBER.findall(scan))
+    if not numbers:
         return rows, widest
-    letters, numbers = zip(*refs, strict=True)
-    # distinct values first (in C): a chunk repeats a few columns and row numbers
-    rows = max(rows, int(_longest_max(list(set(numbers)))))
-    return rows, _longest_max([widest, *set(letters)])
+    rows = max(rows, int(_longest_max(list(numbers))))
+    letters = set(_R_LETTERS.findall(scan))
+    return rows, _longest_max([widest, *letters])
 
 
 def _xlsx_extent(chunks: Iterator[bytes]) -> tuple[int, int, int]:
@@ -117,9 +123,9 @@ def _xlsx_extent(chunks: Iterator[bytes]) -> tuple[int, int, int]:
         if rows == 0 and (found := _DIMENSION.search(scan)):
             rows = int(found[2])
             widest = found[1]
-        rows, widest = _widest(_R_ATTRIBUTE.findall(scan), rows, widest)
+        rows, widest = _widest(scan, rows, widest)
         tags += scan.count(b"<row") + scan.count(b":row ")
-    rows, widest = _widest(_R_ATTRIBUTE.findall(tail), rows, widest)
+    rows, widest = _widest(tail, rows, widest)
     tags += tail.count(b"<row") + tail.count(b":row ")
     if widest:
         columns = column_number(widest)

@@ -132,10 +132,58 @@ def _creation_diff(model: type[Any], json_changes: bool) -> Any:
             )
             return result
         diff = {}
-        for f in fields:
-            old, new = before[f.name], get_field_value(obj, f, False)
+        for name, value_of in getters:
+            old, new = before[name], value_of(obj)
             if old != new:
-                diff[f.name] = (smart_str(old), smart_str(new))
+                diff[name] = (smart_str(old), smart_str(new))
         return diff or None
 
+    getters = [(f.name, _value_getter(f)) for f in fields]
     return changes
+
+
+def _value_getter(field: Any) -> Any:
+    """``get_field_value(obj, field, False)`` of auditlog for one field, its branch chosen
+    once instead of per row (a model's plain fields are most of a bulk write's audit
+    time): the same value, and auditlog's own function for dates, JSON, non-concrete
+    fields and anything that raises."""
+    from auditlog.diff import get_field_value
+    from django.conf import settings
+    from django.core.exceptions import ObjectDoesNotExist
+    from django.db.models import DateTimeField, JSONField
+    from django.utils.encoding import smart_str
+
+    def generic(obj: Any) -> Any:
+        return get_field_value(obj, field, False)
+
+    if isinstance(field, DateTimeField | JSONField) or not getattr(field, "concrete", False):
+        return generic
+    if (
+        not getattr(settings, "AUDITLOG_USE_FK_STRING_REPRESENTATION", False)
+        and (field.one_to_one or field.many_to_one)
+        and hasattr(field, "rel_class")
+    ):
+        attname = field.get_attname()
+
+        def key(obj: Any) -> Any:
+            try:
+                return smart_str(getattr(obj, attname), strings_only=True)
+            except (ObjectDoesNotExist, AttributeError):
+                return generic(obj)
+
+        return key
+    name = field.name
+
+    def plain(obj: Any) -> Any:
+        try:
+            value = getattr(obj, name)
+        except (ObjectDoesNotExist, AttributeError):
+            return generic(obj)
+        if value.__class__ is str:  # smart_str returns a str itself
+            return value
+        value = smart_str(value)
+        if type(value).__name__ == "__proxy__":
+            value = str(value)
+        return value
+
+    return plain

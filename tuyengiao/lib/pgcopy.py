@@ -18,7 +18,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connection
-from django.db.models import NOT_PROVIDED, Field, Model
+from django.db.models import NOT_PROVIDED, CharField, Field, Lookup, Model
+from django.db.models.lookups import In
 
 
 def _has_db_default(field: Field[Any, Any]) -> bool:
@@ -94,12 +95,24 @@ def copy_objects(model: type[Model], objects: Sequence[Model]) -> int:
     return copy_rows(model, [f.column for f in fields], values())
 
 
-def among(values: Sequence[str]) -> Any:
-    """The right-hand side of ``field__in`` for many text values: on PostgreSQL one array
-    parameter (``IN (SELECT unnest(%s))``) instead of one placeholder per value, which
-    psycopg quoted one by one (100.000 codes cost seconds before the query ran)."""
-    if not available():
-        return list(values)
-    from django.db.models.expressions import RawSQL
+class AnyOf(Lookup[Any]):
+    """``field__any_of=[...]``: the field equals one of many values. On PostgreSQL
+    ``field = ANY(%s)`` with the values as one array parameter, instead of one placeholder
+    per value (psycopg quoted 100.000 codes one by one) or ``IN (SELECT unnest(%s))``,
+    whose rows the planner guesses (200 distinct) and so probes an index once per value:
+    for 100.000 member codes ``= ANY`` took half the time. Elsewhere ``IN (...)``.
+    Registered on every ``CharField`` (codes are text)."""
 
-    return RawSQL("SELECT unnest(%s::text[])", (list(values),))
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        values = [str(v) for v in self.rhs]
+        if connection.vendor != "postgresql":
+            sql, params = In(self.lhs, values).as_sql(compiler, connection)
+            return sql, list(params)
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s::text[])", [*lhs_params, values]
+
+
+CharField.register_lookup(AnyOf)

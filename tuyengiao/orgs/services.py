@@ -162,7 +162,16 @@ def unit_keys(name: str, code: str) -> tuple[str, str]:
     """(sort key, search key) of a unit: Vietnamese order of the name, then the
     code; the folded name and code, a leading space so that a search matches word
     starts (" an" finds "An Giang", not "Lạng Sơn")."""
-    return collation_key(name)[:360] + "0" + code.lower()[:39], " " + fold(f"{name} {code}")[:399]
+    return collation_key(name)[:360] + "0" + code.lower()[:39], " " + fold_words(f"{name} {code}")[
+        :399
+    ]
+
+
+def fold_words(text: str) -> str:
+    """``fold(text)``, each space-separated word folded once (``_fold_part`` remembers
+    them: a tree's names repeat their words). Folding never joins or splits words, and a
+    word that folds to nothing (a stray mark) leaves no space, as ``fold`` drops it."""
+    return " ".join(f for f in map(_fold_part, normalize(text).split(" ")) if f)
 
 
 def unit_keys_refresh(*, unit_ids: Iterable[int] | None = None) -> int:
@@ -236,7 +245,7 @@ def unit_create(
     return unit
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NewUnit:
     code: str
     name: str
@@ -265,9 +274,7 @@ def unit_bulk_create(*, actor: Actor, rows: Sequence[NewUnit]) -> list[Unit]:
     wanted = {normalize(r.parent_code) for r in rows if r.parent_code}
     codes = [normalize(r.code) for r in rows]
     in_set = set(codes)
-    existing = {
-        u.code: u for u in Unit.objects.filter(code__in=pgcopy.among(sorted(wanted | in_set)))
-    }
+    existing = {u.code: u for u in Unit.objects.filter(code__any_of=sorted(wanted | in_set))}
     checked: set[int | None] = set()
     dates_ok: set[dt.date | None] = set()
     made: dict[str, Unit] = {}
@@ -864,10 +871,10 @@ def assignment_set_export(*, actor: Actor, user: AbstractBaseUser, allowed: bool
 
 
 def units_by_code(codes: Iterable[str]) -> dict[str, Unit]:
-    return {u.code: u for u in Unit.objects.filter(code__in=pgcopy.among(list(codes)))}
+    return {u.code: u for u in Unit.objects.filter(code__any_of=list(codes))}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NewMember:
     code: str
     full_name: str
@@ -1145,7 +1152,5 @@ def writable_member_codes(actor: Actor, codes: Iterable[str]) -> set[str]:
     if scope is None or not scope.can_write or not codes:
         return set()
     return set(
-        access.members_visible_to(actor)
-        .filter(code__in=pgcopy.among(codes))
-        .values_list("code", flat=True)
+        access.members_visible_to(actor).filter(code__any_of=codes).values_list("code", flat=True)
     )

@@ -25,6 +25,8 @@ from typing import Any
 
 from django.db.models import QuerySet, Sum
 
+from tuyengiao.lib import pgcopy
+from tuyengiao.lib.db import in_ids
 from tuyengiao.orgs.models import Exemption, Membership, Unit, valid_on_q
 from tuyengiao.orgs.selectors import subtree_unit_ids_on
 
@@ -83,7 +85,7 @@ def _exemptions(unit_ids: list[int] | None) -> dict[int, list[tuple[Any, Any]]]:
     """The exemptions of the members who ever belonged to ``unit_ids`` (None: all)."""
     qs = Exemption.objects.all()
     if unit_ids is not None:
-        members = Membership.objects.filter(unit_id__in=unit_ids).values("member_id")
+        members = Membership.objects.filter(unit_id__in=in_ids(unit_ids)).values("member_id")
         qs = qs.filter(member_id__in=members)
     out: dict[int, list[tuple[Any, Any]]] = defaultdict(list)
     for member, since, until in qs.values_list("member_id", "valid_from", "valid_to"):
@@ -92,6 +94,11 @@ def _exemptions(unit_ids: list[int] | None) -> dict[int, list[tuple[Any, Any]]]:
 
 
 def _write(rows: list[Interval]) -> None:
+    if pgcopy.available():  # the same rows as plain values (bulk_create quoted each one)
+        pgcopy.copy_rows(
+            UnitMemberFact, ["unit_id", "valid_from", "valid_to", "members", "exempt"], rows
+        )
+        return
     UnitMemberFact.objects.bulk_create(
         [
             UnitMemberFact(unit_id=u, valid_from=f, valid_to=t, members=m, exempt=e)
@@ -112,17 +119,17 @@ def units_refresh(unit_ids: Iterable[int]) -> None:
         chunk = ids[start : start + _CHUNK]
         list(
             Unit.objects.select_for_update(no_key=True)
-            .filter(pk__in=chunk)
+            .filter(pk__in=in_ids(chunk))
             .order_by("pk")
             .values_list("pk", flat=True)
         )
         memberships = list(
-            Membership.objects.filter(unit_id__in=chunk).values_list(
+            Membership.objects.filter(unit_id__in=in_ids(chunk)).values_list(
                 "member_id", "unit_id", "valid_from", "valid_to"
             )
         )
         exemptions = _exemptions(chunk)
-        UnitMemberFact.objects.filter(unit_id__in=chunk).delete()
+        UnitMemberFact.objects.filter(unit_id__in=in_ids(chunk)).delete()
         _write(intervals(memberships, exemptions))
 
 

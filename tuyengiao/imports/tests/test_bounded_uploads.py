@@ -9,6 +9,9 @@ import re
 import zipfile
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from pytest_django.fixtures import Settings
 
 from tuyengiao.imports.framework import ImportResult, read_workbook, run_import
@@ -148,3 +151,39 @@ def test_a_file_over_the_size_cap_is_refused_before_the_child_starts(settings: S
     assert "vượt giới hạn" in only_error(
         run_import([("Đơn vị.csv", data)], actor=SYSTEM, dry_run=True)
     ) or "lớn" in only_error(run_import([("Đơn vị.csv", data)], actor=SYSTEM, dry_run=True))
+
+
+_REF_PIECES = [
+    ' r="',
+    '"',
+    "<row",
+    "<c",
+    ">",
+    " ",
+    *"ABZ019",
+    "XFD",
+    "AAAA",
+    "1048576",
+    "1234567890",
+]
+
+
+@hypothesis_settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_REF_PIECES), max_size=40).map("".join))
+def test_extent_scan_finds_what_the_single_pattern_finds(text: str) -> None:
+    """``reading._widest`` (row numbers and column letters in two passes) gives what one
+    pass of ``_R_ATTRIBUTE`` over (letters, number) pairs gave."""
+    from tuyengiao.imports import reading
+
+    scan = text.encode()
+    refs = reading._R_ATTRIBUTE.findall(scan)
+    rows, widest = 7, b"C"
+    if refs:
+        letters, numbers = zip(*refs, strict=True)
+        expected = (
+            max(rows, int(reading._longest_max(list(set(numbers))))),
+            reading._longest_max([widest, *set(letters)]),
+        )
+    else:
+        expected = (rows, widest)
+    assert reading._widest(scan, rows, widest) == expected

@@ -80,3 +80,23 @@ def test_bulk_created_units_carry_the_actor_and_address_of_the_request() -> None
         action=LogEntry.Action.CREATE
     )
     assert outside.actor_id is None
+
+
+def test_creation_diff_is_auditlogs_own() -> None:
+    """The per-field getters chosen once (``bulk_audit._value_getter``) give auditlog's own
+    diff of a new object: plain fields, a foreign key, a date, empty and null values."""
+    from auditlog.diff import model_instance_diff
+
+    from tuyengiao.lib.bulk_audit import _creation_diff
+
+    day = dt.date(2025, 7, 1)
+    root = services.unit_create(
+        actor=SYSTEM, code="QG", name="Đảng bộ Quốc gia", kind="Trung ương", valid_from=day
+    )
+    child = services.unit_create(
+        actor=SYSTEM, code="X1", name="Đảng ủy xã Một", kind="Đảng ủy xã", parent=root
+    )
+    child.population = 1200
+    diff = _creation_diff(Unit, False)
+    for unit in (root, child, Unit(code="N", name="Mới", kind="Chi bộ")):
+        assert diff(unit) == model_instance_diff(None, unit)

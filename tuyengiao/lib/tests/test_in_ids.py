@@ -26,3 +26,19 @@ def test_long_list_filters_as_the_list() -> None:
 
 def test_short_list_is_the_list() -> None:
     assert in_ids([1, 2, 3]) == [1, 2, 3]
+
+
+def test_any_of_filters_as_in() -> None:
+    """``field__any_of`` (``lib.pgcopy``): the rows ``__in`` gives, one array parameter on
+    PostgreSQL; an empty list matches nothing; values are compared as text."""
+    import tuyengiao.lib.pgcopy  # noqa: F401  (registers the lookup)
+
+    User.objects.bulk_create([User(username=f"u{i}") for i in range(300)])
+    wanted = [f"u{i}" for i in range(0, 300, 3)] + ["nobody", "u1'; --"]
+    got = set(User.objects.filter(username__any_of=wanted).values_list("username", flat=True))
+    assert got == set(User.objects.filter(username__in=wanted).values_list("username", flat=True))
+    assert len(got) == 100
+    assert not User.objects.filter(username__any_of=[]).exists()
+    if connection.vendor == "postgresql":
+        sql, params = User.objects.filter(username__any_of=wanted).query.sql_with_params()
+        assert "= ANY(" in sql and len(params) == 1

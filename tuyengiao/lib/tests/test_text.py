@@ -486,3 +486,52 @@ def test_split_full_name_loses_nothing(full: str) -> None:
     assert " ".join(p for p in (family, middle, given_name) if p) == normalize(full)
     assert " " not in family and " " not in given_name
     assert given_name or not normalize(full)
+
+
+# --- collation_key weighs word by word: the same key as the whole string at once ----------
+
+_PIECES = st.sampled_from(
+    [
+        *"aAăâeêoôơuưyYdĐđhHqQ-/.,' 19ßΩü",
+        *("\t", "\n", "\u00ad", "\u200b", "Ð", "ﬁ", "oa", "uy", "oe", "qu"),
+        *("\u0301", "\u0300", "\u0309", "\u0303", "\u0323", " \u0301"),
+    ]
+)
+
+
+def _collation_key_whole(s: str) -> str:
+    """The key as it was computed before the per-word cache: one pass over the string."""
+    from tuyengiao.lib import text
+
+    decomposed = unicodedata.normalize("NFD", text.to_old_tone_style(text.normalize(s)))
+    primary: list[str] = []
+    tones: list[int] = []
+    uppers: list[bool] = []
+    pending = False
+    for cluster in text._clusters(decomposed):
+        unit = text._classify(cluster)
+        if unit is None:
+            continue
+        if unit is text._BREAK:
+            pending = bool(primary)
+            continue
+        if pending:
+            primary.append(text._WORD_BREAK)
+            pending = False
+        primary.append(unit.weight)
+        if unit.is_letter:
+            tones.append(unit.tone)
+            uppers.append(unit.upper)
+    return "".join(primary) + "0" + text._pack_tones(tones) + text._pack_case(uppers)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(_PIECES, max_size=14).map("".join))
+def test_collation_key_by_words_equals_whole_string(s: str) -> None:
+    assert collation_key(s) == _collation_key_whole(s)
+
+
+@FAST
+@given(st.text())
+def test_collation_key_by_words_on_any_text(s: str) -> None:
+    assert collation_key(s) == _collation_key_whole(s)

@@ -45,6 +45,14 @@ def test_member_search_key_is_the_fold_of_name_and_code(
     assert services.member_search_key(family, middle, given, code) == " " + fold(f"{full} {code}")
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["Chi bộ số 1 CB1", "  Đảng  ủy\txã  Ða \u0301 Mã1 ", "Hồ \u0301", "\u0301", "", "a \u00ad b"],
+)
+def test_fold_words_is_fold(text: str) -> None:
+    assert services.fold_words(text) == fold(text)
+
+
 def test_unit_bulk_create_writes_tree_history_and_audit() -> None:
     root = services.unit_create(
         actor=SYSTEM, code="QG", name="Đảng bộ Quốc gia", kind="Trung ương", valid_from=DAY
