@@ -351,7 +351,7 @@ class PresentersSection(ReportSection):
             completeness=Completeness(
                 expected=communes,
                 reported=communes - len(missing),
-                missing=[v.name for v in missing],
+                missing=[g.name for g in missing],
             ),
             figures=f,
         )

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 
+from tuyengiao.lib.db import in_ids
 from tuyengiao.lib.text import collation_key, fold
 from tuyengiao.orgs.access import in_subtree
 from tuyengiao.orgs.models import Unit, UnitVersion, valid_on_q
@@ -167,32 +168,54 @@ def communes_in(unit: Unit, day: dt.date) -> int:
     return sum(_commune_kinds(_subtree_on(unit, day)).values())
 
 
-def commune_gaps(unit: Unit, day: dt.date) -> tuple[int, list[UnitVersion]]:
+@dataclass(frozen=True)
+class CommuneGap:
+    unit_id: int
+    code: str
+    name: str  # the commune's name on the day
+
+
+def commune_gaps(unit: Unit, day: dt.date) -> tuple[int, list[CommuneGap]]:
     """How many communes ``unit``'s subtree holds on ``day`` (the unit itself
     included), and those where no presenter or communicator recognised by the commune
-    or a unit below it serves on ``day``, in Vietnamese order. Four statements: the
-    root's path, the subtree's kinds, the communes' versions, the paths of the units
-    with a serving presenter (a province has thousands of units and a hundred
-    communes: only these are loaded)."""
+    or a unit below it serves on ``day``, in the units' Vietnamese order (their sort
+    key: ``orgs.services.unit_keys``, kept on the unit for today's name). Four
+    statements: the root's path, the subtree's kinds, the communes, the paths of the
+    units with a serving presenter (a province has thousands of units and a hundred
+    communes, the country 3.321: only these are loaded, as plain rows)."""
+    from tuyengiao.orgs.services import unit_keys
+
     subtree = _subtree_on(unit, day)
     kinds = _commune_kinds(subtree)
     if not kinds:
         return 0, []
-    communes = list(subtree.filter(kind__in=list(kinds)).select_related("unit"))
+    communes = list(
+        subtree.filter(kind__in=list(kinds))
+        .order_by()
+        .values_list("unit_id", "name", "unit__code", "unit__name", "unit__sort_key")
+    )
     serving = Presenter.objects.filter(serving_q(day)).values("unit_id")
     covered_paths = subtree.filter(unit_id__in=serving).order_by().values_list("path", flat=True)
     # a path lists the ids from the root down ("/1/7/42/"): the communes above a unit
     # with a presenter are the ids on its path
     covered = {int(part) for path in covered_paths.distinct() for part in path.split("/") if part}
-    missing = [v for v in communes if v.unit_id not in covered]
-    return len(communes), sorted(missing, key=lambda v: (collation_key(v.name), v.unit.code))
+    missing = sorted(
+        (sort_key if name == today_name and sort_key else unit_keys(name, code)[0], uid, code, name)
+        for uid, name, code, today_name, sort_key in communes
+        if uid not in covered
+    )
+    return len(communes), [CommuneGap(uid, code, name) for _key, uid, code, name in missing]
 
 
 def communes_without_presenter(unit: Unit, day: dt.date) -> list[UnitVersion]:
     """Communes in ``unit``'s subtree on ``day`` (the unit itself included) where no
     presenter or communicator recognised by the commune or a unit below it serves on
-    ``day`` (``commune_gaps``)."""
-    return commune_gaps(unit, day)[1]
+    ``day``: their versions, in the order of ``commune_gaps``."""
+    gaps = commune_gaps(unit, day)[1]
+    ids = [g.unit_id for g in gaps]
+    versions = UnitVersion.objects.filter(valid_on_q(day), unit_id__in=in_ids(ids))
+    by_unit = {v.unit_id: v for v in versions.select_related("unit")}
+    return [by_unit[uid] for uid in ids]
 
 
 # --- report figures ---------------------------------------------------------------------
