@@ -48,10 +48,17 @@ class Subtree:
     child: dict[int, int] = field(default_factory=dict)  # unit id -> root's child (or root)
 
     def __post_init__(self) -> None:
-        cut = len(self.root_path)
+        # the id after the root's path ("/1/7/42/" under "/1/": 7); a root has a few
+        # dozen children and the country ~300.000 units, so each child's id is read once
+        cut, root, child = len(self.root_path), self.root.pk, self.child
+        ids: dict[str, int] = {}
         for uid, path in self.paths.items():
-            rest = path[cut:]
-            self.child[uid] = int(rest.split("/")[0]) if rest else self.root.pk
+            if len(path) <= cut:
+                child[uid] = root
+                continue
+            part = path[cut : path.index("/", cut)]
+            found = ids.get(part)
+            child[uid] = found if found is not None else ids.setdefault(part, int(part))
 
     def where(self, column: str) -> tuple[str, list[Any]]:
         sql, params = f"{column} IN ({self.ids_sql})", list(self.ids_params)

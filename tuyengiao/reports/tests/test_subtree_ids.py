@@ -50,6 +50,16 @@ def test_the_filter_holds_the_subtree_and_the_merged_units(
     assert set(Unit.objects.filter(unit_in(sorted(inside), "id")).values_list("pk", flat=True)) == (
         inside
     )
+    # each unit under the root's child it is reported under; the merged cell under CB1's
+    assert sub.child == {
+        world.commune.pk: world.commune.pk,
+        world.cell.pk: world.cell.pk,
+        world.cell2.pk: world.cell.pk,
+    }
+    whole = resolve_subtree(world.province, END, TODAY)
+    assert whole.child[world.cell2.pk] == whole.child[world.cell.pk] == world.commune.pk
+    assert whole.child[world.sibling_cell.pk] == world.sibling_commune.pk
+    assert whole.child[world.province.pk] == world.province.pk
     asof = resolve_subtree(world.commune, dt.date(2025, 6, 30), ASOF)
     assert set(Unit.objects.filter(asof.q("id")).values_list("pk", flat=True)) == inside
 
