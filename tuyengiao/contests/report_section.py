@@ -121,7 +121,7 @@ class ContestsSection(ReportSection):
     def figures(self, query: ReportQuery) -> SectionResult:
         subtree = query.subtree
         f = selectors.report_figures(
-            subtree.paths.keys(), query.date_from, query.date_to, subtree.child, subtree.names
+            subtree, query.date_from, query.date_to, subtree.child, subtree.names
         )
         return SectionResult(
             key=self.key,
@@ -146,10 +146,7 @@ class ContestsSection(ReportSection):
         )
 
     def latest_activity(self, unit: Unit, until: dt.date) -> dt.date | None:
-        from tuyengiao.orgs.models import Unit as U
-
-        ids = U.objects.filter(path__startswith=unit.path).values_list("pk", flat=True)
-        return selectors.latest_submission(ids, until)
+        return selectors.latest_submission(unit, until)
 
 
 def register() -> None:

@@ -17,8 +17,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from tuyengiao.lib.db import in_ids
 from tuyengiao.lib.text import collation_key
+from tuyengiao.orgs.models import Unit
+from tuyengiao.orgs.subtree import Subtree, unit_in
 
 from . import formats
 from .models import Attempt, Contest, Question, QuestionBank, Round
@@ -273,8 +274,6 @@ def _attempt_rows(qs: QuerySet[Attempt]) -> Any:
 def unit_results(contest: Contest) -> list[UnitResult]:
     """Participation and results per unit the participants gave (collective prizes),
     most participants first."""
-    from tuyengiao.orgs.models import Unit
-
     rows = list(_attempt_rows(Attempt.objects.filter(round__contest=contest)))
     unit_ids = {r[2] for r in rows}
     names = {u.pk: (u.code, u.name) for u in Unit.objects.filter(pk__in=unit_ids)}
@@ -285,7 +284,7 @@ def unit_results(contest: Contest) -> list[UnitResult]:
 
 
 def report_figures(
-    unit_ids: Iterable[int],
+    units: Subtree | Iterable[int],
     date_from: dt.date,
     date_to: dt.date,
     group_of: dict[int, int],
@@ -299,23 +298,23 @@ def report_figures(
     start = dt.datetime.combine(date_from, dt.time.min, tzinfo=tz)
     end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
     qs = Attempt.objects.filter(
-        participant__unit_id__in=in_ids(list(unit_ids)),
+        unit_in(units, "participant__unit_id"),
         submitted_at__gte=start,
         submitted_at__lt=end,
     )
     return _figures(_attempt_rows(qs), group_of, names)
 
 
-def latest_submission(unit_ids: Iterable[int], until: dt.date) -> dt.date | None:
+def latest_submission(unit: Unit, until: dt.date) -> dt.date | None:
+    """The day of the latest attempt handed in on or before ``until`` by a participant
+    who gave a unit of ``unit``'s subtree (today's paths)."""
     from django.utils import timezone
 
     end = dt.datetime.combine(
         until + dt.timedelta(days=1), dt.time.min, tzinfo=timezone.get_current_timezone()
     )
     last = (
-        Attempt.objects.filter(
-            participant__unit_id__in=in_ids(list(unit_ids)), submitted_at__lt=end
-        )
+        Attempt.objects.filter(participant__unit__path__startswith=unit.path, submitted_at__lt=end)
         .order_by("-submitted_at")
         .values_list("submitted_at", flat=True)
         .first()

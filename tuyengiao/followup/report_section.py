@@ -109,7 +109,7 @@ class TasksSection(ReportSection):
 
     def figures(self, query: ReportQuery) -> SectionResult:
         s = query.subtree
-        f = selectors.task_figures(s.paths.keys(), query.date_from, query.date_to, s.child)
+        f = selectors.task_figures(s, query.date_from, query.date_to, s.child)
         t = f.totals
         return SectionResult(
             key=self.key,
@@ -257,7 +257,7 @@ class InspectionsSection(ReportSection):
 
     def figures(self, query: ReportQuery) -> SectionResult:
         s = query.subtree
-        f = selectors.inspection_figures(s.paths.keys(), query.date_from, query.date_to, s.child)
+        f = selectors.inspection_figures(s, query.date_from, query.date_to, s.child)
         return SectionResult(
             key=self.key,
             title=self.title,

@@ -11,9 +11,9 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 
 from tuyengiao.documents.models import Document
-from tuyengiao.lib.db import in_ids
 from tuyengiao.lib.text import fold
 from tuyengiao.orgs.models import Unit
+from tuyengiao.orgs.subtree import Subtree, unit_in
 
 from .models import Evidence, Inspection, InspectionTarget, Kind, Programme, Task, TaskReport
 from .status import BADGE, State, open_q, state_on, state_q
@@ -226,20 +226,20 @@ FOLLOW_UP = ("", "Thực hiện kiến nghị sau kiểm tra, giám sát, khảo
 
 
 def task_figures(
-    unit_ids: Iterable[int],
+    units: Subtree | Iterable[int],
     date_from: dt.date,
     date_to: dt.date,
     group_of: Mapping[int, int] | None = None,
 ) -> TaskFigures:
-    """Tasks whose responsible unit is one of ``unit_ids``, given on or before
+    """Tasks whose responsible unit is one of ``units`` (a resolved subtree or unit
+    ids), given on or before
     ``date_to`` and not done before ``date_from``, by state on ``date_to``, per
     programme (follow-ups of inspections together) and per group of units. One
     statement."""
-    ids = list(unit_ids)
     group = dict(group_of or {})
     result = TaskFigures(day=date_to)
     qs = (
-        Task.objects.filter(unit_id__in=in_ids(ids), assigned_on__lte=date_to)
+        Task.objects.filter(unit_in(units), assigned_on__lte=date_to)
         .exclude(done_on__lt=date_from)
         .values("unit_id", "programme__document__symbol", "programme__document__title")
         .annotate(
@@ -300,18 +300,17 @@ OVERSIGHT = (Kind.SUPERVISION.value, Kind.REVIEW.value)
 
 
 def inspection_figures(
-    unit_ids: Iterable[int],
+    units: Subtree | Iterable[int],
     date_from: dt.date,
     date_to: dt.date,
     group_of: Mapping[int, int] | None = None,
 ) -> InspectionFigures:
-    """Rounds conducted by ``unit_ids`` that started in ``[date_from, date_to]``, per
+    """Rounds conducted by ``units`` (a resolved subtree or unit ids) that started in ``[date_from, date_to]``, per
     kind: rounds, distinct organisations covered, members covered (summed over the
     rounds' organisations); the same per group of conducting units. Four statements."""
-    ids = list(unit_ids)
     group = dict(group_of or {})
     rounds = Inspection.objects.filter(
-        unit_id__in=in_ids(ids), date_from__gte=date_from, date_from__lte=date_to
+        unit_in(units), date_from__gte=date_from, date_from__lte=date_to
     )
     targets = InspectionTarget.objects.filter(inspection__in=rounds)
     by_kind = {k.value: KindFigure() for k in Kind}

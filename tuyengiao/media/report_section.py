@@ -230,9 +230,7 @@ class MediaSection(ReportSection):
 
     def figures(self, query: ReportQuery) -> SectionResult:
         subtree = query.subtree
-        f = selectors.media_figures(
-            subtree.paths.keys(), query.date_from, query.date_to, subtree.child
-        )
+        f = selectors.media_figures(subtree, query.date_from, query.date_to, subtree.child)
         reported = {k for k, cells in f.groups.items() if cells}
         return SectionResult(
             key=self.key,
@@ -391,9 +389,7 @@ class AwardsSection(ReportSection):
 
     def figures(self, query: ReportQuery) -> SectionResult:
         subtree = query.subtree
-        f = selectors.award_figures(
-            subtree.paths.keys(), query.date_from, query.date_to, subtree.child
-        )
+        f = selectors.award_figures(subtree, query.date_from, query.date_to, subtree.child)
         return SectionResult(
             key=self.key,
             title=self.title,

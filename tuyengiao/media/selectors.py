@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from tuyengiao.lib.db import in_ids
 from tuyengiao.lib.text import fold
 from tuyengiao.orgs.models import Unit
+from tuyengiao.orgs.subtree import Subtree, unit_in
 
 from .models import Award, AwardKind, MediaKind, MediaOutput
 
@@ -135,22 +135,22 @@ def _spelling(choices: dict[str, str], key: str, spelling: str) -> None:
 
 
 def media_figures(
-    unit_ids: Iterable[int],
+    units: Subtree | Iterable[int],
     date_from: dt.date,
     date_to: dt.date,
     group_of: Mapping[int, int] | None = None,
 ) -> MediaFigures:
-    """Media output of a resolved subtree (``unit_ids``) whose period lies inside
+    """Media output of a resolved subtree (``units``, or unit ids) whose period lies inside
     ``[date_from, date_to]``: items and minutes per kind, per language, per kind and
     language, per document and per group (``group_of``: unit id -> the report's child,
     units missing from it under themselves). Three queries."""
-    ids = list(unit_ids)
+    units = units if isinstance(units, Subtree) else list(units)
     group = dict(group_of or {})
     kinds = media_kinds()
     code_of = {k.pk: k.code for k in kinds}
     result = MediaFigures(kinds=kinds)
     inside = MediaOutput.objects.filter(
-        unit_id__in=in_ids(ids), date_from__gte=date_from, date_to__lte=date_to
+        unit_in(units), date_from__gte=date_from, date_to__lte=date_to
     )
     rows = (
         inside.order_by()
@@ -187,9 +187,7 @@ def media_figures(
         ).values_list("document_symbol", "document__title"):
             result.titles.setdefault(symbol, title)
     result.outside = (
-        MediaOutput.objects.filter(
-            unit_id__in=in_ids(ids), date_from__lte=date_to, date_to__gte=date_from
-        )
+        MediaOutput.objects.filter(unit_in(units), date_from__lte=date_to, date_to__gte=date_from)
         .exclude(date_from__gte=date_from, date_to__lte=date_to)
         .count()
     )
@@ -247,19 +245,18 @@ PERSON_Q = Q(member__isnull=False) | ~Q(person_name="")
 
 
 def award_figures(
-    unit_ids: Iterable[int],
+    units: Subtree | Iterable[int],
     date_from: dt.date,
     date_to: dt.date,
     group_of: Mapping[int, int] | None = None,
 ) -> AwardFigures:
     """Awards and models of a resolved subtree dated in ``[date_from, date_to]``: per
     kind (collectives and people), per group and per related document. Two queries."""
-    ids = list(unit_ids)
     group = dict(group_of or {})
     kinds = award_kinds()
     code_of = {k.pk: k.code for k in kinds}
     result = AwardFigures(kinds=kinds)
-    inside = Award.objects.filter(unit_id__in=in_ids(ids), date__gte=date_from, date__lte=date_to)
+    inside = Award.objects.filter(unit_in(units), date__gte=date_from, date__lte=date_to)
     rows = (
         inside.order_by()
         .values("unit_id", "kind_id", "document_symbol")

@@ -331,9 +331,8 @@ class PresentersSection(ReportSection):
 
     def figures(self, query: ReportQuery) -> SectionResult:
         subtree = query.subtree
-        f = selectors.figures(subtree.paths.keys(), query.date_from, query.date_to, subtree.child)
-        missing = selectors.communes_without_presenter(subtree.root, query.date_to)
-        communes = selectors.communes_in(subtree.root, query.date_to)
+        f = selectors.figures(subtree, query.date_from, query.date_to, subtree.child)
+        communes, missing = selectors.commune_gaps(subtree.root, query.date_to)
         return SectionResult(
             key=self.key,
             title=self.title,
@@ -352,7 +351,7 @@ class PresentersSection(ReportSection):
             completeness=Completeness(
                 expected=communes,
                 reported=communes - len(missing),
-                missing=[v.name for v in missing],
+                missing=[g.name for g in missing],
             ),
             figures=f,
         )

@@ -16,6 +16,7 @@ from tuyengiao.lib.db import in_ids
 from tuyengiao.lib.text import collation_key, fold
 from tuyengiao.orgs.access import in_subtree
 from tuyengiao.orgs.models import Unit, UnitVersion, valid_on_q
+from tuyengiao.orgs.subtree import Subtree, unit_in
 
 from .models import (
     Course,
@@ -154,36 +155,67 @@ def _subtree_versions(unit: Unit, day: dt.date) -> list[UnitVersion]:
     return list(_subtree_on(unit, day).select_related("unit"))
 
 
+def _commune_kinds(versions: QuerySet[UnitVersion]) -> dict[str, int]:
+    """The kinds among ``versions`` that name a commune, with how many units have
+    each: one grouped statement (a tree has a handful of kinds, a subtree thousands
+    of units)."""
+    rows = versions.order_by().values_list("kind").annotate(n=Count("pk"))
+    return {kind: n for kind, n in rows if is_commune(kind)}
+
+
 def communes_in(unit: Unit, day: dt.date) -> int:
-    """How many communes ``unit``'s subtree holds on ``day`` (the unit included): the
-    kinds only, not the versions."""
-    return sum(
-        1 for kind in _subtree_on(unit, day).values_list("kind", flat=True) if is_commune(kind)
+    """How many communes ``unit``'s subtree holds on ``day`` (the unit included)."""
+    return sum(_commune_kinds(_subtree_on(unit, day)).values())
+
+
+@dataclass(frozen=True)
+class CommuneGap:
+    unit_id: int
+    code: str
+    name: str  # the commune's name on the day
+
+
+def commune_gaps(unit: Unit, day: dt.date) -> tuple[int, list[CommuneGap]]:
+    """How many communes ``unit``'s subtree holds on ``day`` (the unit itself
+    included), and those where no presenter or communicator recognised by the commune
+    or a unit below it serves on ``day``, in the units' Vietnamese order (their sort
+    key: ``orgs.services.unit_keys``, kept on the unit for today's name). Four
+    statements: the root's path, the subtree's kinds, the communes, the paths of the
+    units with a serving presenter (a province has thousands of units and a hundred
+    communes, the country 3.321: only these are loaded, as plain rows)."""
+    from tuyengiao.orgs.services import unit_keys
+
+    subtree = _subtree_on(unit, day)
+    kinds = _commune_kinds(subtree)
+    if not kinds:
+        return 0, []
+    communes = list(
+        subtree.filter(kind__in=list(kinds))
+        .order_by()
+        .values_list("unit_id", "name", "unit__code", "unit__name", "unit__sort_key")
     )
+    serving = Presenter.objects.filter(serving_q(day)).values("unit_id")
+    covered_paths = subtree.filter(unit_id__in=serving).order_by().values_list("path", flat=True)
+    # a path lists the ids from the root down ("/1/7/42/"): the communes above a unit
+    # with a presenter are the ids on its path
+    covered = {int(part) for path in covered_paths.distinct() for part in path.split("/") if part}
+    missing = sorted(
+        (sort_key if name == today_name and sort_key else unit_keys(name, code)[0], uid, code, name)
+        for uid, name, code, today_name, sort_key in communes
+        if uid not in covered
+    )
+    return len(communes), [CommuneGap(uid, code, name) for _key, uid, code, name in missing]
 
 
 def communes_without_presenter(unit: Unit, day: dt.date) -> list[UnitVersion]:
     """Communes in ``unit``'s subtree on ``day`` (the unit itself included) where no
     presenter or communicator recognised by the commune or a unit below it serves on
-    ``day``. Three queries: the subtree's paths and kinds, the serving presenters'
-    units, the versions of the communes without one (a province has thousands of units
-    and a hundred communes: only those are loaded whole)."""
-    rows = list(_subtree_on(unit, day).values_list("unit_id", "path", "kind"))
-    communes = [(uid, path) for uid, path, kind in rows if is_commune(kind)]
-    if not communes:
-        return []
-    serving_units = set(
-        Presenter.objects.filter(serving_q(day), unit_id__in=in_ids([uid for uid, _p, _k in rows]))
-        .values_list("unit_id", flat=True)
-        .distinct()
-    )
-    path_of = {uid: path for uid, path, _kind in rows}
-    covered_paths = [path_of[u] for u in serving_units if u in path_of]
-    missing = [uid for uid, path in communes if not any(p.startswith(path) for p in covered_paths)]
-    versions = UnitVersion.objects.filter(valid_on_q(day), unit_id__in=in_ids(missing))
-    return sorted(
-        versions.select_related("unit"), key=lambda v: (collation_key(v.name), v.unit.code)
-    )
+    ``day``: their versions, in the order of ``commune_gaps``."""
+    gaps = commune_gaps(unit, day)[1]
+    ids = [g.unit_id for g in gaps]
+    versions = UnitVersion.objects.filter(valid_on_q(day), unit_id__in=in_ids(ids))
+    by_unit = {v.unit_id: v for v in versions.select_related("unit")}
+    return [by_unit[uid] for uid in ids]
 
 
 # --- report figures ---------------------------------------------------------------------
@@ -269,12 +301,13 @@ ADVANCED = (Theory.ADVANCED, Theory.BACHELOR)
 
 
 def figures(
-    unit_ids: Iterable[int],
+    units: Subtree | Iterable[int],
     date_from: dt.date,
     date_to: dt.date,
     group_of: Mapping[int, int] | None = None,
 ) -> PresenterFigures:
-    """What the report says about presenters for a resolved subtree (``unit_ids``):
+    """What the report says about presenters for a resolved subtree (``units``, or a
+    list of unit ids):
 
     - presenters and communicators recognised by those units and serving on
       ``date_to``, per level, with how many have advanced political theory;
@@ -286,7 +319,7 @@ def figures(
     children); units missing from it are grouped under themselves. Three queries."""
     from tuyengiao.study.models import Attendance, Session, Status
 
-    ids = list(unit_ids)
+    units = units if isinstance(units, Subtree) else list(units)
     group = dict(group_of or {})
     result = PresenterFigures(day=date_to)
     levels = {lv.pk: lv for lv in PresenterLevel.objects.all()}
@@ -299,7 +332,7 @@ def figures(
         return result.groups[key]
 
     rows = (
-        Presenter.objects.filter(serving_q(date_to), unit_id__in=in_ids(ids))
+        Presenter.objects.filter(serving_q(date_to), unit_in(units))
         .values("unit_id", "level_id")
         .annotate(n=Count("pk"), adv=Count("pk", filter=Q(theory__in=ADVANCED)))
     )
@@ -319,7 +352,7 @@ def figures(
             continue  # a closed level with nobody left: not a line of the report
         result.levels.append(LevelFigure(level.code, level.name, level.is_communicator, n, adv))
     sessions = Session.objects.filter(
-        host_id__in=in_ids(ids),
+        unit_in(units, "host_id"),
         date__gte=date_from,
         date__lte=date_to,
         pk__in=SessionPresenter.objects.values("session_id"),
@@ -338,7 +371,7 @@ def figures(
     )
     for row in present:
         bucket(row["session__host_id"]).present += row["n"]
-    _outreach(result, ids, date_from, date_to, bucket)
+    _outreach(result, units, date_from, date_to, bucket)
     t = result.totals
     for g in result.groups.values():
         t.presenters += g.presenters
@@ -355,29 +388,25 @@ def figures(
     return result
 
 
-def events_in(ids: list[int], date_from: dt.date, date_to: dt.date) -> QuerySet[Any]:
-    return DisseminationEvent.objects.filter(
-        unit_id__in=in_ids(ids), date__gte=date_from, date__lte=date_to
-    )
+def events_in(units: Subtree | list[int], date_from: dt.date, date_to: dt.date) -> QuerySet[Any]:
+    return DisseminationEvent.objects.filter(unit_in(units), date__gte=date_from, date__lte=date_to)
 
 
-def courses_in(ids: list[int], date_from: dt.date, date_to: dt.date) -> QuerySet[Any]:
+def courses_in(units: Subtree | list[int], date_from: dt.date, date_to: dt.date) -> QuerySet[Any]:
     """Courses organised by the units that start in the period."""
-    return Course.objects.filter(
-        unit_id__in=in_ids(ids), date_from__gte=date_from, date_from__lte=date_to
-    )
+    return Course.objects.filter(unit_in(units), date_from__gte=date_from, date_from__lte=date_to)
 
 
 def _outreach(
     result: PresenterFigures,
-    ids: list[int],
+    units: Subtree | list[int],
     date_from: dt.date,
     date_to: dt.date,
     bucket: Any,
 ) -> None:
     """Dissemination events and training courses of the period: per group, per
     language, per level of the presenters named (an event counted once per level)."""
-    events = events_in(ids, date_from, date_to)
+    events = events_in(units, date_from, date_to)
     for row in events.values("unit_id").annotate(n=Count("pk"), heard=Sum("listeners")):
         g = bucket(row["unit_id"])
         g.events += row["n"]
@@ -385,7 +414,7 @@ def _outreach(
     for row in events.values("language").annotate(n=Count("pk"), heard=Sum("listeners")).order_by():
         result.languages.append(LanguageFigure(row["language"], row["n"], row["heard"] or 0))
     result.languages.sort(key=lambda x: (x.language != "", -x.events, collation_key(x.language)))
-    courses = courses_in(ids, date_from, date_to)
+    courses = courses_in(units, date_from, date_to)
     for row in courses.values("unit_id").annotate(n=Count("pk"), extra=Sum("extra_participants")):
         g = bucket(row["unit_id"])
         g.courses += row["n"]

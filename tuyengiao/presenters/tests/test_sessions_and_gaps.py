@@ -132,6 +132,13 @@ def test_communes_without_a_serving_presenter(world: Any, client_for: Any) -> No
     assert [v.unit.code for v in selectors.communes_without_presenter(world.province, day)] == [
         "XA2"
     ]
+    # the count and the gaps in one pass; a presenter of the province covers no commune
+    save(code="BCV-3", full_name="Cầm Văn Tỉnh", unit=world.province)
+    count, missing = selectors.commune_gaps(world.province, day)
+    assert (count, [(g.code, g.name) for g in missing]) == (2, [("XA2", "Đảng ủy xã Hai")])
+    assert selectors.communes_in(world.province, day) == 2
+    assert selectors.commune_gaps(world.cell, day) == (0, [])
+    assert [g.code for g in selectors.commune_gaps(world.sibling_commune, day)[1]] == ["XA2"]
     page = client_for("province").get(
         reverse("presenters:unit_gaps", args=["TINH"]) + "?ngay=01/10/2025",
         HTTP_HX_REQUEST="true",
