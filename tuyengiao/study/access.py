@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from tuyengiao.orgs.access import (
@@ -32,6 +32,20 @@ from .models import Campaign, Session
 def _study_unit_q(scope: Scope, field: str) -> Q:
     """The unit (via ``field``) is in the scope's read area or is one of its ancestors."""
     return unit_q(scope, field) | Q(**{f"{field}__path__in": ancestor_paths(scope.path)})
+
+
+def sessions_listed_under(user: Any, mains: QuerySet[Session], unit: Unit) -> QuerySet[Session]:
+    """Of ``mains`` (main sessions of a campaign), those hosted in ``unit``'s subtree and
+    the user's read area, and those with a bridge point there (a cell's point of a
+    commune's online session). One condition a row, the bridge points by an index probe:
+    as two id lists (``pk IN (...) OR pk IN (...)``) PostgreSQL could not hash the
+    national campaign's millions of bridge points and counted a page for minutes."""
+    scope = scope_of(user)
+    if scope is None:
+        return mains.none()
+    inside = Q(host__path__startswith=unit.path) & unit_q(scope, "host")
+    bridges = Session.objects.filter(main=OuterRef("pk")).filter(inside)
+    return mains.filter(inside | Exists(bridges))
 
 
 def campaigns_visible_to(user: Any) -> QuerySet[Campaign]:

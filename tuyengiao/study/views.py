@@ -22,7 +22,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -220,16 +220,9 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _campaign_sessions(request: HttpRequest, campaign: Campaign, unit: Unit) -> QuerySet[Session]:
     """The campaign's sessions hosted in the chosen unit's subtree and the viewer's scope,
     and those with a bridge point there (a cell's point of a commune's online session)."""
-    bridges = access.filter_by_unit(
-        request.user,
-        campaign.sessions.filter(main__isnull=False, host__path__startswith=unit.path),
-        "host",
-    ).values("main_id")
-    mains = selectors.campaign_sessions(campaign)
-    own = access.filter_by_unit(request.user, mains, "host").filter(
-        host__path__startswith=unit.path
+    return study_access.sessions_listed_under(
+        request.user, selectors.campaign_sessions(campaign), unit
     )
-    return mains.filter(Q(pk__in=own.values("pk")) | Q(pk__in=bridges))
 
 
 def _own_bridges(request: HttpRequest, rows: Sequence[Session]) -> None:

@@ -72,6 +72,25 @@ def test_cell_secretary_sees_own_bridge_point_on_campaign_page(study: Any, clien
     assert "Hội nghị trực tuyến của xã" in html
 
 
+def test_campaign_page_leaves_out_a_session_whose_bridge_point_is_elsewhere(
+    study: Any, client: Any
+) -> None:
+    main = services.session_create(
+        actor=SYSTEM,
+        campaign=study.campaign,
+        code="HN-XA1-TT",
+        host=study.commune,
+        date=dt.date(2025, 9, 20),
+        format="truc_tuyen",
+        title="Hội nghị trực tuyến của xã",
+    )
+    services.bridge_point_add(actor=SYSTEM, main=main, code="DC-CB2", host=study.cell2)
+    client.force_login(study.users["secretary"])  # of CB1
+    html = client.get(reverse("study:campaign", args=[study.campaign.pk])).content.decode()
+    assert "Hội nghị trực tuyến của xã" not in html
+    assert "HN-CB1-01" in html or "Hội nghị học tập NQ 57" in html
+
+
 def test_scan_without_member_record_says_so_and_offers_no_button(study: Any, client: Any) -> None:
     client.force_login(study.users["commune"])  # an account with no member record
     html = client.get(
