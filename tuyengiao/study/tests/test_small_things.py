@@ -53,8 +53,9 @@ def test_session_code_proposed_when_left_empty_unique_and_editable(study: Any, c
     assert Session.objects.filter(code="HN-CUA-TOI").exists()
 
 
-def test_cell_secretary_sees_own_bridge_point_on_campaign_page(study: Any, client: Any) -> None:
-    main = services.session_create(
+def _commune_online_session(study: Any) -> Session:
+    """The commune's online session of the campaign (no bridge point yet)."""
+    return services.session_create(
         actor=SYSTEM,
         campaign=study.campaign,
         code="HN-XA1-TT",
@@ -63,6 +64,10 @@ def test_cell_secretary_sees_own_bridge_point_on_campaign_page(study: Any, clien
         format="truc_tuyen",
         title="Hội nghị trực tuyến của xã",
     )
+
+
+def test_cell_secretary_sees_own_bridge_point_on_campaign_page(study: Any, client: Any) -> None:
+    main = _commune_online_session(study)
     services.bridge_point_add(actor=SYSTEM, main=main, code="DC-CB1", host=study.cell)
     Session.objects.filter(code="HN-CB1-01").delete()
     client.force_login(study.users["secretary"])
@@ -75,15 +80,7 @@ def test_cell_secretary_sees_own_bridge_point_on_campaign_page(study: Any, clien
 def test_campaign_page_leaves_out_a_session_whose_bridge_point_is_elsewhere(
     study: Any, client: Any
 ) -> None:
-    main = services.session_create(
-        actor=SYSTEM,
-        campaign=study.campaign,
-        code="HN-XA1-TT",
-        host=study.commune,
-        date=dt.date(2025, 9, 20),
-        format="truc_tuyen",
-        title="Hội nghị trực tuyến của xã",
-    )
+    main = _commune_online_session(study)
     services.bridge_point_add(actor=SYSTEM, main=main, code="DC-CB2", host=study.cell2)
     client.force_login(study.users["secretary"])  # of CB1
     html = client.get(reverse("study:campaign", args=[study.campaign.pk])).content.decode()
