@@ -74,6 +74,8 @@ def _fresh_database(db: str) -> str:
     base = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
     # Several engineers bench on one server: BENCH_PG_DB keeps their databases apart.
     name = os.environ.get("BENCH_PG_DB", "tuyengiao_bench")
+    if os.environ.get("BENCH_REUSE") == "1":  # the data of an earlier run (pages only)
+        return f"{base}/{name}"
     subprocess.run(
         ["psql", f"{base}/postgres", "-qAt", "-c", f"DROP DATABASE IF EXISTS {name}"],
         check=True,
@@ -96,6 +98,8 @@ def main(argv: list[str] | None = None) -> int:
         help="generate this fraction of the cells per commune (0.05: 1/20 of the data)",
     )
     args = parser.parse_args(argv)
+    if os.environ.get("BENCH_REUSE") == "1" and (args.db != "postgres" or args.only != ["pages"]):
+        parser.error("BENCH_REUSE=1 measures the pages of an earlier run's data: --only pages")
     if args.scale == "national" and args.db != "postgres":
         parser.error("national scale runs on PostgreSQL only (DB=postgres)")
 

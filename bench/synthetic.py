@@ -23,6 +23,7 @@ generation time and disk before the full run.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -639,6 +640,11 @@ def _fill_python(data: Dataset, p: dict[str, int], rng: random.Random) -> dict[s
 def dataset(ctx: BenchContext) -> Dataset:
     """Generate once per run, shared by the measurement modules."""
     data = ctx.shared.get("dataset")
+    if not isinstance(data, Dataset) and os.environ.get("BENCH_REUSE") == "1":
+        from tuyengiao.orgs.models import Unit
+
+        root = Unit.objects.filter(parent__isnull=True).order_by("pk").values_list("pk", flat=True)
+        data = ctx.shared["dataset"] = Dataset(root_id=root.get())
     if not isinstance(data, Dataset):
         data = ctx.shared["dataset"] = generate(ctx.scale, fraction=ctx.fraction)
     return data

@@ -263,6 +263,10 @@ REPORT_MARGINS_MM = {
     "right": int(os.environ.get("REPORT_MARGIN_RIGHT_MM", "15")),
 }
 REPORT_PLACE = os.environ.get("REPORT_PLACE", "")
+# Dashboards of units with more units under them than this are computed by the task
+# worker and shown from a snapshot, asked again when older than the max age (seconds).
+DASHBOARD_SNAPSHOT_UNITS = int(os.environ.get("DASHBOARD_SNAPSHOT_UNITS", "1000"))
+DASHBOARD_SNAPSHOT_MAX_AGE = int(os.environ.get("DASHBOARD_SNAPSHOT_MAX_AGE", "60"))
 
 # --- security -------------------------------------------------------------------
 # Django's database sessions, read with one prepared statement (tuyengiao/trust/sessions.py)

@@ -109,6 +109,13 @@ class ReportSection:
     title: str = ""
     order: int = 100
     dashboard_template = "reports/section.html"
+    # The one page parameter the section's dashboard part reads (study: ``dot``, the
+    # campaign shown), with ``variants`` its values for a result: a large unit's
+    # dashboard (``snapshots.py``) is rendered ahead once for each.
+    variant_param: str = ""
+
+    def variants(self, result: SectionResult) -> list[str]:
+        return []
 
     def figures(self, query: ReportQuery) -> SectionResult:
         raise NotImplementedError

@@ -120,6 +120,17 @@ def report_place(unit: Unit, *, national: bool) -> str:
     return place_of(unit)
 
 
+def check_query(date_from: dt.date, date_to: dt.date, structure: str) -> None:
+    """A period that ends before it starts, or an unknown structure, is refused."""
+    if date_to < date_from:
+        raise ValidationError(
+            f"Khoảng thời gian không hợp lệ: 'đến ngày' ({format_date(date_to)}) đứng trước "
+            f"'từ ngày' ({format_date(date_from)})."
+        )
+    if structure not in Structure.values:
+        raise ValidationError("Cơ cấu tổ chức phải là 'today' (hiện nay) hoặc 'asof' (cuối kỳ).")
+
+
 def report_figures(
     *,
     unit: Unit,
@@ -129,13 +140,7 @@ def report_figures(
     allow_empty: bool = False,
 ) -> Report:
     """Every section's figures for ``unit``'s subtree over ``[date_from, date_to]``."""
-    if date_to < date_from:
-        raise ValidationError(
-            f"Khoảng thời gian không hợp lệ: 'đến ngày' ({format_date(date_to)}) đứng trước "
-            f"'từ ngày' ({format_date(date_from)})."
-        )
-    if structure not in Structure.values:
-        raise ValidationError("Cơ cấu tổ chức phải là 'today' (hiện nay) hoặc 'asof' (cuối kỳ).")
+    check_query(date_from, date_to, structure)
     sub = resolve_subtree(unit, date_to, structure)
     query = ReportQuery(
         unit=unit,

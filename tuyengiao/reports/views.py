@@ -18,7 +18,7 @@ from tuyengiao.orgs.models import Unit
 from tuyengiao.orgs.selectors import today
 
 from . import access as reports_access
-from . import services
+from . import services, snapshots
 from .forms import ReportForm
 from .models import ReportRequest, RequestStatus, Structure
 from .selectors import latest_activity_date, report_figures
@@ -79,34 +79,37 @@ def _dashboard(request: HttpRequest, code: str | None) -> HttpResponse:
         "errors": errors,
         "can_produce": access.can_write_unit(request.user, unit),
     }
-    query = f"tu={format_date(date_from)}&den={format_date(date_to)}&co_cau={structure}"
+    query = snapshots.query_string(date_from, date_to, structure)
     if not errors:
         try:
-            report = report_figures(
-                unit=unit,
-                date_from=date_from,
-                date_to=date_to,
-                structure=structure,
-                allow_empty=True,
-            )
+            if snapshots.is_large(unit):
+                shown = snapshots.dashboard_snapshot(
+                    unit=unit,
+                    date_from=date_from,
+                    date_to=date_to,
+                    structure=structure,
+                    params=request.GET,
+                )
+                context["shown"] = shown
+                context["report"] = shown.report
+                context["parts"] = shown.parts
+            else:
+                report = report_figures(
+                    unit=unit,
+                    date_from=date_from,
+                    date_to=date_to,
+                    structure=structure,
+                    allow_empty=True,
+                )
+                context["report"] = report
+                context["parts"] = snapshots.live_parts(report, request.GET)
         except ValidationError as exc:
             errors.extend(exc.messages)
-        else:
-            context["report"] = report
-            context["parts"] = [
-                {
-                    "key": result.key,
-                    "title": result.title,
-                    "empty": result.empty,
-                    "empty_sentence": result.empty_sentence,
-                    # an empty section still shows its part (its units with zeros,
-                    # for the drill-down), after its one sentence
-                    "html": section.dashboard(result, report.query, request.GET, query),
-                }
-                for section, result in report.parts
-            ]
     context["query"] = query
-    return render(request, "reports/dashboard.html", context)
+    template = "reports/dashboard.html"
+    if request.headers.get("HX-Request") and "shown" in context:
+        template += "#figures"  # the page asking again while the figures are computed
+    return render(request, template, context)
 
 
 @login_required

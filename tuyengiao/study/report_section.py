@@ -300,6 +300,11 @@ class StudySection(ReportSection):
     title = "Kết quả học tập, quán triệt nghị quyết"
     order = 10
     dashboard_template = "study/report_section.html"
+    variant_param = "dot"
+
+    def variants(self, result: SectionResult) -> list[str]:
+        f: StudyFigures = result.figures
+        return [str(c.id) for c in f.campaigns]
 
     def figures(self, query: ReportQuery) -> SectionResult:
         f = study_figures(query.subtree, query.date_from, query.date_to)
