@@ -11,10 +11,10 @@ per-unit member counts behind home and the unit page cost to keep:
 all of them adds to its transaction) beside ``pages.member_counts_rebuild_ms``.
 
 A large unit's dashboard (the root's, at province and national scale) is served from
-the snapshot the task worker computes (``reports/snapshots.py``): the run first opens
+the snapshot the task worker computes (``snapshots``, ``reports/dashboard.py``): the run first opens
 the page (which asks for it), computes it as the worker would, in this process, and
-reports how long that took (``pages.dashboard_root_snapshot_s``), then times the page
-as every other. The page never computes the figures in the request, so its time is
+reports how long that took (``pages.<name>_snapshot_s``), then times the page as every
+other; the campaign pages of a large unit likewise. The page never computes the figures in the request, so its time is
 the page's, and the computation's is the freshness a user gets.
 """
 
@@ -98,7 +98,7 @@ def measure(ctx: Any) -> dict[str, Any]:
     with override_settings(ROOT_URLCONF="bench.urls", ALLOWED_HOSTS=["testserver"]):
         client = _client(root)
         pages = _pages(root)
-        out.update(_snapshot(client, root, pages["dashboard_root"]))
+        out.update(_snapshots(client, pages))
         medians: dict[str, float] = {}
         for name, url in pages.items():
             response = client.get(url)  # warm
@@ -122,26 +122,36 @@ def measure(ctx: Any) -> dict[str, Any]:
     return out
 
 
-def _snapshot(client: Any, root: Any, url: str) -> dict[str, Any]:
-    """Ask for the root's dashboard and compute its snapshot as the worker would."""
+def _snapshots(client: Any, pages: dict[str, str]) -> dict[str, Any]:
+    """Open each page that may show a large unit's figures (which asks for its
+    snapshot) and compute what it asked for as the worker would, timed."""
     import time
 
-    from tuyengiao.reports import snapshots
-    from tuyengiao.reports.models import DashboardSnapshot
+    from tuyengiao.snapshots import services
+    from tuyengiao.snapshots.models import Snapshot
 
-    if not snapshots.is_large(root):
-        return {"pages.dashboard_root_snapshot_s": "live (a small unit)"}
-    response = client.get(url)
-    if response.status_code != 200 or "tiến trình nền" not in response.content.decode():
-        raise AssertionError(f"dashboard {url}: no snapshot asked for")
-    snapshot = DashboardSnapshot.objects.filter(unit=root).latest("refresh_asked_at")
-    start = time.perf_counter()
-    snapshots.snapshot_refresh(snapshot_id=snapshot.pk)
-    seconds = time.perf_counter() - start
-    snapshot.refresh_from_db()
-    if snapshot.computed_at is None:
-        raise AssertionError(f"snapshot {snapshot.pk} failed: {snapshot.error}")
-    return {"pages.dashboard_root_snapshot_s": round(seconds, 1)}
+    out: dict[str, Any] = {}
+    for name in ("dashboard_root", "campaign", "campaign_child"):
+        url = pages.get(name)
+        if url is None:
+            continue
+        if client.get(url).status_code != 200:
+            raise AssertionError(f"{name} {url}: not 200")
+        asked = list(Snapshot.objects.filter(refresh_asked_at__isnull=False))
+        if not asked:
+            out[f"pages.{name}_snapshot_s"] = "live (a small unit)"
+            continue
+        start = time.perf_counter()
+        for snapshot in asked:
+            services.snapshot_refresh(snapshot_id=snapshot.pk)
+        out[f"pages.{name}_snapshot_s"] = round(time.perf_counter() - start, 1)
+        for snapshot in asked:
+            snapshot.refresh_from_db()
+            if snapshot.computed_at is None:
+                raise AssertionError(f"{name}: snapshot {snapshot.pk} failed: {snapshot.error}")
+        if "Số liệu tổng hợp lúc" not in client.get(url).content.decode():
+            raise AssertionError(f"{name} {url}: the snapshot is not shown")
+    return out
 
 
 def _member_counts() -> dict[str, Any]:

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "tuyengiao.followup",
     "tuyengiao.contests",
     "tuyengiao.reports",
+    "tuyengiao.snapshots",
     "tuyengiao.trust",
 ]
 

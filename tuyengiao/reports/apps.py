@@ -47,3 +47,8 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         _repair_slotted_dataclasses()
+        from tuyengiao.snapshots.services import register
+
+        from . import dashboard
+
+        register(dashboard.KIND, dashboard.compute)

@@ -59,34 +59,3 @@ class ReportRequest(models.Model):
 
     def __str__(self) -> str:
         return f"báo cáo {self.unit_id} {self.date_from}–{self.date_to} ({self.status})"
-
-
-class DashboardSnapshot(models.Model):
-    """A large unit's dashboard, computed by the task worker (``snapshots.py``):
-    what every section showed for the unit, the period and the structure, rendered
-    once for each of the variants a section offers (study: one per campaign), with
-    the time the figures were read. A request serves it and asks for a new one when
-    it is older than ``DASHBOARD_SNAPSHOT_MAX_AGE``; it never computes the figures."""
-
-    unit = models.ForeignKey("orgs.Unit", on_delete=models.CASCADE, related_name="+")
-    date_from = models.DateField()
-    date_to = models.DateField()
-    structure = models.CharField(max_length=8, choices=Structure.choices)
-    # {"unit_name", "period_label", "is_empty", "parts": [{"key", "title", "empty",
-    #  "empty_sentence", "param", "html": {variant: html}}]}; {} until first computed
-    content = models.JSONField(default=dict, blank=True)
-    computed_at = models.DateTimeField(null=True, blank=True)  # when its figures were read
-    seconds = models.FloatField(null=True, blank=True)  # how long the last computation took
-    refresh_asked_at = models.DateTimeField(null=True, blank=True)  # set while one is due
-    refresh_started_at = models.DateTimeField(null=True, blank=True)  # a worker took it
-    error = models.CharField(max_length=500, blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["unit", "date_from", "date_to", "structure"], name="dashboardsnapshot_key"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"tổng hợp {self.unit_id} {self.date_from}–{self.date_to} ({self.structure})"

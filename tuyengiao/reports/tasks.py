@@ -4,14 +4,9 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from . import services, snapshots
+from . import services
 
 
 @task()
 def report_generate(request_id: int) -> None:
     services.report_request_run(request_id=request_id)
-
-
-@task()
-def dashboard_snapshot_refresh(snapshot_id: int) -> None:
-    snapshots.snapshot_refresh(snapshot_id=snapshot_id)

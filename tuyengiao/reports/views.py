@@ -16,9 +16,11 @@ from tuyengiao.lib.dates import format_date, parse_date
 from tuyengiao.orgs import access
 from tuyengiao.orgs.models import Unit
 from tuyengiao.orgs.selectors import today
+from tuyengiao.snapshots.services import is_large
 
 from . import access as reports_access
-from . import services, snapshots
+from . import dashboard as dashboard_parts
+from . import services
 from .forms import ReportForm
 from .models import ReportRequest, RequestStatus, Structure
 from .selectors import latest_activity_date, report_figures
@@ -79,11 +81,11 @@ def _dashboard(request: HttpRequest, code: str | None) -> HttpResponse:
         "errors": errors,
         "can_produce": access.can_write_unit(request.user, unit),
     }
-    query = snapshots.query_string(date_from, date_to, structure)
+    query = dashboard_parts.query_string(date_from, date_to, structure)
     if not errors:
         try:
-            if snapshots.is_large(unit):
-                shown = snapshots.dashboard_snapshot(
+            if is_large(unit):
+                shown, shown_report, parts = dashboard_parts.from_snapshot(
                     unit=unit,
                     date_from=date_from,
                     date_to=date_to,
@@ -91,8 +93,8 @@ def _dashboard(request: HttpRequest, code: str | None) -> HttpResponse:
                     params=request.GET,
                 )
                 context["shown"] = shown
-                context["report"] = shown.report
-                context["parts"] = shown.parts
+                context["report"] = shown_report
+                context["parts"] = parts
             else:
                 report = report_figures(
                     unit=unit,
@@ -102,12 +104,12 @@ def _dashboard(request: HttpRequest, code: str | None) -> HttpResponse:
                     allow_empty=True,
                 )
                 context["report"] = report
-                context["parts"] = snapshots.live_parts(report, request.GET)
+                context["parts"] = dashboard_parts.live_parts(report, request.GET)
         except ValidationError as exc:
             errors.extend(exc.messages)
     context["query"] = query
     template = "reports/dashboard.html"
-    if request.headers.get("HX-Request") and "shown" in context:
+    if request.headers.get("HX-Target") == "so-lieu":
         template += "#figures"  # the page asking again while the figures are computed
     return render(request, template, context)
 

@@ -38,9 +38,10 @@ from tuyengiao.lib.numbers import format_int, parse_offset
 from tuyengiao.orgs import access
 from tuyengiao.orgs import views as org_views
 from tuyengiao.orgs.models import Role, Unit
+from tuyengiao.snapshots.services import is_large
 
 from . import access as study_access
-from . import exports, scan_page, selectors, services
+from . import campaign_figures, exports, scan_page, selectors, services
 from .models import Audience, Campaign, Format, Session, Status
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
@@ -189,21 +190,13 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         unit = scope.unit
     if not study_access.campaign_covers(campaign, unit):
         unit = campaign.owner
-    visible_unit = access.can_see_unit(request.user, unit)
-    figures, children, below = (
-        selectors.campaign_progress(campaign, unit, day, detail=scope.role != Role.MEMBER)
-        if visible_unit
-        else (None, [], [])
-    )
+    detail = scope.role != Role.MEMBER
     context: dict[str, Any] = {
         "campaign": campaign,
         "documents": campaign.documents.all(),
         "unit": unit,
         "day": day,
         "error": error,
-        "figures": figures,
-        "children": children,
-        "below": below,
         # The sessions hosted in the chosen unit's subtree (and the user's scope), a
         # page at a time: a national campaign has thousands.
         "sessions": Paginator(
@@ -213,6 +206,14 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "page_query": urlencode({"don_vi": unit.code, "ngay": day.strftime("%d/%m/%Y")}) + "&",
         "can_plan": study_access.can_plan_in_campaign(request.user, campaign),
     }
+    if access.can_see_unit(request.user, unit):  # no figures of a unit one cannot see
+        if is_large(unit):  # figures computed ahead by the task worker
+            shown, html = campaign_figures.from_snapshot(campaign, unit, day, detail=detail)
+            context.update(shown=shown, figures_html=html)
+        else:
+            context.update(campaign_figures.context(campaign, unit, day, detail=detail))
+    if request.headers.get("HX-Target") == "so-lieu":  # the page asking again
+        return render(request, "study/campaign_detail.html#figures", context)
     _own_bridges(request, context["sessions"].object_list)
     return render(request, "study/campaign_detail.html", context)
 

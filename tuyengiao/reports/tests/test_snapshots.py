@@ -1,5 +1,5 @@
 """A large unit's dashboard comes from a snapshot the task worker computes
-(``reports/snapshots.py``): the same parts as the live dashboard, with the time its
+(``reports/dashboard.py`` on ``snapshots``): the same parts as the live dashboard, with the time its
 figures were read, asked again once when too old, never computed in the request."""
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ from django.utils import timezone
 from django_tasks.backends.database.models import DBTaskResult
 from pytest_django.fixtures import Settings
 
-from tuyengiao.reports import snapshots
-from tuyengiao.reports.models import DashboardSnapshot
+from tuyengiao.reports import dashboard
 from tuyengiao.reports.tests import factories as f
+from tuyengiao.snapshots.models import Snapshot
+from tuyengiao.snapshots.services import snapshot_refresh
 from tuyengiao.tests.factories import document
 
 if TYPE_CHECKING:
@@ -66,24 +67,26 @@ def test_a_large_units_dashboard_is_computed_by_the_worker_and_shown_as_live(
     assert _queued() == 1
 
     _work()
-    done = client.get(URL, PERIOD, HTTP_HX_REQUEST="true").content.decode()
+    done = client.get(
+        URL, PERIOD, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="so-lieu"
+    ).content.decode()
     assert "<html" not in done  # the part the page swaps in
     assert "Số liệu tổng hợp lúc" in done and "every 3s" not in done
     assert _sections(done) == _sections(live)
     chosen = client.get(URL, {**PERIOD, "dot": str(other.pk)}).content.decode()
     assert _sections(chosen) == _sections(live_other) != _sections(live)
-    snapshot = DashboardSnapshot.objects.get()
+    snapshot = Snapshot.objects.get()
     assert snapshot.seconds is not None and snapshot.computed_at is not None
 
     # too old: shown with its time while one new computation is asked for
     old = timezone.now() - dt.timedelta(seconds=settings.DASHBOARD_SNAPSHOT_MAX_AGE + 1)
-    DashboardSnapshot.objects.update(computed_at=old)
+    Snapshot.objects.update(computed_at=old)
     stale = client.get(URL, PERIOD).content.decode()
     assert "đang tổng hợp lại" in stale and _sections(stale) == _sections(live)
     client.get(URL, PERIOD)
     assert _queued() == 1
     _work()
-    assert DashboardSnapshot.objects.get().computed_at > old  # type: ignore[operator]
+    assert Snapshot.objects.get().computed_at > old  # type: ignore[operator]
 
 
 def test_a_small_units_dashboard_is_computed_in_the_request(
@@ -91,7 +94,7 @@ def test_a_small_units_dashboard_is_computed_in_the_request(
 ) -> None:
     html = client_for("commune").get(URL, PERIOD).content.decode()
     assert "Chi bộ bản Một" in html and "Số liệu tổng hợp lúc" not in html
-    assert not DashboardSnapshot.objects.exists()
+    assert not Snapshot.objects.exists()
 
 
 def test_the_page_says_when_no_worker_took_the_computation(
@@ -102,7 +105,7 @@ def test_the_page_says_when_no_worker_took_the_computation(
     client.get(URL, PERIOD)
     assert "Chưa có tiến trình nền" not in client.get(URL, PERIOD).content.decode()
     asked = timezone.now() - dt.timedelta(minutes=2)
-    DashboardSnapshot.objects.update(refresh_asked_at=asked)
+    Snapshot.objects.update(refresh_asked_at=asked)
     assert "Chưa có tiến trình nền nào" in client.get(URL, PERIOD).content.decode()
 
 
@@ -112,13 +115,13 @@ def test_a_failed_computation_is_said_and_not_asked_again_at_every_look(
     settings.DASHBOARD_SNAPSHOT_UNITS = 2
     client = client_for("province")
     client.get(URL, PERIOD)
-    snapshot = DashboardSnapshot.objects.get()
+    snapshot = Snapshot.objects.get()
 
     def broken(**kwargs: object) -> None:
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(snapshots, "report_figures", broken)
-    snapshots.snapshot_refresh(snapshot_id=snapshot.pk)
+    monkeypatch.setattr(dashboard, "report_figures", broken)
+    snapshot_refresh(snapshot_id=snapshot.pk)
     page = client.get(URL, PERIOD).content.decode()
     assert "Không tổng hợp được số liệu" in page
     snapshot.refresh_from_db()
@@ -131,7 +134,7 @@ def test_a_reversed_period_is_refused_before_any_snapshot(
     settings.DASHBOARD_SNAPSHOT_UNITS = 2
     html = client_for("province").get(URL, {"tu": "31/12/2025", "den": "01/01/2025"})
     assert "đứng trước" in html.content.decode()
-    assert not DashboardSnapshot.objects.exists()
+    assert not Snapshot.objects.exists()
 
 
 def test_a_unit_outside_ones_scope_gets_no_snapshot(
@@ -140,4 +143,4 @@ def test_a_unit_outside_ones_scope_gets_no_snapshot(
     settings.DASHBOARD_SNAPSHOT_UNITS = 0
     page = client_for("commune").get(reverse("reports:unit", args=["XA2"]), PERIOD)
     assert page.status_code == 404
-    assert not DashboardSnapshot.objects.exists()
+    assert not Snapshot.objects.exists()
