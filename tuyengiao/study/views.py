@@ -21,7 +21,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -35,6 +35,7 @@ from tuyengiao.documents.models import Document
 from tuyengiao.lib.codes import validate_code
 from tuyengiao.lib.dates import parse_date
 from tuyengiao.lib.numbers import format_int, parse_offset
+from tuyengiao.lib.paging import OpenPage
 from tuyengiao.orgs import access
 from tuyengiao.orgs import views as org_views
 from tuyengiao.orgs.models import Role, Unit
@@ -199,10 +200,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "error": error,
         # The sessions hosted in the chosen unit's subtree (and the user's scope), a
         # page at a time: a national campaign has thousands.
-        "sessions": Paginator(
-            _campaign_sessions(request, campaign, unit),
-            SESSIONS_PAGE,
-        ).get_page(request.GET.get("trang")),
+        "sessions": _sessions_page(request, campaign, unit),
         "page_query": urlencode({"don_vi": unit.code, "ngay": day.strftime("%d/%m/%Y")}) + "&",
         "can_plan": study_access.can_plan_in_campaign(request.user, campaign),
     }
@@ -216,6 +214,18 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "study/campaign_detail.html#figures", context)
     _own_bridges(request, context["sessions"].object_list)
     return render(request, "study/campaign_detail.html", context)
+
+
+def _sessions_page(
+    request: HttpRequest, campaign: Campaign, unit: Unit
+) -> Page[Session] | OpenPage[Session]:
+    """A page of the campaign's sessions; under a large unit not counted at every
+    request (``lib.paging``): its figures already say how many there are."""
+    rows = _campaign_sessions(request, campaign, unit)
+    number = request.GET.get("trang")
+    if is_large(unit):
+        return OpenPage(rows, SESSIONS_PAGE, number)
+    return Paginator(rows, SESSIONS_PAGE).get_page(number)
 
 
 def _campaign_sessions(request: HttpRequest, campaign: Campaign, unit: Unit) -> QuerySet[Session]:

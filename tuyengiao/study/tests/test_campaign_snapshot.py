@@ -4,6 +4,7 @@ are listed at once."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -15,6 +16,8 @@ from tuyengiao.orgs.access import SYSTEM
 from tuyengiao.snapshots.models import Snapshot
 from tuyengiao.study import services
 from tuyengiao.study.models import Status
+
+DAY = dt.date(2025, 9, 20)
 
 
 def _figures(html: str) -> list[str]:
@@ -45,3 +48,22 @@ def test_a_large_units_campaign_figures_come_from_the_worker(
     assert "<html" not in part and "Số liệu tổng hợp lúc" in part and "every 3s" not in part
     assert _figures(part) == _figures(live) and len(_figures(live)) == 2
     assert Snapshot.objects.get().kind == "study.campaign_figures"
+
+
+def test_a_large_units_sessions_are_paged_without_a_count(
+    study: Any, client_for: Any, settings: Any
+) -> None:
+    for i in range(60):
+        services.session_create(
+            actor=SYSTEM, campaign=study.campaign, code=f"S{i:02d}", host=study.cell2, date=DAY
+        )
+    settings.DASHBOARD_SNAPSHOT_UNITS = 2
+    client = client_for("commune")
+    url = reverse("study:campaign", args=[study.campaign.pk])
+    first = client.get(url).content.decode()
+    assert "Trang 1<" in first and "Sau »" in first and "« Trước" not in first
+    assert "61 hội nghị" not in first  # not counted: the figures say how many
+    second = client.get(url, {"trang": "2", "don_vi": "XA1"}).content.decode()
+    assert "Trang 2<" in second and "« Trước" in second and "Sau »" not in second
+    codes = re.findall(r">(S\d\d|Hội nghị học tập NQ 57)</a>", first + second)
+    assert len(codes) == len(set(codes)) == 61  # every session once over the two pages
