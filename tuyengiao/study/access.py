@@ -24,9 +24,9 @@ from tuyengiao.orgs.access import (
     scope_of,
     unit_q,
 )
-from tuyengiao.orgs.models import Unit, valid_on_q
+from tuyengiao.orgs.models import Membership, Unit, valid_on_q
 
-from .models import Campaign, Session
+from .models import Attendance, Campaign, Session, Status
 
 
 def _study_unit_q(scope: Scope, field: str) -> Q:
@@ -36,8 +36,9 @@ def _study_unit_q(scope: Scope, field: str) -> Q:
 
 def sessions_listed_under(user: Any, mains: QuerySet[Session], unit: Unit) -> QuerySet[Session]:
     """Of ``mains`` (main sessions of a campaign), those hosted in ``unit``'s subtree and
-    the user's read area, and those with a bridge point there (a cell's point of a
-    commune's online session). One condition a row, the bridge points by an index probe:
+    the user's read area, those with a bridge point there (a cell's point of a
+    commune's online session), and those of ``unit``'s ancestors that its members
+    attended. One condition a row, the bridge points by an index probe:
     as two id lists (``pk IN (...) OR pk IN (...)``) PostgreSQL could not hash the
     national campaign's millions of bridge points and counted a page for minutes."""
     scope = scope_of(user)
@@ -45,7 +46,23 @@ def sessions_listed_under(user: Any, mains: QuerySet[Session], unit: Unit) -> Qu
         return mains.none()
     inside = Q(host__path__startswith=unit.path) & unit_q(scope, "host")
     bridges = Session.objects.filter(main=OuterRef("pk")).filter(inside)
-    return mains.filter(inside | Exists(bridges))
+    listed: Q = inside | Q(Exists(bridges))
+    above = ancestor_paths(unit.path)[:-1]
+    if above:
+        # a session of an ancestor that members of the unit attended (the commune's
+        # conference where every cell's members sat in the hall): visible, as an
+        # ancestor's, and the cell's own page must not say it held none
+        members = Membership.objects.filter(unit__path__startswith=unit.path).filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=OuterRef(OuterRef("date"))),
+            Q(valid_to__isnull=True) | Q(valid_to__gt=OuterRef(OuterRef("date"))),
+        )
+        present = Attendance.objects.filter(
+            session=OuterRef("pk"),
+            status=Status.PRESENT,
+            member_id__in=members.values("member_id"),
+        )
+        listed |= Q(host__path__in=above) & Q(Exists(present))
+    return mains.filter(listed)
 
 
 def campaigns_visible_to(user: Any) -> QuerySet[Campaign]:

@@ -11,7 +11,7 @@ from django.urls import reverse
 from tuyengiao.orgs import services as org_services
 from tuyengiao.orgs.access import SYSTEM
 from tuyengiao.study import services
-from tuyengiao.study.models import Session
+from tuyengiao.study.models import Session, Status
 
 
 def _new_cell(study: Any) -> Any:
@@ -105,3 +105,35 @@ def test_members_unit_page_shows_their_unit_and_its_study(study: Any, client: An
     assert reverse("study:campaign", args=[study.campaign.pk]) in html
     assert reverse("study:session", args=["HN-CB1-01"]) in html
     assert "HN-CB3-01" not in html and "xã Hai" not in html  # another commune's
+
+
+def test_cell_secretary_sees_the_communes_session_its_members_attended(
+    study: Any, client: Any
+) -> None:
+    attended = services.session_create(
+        actor=SYSTEM,
+        campaign=study.campaign,
+        code="HN-XA1-HT",
+        host=study.commune,
+        date=dt.date(2025, 9, 20),
+        title="Hội nghị tại hội trường xã",
+    )
+    services.session_create(
+        actor=SYSTEM,
+        campaign=study.campaign,
+        code="HN-XA1-CB2",
+        host=study.commune,
+        date=dt.date(2025, 9, 21),
+        title="Hội nghị xã cho chi bộ bản Hai",
+    )
+    services.attendance_mark(
+        actor=SYSTEM, session=attended, member=study.members[0], status=Status.PRESENT
+    )
+    Session.objects.filter(code="HN-CB1-01").delete()
+    client.force_login(study.users["secretary"])  # of CB1, where members[0] belongs
+    html = client.get(reverse("study:campaign", args=[study.campaign.pk])).content.decode()
+    assert "Chưa có hội nghị nào" not in html
+    assert reverse("study:session", args=["HN-XA1-HT"]) in html
+    assert "Hội nghị xã cho chi bộ bản Hai" not in html  # none of CB1's members came
+    page = client.get(reverse("study:session", args=["HN-XA1-HT"]))
+    assert page.status_code == 200  # the link opens: an ancestor's session is visible
