@@ -11,8 +11,8 @@ by the worker, with the time its figures were read. The page says that time; whi
 there is none it says the figures are being computed and asks again every few
 seconds (htmx).
 
-A look (``snapshot_shown``) that finds no snapshot, or one older than
-``DASHBOARD_SNAPSHOT_MAX_AGE`` seconds, asks the worker for a new one, once: not
+A look (``snapshot_shown``) that finds no snapshot, or one whose computation ended
+more than ``DASHBOARD_SNAPSHOT_MAX_AGE`` seconds ago, asks the worker for a new one, once: not
 while one is due, unless the worker that took it has been silent for longer than ten
 minutes or three times the last computation (it died). A stale snapshot is still
 shown, with its time, until the new one replaces it. A failed computation is said
@@ -97,6 +97,10 @@ def _due(snapshot: Snapshot, now: dt.datetime) -> bool:
     return now - last_sign < _lost_after(snapshot)
 
 
+def _finished(computed_at: dt.datetime, snapshot: Snapshot) -> dt.datetime:
+    return computed_at + dt.timedelta(seconds=snapshot.seconds or 0)
+
+
 def _enqueue(snapshot_id: int) -> None:
     from .tasks import snapshot_refresh as task  # the task module imports this one
 
@@ -114,7 +118,10 @@ def snapshot_shown(kind: str, params: dict[str, Any]) -> Shown:
     )
     now = timezone.now()
     max_age = dt.timedelta(seconds=int(settings.DASHBOARD_SNAPSHOT_MAX_AGE))
-    fresh = snapshot.computed_at is not None and now - snapshot.computed_at < max_age
+    # the age counts from the end of the last computation: a root that takes a minute
+    # to compute is not recomputed back to back while someone looks at it
+    computed_at = snapshot.computed_at
+    fresh = computed_at is not None and now - _finished(computed_at, snapshot) < max_age
     started = snapshot.refresh_started_at
     if snapshot.error and started is not None and now - started < max_age:
         fresh = True  # a failure is not asked again at every look: once per max age
