@@ -8,8 +8,10 @@ class PeriodsConfig(AppConfig):
 
     def ready(self) -> None:
         from tuyengiao.orgs.hooks import register_figure_write_guard
+        from tuyengiao.snapshots.services import register
 
-        from . import report_section, services
+        from . import live_changes, report_section, services
 
         report_section.register()
         register_figure_write_guard(services.figures_guard)
+        register(live_changes.KIND, live_changes.compute)

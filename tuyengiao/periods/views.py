@@ -16,8 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tuyengiao.orgs import access as core
 from tuyengiao.orgs.selectors import today
+from tuyengiao.snapshots.services import is_large
 
-from . import access, selectors, services
+from . import access, live_changes, selectors, services
 from .forms import PeriodForm, ReasonForm
 from .models import FilesStatus, ReportingPeriod, Submission, SubmissionStatus
 
@@ -118,7 +119,6 @@ def unit_report(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         "approver": access.approver_unit(period, unit),
         "can_submit": access.can_submit(request.user, unit),
         "can_decide": submission is not None and access.can_decide(request.user, submission),
-        "changes": selectors.changes_since(submission) if decided and submission else None,
         "events": [
             (e, services.person(e.actor))
             for e in (submission.events.select_related("actor")[:20] if submission else [])
@@ -130,6 +130,14 @@ def unit_report(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         "on_time": submission is not None and selectors.on_time(submission),
         "files_done": submission is not None and submission.files_status == FilesStatus.DONE,
     }
+    if decided and submission is not None:
+        if is_large(unit):  # a province's live figures: computed ahead by the worker
+            shown, html = live_changes.from_snapshot(submission)
+            context.update(shown=shown, changes_html=html)
+        else:
+            context["changes"] = selectors.changes_since(submission)
+    if request.headers.get("HX-Target") == "so-lieu":  # the page asking again
+        return render(request, "periods/unit.html#changes_part", context)
     return render(request, "periods/unit.html", context)
 
 

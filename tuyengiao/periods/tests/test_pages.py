@@ -101,6 +101,39 @@ def test_return_and_the_period_page(world: Any) -> None:
     assert "chưa được phê duyệt hết" in response.content.decode()
 
 
+def test_a_large_units_changes_since_approval_come_from_the_worker(
+    world: Any, settings: Settings
+) -> None:
+    """A province's live figures take seconds at national scale: the approved report's
+    page reads what changed from the worker's snapshot, the same section as live."""
+    from tuyengiao.snapshots.models import Snapshot
+    from tuyengiao.snapshots.services import snapshot_refresh
+
+    q = quarter(world)
+    approve_all(world, q)
+    url = f"/ky-bao-cao/{q.period.pk}/don-vi/XA1/"
+    commune = _login(world, "commune")
+    live = commune.get(url).content.decode()
+    assert "Số liệu hiện nay khớp với số liệu đã phê duyệt." in live
+
+    settings.DASHBOARD_SNAPSHOT_UNITS = 2  # the commune has three units
+    waiting = commune.get(url).content.decode()
+    assert "đang được tổng hợp ở tiến trình nền" in waiting and "every 3s" in waiting
+    assert 'id="changes"' not in waiting
+    snapshot_refresh(snapshot_id=Snapshot.objects.get(kind="periods.changes").pk)
+    part = commune.get(url, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="so-lieu").content.decode()
+    assert "<html" not in part and "Số liệu tổng hợp lúc" in part
+
+    def section(html: str) -> str:
+        return html[
+            html.index('<section id="changes">') : html.index(
+                "</section>", html.index('<section id="changes">')
+            )
+        ]
+
+    assert section(part) == section(live)
+
+
 def test_the_period_page_says_a_section_without_data_in_one_sentence(world: Any) -> None:
     """The quarter has study sessions only: the sent figures list study's rows, and
     each other section is one sentence instead of a table of zeros."""
