@@ -212,7 +212,12 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             context.update(campaign_figures.context(campaign, unit, day, detail=detail))
     if request.headers.get("HX-Target") == "so-lieu":  # the page asking again
         return render(request, "study/campaign_detail.html#figures", context)
-    _own_bridges(request, context["sessions"].object_list)
+    rows = context["sessions"].object_list
+    _own_bridges(request, rows)
+    for row in rows:
+        # a per-page mark the list template reads: hosted above the unit shown (its
+        # members attended, or it has a bridge point there)
+        row.from_above = not access.in_subtree(row.host.path, unit.path)
     return render(request, "study/campaign_detail.html", context)
 
 

@@ -134,6 +134,7 @@ def test_cell_secretary_sees_the_communes_session_its_members_attended(
     html = client.get(reverse("study:campaign", args=[study.campaign.pk])).content.decode()
     assert "Chưa có hội nghị nào" not in html
     assert reverse("study:session", args=["HN-XA1-HT"]) in html
+    assert "Do cấp trên tổ chức: Đảng ủy xã Một" in html  # said on a phone too
     assert "Hội nghị xã cho chi bộ bản Hai" not in html  # none of CB1's members came
     page = client.get(reverse("study:session", args=["HN-XA1-HT"]))
     assert page.status_code == 200  # the link opens: an ancestor's session is visible
