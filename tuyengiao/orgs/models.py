@@ -20,6 +20,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.expressions import Combinable
 
 from tuyengiao.lib.codes import validate_code
 
@@ -88,7 +89,7 @@ class Unit(models.Model):
     @property
     def path_ids(self) -> list[int]:
         """Ids along today's path, the root first and this unit last ("/1/7/42/")."""
-        return [int(part) for part in self.path.strip("/").split("/") if part]
+        return ids_on_path(self.path)
 
 
 class UnitVersion(models.Model):
@@ -268,8 +269,14 @@ class Assignment(models.Model):
         return f"{self.user} — {self.get_role_display()} — {self.unit.code}"
 
 
-def valid_on_q(day: dt.date, prefix: str = "") -> Q:
-    """``Q`` for rows whose ``[valid_from, valid_to)`` contains ``day``."""
+def ids_on_path(path: str) -> list[int]:
+    """The unit ids a materialised path lists, the root first ("/1/7/42/" → [1, 7, 42])."""
+    return [int(part) for part in path.split("/") if part]
+
+
+def valid_on_q(day: dt.date | Combinable, prefix: str = "") -> Q:
+    """``Q`` for rows whose ``[valid_from, valid_to)`` contains ``day`` (a date, or an
+    expression such as ``OuterRef("date")``)."""
     return (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": day})) & (
         Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gt": day})
     )

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
 
 from tuyengiao.snapshots.services import Shown, snapshot_shown
 
@@ -28,13 +27,10 @@ def compute(params: dict[str, Any]) -> dict[str, Any]:
     return {"html": render_to_string(TEMPLATE, {"changes": changes, "s": submission})}
 
 
-def from_snapshot(submission: Submission) -> tuple[Shown, SafeString]:
-    """The large unit's changes from their snapshot ("" until first computed); a new
-    decision or a new sending (another status or fingerprint) is another snapshot."""
-    shown = snapshot_shown(
+def from_snapshot(submission: Submission) -> Shown:
+    """The large unit's changes from their snapshot (``Shown.html``); a new decision or
+    a new sending (another status or fingerprint) is another snapshot."""
+    return snapshot_shown(
         KIND,
         {"submission": submission.pk, "status": submission.status, "sha": submission.sha256},
     )
-    html = str(shown.content["html"]) if shown.content else ""
-    # our own template's output, rendered by the worker and stored as it was
-    return shown, mark_safe(html)  # noqa: S308  rendered by the template above, not user text

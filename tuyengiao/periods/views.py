@@ -112,10 +112,15 @@ def unit_report(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         SubmissionStatus.APPROVED,
         SubmissionStatus.REOPENED,
     )
-    context: dict[str, Any] = {
-        "period": period,
-        "unit": unit,
-        "s": submission,
+    context: dict[str, Any] = {"period": period, "unit": unit, "s": submission}
+    if decided and submission is not None:
+        if is_large(unit):  # a province's live figures: computed ahead by the worker
+            context["shown"] = live_changes.from_snapshot(submission)
+        else:
+            context["changes"] = selectors.changes_since(submission)
+    if request.headers.get("HX-Target") == "so-lieu":  # the page asking again
+        return render(request, "periods/unit.html#changes_part", context)
+    context |= {
         "approver": access.approver_unit(period, unit),
         "can_submit": access.can_submit(request.user, unit),
         "can_decide": submission is not None and access.can_decide(request.user, submission),
@@ -130,14 +135,6 @@ def unit_report(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         "on_time": submission is not None and selectors.on_time(submission),
         "files_done": submission is not None and submission.files_status == FilesStatus.DONE,
     }
-    if decided and submission is not None:
-        if is_large(unit):  # a province's live figures: computed ahead by the worker
-            shown, html = live_changes.from_snapshot(submission)
-            context.update(shown=shown, changes_html=html)
-        else:
-            context["changes"] = selectors.changes_since(submission)
-    if request.headers.get("HX-Target") == "so-lieu":  # the page asking again
-        return render(request, "periods/unit.html#changes_part", context)
     return render(request, "periods/unit.html", context)
 
 

@@ -15,7 +15,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from tuyengiao.lib.db import in_ids
 from tuyengiao.lib.text import collation_key, fold
 from tuyengiao.orgs.access import in_subtree
-from tuyengiao.orgs.models import Unit, UnitVersion, valid_on_q
+from tuyengiao.orgs.models import Unit, UnitVersion, ids_on_path, valid_on_q
 from tuyengiao.orgs.subtree import Subtree, unit_in
 
 from .models import (
@@ -198,7 +198,7 @@ def commune_gaps(unit: Unit, day: dt.date) -> tuple[int, list[CommuneGap]]:
     covered_paths = subtree.filter(unit_id__in=serving).order_by().values_list("path", flat=True)
     # a path lists the ids from the root down ("/1/7/42/"): the communes above a unit
     # with a presenter are the ids on its path
-    covered = {int(part) for path in covered_paths.distinct() for part in path.split("/") if part}
+    covered = {uid for path in covered_paths.distinct() for uid in ids_on_path(path)}
     missing = sorted(
         (sort_key if name == today_name and sort_key else unit_keys(name, code)[0], uid, code, name)
         for uid, name, code, today_name, sort_key in communes

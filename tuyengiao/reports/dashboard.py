@@ -16,10 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.safestring import SafeString, mark_safe
-
 from tuyengiao.orgs.models import Unit
-from tuyengiao.snapshots.services import Shown, snapshot_shown
+from tuyengiao.snapshots.services import Shown, snapshot_shown, stored_html
 
 from .sections import ReportQuery, ReportSection, SectionResult
 from .selectors import Report, check_query, report_figures
@@ -123,8 +121,7 @@ def from_snapshot(
     for part in content["parts"]:
         variants: dict[str, str] = part["html"]
         chosen = params.get(part["param"], "") if part["param"] else ""
-        # our own templates' output, rendered by the worker and stored as it was
-        html: SafeString = mark_safe(variants.get(chosen, variants[""]))  # noqa: S308  rendered by the section's template, not user text
+        html = stored_html(variants.get(chosen, variants[""]))
         parts.append(
             {**{k: v for k, v in part.items() if k not in ("html", "param")}, "html": html}
         )

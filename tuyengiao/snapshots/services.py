@@ -36,6 +36,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
 from tuyengiao.orgs.models import Unit
 
@@ -81,6 +82,17 @@ class Shown:
     @property
     def error(self) -> str:
         return self.snapshot.error
+
+    @property
+    def html(self) -> SafeString:
+        """The ``html`` a kind's function stored ("" until first computed)."""
+        return stored_html(str(self.content["html"]) if self.content else "")
+
+
+def stored_html(html: str) -> SafeString:
+    """HTML a kind's function rendered from the project's own templates and stored in
+    a snapshot, shown as it was rendered."""
+    return mark_safe(html)  # noqa: S308  rendered by our templates (autoescaped), not user text
 
 
 def _lost_after(snapshot: Snapshot) -> dt.timedelta:

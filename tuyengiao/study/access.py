@@ -52,9 +52,8 @@ def sessions_listed_under(user: Any, mains: QuerySet[Session], unit: Unit) -> Qu
         # a session of an ancestor that members of the unit attended (the commune's
         # conference where every cell's members sat in the hall): visible, as an
         # ancestor's, and the cell's own page must not say it held none
-        members = Membership.objects.filter(unit__path__startswith=unit.path).filter(
-            Q(valid_from__isnull=True) | Q(valid_from__lte=OuterRef(OuterRef("date"))),
-            Q(valid_to__isnull=True) | Q(valid_to__gt=OuterRef(OuterRef("date"))),
+        members = Membership.objects.filter(
+            valid_on_q(OuterRef(OuterRef("date"))), unit__path__startswith=unit.path
         )
         present = Attendance.objects.filter(
             session=OuterRef("pk"),

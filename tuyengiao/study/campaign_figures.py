@@ -11,7 +11,6 @@ import datetime as dt
 from typing import Any
 
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
 
 from tuyengiao.orgs.models import Unit
 from tuyengiao.snapshots.services import Shown, snapshot_shown
@@ -39,14 +38,9 @@ def compute(params: dict[str, Any]) -> dict[str, Any]:
     return {"html": html}
 
 
-def from_snapshot(
-    campaign: Campaign, unit: Unit, day: dt.date, *, detail: bool
-) -> tuple[Shown, SafeString]:
-    """The large unit's figures part from its snapshot ("" until first computed)."""
-    shown = snapshot_shown(
+def from_snapshot(campaign: Campaign, unit: Unit, day: dt.date, *, detail: bool) -> Shown:
+    """The large unit's figures part from its snapshot (``Shown.html``)."""
+    return snapshot_shown(
         KIND,
         {"campaign": campaign.pk, "unit": unit.pk, "day": day.isoformat(), "detail": detail},
     )
-    html = str(shown.content["html"]) if shown.content else ""
-    # our own template's output, rendered by the worker and stored as it was
-    return shown, mark_safe(html)  # noqa: S308  rendered by the template above, not user text

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -192,43 +192,39 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not study_access.campaign_covers(campaign, unit):
         unit = campaign.owner
     detail = scope.role != Role.MEMBER
-    context: dict[str, Any] = {
-        "campaign": campaign,
-        "documents": campaign.documents.all(),
-        "unit": unit,
-        "day": day,
-        "error": error,
-        # The sessions hosted in the chosen unit's subtree (and the user's scope), a
-        # page at a time: a national campaign has thousands.
-        "sessions": _sessions_page(request, campaign, unit),
-        "page_query": urlencode({"don_vi": unit.code, "ngay": day.strftime("%d/%m/%Y")}) + "&",
-        "can_plan": study_access.can_plan_in_campaign(request.user, campaign),
-    }
+    large = is_large(unit)
+    context: dict[str, Any] = {"campaign": campaign, "unit": unit, "day": day}
     if access.can_see_unit(request.user, unit):  # no figures of a unit one cannot see
-        if is_large(unit):  # figures computed ahead by the task worker
-            shown, html = campaign_figures.from_snapshot(campaign, unit, day, detail=detail)
-            context.update(shown=shown, figures_html=html)
+        if large:  # figures computed ahead by the task worker
+            context["shown"] = campaign_figures.from_snapshot(campaign, unit, day, detail=detail)
         else:
             context.update(campaign_figures.context(campaign, unit, day, detail=detail))
     if request.headers.get("HX-Target") == "so-lieu":  # the page asking again
         return render(request, "study/campaign_detail.html#figures", context)
-    rows = context["sessions"].object_list
-    _own_bridges(request, rows)
-    for row in rows:
-        # a per-page mark the list template reads: hosted above the unit shown (its
-        # members attended, or it has a bridge point there)
-        row.from_above = not access.in_subtree(row.host.path, unit.path)
+    # The sessions hosted in the chosen unit's subtree (and the user's scope), a page at
+    # a time: a national campaign has thousands.
+    sessions = _sessions_page(request, campaign, unit, large)
+    _mark_rows(request, sessions.object_list, unit)
+    context.update(
+        {
+            "documents": campaign.documents.all(),
+            "error": error,
+            "sessions": sessions,
+            "page_query": urlencode({"don_vi": unit.code, "ngay": day.strftime("%d/%m/%Y")}) + "&",
+            "can_plan": study_access.can_plan_in_campaign(request.user, campaign),
+        }
+    )
     return render(request, "study/campaign_detail.html", context)
 
 
 def _sessions_page(
-    request: HttpRequest, campaign: Campaign, unit: Unit
+    request: HttpRequest, campaign: Campaign, unit: Unit, large: bool
 ) -> Page[Session] | OpenPage[Session]:
     """A page of the campaign's sessions; under a large unit not counted at every
     request (``lib.paging``): its figures already say how many there are."""
     rows = _campaign_sessions(request, campaign, unit)
     number = request.GET.get("trang")
-    if is_large(unit):
+    if large:
         return OpenPage(rows, SESSIONS_PAGE, number)
     return Paginator(rows, SESSIONS_PAGE).get_page(number)
 
@@ -241,9 +237,10 @@ def _campaign_sessions(request: HttpRequest, campaign: Campaign, unit: Unit) -> 
     )
 
 
-def _own_bridges(request: HttpRequest, rows: Sequence[Session]) -> None:
+def _mark_rows(request: HttpRequest, rows: Iterable[Session], unit: Unit) -> None:
     """Mark on each row of a page the viewer's own bridge points when the main session
-    is hosted outside their scope (``own_bridges``)."""
+    is hosted outside their scope (``own_bridges``), and whether it is hosted above the
+    unit shown (``from_above``: its members attended, or it has a bridge point there)."""
     ids = [r.pk for r in rows]
     inside = set(
         study_access.sessions_in_scope(request.user).filter(pk__in=ids).values_list("pk", flat=True)
@@ -254,8 +251,9 @@ def _own_bridges(request: HttpRequest, rows: Sequence[Session]) -> None:
         .select_related("host")[:200]
     )
     for row in rows:
-        # a per-page mark the list template reads, not a field of the model
+        # per-page marks the list template reads, not fields of the model
         row.own_bridges = [b for b in bridges if b.main_id == row.pk]  # type: ignore[attr-defined]
+        row.from_above = not access.in_subtree(row.host.path, unit.path)  # type: ignore[attr-defined]
 
 
 # --- sessions ---------------------------------------------------------------------------
