@@ -43,8 +43,8 @@ def live_parts(report: Report, params: Mapping[str, str]) -> list[dict[str, Any]
     """Every section's part of the dashboard, rendered now."""
     link = query_string(report.date_from, report.date_to, report.structure)
     return [
-        # an empty section still shows its part (its units with zeros, for the
-        # drill-down), after its one sentence
+        # an empty section says so in one sentence; its part (its units with
+        # zeros, for the drill-down) stays one click away, folded
         {**_part(result), "html": section.dashboard(result, report.query, params, link)}
         for section, result in report.parts
     ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -154,6 +155,15 @@ def test_a_registered_section_is_on_the_dashboard(
     )  # its table, shown the Vietnamese way
     assert "Không có hội nghị nào" in html  # the study section's one sentence
     assert "Không có số liệu nào" not in html  # the report as a whole is not empty
+    # The empty section's tables of zeros are folded under its sentence (a phone scrolls
+    # past one line, not a table per level); the section with figures shows its own.
+    parts = dict(
+        re.findall(r'<section class="report-section" id="phan-(\w+)">(.*?)</section>', html, re.S)
+    )
+    assert '<details class="empty-part">' in parts["study"]
+    assert "<table" in parts["study"].split('<details class="empty-part">', 1)[1]
+    assert "<table" not in parts["study"].split('<details class="empty-part">', 1)[0]
+    assert "<details" not in parts["toy_inspections"] and "<table" in parts["toy_inspections"]
 
 
 def test_only_when_every_section_is_empty_is_the_report_refused(
