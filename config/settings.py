@@ -173,7 +173,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- auth -----------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    # axes' lock by username, then the lock by address (tuyengiao/trust/signin.py)
+    "tuyengiao.trust.signin.SignInLockBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -201,7 +202,11 @@ AXES_CLIENT_IP_CALLABLE = "tuyengiao.trust.services.client_ip"
 # rotate; adding the address would lock whole offices behind one NAT address.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "tuyengiao.trust.signin.lockout_response"
+# Password spraying (one password tried on many usernames) stays under the username's
+# limit: failures from one address, every username together, are limited too, high
+# enough for an office behind one NAT address (docs/security.md).
+SIGNIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("SIGNIN_ADDRESS_FAILURE_LIMIT", "30"))
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 
 # Two-factor sign-in: roles listed here must have a confirmed TOTP device.
