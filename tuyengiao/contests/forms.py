@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 
 from .models import Audience, Kind
@@ -58,9 +56,9 @@ class RoundForm(forms.Form):
 
 
 class PublicEntryForm(forms.Form):
-    full_name = forms.CharField(label="Họ và tên", max_length=120)
-    unit = forms.ChoiceField(label="Đơn vị")
+    """A visitor's name and unit. The unit is a code the page offers from a search
+    (a national contest may list thousands); ``services.participant_public`` checks
+    that it is one of the contest's."""
 
-    def __init__(self, *args: Any, units: list[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["unit"] = forms.ChoiceField(label="Đơn vị", choices=units)
+    full_name = forms.CharField(label="Họ và tên", max_length=120)
+    unit = forms.CharField(label="Đơn vị", max_length=64)

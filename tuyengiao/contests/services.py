@@ -35,6 +35,7 @@ from typing import Any, Protocol
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from tuyengiao.documents import selectors as document_selectors
@@ -435,8 +436,12 @@ def participant_for_user(*, actor: Any, contest: Contest) -> Participant:
     return participant
 
 
-def public_units(contest: Contest) -> list[Unit]:
-    return list(contest.units.order_by("sort_key", "code")) or [contest.unit]
+def public_units(contest: Contest) -> QuerySet[Unit]:
+    """The units a visitor of a public contest may name: the contest's units, else the
+    organising unit (a query: a national contest may list thousands)."""
+    if contest.units.exists():
+        return contest.units.all()
+    return Unit.objects.filter(pk=contest.unit_id)
 
 
 @transaction.atomic
@@ -451,7 +456,7 @@ def participant_public(
     name = normalize(full_name)
     if not 2 <= len(name) <= 120:
         raise ValidationError("Hãy ghi họ và tên (2 đến 120 ký tự).")
-    unit = next((u for u in public_units(contest) if u.code == unit_code), None)
+    unit = public_units(contest).filter(code=unit_code).first()
     if unit is None:
         raise ValidationError("Hãy chọn đơn vị của bạn trong danh sách.")
     return Participant.objects.create(

@@ -23,12 +23,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tuyengiao.documents import access as document_access
 from tuyengiao.orgs import access as core
+from tuyengiao.orgs.selectors import unit_search
 
 from . import access, formats, paragraphs, selectors, services
 from .forms import BankForm, ContestForm, PublicEntryForm, RoundForm, UploadForm
 from .models import Attempt, Contest, Round
 
 PAGE = 50
+PUBLIC_UNITS_SHOWN = 50  # a public contest's units offered at once; more through the search
 COOKIE_AGE = 60 * 60 * 24 * 120
 
 
@@ -427,7 +429,19 @@ def public_entry(request: HttpRequest, code: str) -> HttpResponse:
     open round. The participant's token is kept in a cookie (nothing else)."""
     contest = access.public_contest(code)
     units = services.public_units(contest)
-    form = PublicEntryForm(request.POST or None, units=[(u.code, u.name) for u in units[:500]])
+    query = request.GET.get("tim", "").strip()[:100]
+    offered = (
+        unit_search(units, query, limit=PUBLIC_UNITS_SHOWN)
+        if query
+        else list(units.select_related("parent").order_by("sort_key", "code")[:PUBLIC_UNITS_SHOWN])
+    )
+    if request.method == "GET" and request.headers.get("HX-Target") == "unit-options":
+        return render(
+            request,
+            "contests/public.html#unit-options",
+            {"offered": offered, "chosen": request.GET.get("unit", "")},
+        )
+    form = PublicEntryForm(request.POST or None)
     participant = _public_participant(request, contest)
     round_ = selectors.open_round(contest, timezone.now())
     error = ""
@@ -467,6 +481,10 @@ def public_entry(request: HttpRequest, code: str) -> HttpResponse:
             "participant": participant,
             "round": round_,
             "error": error,
+            "offered": offered,
+            "many": bool(query) or units.count() > PUBLIC_UNITS_SHOWN,
+            "query": query,
+            "chosen": form["unit"].value() or "",
         },
         status=400 if error else 200,
     )

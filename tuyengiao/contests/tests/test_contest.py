@@ -228,6 +228,49 @@ def test_public_entry_keeps_only_name_and_unit(filled: Any, world: Any, client: 
     )  # cookie: resumes
 
 
+def test_a_public_contest_of_many_units_offers_a_search(
+    filled: Any, world: Any, client: Any
+) -> None:
+    """A contest open to units by the thousand: the page offers a bounded list and a
+    search (the page was capped at 500 units, so the others could not enter); any of
+    the contest's units can be named, one outside it cannot."""
+    from tuyengiao.contests import views
+    from tuyengiao.orgs import services as org_services
+
+    many = [
+        org_services.unit_create(
+            actor=SYSTEM,
+            code=f"CB-{i:03d}",
+            name=f"Chi bộ thôn {i:03d}",
+            kind="Chi bộ",
+            parent=world.commune,
+        )
+        for i in range(views.PUBLIC_UNITS_SHOWN + 10)
+    ]
+    contest = _contest(filled, world, audience="cong_khai", units=many)
+    url = reverse("contests:public", args=[contest.code])
+    page = client.get(url).content.decode()
+    assert page.count("<option ") == views.PUBLIC_UNITS_SHOWN
+    assert 'name="tim"' in page and "Chi bộ thôn 059" not in page
+    found = client.get(
+        url, {"tim": "chi bo thon 059"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="unit-options"
+    ).content.decode()
+    assert found.count("<option ") == 1 and 'value="CB-059"' in found
+    assert "Đảng ủy xã Một" in found  # its parent, to tell units of one name apart
+    assert "<html" not in found  # only the options
+    none = client.get(
+        url, {"tim": "khong co"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="unit-options"
+    ).content.decode()
+    assert "Không tìm thấy đơn vị nào" in none
+    outside = client.post(url, {"full_name": "Lê Văn Nam", "unit": world.cell.code})
+    assert outside.status_code == 400
+    assert "Hãy chọn đơn vị của bạn trong danh sách." in outside.content.decode()
+    assert not Participant.objects.exists()
+    entered = client.post(url, {"full_name": "Lê Văn Nam", "unit": "CB-059"})
+    assert entered.status_code == 302
+    assert Participant.objects.get().unit.code == "CB-059"
+
+
 def test_practice_sends_a_wrong_answer_to_the_paragraph(
     filled: Any, world: Any, client_for: Any
 ) -> None:
