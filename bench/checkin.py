@@ -40,9 +40,10 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _setup(total: int) -> dict[str, Any]:
+def _setup(total: int, prefix: str = "B") -> dict[str, Any]:
     """A commune with ten cells, ``total`` members each with a user and a signed-in
-    session, a campaign and a session to check in to."""
+    session, a campaign and a session to check in to; codes and usernames start
+    with ``prefix`` (one per bench module sharing a database)."""
     from django.contrib.auth import get_user_model
     from django.contrib.sessions.backends.db import SessionStore
     from django.contrib.sessions.models import Session as DjangoSession
@@ -55,13 +56,15 @@ def _setup(total: int) -> dict[str, Any]:
     from tuyengiao.study.models import Attendance
 
     day = dt.date(2025, 9, 1)
-    province = org_services.unit_create(actor=SYSTEM, code="B-TINH", name="Tỉnh", kind="Tỉnh ủy")
+    province = org_services.unit_create(
+        actor=SYSTEM, code=f"{prefix}-TINH", name="Tỉnh", kind="Tỉnh ủy"
+    )
     commune = org_services.unit_create(
-        actor=SYSTEM, code="B-XA", name="Xã", kind="Đảng ủy xã", parent=province
+        actor=SYSTEM, code=f"{prefix}-XA", name="Xã", kind="Đảng ủy xã", parent=province
     )
     cells = [
         org_services.unit_create(
-            actor=SYSTEM, code=f"B-CB{i}", name=f"Chi bộ {i}", kind="Chi bộ", parent=commune
+            actor=SYSTEM, code=f"{prefix}-CB{i}", name=f"Chi bộ {i}", kind="Chi bộ", parent=commune
         )
         for i in range(10)
     ]
@@ -69,17 +72,20 @@ def _setup(total: int) -> dict[str, Any]:
         actor=SYSTEM,
         rows=[
             org_services.NewMember(
-                code=f"B{i:06d}", full_name=f"Nguyễn Văn Thử {i}", unit=cells[i % 10]
+                code=f"{prefix}{i:06d}", full_name=f"Nguyễn Văn Thử {i}", unit=cells[i % 10]
             )
             for i in range(total)
         ],
     )
     user_model = get_user_model()
     users = [
-        user_model(username=f"b{i:06d}", password="!" + secrets.token_hex(8)) for i in range(total)
+        user_model(username=f"{prefix.lower()}{i:06d}", password="!" + secrets.token_hex(8))
+        for i in range(total)
     ]
     user_model.objects.bulk_create(users, batch_size=2000)
-    users = list(user_model.objects.filter(username__startswith="b").order_by("username"))
+    users = list(
+        user_model.objects.filter(username__startswith=prefix.lower()).order_by("username")
+    )
     members = sorted(members, key=lambda m: m.code)
     for m, u in zip(members, users, strict=True):
         m.user_id = u.pk
@@ -101,15 +107,17 @@ def _setup(total: int) -> dict[str, Any]:
         )
         keys.append(key)
     DjangoSession.objects.bulk_create(rows, batch_size=2000)
-    document = Document.objects.create(
-        system="party",
-        kind="Nghị quyết",
-        type_code="NQ",
-        number=57,
-        issuer_code="TW",
-        symbol="57-NQ/TW",
+    document, _ = Document.objects.get_or_create(  # shared by the modules of one run
         symbol_key="57-nq/tw",
-        title="Thử tải",
+        defaults={
+            "system": "party",
+            "kind": "Nghị quyết",
+            "type_code": "NQ",
+            "number": 57,
+            "issuer_code": "TW",
+            "symbol": "57-NQ/TW",
+            "title": "Thử tải",
+        },
     )
     campaign = services.campaign_create(
         actor=SYSTEM,
@@ -120,7 +128,12 @@ def _setup(total: int) -> dict[str, Any]:
         deadline=day + dt.timedelta(days=30),
     )
     session = services.session_create(
-        actor=SYSTEM, campaign=campaign, code="B-HN", host=commune, date=day, format="truc_tuyen"
+        actor=SYSTEM,
+        campaign=campaign,
+        code=f"{prefix}-HN",
+        host=commune,
+        date=day,
+        format="truc_tuyen",
     )
     device_signer = signing.get_cookie_signer(salt=services.DEVICE_COOKIE + services.DEVICE_SALT)
     devices = [device_signer.sign(secrets.token_urlsafe(12)) for _ in users]

@@ -32,6 +32,7 @@ MODULES: list[str] = [
     "bench.import_members",
     "bench.search",
     "bench.checkin",
+    "bench.checkin_parts",
     "bench.trust",
     "bench.pages",
     "bench.essays",
