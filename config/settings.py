@@ -213,6 +213,8 @@ AXES_ENABLED = env_bool("AXES_ENABLED", True)
 TWO_FACTOR_REQUIRED_ROLES = env_list("TWO_FACTOR_REQUIRED_ROLES", ["admin", "province_staff"])
 TWO_FACTOR_ENFORCED = env_bool("TWO_FACTOR_ENFORCED", not DEBUG)
 OTP_TOTP_ISSUER = "Tuyên giáo"
+# The admin never shows a device's secret key or its QR code (trust/admin.py).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- i18n -----------------------------------------------------------------------
 LANGUAGE_CODE = "vi"

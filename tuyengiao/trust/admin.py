@@ -1,11 +1,18 @@
-"""Audit entries and access records are read-only in the admin too."""
+"""Audit entries and access records are read-only in the admin too; two-factor
+devices are listed and deleted there (a lost phone), never added, edited or shown
+with their secret."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from auditlog.admin import LogEntryAdmin
 from auditlog.models import LogEntry
 from django.contrib import admin
 from django.http import HttpRequest
+from django.urls import URLPattern
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tuyengiao.lib.admin import ModelAdmin
 
@@ -15,6 +22,10 @@ from .models import AccessLog
 class ReadOnlyLogEntryAdmin(LogEntryAdmin):  # type: ignore[misc]  # django-auditlog ships no type stubs
     def has_delete_permission(self, request: HttpRequest, obj: LogEntry | None = None) -> bool:
         return False
+
+    @admin.display(description="Mã liên kết")
+    def cid_url(self, obj: LogEntry) -> Any:  # its column's title is not translatable
+        return super().cid_url(obj)
 
 
 admin.site.unregister(LogEntry)
@@ -35,3 +46,60 @@ class AccessLogAdmin(ModelAdmin[AccessLog]):
 
     def has_delete_permission(self, request: HttpRequest, obj: AccessLog | None = None) -> bool:
         return False
+
+
+class TwoFactorDeviceAdmin(TOTPDeviceAdmin):  # type: ignore[misc]  # django-otp ships no type stubs
+    """A device is enrolled or replaced only through ``services.totp_device_confirm``
+    (a code of the device, and of the old one to replace it). Here an administrator
+    sees who has one and deletes a lost phone's (audited on the owner's account by
+    ``audit.watch_two_factor``); the secret key and its QR code are never shown
+    (``OTP_ADMIN_HIDE_SENSITIVE_DATA``, and the QR views are not routed)."""
+
+    list_display = ["owner", "device_name", "confirmed_mark", "created", "last_used"]
+    list_filter: list[str] = []
+    search_help_text = "Tìm theo tên đăng nhập"
+    readonly_fields = list_display
+    fieldsets = [(None, {"fields": list_display})]
+
+    @admin.display(description="người dùng", ordering="user__username")
+    def owner(self, device: TOTPDevice) -> Any:
+        return device.user
+
+    @admin.display(description="tên thiết bị", ordering="name")
+    def device_name(self, device: TOTPDevice) -> str:
+        return str(device.name)
+
+    @admin.display(description="đã xác nhận", boolean=True, ordering="confirmed")
+    def confirmed_mark(self, device: TOTPDevice) -> bool:
+        return bool(device.confirmed)
+
+    @admin.display(description="tạo lúc", ordering="created_at")
+    def created(self, device: TOTPDevice) -> Any:
+        return device.created_at
+
+    @admin.display(description="dùng gần nhất", ordering="last_used_at")
+    def last_used(self, device: TOTPDevice) -> Any:
+        return device.last_used_at
+
+    def get_list_display(self, request: HttpRequest) -> list[str]:
+        return self.list_display
+
+    def get_fieldsets(self, request: HttpRequest, obj: TOTPDevice | None = None) -> Any:
+        return self.fieldsets
+
+    def get_urls(self) -> list[URLPattern]:
+        return admin.ModelAdmin.get_urls(self)  # without the parent's QR code views
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: TOTPDevice | None = None) -> bool:
+        return False
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
+        title = {"title": "Thiết bị xác thực hai lớp"}
+        return super().changelist_view(request, {**(extra_context or {}), **title})
+
+
+admin.site.unregister(TOTPDevice)
+admin.site.register(TOTPDevice, TwoFactorDeviceAdmin)

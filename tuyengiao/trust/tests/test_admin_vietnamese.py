@@ -1,0 +1,73 @@
+"""The administration pages of the libraries without a Vietnamese catalogue
+(django-otp, django-axes, django-auditlog) speak Vietnamese, from the project's own
+catalogue (``tuyengiao/locale``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client: Any, world: Any) -> Any:
+    admin = get_user_model().objects.create_superuser("quantri", password="mat-khau-dai-123")
+    client.force_login(admin)
+    return client
+
+
+def _page(client: Any, path: str) -> str:
+    response = client.get(path)
+    assert response.status_code == 200, path
+    return str(response.content.decode())
+
+
+def test_sign_in_locks_in_vietnamese(admin_client: Any, settings: Any) -> None:
+    settings.AXES_ENABLED = True
+    admin_client.post("/dang-nhap/", {"username": "xa", "password": "sai"}, REMOTE_ADDR="10.0.0.5")
+    page = _page(admin_client, "/quan-tri/axes/accessattempt/")
+    assert "Lượt đăng nhập sai" in page or "lượt đăng nhập sai" in page
+    assert "Địa chỉ IP" in page and "Thời điểm đăng nhập" in page
+    for english in ("access attempt", "Attempt Time", "IP Address", "Failed Logins"):
+        assert english not in page, english
+
+
+def test_two_factor_devices_are_listed_and_deleted_never_added_or_shown(
+    admin_client: Any, world: Any
+) -> None:
+    """A device is enrolled only through the service (a code of the device); the admin
+    lists devices in Vietnamese and deletes a lost one, but cannot add or edit one, nor
+    read its secret key or QR code (which would let it pass as the owner)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(
+        user=world.users["province"], name="Điện thoại", confirmed=True
+    )
+    listed = _page(admin_client, "/quan-tri/otp_totp/totpdevice/")
+    assert "Thiết bị xác thực hai lớp" in listed and "tên thiết bị" in listed.lower()
+    assert "Điện thoại" in listed and "qrcode" not in listed
+    assert admin_client.get("/quan-tri/otp_totp/totpdevice/add/").status_code == 403
+    shown = _page(admin_client, f"/quan-tri/otp_totp/totpdevice/{device.pk}/change/")
+    assert device.key not in shown and "Điện thoại" in shown
+    assert (
+        admin_client.post(
+            f"/quan-tri/otp_totp/totpdevice/{device.pk}/change/", {"name": "Khác", "key": "00"}
+        ).status_code
+        == 403
+    )
+    for view in ("config", "qrcode"):
+        assert admin_client.get(
+            f"/quan-tri/otp_totp/totpdevice/{device.pk}/{view}/"
+        ).status_code in (302, 404)
+    device.refresh_from_db()
+    assert device.name == "Điện thoại"
+
+
+def test_the_audit_trail_in_vietnamese(admin_client: Any) -> None:
+    page = _page(admin_client, "/quan-tri/auditlog/logentry/")
+    assert "Nhật ký thay đổi" in page or "mục nhật ký" in page
+    for english in ("Resource Type", "Correlation ID", "log entries"):
+        assert english not in page, english
