@@ -7,6 +7,7 @@ late units of the reminder list. Idempotent."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -37,6 +38,14 @@ def _sent_on(submission: Submission, day: dt.date) -> None:
     )
 
 
+def _send(actor: Any, period: ReportingPeriod, unit: Unit) -> Submission:
+    """Sent, and its figures frozen at once, as the worker would (the demo approves
+    reports right after)."""
+    sent = services.submission_submit(actor=actor, period=period, unit=unit)
+    services.submission_figures_freeze(submission_id=sent.pk)
+    return sent
+
+
 @transaction.atomic
 def build() -> str:
     province = Unit.objects.filter(code="TU-LC").first()
@@ -59,10 +68,10 @@ def build() -> str:
     secretary = Assignment.objects.filter(user__username="chibo").values_list("unit_id", flat=True)
     for n, cell in enumerate(cells):
         sender = _user("chibo") if cell.pk in set(secretary) else _user("xa")
-        sent = services.submission_submit(actor=sender, period=period, unit=cell)
+        sent = _send(sender, period, cell)
         services.submission_approve(actor=_user("xa"), submission=sent)
         _sent_on(sent, DUE - dt.timedelta(days=5) if n % 4 else DUE + dt.timedelta(days=3))
-    sent = services.submission_submit(actor=_user("xa"), period=period, unit=commune)
+    sent = _send(_user("xa"), period, commune)
     services.submission_approve(actor=_user("tinh"), submission=sent)
     _sent_on(sent, DUE - dt.timedelta(days=1))
     others = [
@@ -71,7 +80,7 @@ def build() -> str:
         for cell in selectors.expected_children(period, other)[:2]
     ]
     for cell in others:
-        _sent_on(services.submission_submit(actor=SYSTEM, period=period, unit=cell), DUE)
+        _sent_on(_send(SYSTEM, period, cell), DUE)
     c = selectors.completeness(period)
     return (
         f"Kỳ báo cáo {NAME}: {c.actual}/{c.expected} đơn vị đã gửi, {c.on_time} đúng hạn, "

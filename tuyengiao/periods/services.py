@@ -142,10 +142,13 @@ def _event(submission: Submission, action: str, actor: Any, note: str = "") -> N
 
 @transaction.atomic
 def submission_submit(*, actor: Any, period: ReportingPeriod, unit: Unit) -> Submission:
-    """The unit sends its report: every section's figures frozen (snapshot and
-    SHA-256), the DOCX and XLSX built by the background task. A report not yet
-    decided may be sent again (the new figures replace the old); an approved one
-    must be reopened first."""
+    """The unit sends its report: from now on the period's figures of its subtree are
+    locked (``figures_guard``), and the background task freezes them (snapshot and
+    SHA-256, ``submission_figures_freeze``) and builds the DOCX and XLSX. Computing a
+    province's figures takes seconds at national scale, so the request does not wait
+    for it; locked, they are the same figures a moment later. A report not yet decided
+    may be sent again (the new figures replace the old); an approved one must be
+    reopened first."""
     _require_actor(actor)
     if not access.in_period(period, unit):
         raise ValidationError(f"{unit.name} không thuộc phạm vi kỳ báo cáo {period.name}.")
@@ -161,14 +164,13 @@ def submission_submit(*, actor: Any, period: ReportingPeriod, unit: Unit) -> Sub
             f"Báo cáo {period.name} của {unit.name} đã được phê duyệt; cần mở lại trước khi nộp lại."
         )
     _children_first(period, unit, "nộp báo cáo")
-    figures = selectors.figures_of(period, unit)
     now = timezone.now()
     with acting_as(account_of(actor)):
         if current is None:
             current = Submission(period=period, unit=unit, first_submitted_at=now)
         current.status = SubmissionStatus.SUBMITTED
-        current.snapshot = figures.snapshot
-        current.sha256 = figures.sha256
+        current.snapshot = {}
+        current.sha256 = ""  # frozen by the task
         current.submitted_at = now
         current.submitted_by = account_of(actor)
         current.files_status = FilesStatus.PENDING
@@ -178,6 +180,7 @@ def submission_submit(*, actor: Any, period: ReportingPeriod, unit: Unit) -> Sub
     from .tasks import submission_files
 
     submission_files.enqueue(submission_id=current.pk)
+    current.refresh_from_db()  # frozen already when the task ran at once
     return current
 
 
@@ -187,6 +190,11 @@ def _decidable(actor: Any, submission: Submission, status: str, what: str) -> No
         approver = access.approver_unit(submission.period, submission.unit)
         raise PermissionDenied(
             f"Chỉ {approver.name} được {what} báo cáo của {submission.unit.name}."
+        )
+    if status == SubmissionStatus.SUBMITTED and not submission.sha256:
+        raise ValidationError(
+            f"Số liệu báo cáo {submission.period.name} của {submission.unit.name} đang được "
+            "chốt; vui lòng chờ ít phút rồi thử lại."
         )
     if submission.status != status:
         raise ValidationError(
@@ -292,18 +300,16 @@ def submission_withdraw(*, actor: Any, submission: Submission, reason: str = "")
 
 
 def submission_files_run(*, submission_id: int) -> Submission | None:
-    """The background task: the DOCX and XLSX of the report as submitted. The figures
-    are computed again and must hash to the submitted SHA-256; if they moved since
-    (a write that no guard refuses, as the tree's own history), the files are not
-    made and the unit is told to send the report again."""
+    """The background task of a sent report: its figures frozen once
+    (``submission_figures_freeze``), then the DOCX and XLSX of those figures. Figures
+    frozen earlier are computed again and must hash to the frozen SHA-256; if they
+    moved since (a write that no guard refuses, as the tree's own history), the files
+    are not made and the unit is told to send the report again."""
     from tuyengiao.reports.builders import build_report
 
-    submission = (
-        Submission.objects.select_related("period__unit", "unit").filter(pk=submission_id).first()
-    )
-    if submission is None:
-        return None
-    figures = selectors.figures_of(submission.period, submission.unit)
+    submission, figures = submission_figures_freeze(submission_id=submission_id)
+    if submission is None or figures is None:
+        return submission
     if figures.sha256 != submission.sha256:
         submission.files_status = FilesStatus.FAILED
         submission.save(update_fields=["files_status", "updated_at"])
@@ -313,6 +319,36 @@ def submission_files_run(*, submission_id: int) -> Submission | None:
     submission.files_status = FilesStatus.DONE
     submission.save(update_fields=["docx", "xlsx", "files_status", "updated_at"])
     return submission
+
+
+def submission_figures_freeze(
+    *, submission_id: int
+) -> tuple[Submission | None, selectors.Figures | None]:
+    """A sent report's figures, computed now, and the report with them frozen: once, by
+    whichever call comes first while it is still sent and not yet frozen (a
+    conditional update, so a report sent twice is frozen once); the submit event gets
+    the SHA-256 too. ``(None, None)``: no such report; figures ``None``: the report
+    was withdrawn or returned before its figures were frozen (nothing to freeze)."""
+    submission = (
+        Submission.objects.select_related("period__unit", "unit").filter(pk=submission_id).first()
+    )
+    if submission is None:
+        return None, None
+    if not submission.sha256 and submission.status != SubmissionStatus.SUBMITTED:
+        return submission, None
+    figures = selectors.figures_of(submission.period, submission.unit)
+    if not submission.sha256:
+        frozen = Submission.objects.filter(
+            pk=submission.pk, sha256="", status=SubmissionStatus.SUBMITTED
+        ).update(snapshot=figures.snapshot, sha256=figures.sha256, updated_at=timezone.now())
+        if frozen:
+            SubmissionEvent.objects.filter(
+                submission=submission, action=Action.SUBMIT, sha256=""
+            ).update(sha256=figures.sha256)
+        submission.refresh_from_db()
+        if not submission.sha256:
+            return submission, None
+    return submission, figures
 
 
 # --- the lock -------------------------------------------------------------------------

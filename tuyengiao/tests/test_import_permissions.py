@@ -197,6 +197,7 @@ def _lock_cell(w: Any) -> Literal[False]:
         due_date=dt.date(2025, 10, 10),
     )
     sent = periods.submission_submit(actor=SYSTEM, period=period, unit=w.cell)
+    periods.submission_figures_freeze(submission_id=sent.pk)  # the worker's part
     periods.submission_approve(actor=SYSTEM, submission=sent)
     return False
 

@@ -828,6 +828,7 @@ def _periods(w: Any) -> Any:
         # and the walk's own rows (and those the growth test adds) are dated later
         w.periods = [open_period(w.province, "Quý II"), open_period(w.sibling_commune, "Quý 2")]
         sent = services.submission_submit(actor=SYSTEM, period=w.periods[0], unit=w.cell)
+        services.submission_figures_freeze(submission_id=sent.pk)  # the worker's part
         Submission.objects.filter(pk=sent.pk).update(docx=b"docx", files_status="xong")
     return w.periods
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from pytest_django.fixtures import Settings
 
@@ -247,3 +248,69 @@ def test_the_session_sheet_names_the_rows_refused_by_the_lock(world: Any) -> Non
     assert "Chi bộ bản Hai" in result.errors[0].message
     q.session2.refresh_from_db()
     assert q.session2.public_reached == 0
+
+
+def test_the_figures_are_frozen_by_the_worker_not_in_the_request(
+    world: Any, settings: Settings
+) -> None:
+    """A province's figures take seconds to compute at national scale: sending a report
+    answers at once with the period locked, and the worker freezes the figures and
+    builds the files. Until then the report cannot be decided, and its page says so
+    and asks again by itself; a report withdrawn before that is frozen by no one."""
+    from django.urls import reverse
+    from django_tasks.backends.database.models import DBTaskResult
+
+    from tuyengiao.periods import services
+    from tuyengiao.periods.models import Action, SubmissionEvent
+    from tuyengiao.periods.tasks import submission_files
+
+    def _worker() -> None:
+        """What the task worker does with the queued jobs (``db_worker`` needs a
+        transaction of its own, which this test's is not)."""
+        for job in DBTaskResult.objects.filter(
+            task_path__endswith="submission_files", status="READY"
+        ).order_by("enqueued_at"):
+            submission_files.call(**job.args_kwargs["kwargs"])
+            job.status = "SUCCEEDED"
+            job.save()
+
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.database.DatabaseBackend",
+            "ENQUEUE_ON_COMMIT": False,  # a test's transaction never commits
+        }
+    }
+    q = quarter(world)
+    secretary, commune = _login(world, "secretary"), _login(world, "commune")
+    assert secretary.post(f"/ky-bao-cao/{q.period.pk}/don-vi/CB1/nop/").status_code == 302
+    sent = Submission.objects.get(period=q.period, unit=world.cell)
+    assert (sent.status, sent.sha256, sent.snapshot) == (SubmissionStatus.SUBMITTED, "", {})
+    with pytest.raises(FiguresLocked):  # locked from the request on
+        study.attendance_mark(
+            actor=SYSTEM, session=q.session, member=world.members[0], status=Status.ABSENT
+        )
+    url = reverse("periods:unit", args=[q.period.pk, "CB1"])
+    page = commune.get(url).content.decode()
+    assert "Đang chốt số liệu của báo cáo" in page and 'hx-trigger="every 3s"' in page
+    assert "Phê duyệt</button>" not in page
+    with pytest.raises(ValidationError, match="đang được chốt"):
+        services.submission_approve(actor=world.users["commune"], submission=sent)
+
+    _worker()
+    sent.refresh_from_db()
+    assert len(sent.sha256) == 64 and sent.files_status == FilesStatus.DONE
+    assert sent.snapshot["summary"]["study"]["title"]
+    submitted = SubmissionEvent.objects.get(submission=sent, action=Action.SUBMIT)
+    assert submitted.sha256 == sent.sha256
+    page = commune.get(url).content.decode()
+    assert sent.sha256 in page and 'hx-trigger="every 3s"' not in page
+    assert "Phê duyệt</button>" in page
+    services.submission_approve(actor=world.users["commune"], submission=sent)
+
+    # CB2 sends, then withdraws before the worker ran: nothing is frozen
+    services.submission_submit(actor=SYSTEM, period=q.period, unit=world.cell2)
+    cb2 = Submission.objects.get(period=q.period, unit=world.cell2)
+    services.submission_withdraw(actor=SYSTEM, submission=cb2, reason="Sót một buổi")
+    _worker()
+    cb2.refresh_from_db()
+    assert (cb2.status, cb2.sha256) == (SubmissionStatus.WITHDRAWN, "")
