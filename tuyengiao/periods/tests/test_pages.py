@@ -4,6 +4,7 @@ on the reports dashboard; the lock in the workbook import and at check-in."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Any
 
@@ -295,6 +296,11 @@ def test_the_figures_are_frozen_by_the_worker_not_in_the_request(
     assert "Phê duyệt</button>" not in page
     with pytest.raises(ValidationError, match="đang được chốt"):
         services.submission_approve(actor=world.users["commune"], submission=sent)
+    assert "chưa có tiến trình nền" not in page
+    Submission.objects.filter(pk=sent.pk).update(  # no worker for two minutes
+        submitted_at=sent.submitted_at - dt.timedelta(minutes=2)
+    )
+    assert "chưa có tiến trình nền nào nhận việc" in commune.get(url).content.decode()
 
     _worker()
     sent.refresh_from_db()
