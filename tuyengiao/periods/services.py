@@ -325,9 +325,9 @@ def submission_figures_freeze(
     *, submission_id: int
 ) -> tuple[Submission | None, selectors.Figures | None]:
     """A sent report's figures, computed now, and the report with them frozen: once, by
-    whichever call comes first while it is still sent and not yet frozen (a
-    conditional update, so a report sent twice is frozen once); the submit event gets
-    the SHA-256 too. ``(None, None)``: no such report; figures ``None``: the report
+    whichever call comes first while it is still sent and not yet frozen (checked under
+    the row's lock, so a report sent twice is frozen once); the submit event gets the
+    SHA-256 too. ``(None, None)``: no such report; figures ``None``: the report
     was withdrawn or returned before its figures were frozen (nothing to freeze)."""
     submission = (
         Submission.objects.select_related("period__unit", "unit").filter(pk=submission_id).first()
@@ -337,18 +337,18 @@ def submission_figures_freeze(
     if not submission.sha256 and submission.status != SubmissionStatus.SUBMITTED:
         return submission, None
     figures = selectors.figures_of(submission.period, submission.unit)
-    if not submission.sha256:
-        frozen = Submission.objects.filter(
-            pk=submission.pk, sha256="", status=SubmissionStatus.SUBMITTED
-        ).update(snapshot=figures.snapshot, sha256=figures.sha256, updated_at=timezone.now())
-        if frozen:
-            SubmissionEvent.objects.filter(
-                submission=submission, action=Action.SUBMIT, sha256=""
-            ).update(sha256=figures.sha256)
-        submission.refresh_from_db()
-        if not submission.sha256:
-            return submission, None
-    return submission, figures
+    if submission.sha256:
+        return submission, figures
+    with transaction.atomic():  # saved (so audited) under the row's lock, if still due
+        submission = _locked(submission)
+        if not submission.sha256 and submission.status == SubmissionStatus.SUBMITTED:
+            submission.snapshot = figures.snapshot
+            submission.sha256 = figures.sha256
+            submission.save(update_fields=["snapshot", "sha256", "updated_at"])
+            for event in submission.events.filter(action=Action.SUBMIT, sha256=""):
+                event.sha256 = figures.sha256
+                event.save(update_fields=["sha256"])
+    return submission, (figures if submission.sha256 else None)
 
 
 # --- the lock -------------------------------------------------------------------------

@@ -308,6 +308,10 @@ def test_the_figures_are_frozen_by_the_worker_not_in_the_request(
     assert sent.snapshot["summary"]["study"]["title"]
     submitted = SubmissionEvent.objects.get(submission=sent, action=Action.SUBMIT)
     assert submitted.sha256 == sent.sha256
+    from auditlog.models import LogEntry
+
+    frozen = [e.changes_dict.get("sha256") for e in LogEntry.objects.get_for_object(sent)]
+    assert ["", sent.sha256] in frozen  # the freeze is in the audit trail
     page = commune.get(url).content.decode()
     assert sent.sha256 in page and 'hx-trigger="every 3s"' not in page
     assert "Phê duyệt</button>" in page
