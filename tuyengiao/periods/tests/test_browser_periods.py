@@ -85,3 +85,41 @@ def test_submit_approve_then_a_change_is_refused(
     assert "Quý III năm 2025" in alert.inner_text()
     shot(page, "63-diem-danh-bi-tu-choi")
     assert Attendance.objects.get(session=q.session, member=member).status == Status.PRESENT
+
+
+def test_a_sent_report_waits_for_the_worker_and_its_page_updates_itself(
+    browser: Any,  # noqa: F811
+    live_server: Any,
+    world: Any,
+    settings: Any,
+) -> None:
+    """On a phone: the report is sent at once, its page says the figures are being frozen;
+    the worker freezes them and builds the files, and the open page shows them without a
+    reload (it asks again every 3 s)."""
+    from django.core.management import call_command
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"}}
+    q = quarter(world)
+    context = browser.new_context(
+        base_url=live_server.url, locale="vi-VN", viewport={"width": 390, "height": 844}
+    )
+    context.set_default_timeout(15_000)
+    phone = context.new_page()
+    try:
+        sign_in(phone, "chibo")
+        phone.wait_for_url("**/")
+        phone.goto(f"/ky-bao-cao/{q.period.pk}/don-vi/CB1/")
+        phone.get_by_role("button", name="Nộp báo cáo").click()
+        phone.get_by_text("Đang chốt số liệu của báo cáo").wait_for()
+        shot(phone, "64-bao-cao-dang-chot-dien-thoai")
+        sent = Submission.objects.get(period=q.period, unit=world.cell)
+        assert (sent.status, sent.sha256) == (SubmissionStatus.SUBMITTED, "")
+        call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+        sent.refresh_from_db()
+        assert len(sent.sha256) == 64 and sent.files_status == FilesStatus.DONE
+        phone.get_by_text(sent.sha256).wait_for()  # no reload: the page asked again
+        phone.get_by_role("link", name="Tải báo cáo (DOCX)").wait_for()
+        assert phone.get_by_text("Đang chốt số liệu của báo cáo").count() == 0
+        shot(phone, "65-bao-cao-da-chot-dien-thoai")
+    finally:
+        context.close()
