@@ -114,6 +114,16 @@ def test_a_sent_report_waits_for_the_worker_and_its_page_updates_itself(
         shot(phone, "64-bao-cao-dang-chot-dien-thoai")
         sent = Submission.objects.get(period=q.period, unit=world.cell)
         assert (sent.status, sent.sha256) == (SubmissionStatus.SUBMITTED, "")
+        # what the secretary types meanwhile survives the page asking again
+        reason = phone.get_by_label("Lý do rút lại")
+        reason.fill("Thiếu một buổi")
+        swapped = phone.evaluate(  # the next poll, swapped in and settled
+            """() => new Promise((done, fail) => {
+                document.body.addEventListener('htmx:afterSettle', () => done(true), {once: true});
+                setTimeout(() => fail(new Error('the page did not ask again')), 10000);
+            })"""
+        )
+        assert swapped and reason.input_value() == "Thiếu một buổi"
         call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
         sent.refresh_from_db()
         assert len(sent.sha256) == 64 and sent.files_status == FilesStatus.DONE
