@@ -20,6 +20,7 @@ from tuyengiao.orgs.models import Unit
 from tuyengiao.reports.builders.jsonfile import figures_dict
 from tuyengiao.reports.models import Structure
 from tuyengiao.reports.selectors import Report, report_figures
+from tuyengiao.snapshots.services import UNCLAIMED_AFTER
 
 from .models import ReportingPeriod, Submission, SubmissionStatus
 
@@ -169,6 +170,17 @@ def live_report(period: ReportingPeriod, unit: Unit) -> Report:
         date_to=period.cutoff,
         structure=Structure.ASOF,
         allow_empty=True,
+    )
+
+
+def freeze_unclaimed(submission: Submission | None, now: dt.datetime | None = None) -> bool:
+    """A report sent longer ago than ``UNCLAIMED_AFTER`` (the snapshots' rule) whose
+    figures are still not frozen: no task worker has taken the job."""
+    return (
+        submission is not None
+        and submission.status == SubmissionStatus.SUBMITTED
+        and not submission.sha256
+        and (now or timezone.now()) - submission.submitted_at > UNCLAIMED_AFTER
     )
 
 

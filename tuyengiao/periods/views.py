@@ -3,7 +3,6 @@ selector, render."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -13,7 +12,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tuyengiao.orgs import access as core
@@ -25,7 +23,6 @@ from .forms import PeriodForm, ReasonForm
 from .models import FilesStatus, ReportingPeriod, Submission, SubmissionStatus
 
 PAGE = 50
-UNCLAIMED_AFTER = dt.timedelta(minutes=1)  # a sent report not yet frozen: the worker is missing
 
 
 @login_required
@@ -137,11 +134,7 @@ def unit_report(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         "reason_form": ReasonForm(),
         "on_time": submission is not None and selectors.on_time(submission),
         "files_done": submission is not None and submission.files_status == FilesStatus.DONE,
-        # sent a minute ago and still not frozen: no task worker has taken the job
-        "unclaimed": submission is not None
-        and submission.status == SubmissionStatus.SUBMITTED
-        and not submission.sha256
-        and timezone.now() - submission.submitted_at > UNCLAIMED_AFTER,
+        "unclaimed": selectors.freeze_unclaimed(submission),
     }
     return render(request, "periods/unit.html", context)
 
