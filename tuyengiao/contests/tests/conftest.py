@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+import datetime as dt
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from tuyengiao.orgs.access import SYSTEM
 from tuyengiao.tests import factories
+
+NOW = timezone.now()
 
 BODY = (
     "Khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số là đột phá quan trọng hàng đầu.\n"
@@ -64,3 +68,47 @@ def filled(bank: Any) -> Any:
     services.questions_import(actor=SYSTEM, bank=bank.bank, name="b.gift", data=GIFT.encode())
     services.questions_set_status(actor=SYSTEM, bank=bank.bank, status="da_duyet")
     return bank
+
+
+def contest_with_round(filled: Any, world: Any, **kw: Any) -> Any:
+    """A contest of the commune on the filled bank, with one round open now."""
+    from tuyengiao.contests import services
+
+    contest = services.contest_create(
+        actor=SYSTEM,
+        code=kw.pop("code", "THI-57"),
+        title="Tìm hiểu Nghị quyết 57",
+        unit=world.commune,
+        bank=filled.bank,
+        questions_per_attempt=kw.pop("n", 5),
+        **kw,
+    )
+    services.round_create(
+        actor=SYSTEM,
+        contest=contest,
+        opens_at=NOW - dt.timedelta(hours=1),
+        closes_at=NOW + dt.timedelta(hours=1),
+        attempts_allowed=2,
+        time_limit_seconds=300,
+    )
+    return contest
+
+
+@pytest.fixture
+def many_units_contest(filled: Any, world: Any) -> Any:
+    """A public contest open to more units than its page lists at once (cells
+    ``CB-000`` … named "Chi bộ thôn 000" …)."""
+    from tuyengiao.contests import views
+    from tuyengiao.orgs import services as org_services
+
+    many = [
+        org_services.unit_create(
+            actor=SYSTEM,
+            code=f"CB-{i:03d}",
+            name=f"Chi bộ thôn {i:03d}",
+            kind="Chi bộ",
+            parent=world.commune,
+        )
+        for i in range(views.PUBLIC_UNITS_SHOWN + 10)
+    ]
+    return contest_with_round(filled, world, audience="cong_khai", units=many)

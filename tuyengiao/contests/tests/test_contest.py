@@ -11,35 +11,17 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import timezone
 
 from tuyengiao.contests import selectors, services
 from tuyengiao.contests.models import Answer, Attempt, Participant
 from tuyengiao.orgs.access import SYSTEM
 
+from .conftest import NOW, contest_with_round
+
 pytestmark = pytest.mark.django_db
-NOW = timezone.now()
 
 
-def _contest(filled: Any, world: Any, **kw: Any) -> Any:
-    contest = services.contest_create(
-        actor=SYSTEM,
-        code=kw.pop("code", "THI-57"),
-        title="Tìm hiểu Nghị quyết 57",
-        unit=world.commune,
-        bank=filled.bank,
-        questions_per_attempt=kw.pop("n", 5),
-        **kw,
-    )
-    services.round_create(
-        actor=SYSTEM,
-        contest=contest,
-        opens_at=NOW - dt.timedelta(hours=1),
-        closes_at=NOW + dt.timedelta(hours=1),
-        attempts_allowed=2,
-        time_limit_seconds=300,
-    )
-    return contest
+_contest = contest_with_round
 
 
 def _answer_all(attempt: Attempt, right: bool = True) -> None:
@@ -229,25 +211,14 @@ def test_public_entry_keeps_only_name_and_unit(filled: Any, world: Any, client: 
 
 
 def test_a_public_contest_of_many_units_offers_a_search(
-    filled: Any, world: Any, client: Any
+    many_units_contest: Any, world: Any, client: Any
 ) -> None:
     """A contest open to units by the thousand: the page offers a bounded list and a
     search (the page was capped at 500 units, so the others could not enter); any of
     the contest's units can be named, one outside it cannot."""
     from tuyengiao.contests import views
-    from tuyengiao.orgs import services as org_services
 
-    many = [
-        org_services.unit_create(
-            actor=SYSTEM,
-            code=f"CB-{i:03d}",
-            name=f"Chi bộ thôn {i:03d}",
-            kind="Chi bộ",
-            parent=world.commune,
-        )
-        for i in range(views.PUBLIC_UNITS_SHOWN + 10)
-    ]
-    contest = _contest(filled, world, audience="cong_khai", units=many)
+    contest = many_units_contest
     url = reverse("contests:public", args=[contest.code])
     page = client.get(url).content.decode()
     assert page.count("<option ") == views.PUBLIC_UNITS_SHOWN

@@ -19,7 +19,8 @@ from tuyengiao.periods import services as periods
 from tuyengiao.periods.models import PeriodKind
 from tuyengiao.periods.tests.helpers import approve_period, reopen_down_to
 
-from .test_contest import NOW, _answer_all, _contest
+from .conftest import NOW
+from .test_contest import _answer_all, _contest
 
 pytestmark = pytest.mark.django_db
 

@@ -1,22 +1,15 @@
 """The administration pages of the libraries without a Vietnamese catalogue
 (django-otp, django-axes, django-auditlog) speak Vietnamese, from the project's own
-catalogue (``tuyengiao/locale``)."""
+catalogue (``tuyengiao/locale``). ``admin_client`` is pytest-django's: a superuser
+signed in."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(client: Any, world: Any) -> Any:
-    admin = get_user_model().objects.create_superuser("quantri", password="mat-khau-dai-123")
-    client.force_login(admin)
-    return client
 
 
 def _page(client: Any, path: str) -> str:
@@ -25,7 +18,7 @@ def _page(client: Any, path: str) -> str:
     return str(response.content.decode())
 
 
-def test_sign_in_locks_in_vietnamese(admin_client: Any, settings: Any) -> None:
+def test_sign_in_locks_in_vietnamese(admin_client: Any, world: Any, settings: Any) -> None:
     settings.AXES_ENABLED = True
     admin_client.post("/dang-nhap/", {"username": "xa", "password": "sai"}, REMOTE_ADDR="10.0.0.5")
     page = _page(admin_client, "/quan-tri/axes/accessattempt/")
@@ -66,7 +59,7 @@ def test_two_factor_devices_are_listed_and_deleted_never_added_or_shown(
     assert device.name == "Điện thoại"
 
 
-def test_the_audit_trail_in_vietnamese(admin_client: Any) -> None:
+def test_the_audit_trail_in_vietnamese(admin_client: Any, world: Any) -> None:
     page = _page(admin_client, "/quan-tri/auditlog/logentry/")
     assert "Nhật ký thay đổi" in page or "mục nhật ký" in page
     for english in ("Resource Type", "Correlation ID", "log entries"):
