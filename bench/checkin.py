@@ -90,7 +90,7 @@ def _setup(total: int, prefix: str = "B") -> dict[str, Any]:
     for m, u in zip(members, users, strict=True):
         m.user_id = u.pk
     type(members[0]).objects.bulk_update(members, ["user"], batch_size=2000)
-    backend = "django.contrib.auth.backends.ModelBackend"
+    backend = "tuyengiao.trust.sessions.UserBackend"
     store = SessionStore()
     expire = timezone.now() + dt.timedelta(hours=2)
     keys = []

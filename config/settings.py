@@ -175,7 +175,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     # axes' lock by username, then the lock by address (tuyengiao/trust/signin.py)
     "tuyengiao.trust.signin.SignInLockBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, the user read every request makes prepared (trust/sessions.py)
+    "tuyengiao.trust.sessions.UserBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,21 +1,34 @@
-"""The session engine (``SESSION_ENGINE``): Django's database sessions, the same table,
-the same signed and expiring data, with the one read every signed-in request makes as a
-prepared statement (``lib.db.fetchone_hot``).
+"""The two reads every signed-in request makes, each as a prepared statement
+(``lib.db.fetchone_hot``) on PostgreSQL:
+
+- the session engine (``SESSION_ENGINE``): Django's database sessions, the same table,
+  the same signed and expiring data;
+- the user (``UserBackend``, in ``AUTHENTICATION_BACKENDS``): Django's ``ModelBackend``,
+  whose ``get_user`` reads the same row.
 
 Django plans its own queries on every call (it binds parameters on the client); this
 read was about a third of the database's CPU for a request that needs nothing else, such
 as a QR check-in's (0,11-0,13 ms planned, 0,03 ms prepared, 2.000 reads each on the
 province bench database). Only the read changes: what a session holds, how it is written,
-rotated, expired and flushed are Django's."""
+rotated, expired and flushed are Django's. The user read was planned the same way
+(0,07 ms of the database's CPU of an empty signed-in request, see
+``docs/benchmarks.md``); only the read changes: authenticating, permissions, the
+session's password hash check and ``is_active`` stay Django's."""
 
 from __future__ import annotations
 
 import datetime as dt
 from functools import cache
+from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import User
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.contrib.sessions.models import Session
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
+from django.db.models import Field
 from django.utils import timezone
 
 from tuyengiao.lib.db import fetchone_hot
@@ -45,3 +58,35 @@ class SessionStore(DatabaseSessionStore):
         if isinstance(expires, str):  # raw SQLite
             expires = dt.datetime.fromisoformat(expires)
         return Session(session_key=key, session_data=data, expire_date=expires)
+
+
+@cache
+def _user_sql() -> tuple[str, list[str], Field[Any, Any]]:
+    """The user row by primary key, every concrete field: the SQL, the fields' names
+    and the primary key."""
+    model = get_user_model()
+    quote = connection.ops.quote_name
+    fields = model._meta.concrete_fields
+    pk = model._meta.pk
+    if pk is None:  # a concrete model always has one
+        raise ImproperlyConfigured("the user model has no primary key")
+    sql = (
+        f"SELECT {', '.join(quote(f.column) for f in fields)} "  # noqa: S608  SQL text from code: the model's columns; values are parameters
+        f"FROM {quote(model._meta.db_table)} WHERE {quote(pk.column)} = %s"
+    )
+    return sql, [f.attname for f in fields], pk
+
+
+class UserBackend(ModelBackend):
+    """Django's ``ModelBackend``; on PostgreSQL its ``get_user`` (every signed-in
+    request, from the session's user id) reads the row with one prepared statement."""
+
+    def get_user(self, user_id: object) -> User | None:
+        if connection.vendor != "postgresql":
+            return super().get_user(user_id)
+        sql, names, pk = _user_sql()
+        row = fetchone_hot(sql, [pk.to_python(user_id)])
+        if row is None:
+            return None
+        user: User = get_user_model().from_db(connection.alias, names, row)
+        return user if self.user_can_authenticate(user) else None

@@ -1,6 +1,8 @@
 """The session engine (``trust/sessions.py``): Django's database sessions read with one
 prepared statement; a signed-in member stays signed in, an expired or unknown session
-signs nobody in, and the session is still written, rotated and flushed by Django."""
+signs nobody in, and the session is still written, rotated and flushed by Django. The
+user backend: Django's ``ModelBackend`` with the user read prepared, the same user, and
+Django's checks (``is_active``, the password hash of the session) still apply."""
 
 from __future__ import annotations
 
@@ -9,12 +11,14 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from tuyengiao.trust.sessions import SessionStore
+from tuyengiao.trust.sessions import SessionStore, UserBackend
 
 pytestmark = pytest.mark.django_db
 
@@ -75,5 +79,42 @@ def test_the_read_is_prepared(world: Any) -> None:
         cursor.execute(
             "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
             ["%django_session%"],
+        )
+        assert cursor.fetchone() == (1,)
+
+
+def test_the_backend_reads_the_same_user_as_djangos() -> None:
+    user = get_user_model().objects.create_user(
+        "ut", password="x", first_name="Thử", last_name="Nguyễn", email="ut@example.vn"
+    )
+    ours, django = UserBackend().get_user(str(user.pk)), ModelBackend().get_user(user.pk)
+    assert ours is not None and django is not None
+    fields = [f.attname for f in get_user_model()._meta.concrete_fields]
+    assert [getattr(ours, f) for f in fields] == [getattr(django, f) for f in fields]
+    assert ours.username == "ut" and ours.last_login is None
+    assert UserBackend().get_user(user.pk + 1000) is None
+    user.is_active = False
+    user.save()
+    assert UserBackend().get_user(user.pk) is None
+
+
+def test_a_changed_password_still_signs_the_session_out(world: Any) -> None:
+    client = Client()
+    user = world.members[0].user
+    client.force_login(user)
+    assert client.get("/hoc-tap/cua-toi/").status_code == 200
+    user.set_password("một mật khẩu mới")
+    user.save()
+    response = client.get("/hoc-tap/cua-toi/")
+    assert response.status_code == 302 and "/dang-nhap/" in response["Location"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
+def test_the_user_read_is_prepared(world: Any) -> None:
+    UserBackend().get_user(world.members[0].user.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['%FROM "auth_user" WHERE%'],
         )
         assert cursor.fetchone() == (1,)
