@@ -42,7 +42,7 @@ from django.utils import timezone
 from tuyengiao.documents.models import Document
 from tuyengiao.lib.actors import account_of
 from tuyengiao.lib.codes import check_code
-from tuyengiao.lib.db import fetchall_hot, fetchone_hot
+from tuyengiao.lib.db import fetchall_hot, fetchone_hot, sqlite_writers_take_turns
 from tuyengiao.orgs import access
 from tuyengiao.orgs.hooks import FiguresLocked, check_figures_open, figure_write_guards
 from tuyengiao.orgs.models import (
@@ -993,7 +993,8 @@ def checkin_group(session_id: int, scans: Sequence[Scan]) -> list[CheckinResult 
     ``checkin_finish``). PostgreSQL: one statement for the first scan of each
     member (a member's second scan gets ``None``, the general path). SQLite: the
     general path of each scan, all in one write transaction, so that the
-    database's single writer is taken once per group, not once per scan."""
+    database's single writer is taken once per group, not once per scan; the
+    writers of a server's processes take turns (``sqlite_writers_take_turns``)."""
     if connection.vendor == "postgresql":
         first: dict[int | None, int] = {}
         for n, scan in enumerate(scans):
@@ -1004,7 +1005,7 @@ def checkin_group(session_id: int, scans: Sequence[Scan]) -> list[CheckinResult 
             answers[n] = answer
         return answers
     answers = []
-    with transaction.atomic():
+    with sqlite_writers_take_turns(), transaction.atomic():
         refusals = _group_refusals(session_id, [scan.now for scan in scans])
         for scan, refused in zip(scans, refusals, strict=True):
             if refused is not None:

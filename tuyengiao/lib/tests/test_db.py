@@ -1,12 +1,17 @@
 """``lib.db``: the hot statements really are prepared on PostgreSQL, and Django's
-own queries are not (they must keep working behind a pooler in transaction mode)."""
+own queries are not (they must keep working behind a pooler in transaction mode);
+SQLite's back-to-back writers take turns on a lock beside the database file."""
 
 from __future__ import annotations
+
+import fcntl
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db import connection
 
-from tuyengiao.lib.db import fetchall_hot, fetchone_hot
+from tuyengiao.lib.db import fetchall_hot, fetchone_hot, sqlite_writers_take_turns
 from tuyengiao.orgs.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -51,3 +56,37 @@ def test_hot_statements_run_their_one_generic_plan() -> None:
             ["%generic_plan_probe%"],
         )
         assert cursor.fetchall() == [(8, 0)]
+
+
+def _free(lock_file: Path) -> bool:
+    """Whether another open file (as another process has) can take the lock now."""
+    with lock_file.open("ab") as other:
+        try:
+            fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        fcntl.flock(other, fcntl.LOCK_UN)
+        return True
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's single writer")
+def test_sqlite_writers_take_turns_on_the_database_file(tmp_path: Path, monkeypatch: Any) -> None:
+    database = tmp_path / "db.sqlite3"
+    database.touch()
+    monkeypatch.setitem(connection.settings_dict, "NAME", str(database))
+    lock_file = tmp_path / "db.sqlite3.writers"
+    with sqlite_writers_take_turns():
+        assert not _free(lock_file)  # another process's writer waits here
+    assert _free(lock_file)
+    with sqlite_writers_take_turns():  # the same open file, again
+        assert not _free(lock_file)
+    assert _free(lock_file)
+
+
+def test_no_turns_without_a_database_file(tmp_path: Path, monkeypatch: Any) -> None:
+    """PostgreSQL, or SQLite in memory (the tests): nothing to take turns on."""
+    if connection.vendor == "sqlite":
+        monkeypatch.setitem(connection.settings_dict, "NAME", str(tmp_path / "absent.sqlite3"))
+    with sqlite_writers_take_turns():
+        pass
+    assert list(tmp_path.iterdir()) == []

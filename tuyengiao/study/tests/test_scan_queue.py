@@ -5,6 +5,8 @@ other request, and only its write waits in the queue."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -121,6 +123,32 @@ def test_a_group_writes_each_member_once(study: Any) -> None:
     assert sorted(Attendance.objects.values_list("member_id", flat=True)) == sorted(
         [study.members[0].pk, study.members[1].pk]
     )
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's single writer")
+def test_a_sqlite_group_is_written_in_its_turn(study: Any, monkeypatch: Any) -> None:
+    """The group's write transaction runs inside the writers' turn (so the writers
+    of a server's processes take turns), once per group."""
+    turns: list[int] = []
+
+    @contextmanager
+    def turn() -> Iterator[None]:
+        turns.append(len(connection.atomic_blocks))
+        yield
+
+    monkeypatch.setattr(services, "sqlite_writers_take_turns", turn)
+    now = timezone.now()
+    second = _member_user(study.members[1], "binh")
+    answers = services.checkin_group(
+        study.session.pk,
+        [
+            services.Scan(study.users["member"].pk, "may-1", now),
+            services.Scan(second.pk, "may-2", now),
+        ],
+    )
+    assert all(isinstance(a, services.CheckinResult) for a in answers)
+    # one turn, taken before the group's transaction begins (the test's own is outside)
+    assert turns == [len(connection.atomic_blocks)]
 
 
 @pytest.mark.django_db(transaction=True)
