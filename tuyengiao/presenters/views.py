@@ -521,12 +521,21 @@ def course_detail(request: HttpRequest, code: str) -> HttpResponse:
     course = access.get_course_for_user(request.user, code)
     learners = Paginator(selectors.course_learners(course), 100).get_page(request.GET.get("trang"))
     can_edit = access.can_manage_unit(request.user, course.unit)
+    # A course of a province has learners of every commune: only the presenters the
+    # reader may open are links (the others' pages are outside their scope).
+    on_page = [learner.presenter_id for learner in learners.object_list if learner.presenter_id]
+    openable = set(
+        access.presenters_visible_to(request.user)
+        .filter(pk__in=on_page)
+        .values_list("pk", flat=True)
+    )
     return render(
         request,
         "presenters/course_detail.html",
         {
             "course": course,
             "learners": learners,
+            "openable": openable,
             "participants": learners.paginator.count + course.extra_participants,
             "can_edit": can_edit,
             "learner_form": LearnerForm() if can_edit else None,

@@ -372,14 +372,23 @@ def session_detail(request: HttpRequest, code: str) -> HttpResponse:
         if can_write and session.main_id is None and session.format != Format.IN_PERSON
         else None
     )
+    bridge_points = Paginator(selectors.session_bridge_points(session), 50).get_page(
+        request.GET.get("trang")
+    )
+    # A province's conference has bridge points in every commune: only those the
+    # reader may open are links.
+    openable = set(
+        study_access.sessions_visible_to(request.user)
+        .filter(pk__in=[b.pk for b in bridge_points.object_list])
+        .values_list("pk", flat=True)
+    )
     return render(
         request,
         "study/session_detail.html",
         {
             "session": session,
-            "bridge_points": Paginator(selectors.session_bridge_points(session), 50).get_page(
-                request.GET.get("trang")
-            ),
+            "bridge_points": bridge_points,
+            "openable": openable,
             "counts": selectors.session_counts(session),
             "left_early": selectors.left_early(session)[:200],
             "can_write": can_write,

@@ -86,6 +86,31 @@ def test_a_course_with_learners_on_the_web(world: Any, roster: Any, client_for: 
     assert "Tập huấn tuyên truyền viên" in detail and "Khá" in detail
 
 
+def test_a_province_course_links_only_the_learners_the_reader_may_open(
+    world: Any, roster: Any, client_for: Any
+) -> None:
+    from tuyengiao.presenters import services
+
+    course, _ = services.course_save(
+        actor=SYSTEM,
+        data=services.CourseData(
+            code="LOP-T",
+            title="Tập huấn của tỉnh",
+            unit=world.province,
+            date_from=dt.date(2025, 9, 1),
+        ),
+    )
+    for presenter in (roster["an"], roster["sibling"]):  # of XA1 and of XA2
+        services.learner_set(actor=SYSTEM, course=course, presenter=presenter)
+    client = client_for("commune")  # of XA1
+    html = client.get("/bao-cao-vien/tap-huan/LOP-T/").content.decode()
+    assert 'href="/bao-cao-vien/bcv/BCV-X1/"' in html
+    assert "Hà Thị Lan" in html and 'href="/bao-cao-vien/bcv/BCV-Y1/"' not in html
+    assert client.get("/bao-cao-vien/bcv/BCV-Y1/").status_code == 404
+    html = client_for("province").get("/bao-cao-vien/tap-huan/LOP-T/").content.decode()
+    assert 'href="/bao-cao-vien/bcv/BCV-Y1/"' in html
+
+
 def test_a_material_is_uploaded_within_the_limit_and_opened_from_the_session(
     world: Any, client_for: Any, settings: Any, tmp_path: Path
 ) -> None:

@@ -88,6 +88,24 @@ def test_campaign_page_leaves_out_a_session_whose_bridge_point_is_elsewhere(
     assert "HN-CB1-01" in html or "Hội nghị học tập NQ 57" in html
 
 
+def test_bridge_points_outside_the_readers_scope_are_listed_but_not_links(
+    study: Any, client: Any
+) -> None:
+    main = _commune_online_session(study)
+    services.bridge_point_add(actor=SYSTEM, main=main, code="DC-CB1", host=study.cell)
+    services.bridge_point_add(actor=SYSTEM, main=main, code="DC-CB2", host=study.cell2)
+    page = reverse("study:session", args=["HN-XA1-TT"])
+    client.force_login(study.users["secretary"])  # of CB1: the commune's session is above it
+    html = client.get(page).content.decode()
+    assert f'href="{reverse("study:session", args=["DC-CB1"])}"' in html
+    assert "DC-CB2" in html  # listed, with its unit and count
+    assert f'href="{reverse("study:session", args=["DC-CB2"])}"' not in html
+    assert client.get(reverse("study:session", args=["DC-CB2"])).status_code == 404
+    client.force_login(study.users["commune"])
+    html = client.get(page).content.decode()
+    assert f'href="{reverse("study:session", args=["DC-CB2"])}"' in html
+
+
 def test_scan_without_member_record_says_so_and_offers_no_button(study: Any, client: Any) -> None:
     client.force_login(study.users["commune"])  # an account with no member record
     html = client.get(
