@@ -6,14 +6,15 @@
 - the user (``UserBackend``, in ``AUTHENTICATION_BACKENDS``): Django's ``ModelBackend``,
   whose ``get_user`` reads the same row.
 
-Django plans its own queries on every call (it binds parameters on the client); this
-read was about a third of the database's CPU for a request that needs nothing else, such
+Django plans its own queries on every call (it binds parameters on the client); the
+session read was about a third of the database's CPU for a request that needs nothing else, such
 as a QR check-in's (0,11-0,13 ms planned, 0,03 ms prepared, 2.000 reads each on the
 province bench database). Only the read changes: what a session holds, how it is written,
-rotated, expired and flushed are Django's. The user read was planned the same way
-(0,07 ms of the database's CPU of an empty signed-in request, see
-``docs/benchmarks.md``); only the read changes: authenticating, permissions, the
-session's password hash check and ``is_active`` stay Django's."""
+rotated, expired and flushed are Django's. The user was read through the ORM, which
+built its query on every request: prepared, an empty signed-in request on the province
+check-in bench cost 1,15-1,29 ms of CPU instead of 1,8, its database part 0,09-0,12 ms
+instead of 0,21 (``docs/benchmarks.md``). Only the read changes: authenticating,
+permissions, the session's password hash check and ``is_active`` stay Django's."""
 
 from __future__ import annotations
 
