@@ -15,7 +15,6 @@ PgBouncer >= 1.21 with ``max_prepared_statements`` set (see README).
 
 from __future__ import annotations
 
-import fcntl
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -88,7 +87,11 @@ def sqlite_writers_take_turns() -> Iterator[None]:
     (the check-in groups); another write still queues on ``busy_timeout`` as before,
     and never waits for this lock, so no cycle can form."""
     name = str(connection.settings_dict["NAME"])
-    if connection.vendor != "sqlite" or not Path(name).is_file():
+    try:
+        import fcntl  # POSIX; elsewhere the writers queue on busy_timeout alone
+    except ImportError:  # pragma: no cover  (Windows)
+        fcntl = None  # type: ignore[assignment]  # the module or nothing
+    if connection.vendor != "sqlite" or fcntl is None or not Path(name).is_file():
         yield
         return
     files: dict[str, IO[bytes]] = _turns.__dict__.setdefault("files", {})
