@@ -4,7 +4,10 @@ the same figures over the same raw rows (exported to CSV, read by DuckDB once).
 
 Keys: rollup_p95_ms, rollup_median_ms, rollup_naive_ratio (naive / ours),
 rollup_duckdb_ratio (ours / DuckDB over the sample), rollup_root_duckdb_ratio (the
-same for the root alone), plus the data counts and generation times.
+same for the root alone), plus the data counts and generation times; and each report
+section's part of the root report (``rollup_root_section_<key>_ms``: its ``figures``
+and ``latest_activity``, which the dashboard also asks, median of 3) beside the subtree
+resolved once for all of them (``rollup_root_subtree_ms``).
 """
 
 from __future__ import annotations
@@ -49,6 +52,30 @@ def ours(unit: Any) -> dict[str, Any]:
         "attended_any": f.members_attended,
         "attended": {c.id: c.attended for c in f.campaigns},
     }
+
+
+def sections(unit: Any, runs: int = 3) -> dict[str, float]:
+    """Each registered section's share of ``unit``'s report (ms, median of ``runs``):
+    what ``report_figures`` spends on it, on the subtree resolved once."""
+    from tuyengiao.orgs.subtree import resolve_subtree
+    from tuyengiao.reports.sections import ReportQuery, registered_sections
+
+    def timed(call: Any) -> float:
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            call()
+            times.append(time.perf_counter() - start)
+        return round(percentile(times, 50) * 1000, 1)
+
+    out = {"subtree": timed(lambda: resolve_subtree(unit, D, "asof"))}
+    sub = resolve_subtree(unit, D, "asof")
+    query = ReportQuery(
+        unit=unit, unit_name=unit.name, date_from=F, date_to=D, structure="asof", subtree=sub
+    )
+    for section in registered_sections():
+        out[section.key] = timed(lambda s=section: (s.figures(query), s.latest_activity(unit, D)))
+    return out
 
 
 def naive(unit: Any) -> dict[str, Any]:
@@ -250,6 +277,7 @@ def measure(ctx: Any) -> dict[str, Any]:
             duck_time += duck_by_unit[uid]
             ours_total += by_unit[uid]
             _compare(results[uid], got, "DuckDB")
+    parts = sections(units[data.root_id])
     return {
         **{f"data_{k}": v for k, v in data.counts.items()},
         "data_generate_s": round(data.seconds["generate"], 1),
@@ -268,4 +296,6 @@ def measure(ctx: Any) -> dict[str, Any]:
         "rollup_root_duckdb_ms": round(duck_by_unit[data.root_id] * 1000, 1),
         "rollup_root_duckdb_ratio": round(by_unit[data.root_id] / duck_by_unit[data.root_id], 2),
         "duckdb_load_s": round(load_s, 1),
+        "rollup_root_subtree_ms": parts.pop("subtree"),
+        **{f"rollup_root_section_{key}_ms": ms for key, ms in parts.items()},
     }
