@@ -58,7 +58,8 @@ def sections(unit: Any, runs: int = 3) -> dict[str, float]:
     """Each registered section's share of ``unit``'s report (ms, median of ``runs``):
     what ``report_figures`` spends on it, on the subtree resolved once."""
     from tuyengiao.orgs.subtree import resolve_subtree
-    from tuyengiao.reports.sections import ReportQuery, registered_sections
+    from tuyengiao.reports.sections import registered_sections
+    from tuyengiao.reports.selectors import report_query
 
     def timed(call: Any) -> float:
         times = []
@@ -69,10 +70,7 @@ def sections(unit: Any, runs: int = 3) -> dict[str, float]:
         return round(percentile(times, 50) * 1000, 1)
 
     out = {"subtree": timed(lambda: resolve_subtree(unit, D, "asof"))}
-    sub = resolve_subtree(unit, D, "asof")
-    query = ReportQuery(
-        unit=unit, unit_name=unit.name, date_from=F, date_to=D, structure="asof", subtree=sub
-    )
+    query = report_query(unit=unit, date_from=F, date_to=D, structure="asof")
     for section in registered_sections():
         out[section.key] = timed(lambda s=section: (s.figures(query), s.latest_activity(unit, D)))
     return out

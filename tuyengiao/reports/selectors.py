@@ -131,6 +131,23 @@ def check_query(date_from: dt.date, date_to: dt.date, structure: str) -> None:
         raise ValidationError("Cơ cấu tổ chức phải là 'today' (hiện nay) hoặc 'asof' (cuối kỳ).")
 
 
+def report_query(
+    *, unit: Unit, date_from: dt.date, date_to: dt.date, structure: str = Structure.TODAY
+) -> ReportQuery:
+    """What every section of ``unit``'s report is asked: the period checked, the
+    subtree resolved once, the unit named as in the chosen structure."""
+    check_query(date_from, date_to, structure)
+    sub = resolve_subtree(unit, date_to, structure)
+    return ReportQuery(
+        unit=unit,
+        unit_name=sub.names.get(unit.pk, (unit.code, unit.name))[1],
+        date_from=date_from,
+        date_to=date_to,
+        structure=structure,
+        subtree=sub,
+    )
+
+
 def report_figures(
     *,
     unit: Unit,
@@ -140,16 +157,7 @@ def report_figures(
     allow_empty: bool = False,
 ) -> Report:
     """Every section's figures for ``unit``'s subtree over ``[date_from, date_to]``."""
-    check_query(date_from, date_to, structure)
-    sub = resolve_subtree(unit, date_to, structure)
-    query = ReportQuery(
-        unit=unit,
-        unit_name=sub.names.get(unit.pk, (unit.code, unit.name))[1],
-        date_from=date_from,
-        date_to=date_to,
-        structure=structure,
-        subtree=sub,
-    )
+    query = report_query(unit=unit, date_from=date_from, date_to=date_to, structure=structure)
     parts = [(section, section.figures(query)) for section in registered_sections()]
     national = is_national(unit)
     parent = unit.parent
