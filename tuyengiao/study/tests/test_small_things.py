@@ -156,3 +156,15 @@ def test_cell_secretary_sees_the_communes_session_its_members_attended(
     assert "Hội nghị xã cho chi bộ bản Hai" not in html  # none of CB1's members came
     page = client.get(reverse("study:session", args=["HN-XA1-HT"]))
     assert page.status_code == 200  # the link opens: an ancestor's session is visible
+
+
+def test_session_page_names_other_guests_only_when_there_are_some(study: Any, client: Any) -> None:
+    client.force_login(study.users["commune"])
+    url = reverse("study:session", args=[study.session.code])
+    services.session_update(actor=SYSTEM, session=study.session, other_attendees=0)
+    html = client.get(url).content.decode()
+    assert "lượt người</article>" in html
+    assert "kể cả" not in html
+    services.session_update(actor=SYSTEM, session=study.session, other_attendees=1250)
+    html = client.get(url).content.decode()
+    assert "lượt người (kể cả 1.250 người khác)</article>" in html
