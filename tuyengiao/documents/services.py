@@ -26,7 +26,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 
 from tuyengiao.lib.actors import account_of
-from tuyengiao.lib.filenames import short_filename
+from tuyengiao.lib.filenames import purge_orphans, short_filename
 from tuyengiao.lib.refs import KIND_CODES, Ref, date_after, extract_refs, parse_symbol
 from tuyengiao.lib.text import fold, normalize
 
@@ -690,21 +690,8 @@ def attachments_purge_orphans(*, older_than: float) -> int:
     """Delete attachment files that no attachment row names, older than ``older_than``
     (a POSIX time): what a transaction rolled back after the file was written (a later
     file of the same document failed, say). Run by ``purge_uploads``."""
-    from pathlib import Path
-
-    from django.core.files.storage import default_storage
-
-    root = Path(default_storage.path("van-ban"))
-    if not root.is_dir():
-        return 0
-    known = set(Attachment.objects.values_list("file", flat=True))
-    removed = 0
-    for path in root.rglob("*"):
-        name = path.relative_to(Path(default_storage.path(""))).as_posix()
-        try:
-            if path.is_file() and name not in known and path.stat().st_mtime < older_than:
-                path.unlink()
-                removed += 1
-        except OSError:  # removed meanwhile
-            continue
-    return removed
+    return purge_orphans(
+        "van-ban",
+        lambda: Attachment.objects.values_list("file", flat=True).iterator(),
+        older_than=older_than,
+    )

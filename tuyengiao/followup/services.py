@@ -51,7 +51,7 @@ from tuyengiao.documents.models import Document, DocumentLink, Relation
 from tuyengiao.lib.actors import account_of
 from tuyengiao.lib.codes import code_error
 from tuyengiao.lib.dates import format_date
-from tuyengiao.lib.filenames import short_filename
+from tuyengiao.lib.filenames import purge_orphans, short_filename
 from tuyengiao.lib.text import normalize
 from tuyengiao.orgs import access as core
 from tuyengiao.orgs.hooks import Span, check_figures_open
@@ -419,6 +419,17 @@ def task_report(
         task.done_on = day
         task.save(update_fields=["done_on"])
     return report
+
+
+def evidence_purge_orphans(*, older_than: float) -> int:
+    """Delete evidence files that no evidence row names, older than ``older_than`` (a
+    POSIX time): what an outer transaction rolled back after ``task_report`` stored
+    them. Run by ``purge_uploads``."""
+    return purge_orphans(
+        "nhiem-vu",
+        lambda: Evidence.objects.values_list("file", flat=True).iterator(),
+        older_than=older_than,
+    )
 
 
 # --- inspections --------------------------------------------------------------------------

@@ -3,6 +3,7 @@ preview and its commit as background jobs, and build the blank template."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import os
@@ -60,6 +61,7 @@ def upload_store(*, actor: Any, name: str, data: bytes) -> str:
     earlier previews that were never confirmed are purged on the way."""
     upload_check(name=name, size=len(data))
     uploads_purge()
+    jobs_purge()
     digest = hashlib.sha256(data).hexdigest()
     token = hashlib.sha256(f"{actor.pk}:{digest}:{secrets.token_hex(8)}".encode()).hexdigest()[:40]
     try:
@@ -100,6 +102,18 @@ def uploads_purge(*, now: float | None = None) -> int:
         except OSError:  # removed by a concurrent purge
             continue
     return removed
+
+
+def jobs_purge(*, now: dt.datetime | None = None) -> int:
+    """Delete the records of previews and imports that finished more than
+    ``IMPORT_UPLOAD_TTL_HOURS`` ago (their pages, their errors with the rows' values,
+    which may name people); returns how many went. What an import wrote keeps its
+    ``ImportBatch`` and audit rows. Run by ``purge_uploads`` and on every new upload."""
+    cutoff = (now or timezone.now()) - dt.timedelta(hours=settings.IMPORT_UPLOAD_TTL_HOURS)
+    deleted, _ = ImportJob.objects.filter(
+        status__in=(ImportJob.Status.DONE, ImportJob.Status.FAILED), finished_at__lt=cutoff
+    ).delete()
+    return deleted
 
 
 def workbook_run(*, actor: Any, name: str, data: bytes, dry_run: bool) -> ImportResult:

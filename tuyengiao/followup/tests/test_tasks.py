@@ -5,11 +5,16 @@ units whose permission the services check; states come from the dates."""
 from __future__ import annotations
 
 import datetime as dt
+import io
+import os
+import time
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 
 from tuyengiao.documents.models import DocumentLink, Relation
 from tuyengiao.followup import services
@@ -249,3 +254,30 @@ def test_a_long_task_list_is_paged_and_light(client_for: Any, world: Any, plan: 
     detail = client_for("province").get(f"/thuc-hien/chuong-trinh/{plan.pk}/")
     assert detail.content.decode().count('href="/thuc-hien/nhiem-vu/NV-L') == 50
     assert len(detail.content) < 200_000
+
+
+def test_purge_removes_evidence_files_without_a_row(
+    world: Any, tasks: dict[str, Any], settings: Any, tmp_path: Path
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    orphan = tmp_path / "nhiem-vu" / "999" / "bien-ban.pdf"  # an outer rollback left it
+    orphan.parent.mkdir(parents=True)
+    orphan.write_bytes(b"%PDF-1.4 ...")
+    report = services.task_report(
+        actor=world.users["secretary"],
+        task=tasks["overdue"],
+        note="Đã họp chi bộ.",
+        day=D(2025, 11, 20),
+        files=[("anh.jpg", b"\xff\xd8...")],
+    )
+    kept = Path(report.files.get().file.path)
+    young = tmp_path / "nhiem-vu" / "999" / "dang-ghi.pdf"  # its row is being written
+    young.write_bytes(b"%PDF-1.4 ...")
+    day_ago = time.time() - 25 * 3600
+    for path in (orphan, kept):
+        os.utime(path, (day_ago, day_ago))
+    out = io.StringIO()
+    call_command("purge_uploads", stdout=out)
+    assert not orphan.exists()
+    assert kept.exists() and young.exists()
+    assert "Đã xoá 1 tệp" in out.getvalue()

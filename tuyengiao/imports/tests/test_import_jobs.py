@@ -6,6 +6,7 @@ IMPORT_UPLOAD_TTL_HOURS when never confirmed."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import stat
@@ -16,6 +17,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from pytest_django.fixtures import Settings
 
 from tuyengiao.imports import services
@@ -131,6 +133,42 @@ def test_unconfirmed_uploads_are_purged_by_the_command_and_by_new_uploads(
     out = io.StringIO()
     call_command("purge_uploads", stdout=out)
     assert stored_files(media) == [] and "Đã xoá 2 tệp" in out.getvalue()
+
+
+def test_finished_jobs_and_their_results_are_purged_after_the_limit(
+    client_for: Any, world: Any, media: Path, settings: Any
+) -> None:
+    settings.IMPORT_UPLOAD_TTL_HOURS = 24
+    client = client_for("commune")
+    now = timezone.now()
+    user = world.users["commune"]
+
+    def job(status: str, hours_ago: float | None) -> ImportJob:
+        finished = None if hours_ago is None else now - dt.timedelta(hours=hours_ago)
+        return ImportJob.objects.create(
+            actor=user,
+            token="t",
+            file_name="a.xlsx",
+            status=status,
+            finished_at=finished,
+            result={"errors": [{"value": "Nguyễn Văn An"}]},
+        )
+
+    old_done = job(ImportJob.Status.DONE, 25)
+    old_failed = job(ImportJob.Status.FAILED, 30)
+    young = job(ImportJob.Status.DONE, 2)
+    running = job(ImportJob.Status.RUNNING, None)
+    out = io.StringIO()
+    call_command("purge_uploads", stdout=out)
+    left = set(ImportJob.objects.values_list("pk", flat=True))
+    assert left == {young.pk, running.pk}
+    assert "2 kết quả kiểm tra, nhập" in out.getvalue()
+    page = client.get(reverse("imports:job", kwargs={"pk": old_done.pk}))
+    assert page.status_code == 404 and old_failed.pk not in left
+    ImportJob.objects.filter(pk=young.pk).update(finished_at=now - dt.timedelta(hours=25))
+    client.post(reverse("imports:upload"), {"file": _file("b.xlsx", good_book())})
+    left = set(ImportJob.objects.values_list("pk", flat=True))
+    assert young.pk not in left and running.pk in left and len(left) == 2  # on the way in
 
 
 def test_a_commit_that_is_rolled_back_leaves_no_file(
