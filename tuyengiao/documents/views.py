@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tuyengiao.lib.dates import format_date, parse_date
+from tuyengiao.lib.http import wants_fragment
 from tuyengiao.lib.refs import parse_symbol
 from tuyengiao.orgs import access
 
@@ -49,7 +50,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
         "can_register": documents_access.can_register_documents(request.user),
     }
     template = "documents/list.html"
-    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results":
+    if wants_fragment(request, "results"):
         template += "#results"
     return render(request, template, context)
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tuyengiao.documents import access as documents_access
 from tuyengiao.documents import views as document_views
+from tuyengiao.lib.http import wants_fragment
 from tuyengiao.orgs import access as core
 from tuyengiao.orgs import views as org_views
 from tuyengiao.orgs.models import Unit
@@ -31,7 +32,7 @@ MAX_FILES = services.EVIDENCE_MAX_FILES
 
 
 def _hx(request: HttpRequest) -> bool:
-    return bool(request.headers.get("HX-Request"))
+    return wants_fragment(request)
 
 
 def _errors(exc: ValidationError) -> str:

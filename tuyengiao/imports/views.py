@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tuyengiao.lib.http import wants_fragment
 from tuyengiao.orgs import access
 
 from . import selectors, services
@@ -59,7 +60,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     errors to fix, or the changes per sheet and the button that confirms them."""
     job = selectors.get_job_for_user(request.user, pk)
     template = "imports/job.html"
-    if request.headers.get("HX-Request"):
+    if wants_fragment(request):
         template += "#status"
     status = 422 if job.status == job.Status.DONE and job.result.get("errors") else 200
     return render(request, template, {"job": job}, status=status)

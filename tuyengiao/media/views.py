@@ -17,6 +17,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tuyengiao.lib.dates import parse_date
+from tuyengiao.lib.http import wants_fragment
 from tuyengiao.lib.numbers import format_int
 from tuyengiao.orgs import access as core
 from tuyengiao.orgs import views as org_views
@@ -103,7 +104,7 @@ def media_list(request: HttpRequest) -> HttpResponse:
         },
     }
     template = "media/media_list.html"
-    if request.headers.get("HX-Request"):
+    if wants_fragment(request):
         template += "#rows"
     return render(request, template, context)
 
@@ -218,7 +219,7 @@ def award_list(request: HttpRequest) -> HttpResponse:
         },
     }
     template = "media/award_list.html"
-    if request.headers.get("HX-Request"):
+    if wants_fragment(request):
         template += "#rows"
     return render(request, template, context)
 
@@ -331,6 +332,6 @@ def unit_panel(request: HttpRequest, code: str) -> HttpResponse:
             {"don_vi": unit.code, "tu": f"{date_from:%d/%m/%Y}", "den": f"{date_to:%d/%m/%Y}"}
         ),
     }
-    if request.headers.get("HX-Request"):
+    if wants_fragment(request):
         return render(request, "media/unit_panel.html", context)
     return render(request, "media/unit_page.html", context)

@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tuyengiao.lib.dates import parse_date
+from tuyengiao.lib.http import wants_fragment
 from tuyengiao.lib.numbers import parse_offset
 
 from . import access, hooks, selectors, services
@@ -99,7 +100,7 @@ def tree(request: HttpRequest) -> HttpResponse:
         )
     if is_member:  # no tree below a member: their unit and its study
         context.update(_member_unit(request, root, day))
-    if request.headers.get("HX-Request") and query:
+    if wants_fragment(request) and query:
         return render(request, "orgs/tree.html#found", context)
     return render(request, "orgs/tree.html", context)
 
@@ -148,7 +149,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
         "official_province": _official_province(unit),
     }
     template = "orgs/unit_detail.html"
-    if request.headers.get("HX-Request"):
+    if wants_fragment(request):
         template += "#member-rows"
     return render(request, template, context)
 
@@ -581,6 +582,6 @@ def official_run(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     if run is None:
         raise Http404("Không tìm thấy yêu cầu.")
     template = "orgs/official_run.html"
-    if request.headers.get("HX-Request"):
+    if wants_fragment(request):
         template += "#status"
     return render(request, template, {"unit": unit, "run": run})

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tuyengiao.lib.dates import parse_date
+from tuyengiao.lib.http import wants_fragment
 from tuyengiao.orgs import access as core
 from tuyengiao.orgs import views as org_views
 from tuyengiao.orgs.selectors import today
@@ -76,7 +77,7 @@ def roster(request: HttpRequest) -> HttpResponse:
         "can_add": scope.is_staff,
     }
     template = "presenters/roster.html"
-    if request.headers.get("HX-Request"):
+    if wants_fragment(request):
         template += "#rows"
     return render(request, template, context)
 
@@ -233,7 +234,7 @@ def unit_gaps(request: HttpRequest, code: str) -> HttpResponse:
         "languages": selectors.unit_languages(unit),
         "can_edit_languages": access.can_manage_unit(request.user, unit),
     }
-    if not request.headers.get("HX-Request"):
+    if not wants_fragment(request):
         return _page(
             request,
             "presenters/unit_gaps.html",
@@ -275,7 +276,7 @@ def session_panel(request: HttpRequest, code: str) -> HttpResponse:
         ),
     }
     template = "presenters/session_panel.html"
-    if not request.headers.get("HX-Request"):  # without script: a page of its own
+    if not wants_fragment(request):  # without script: a page of its own
         return _page(
             request,
             template,
@@ -841,7 +842,7 @@ def campaign_materials(request: HttpRequest, pk: int) -> HttpResponse:
         access.materials_visible_to(request.user), selectors.campaign_document_ids(campaign)
     )
     context = {"materials": found}
-    if not request.headers.get("HX-Request"):
+    if not wants_fragment(request):
         return _page(
             request,
             "presenters/materials_panel.html",

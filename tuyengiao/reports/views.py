@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tuyengiao.lib.dates import format_date, parse_date
+from tuyengiao.lib.http import wants_fragment
 from tuyengiao.orgs import access
 from tuyengiao.orgs.models import Unit
 from tuyengiao.orgs.selectors import today
@@ -213,7 +214,7 @@ def _create_request(request: HttpRequest, form: ReportForm) -> ReportRequest | N
 def report_request(request: HttpRequest, pk: int) -> HttpResponse:
     job = reports_access.get_report_request_for_user(request.user, pk)
     template = "reports/report_request.html"
-    if request.headers.get("HX-Request"):
+    if wants_fragment(request):
         template += "#status"
     context = {"job": job, "running": _running(job), "unclaimed": _unclaimed(job)}
     return render(request, template, context)

@@ -34,6 +34,7 @@ from tuyengiao.documents import views as document_views
 from tuyengiao.documents.models import Document
 from tuyengiao.lib.codes import validate_code
 from tuyengiao.lib.dates import parse_date
+from tuyengiao.lib.http import wants_fragment
 from tuyengiao.lib.numbers import format_int, parse_offset
 from tuyengiao.lib.paging import OpenPage
 from tuyengiao.orgs import access
@@ -465,7 +466,7 @@ def grid(request: HttpRequest, code: str) -> HttpResponse:
     if query:
         found = list(selectors.grid_members(session, search=query)[: GRID_FOUND + 1])
         context.update(found=found[:GRID_FOUND], found_more=len(found) > GRID_FOUND)
-        if request.headers.get("HX-Request"):
+        if wants_fragment(request):
             return render(request, "study/grid.html#found", context)
     groups = selectors.grid_groups(session)
     total = sum(g.members for g in groups)
@@ -529,7 +530,7 @@ def grid_group_present(request: HttpRequest, code: str, unit_code: str) -> HttpR
         notice = f"Đã ghi có mặt {format_int(n)} đảng viên."
     except ValidationError as exc:
         error = _errors(exc)
-    if request.headers.get("HX-Request"):
+    if wants_fragment(request):
         group = _grid_group_or_404(request, session, unit_code)
         group.body = _group_body(session, group)
         group.open = True

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from openpyxl import Workbook
 
 from tuyengiao.lib.cells import append
+from tuyengiao.lib.http import wants_fragment
 from tuyengiao.orgs import access as core
 from tuyengiao.orgs import views as org_views
 from tuyengiao.orgs.selectors import today
@@ -117,7 +118,7 @@ def unit_panel(request: HttpRequest, code: str) -> HttpResponse:
     qs = selectors.surveys_of_unit(access.surveys_visible_to(request.user), unit)
     surveys = list(qs[:PANEL])
     context = {"unit": unit, "surveys": surveys, "more": max(qs.count() - PANEL, 0)}
-    if request.headers.get("HX-Request"):
+    if wants_fragment(request):
         return render(request, "surveys/unit_panel.html", context)
     return render(request, "surveys/unit_page.html", context)
 

@@ -54,3 +54,29 @@ def test_register_a_document_from_its_docx_header(
     doc = Document.objects.get(symbol="15-KH/TU")
     assert doc.issue_date == dt.date(2025, 3, 5) and doc.title.endswith("(đã sửa)")
     assert doc.attachments.count() == 1
+
+
+def test_back_after_a_search_shows_the_whole_page_not_the_results_alone(
+    page: Any,  # noqa: F811
+    world: Any,
+) -> None:
+    """The search pushes its URL (``hx-push-url``) and is answered with the results
+    alone; the browser's Back to that URL from a document must get the whole page,
+    not that answer from its cache (``Vary: HX-Request``)."""
+    from tuyengiao.documents import services
+    from tuyengiao.orgs.access import SYSTEM
+
+    services.document_create(actor=SYSTEM, symbol="16-KH/TU", title="Kế hoạch học tập")
+    services.document_create(actor=SYSTEM, symbol="17-NQ/TU", title="Nghị quyết về kinh tế")
+    sign_in(page, "xa")
+    page.goto("/van-ban/")
+    page.locator("#q").fill("ke hoach")
+    page.wait_for_url("**/van-ban/?q=ke%20hoach*")
+    expect(page.locator("#results")).not_to_contain_text("17-NQ/TU")
+    page.get_by_role("link", name="16-KH/TU").click()
+    page.wait_for_url("**/van-ban/*/")
+    page.go_back()
+    page.wait_for_url("**/van-ban/?q=ke%20hoach*")
+    expect(page.get_by_role("heading", name="Văn bản", exact=True)).to_be_visible()
+    expect(page.locator("#q")).to_have_value("ke hoach")
+    expect(page.locator("#results")).to_contain_text("16-KH/TU")
