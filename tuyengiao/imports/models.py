@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 
+from tuyengiao.lib.worker import unclaimed
+
 
 class ImportBatch(models.Model):
     class Status(models.TextChoices):
@@ -68,3 +70,8 @@ class ImportJob(models.Model):
     @property
     def running(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def unclaimed(self) -> bool:
+        """Still queued a minute after it was asked for: no task worker is running."""
+        return self.status == self.Status.QUEUED and unclaimed(self.created_at)

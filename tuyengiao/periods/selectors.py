@@ -16,11 +16,11 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from tuyengiao.lib.numbers import format_int
+from tuyengiao.lib.worker import unclaimed
 from tuyengiao.orgs.models import Unit
 from tuyengiao.reports.builders.jsonfile import figures_dict
 from tuyengiao.reports.models import Structure
 from tuyengiao.reports.selectors import Report, report_figures
-from tuyengiao.snapshots.services import UNCLAIMED_AFTER
 
 from .models import ReportingPeriod, Submission, SubmissionStatus
 
@@ -174,13 +174,13 @@ def live_report(period: ReportingPeriod, unit: Unit) -> Report:
 
 
 def freeze_unclaimed(submission: Submission | None, now: dt.datetime | None = None) -> bool:
-    """A report sent longer ago than ``UNCLAIMED_AFTER`` (the snapshots' rule) whose
-    figures are still not frozen: no task worker has taken the job."""
+    """A report sent longer ago than ``lib.worker.UNCLAIMED_AFTER`` whose figures are
+    still not frozen: no task worker has taken the job."""
     return (
         submission is not None
         and submission.status == SubmissionStatus.SUBMITTED
         and not submission.sha256
-        and (now or timezone.now()) - submission.submitted_at > UNCLAIMED_AFTER
+        and unclaimed(submission.submitted_at, now)
     )
 
 

@@ -9,11 +9,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tuyengiao.lib.dates import format_date, parse_date
 from tuyengiao.lib.http import wants_fragment
+from tuyengiao.lib.worker import unclaimed
 from tuyengiao.orgs import access
 from tuyengiao.orgs.models import Unit
 from tuyengiao.orgs.selectors import today
@@ -224,12 +224,8 @@ def _running(job: ReportRequest) -> bool:
     return job.status in (RequestStatus.QUEUED, RequestStatus.RUNNING)
 
 
-# A job still queued after this long means no background worker is running.
-UNCLAIMED_AFTER = dt.timedelta(minutes=1)
-
-
 def _unclaimed(job: ReportRequest) -> bool:
-    return job.status == RequestStatus.QUEUED and timezone.now() - job.created_at > UNCLAIMED_AFTER
+    return job.status == RequestStatus.QUEUED and unclaimed(job.created_at)
 
 
 @login_required

@@ -38,6 +38,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from tuyengiao.lib.worker import unclaimed
 from tuyengiao.orgs.models import Unit
 
 from .models import Snapshot
@@ -46,7 +47,6 @@ log = logging.getLogger(__name__)
 
 KEEP = dt.timedelta(days=7)
 LOST_AFTER = dt.timedelta(minutes=10)  # at least; or three times the last computation
-UNCLAIMED_AFTER = dt.timedelta(minutes=1)  # no worker has taken the computation
 
 Compute = Callable[[dict[str, Any]], dict[str, Any]]
 _KINDS: dict[str, Compute] = {}
@@ -146,14 +146,14 @@ def snapshot_shown(kind: str, params: dict[str, Any]) -> Shown:
             snapshot.refresh_asked_at = now
             _enqueue(snapshot.pk)
     asked_at = snapshot.refresh_asked_at
-    unclaimed = (
+    not_taken = (
         asked_at is not None
         and (started is None or started < asked_at)
-        and now - asked_at > UNCLAIMED_AFTER
+        and unclaimed(asked_at, now)
     )
     content = snapshot.content if snapshot.computed_at is not None and snapshot.content else None
     return Shown(
-        snapshot=snapshot, content=content, refreshing=_due(snapshot, now), unclaimed=unclaimed
+        snapshot=snapshot, content=content, refreshing=_due(snapshot, now), unclaimed=not_taken
     )
 
 

@@ -90,6 +90,22 @@ def test_the_upload_request_only_queues_the_preview_and_the_page_polls(
     assert stored_files(media) == []  # nothing left once the commit has run
 
 
+def test_a_job_no_worker_took_for_a_minute_says_so_and_keeps_polling(
+    client_for: Any, world: Any, media: Path
+) -> None:
+    warning = "Chưa có tiến trình nền nào nhận tệp này sau 1 phút"
+    client = client_for("commune")
+    url = client.post(reverse("imports:upload"), {"file": _file("a.xlsx", good_book())})["Location"]
+    fresh = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "Đang chờ" in fresh and warning not in fresh
+    ImportJob.objects.update(created_at=timezone.now() - dt.timedelta(seconds=61))
+    late = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert warning in late and "every 2s" in late  # the page goes on asking
+    _work()
+    done = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert warning not in done and "Xác nhận ghi dữ liệu" in done
+
+
 def test_a_hostile_file_is_a_message_on_the_page_and_the_worker_lives(
     client_for: Any, world: Any, settings: Any, media: Path
 ) -> None:
