@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.db.models.expressions import Combinable
 
 from tuyengiao.lib.codes import validate_code
+from tuyengiao.lib.worker import unclaimed
 
 
 class Unit(models.Model):
@@ -324,3 +325,8 @@ class OfficialListRun(models.Model):
 
     def __str__(self) -> str:
         return f"danh mục {self.province_code} → {self.parent_id} ({self.status})"
+
+    @property
+    def unclaimed(self) -> bool:
+        """Still queued a minute after it was asked for: no task worker is running."""
+        return self.status == self.Status.QUEUED and unclaimed(self.created_at)

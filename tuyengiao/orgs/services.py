@@ -1089,6 +1089,11 @@ def official_code_for(parent: Unit, commune_code: str) -> str:
     return f"{parent.code}-{commune_code}"
 
 
+OFFICIAL_SYSTEM_ERROR = (
+    "Lỗi hệ thống khi tạo đơn vị; chưa đơn vị nào được tạo. Hãy thử lại hoặc báo quản trị viên."
+)
+
+
 def official_list_run(*, run_id: int) -> OfficialListRun:
     """Carry out a request: create every ticked commune not already in the tree, all or
     nothing. A commune already present (same administrative code, or a unit of the
@@ -1133,6 +1138,12 @@ def official_list_run(*, run_id: int) -> OfficialListRun:
         messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
         run.status = OfficialListRun.Status.FAILED
         run.message = "; ".join(messages)[:1000]
+    except Exception:  # nothing was created; the page says so, the worker's log has why
+        run.status = OfficialListRun.Status.FAILED
+        run.message = OFFICIAL_SYSTEM_ERROR
+        run.finished_at = timezone.now()
+        run.save(update_fields=["status", "message", "finished_at"])
+        raise
     else:
         run.status = OfficialListRun.Status.DONE
         run.created, run.skipped = created, skipped

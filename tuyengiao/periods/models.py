@@ -74,7 +74,8 @@ LOCKING = (SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED)
 class FilesStatus(models.TextChoices):
     PENDING = "cho", "Đang tạo tệp"
     DONE = "xong", "Đã có tệp"
-    FAILED = "loi", "Lỗi tạo tệp"
+    FAILED = "loi", "Lỗi tạo tệp"  # the figures moved since they were frozen
+    BROKEN = "hong", "Lỗi hệ thống khi tạo tệp"  # the task failed unexpectedly
 
 
 class Submission(models.Model):

@@ -304,7 +304,19 @@ def submission_files_run(*, submission_id: int) -> Submission | None:
     (``submission_figures_freeze``), then the DOCX and XLSX of those figures. Figures
     frozen earlier are computed again and must hash to the frozen SHA-256; if they
     moved since (a write that no guard refuses, as the tree's own history), the files
-    are not made and the unit is told to send the report again."""
+    are not made and the unit is told to send the report again. An unexpected failure
+    marks the files ``BROKEN`` (the page says so instead of waiting) and is raised
+    again for the task's result."""
+    try:
+        return _submission_files(submission_id)
+    except Exception:
+        Submission.objects.filter(pk=submission_id).update(
+            files_status=FilesStatus.BROKEN, updated_at=timezone.now()
+        )
+        raise
+
+
+def _submission_files(submission_id: int) -> Submission | None:
     from tuyengiao.reports.builders import build_report
 
     submission, figures = submission_figures_freeze(submission_id=submission_id)

@@ -135,8 +135,15 @@ def unit_report(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         "on_time": submission is not None and selectors.on_time(submission),
         "files_done": submission is not None and submission.files_status == FilesStatus.DONE,
         "unclaimed": selectors.freeze_unclaimed(submission),
+        "broken": BROKEN,
     }
     return render(request, "periods/unit.html", context)
+
+
+BROKEN = (
+    "Lỗi hệ thống khi chốt số liệu hoặc tạo tệp DOCX, XLSX của báo cáo; hãy nộp lại báo cáo, "
+    "nếu vẫn lỗi thì báo quản trị viên."
+)
 
 
 def _decide(

@@ -56,6 +56,19 @@ def _progress(request: ReportRequest, percent: int, message: str = "") -> None:
     request.save(update_fields=["progress", "message", "status"])
 
 
+SYSTEM_ERROR = "Lỗi hệ thống khi tạo báo cáo; hãy thử lại hoặc báo quản trị viên."
+
+
+def _failed(request: ReportRequest, text: str) -> None:
+    request.status = RequestStatus.FAILED
+    # The empty period's message names every section's empty sentence; it grows with
+    # the sections and must fit the column (PostgreSQL refuses a longer value).
+    limit = ReportRequest._meta.get_field("message").max_length or 500
+    request.message = text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    request.finished_at = timezone.now()
+    request.save(update_fields=["status", "message", "finished_at"])
+
+
 def report_request_run(*, request_id: int) -> ReportRequest:
     """Compute the figures and build the file; progress is saved between the steps
     so the page can show it."""
@@ -75,15 +88,11 @@ def report_request_run(*, request_id: int) -> ReportRequest:
         _progress(request, 60, "Đang tạo tệp báo cáo")
         content, filename = build_report(figures, request.format)
     except (EmptyPeriod, ValidationError) as exc:
-        request.status = RequestStatus.FAILED
-        text = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
-        # The empty period's message names every section's empty sentence; it grows with
-        # the sections and must fit the column (PostgreSQL refuses a longer value).
-        limit = ReportRequest._meta.get_field("message").max_length or 500
-        request.message = text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-        request.finished_at = timezone.now()
-        request.save(update_fields=["status", "message", "finished_at"])
+        _failed(request, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
         return request
+    except Exception:  # the page says so; the worker's log keeps the traceback
+        _failed(request, SYSTEM_ERROR)
+        raise
     request.content = content
     request.filename = filename
     request.status = RequestStatus.DONE

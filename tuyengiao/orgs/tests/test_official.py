@@ -183,3 +183,53 @@ def test_the_system_actor_cannot_request_a_run(world: Any) -> None:
             valid_from=dt.date(2025, 7, 1),
         )
     assert not OfficialListRun.objects.exists()
+
+
+def test_an_unexpected_failure_creates_nothing_and_the_page_stops_waiting(
+    client_for: Any, world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tuyengiao.orgs import selectors
+
+    def broken(*args: object) -> Any:
+        raise RuntimeError("lost the database")
+
+    codes = [c.code for c in official.communes(LAI_CHAU)][:2]
+    run = services.official_list_request(
+        actor=world.users["province"],
+        parent=world.province,
+        province_code=LAI_CHAU,
+        codes=codes,
+        valid_from=dt.date(2025, 7, 1),
+    )
+    monkeypatch.setattr(selectors, "official_preview", broken)
+    with pytest.raises(RuntimeError):  # re-raised: the task's result keeps the traceback
+        services.official_list_run(run_id=run.pk)
+    run.refresh_from_db()
+    assert (run.status, run.message) == ("failed", services.OFFICIAL_SYSTEM_ERROR)
+    assert not Unit.objects.filter(admin_code__in=codes).exists()
+    page = client_for("province").get(f"/don-vi/TINH/danh-muc-xa/{run.pk}/").content.decode()
+    assert services.OFFICIAL_SYSTEM_ERROR in page
+    assert "every 2s" not in page
+
+
+def test_a_request_queued_for_over_a_minute_says_no_worker_took_it(
+    client_for: Any, world: Any
+) -> None:
+    from django.utils import timezone
+
+    run = services.official_list_request(
+        actor=world.users["province"],
+        parent=world.province,
+        province_code=LAI_CHAU,
+        codes=[official.communes(LAI_CHAU)[0].code],
+        valid_from=dt.date(2025, 7, 1),
+    )
+    client = client_for("province")
+    url = f"/don-vi/TINH/danh-muc-xa/{run.pk}/"
+    warning = "Chưa có tiến trình nền nào nhận yêu cầu này sau 1 phút"
+    assert warning not in client.get(url).content.decode()
+    OfficialListRun.objects.filter(pk=run.pk).update(
+        created_at=timezone.now() - dt.timedelta(seconds=61)
+    )
+    stale = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert warning in stale and "every 2s" in stale  # still waiting for the worker

@@ -324,3 +324,41 @@ def test_the_figures_are_frozen_by_the_worker_not_in_the_request(
     _worker()
     cb2.refresh_from_db()
     assert (cb2.status, cb2.sha256) == (SubmissionStatus.WITHDRAWN, "")
+
+
+@pytest.mark.parametrize("step", ["freeze", "files"])
+def test_an_unexpected_failure_of_the_worker_is_said_and_sending_again_mends_it(
+    world: Any, monkeypatch: pytest.MonkeyPatch, step: str
+) -> None:
+    """The task fails (a defect, a lost database) while freezing the figures or while
+    building the files: the page says so and stops asking again, instead of "Đang
+    chốt…" or "Đang tạo tệp…" forever; sending the report again, once mended, works."""
+    from tuyengiao.periods import selectors
+    from tuyengiao.periods.views import BROKEN
+    from tuyengiao.reports import builders
+
+    def broken(*args: object, **kwargs: object) -> Any:
+        raise RuntimeError("lost the database")
+
+    q = quarter(world)  # the conftest runs the worker's task at once, recording failures
+    url = f"/ky-bao-cao/{q.period.pk}/don-vi/CB1/"
+    secretary = _login(world, "secretary")
+    with monkeypatch.context() as patch:
+        if step == "freeze":
+            patch.setattr(selectors, "figures_of", broken)
+        else:
+            patch.setattr(builders, "build_report", broken)
+        assert secretary.post(f"{url}nop/").status_code == 302
+    sent = Submission.objects.get(period=q.period, unit=world.cell)
+    assert (sent.status, sent.files_status) == (SubmissionStatus.SUBMITTED, FilesStatus.BROKEN)
+    assert bool(sent.sha256) == (step == "files")
+    text = secretary.get(url).content.decode()
+    assert BROKEN in text
+    assert "every 3s" not in text  # no longer asking again
+    assert "Đang chốt số liệu" not in text and "Đang tạo tệp" not in text
+    assert "Nộp lại báo cáo" in text
+
+    assert secretary.post(f"{url}nop/").status_code == 302
+    sent.refresh_from_db()
+    assert (sent.files_status, len(sent.sha256)) == (FilesStatus.DONE, 64)
+    assert BROKEN not in secretary.get(url).content.decode()
