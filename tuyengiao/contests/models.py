@@ -27,6 +27,7 @@ from django.db.models import Q
 
 from tuyengiao.documents.models import Document
 from tuyengiao.lib.codes import validate_code
+from tuyengiao.lib.worker import unclaimed
 from tuyengiao.orgs.models import Member, Unit
 
 
@@ -226,3 +227,8 @@ class QuestionImport(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
+
+    @property
+    def unclaimed(self) -> bool:
+        """Still queued a minute after it was asked for: no task worker is running."""
+        return self.status == self.Status.QUEUED and unclaimed(self.created_at)

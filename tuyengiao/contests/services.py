@@ -284,6 +284,11 @@ def question_import_request(
     return job
 
 
+IMPORT_SYSTEM_ERROR = (
+    "Lỗi hệ thống khi nhập tệp; chưa nhập câu hỏi nào. Hãy thử lại hoặc báo quản trị viên."
+)
+
+
 def question_import_run(*, job_id: int) -> None:
     job = QuestionImport.objects.select_related("bank", "bank__unit", "actor").get(pk=job_id)
     if job.status != QuestionImport.Status.QUEUED:
@@ -297,6 +302,14 @@ def question_import_run(*, job_id: int) -> None:
     except (ValidationError, PermissionDenied) as exc:
         job.status = QuestionImport.Status.FAILED
         job.errors = list(getattr(exc, "messages", [str(exc)]))
+    except Exception:  # nothing written; the page says so, the task's result keeps why
+        job.status, job.errors, job.content = (
+            QuestionImport.Status.FAILED,
+            [IMPORT_SYSTEM_ERROR],
+            b"",
+        )
+        job.save(update_fields=["status", "errors", "content"])
+        raise
     else:
         job.status, job.imported = QuestionImport.Status.DONE, outcome.imported
         job.errors = [

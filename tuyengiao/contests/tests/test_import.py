@@ -149,3 +149,43 @@ def test_exports_are_the_three_formats(filled: Any, client_for: Any) -> None:
         == 5
     )
     assert client.get(reverse("contests:bank_export", args=["NH-57", "pdf"])).status_code == 404
+
+
+def test_an_unexpected_failure_is_said_and_a_waiting_job_says_no_worker_took_it(
+    bank: Any, client_for: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tuyengiao.contests import services
+
+    client = client_for("commune")
+    url = reverse("contests:bank_upload", args=["NH-57"])
+    gift = io.BytesIO(GIFT.encode())
+    gift.name = "nq57.gift"
+    client.post(url, {"file": gift})  # the task is queued, no worker runs it here
+    job = QuestionImport.objects.get()
+    page_url = reverse("contests:import_job", args=[job.pk])
+    warning = "Chưa có tiến trình nền nào nhận tệp này sau 1 phút"
+    assert warning not in client.get(page_url).content.decode()
+    QuestionImport.objects.filter(pk=job.pk).update(
+        created_at=timezone.now() - dt.timedelta(seconds=61)
+    )
+    assert warning in client.get(page_url, HTTP_HX_REQUEST="true").content.decode()
+
+    def broken(**kwargs: object) -> Any:
+        raise RuntimeError("lost the database")
+
+    monkeypatch.setattr(services, "questions_import", broken)
+    with pytest.raises(RuntimeError):  # re-raised: the task's result keeps the traceback
+        services.question_import_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.errors, bytes(job.content)) == (
+        "loi",
+        [services.IMPORT_SYSTEM_ERROR],
+        b"",
+    )
+    page = client.get(page_url).content.decode()
+    assert services.IMPORT_SYSTEM_ERROR in page and "every 2s" not in page
+    assert not Question.objects.exists()
