@@ -24,6 +24,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from tuyengiao.lib.worker import unclaimed
+
 
 class Grade(models.TextChoices):
     EXCELLENT = "xuat_sac", "Xuất sắc"
@@ -195,6 +197,11 @@ class SimilarityRun(models.Model):
 
     def __str__(self) -> str:
         return f"Kiểm tra trùng lặp {self.pk}"
+
+    @property
+    def unclaimed(self) -> bool:
+        """Still queued a minute after it was asked for: no task worker is running."""
+        return self.status == self.Status.QUEUED and unclaimed(self.created_at)
 
 
 class SimilarPair(models.Model):

@@ -195,3 +195,22 @@ def test_two_longest_essays_side_by_side_stay_under_200_kb(ew: Any, client_for: 
     page = client_for("commune").get(f"/bai-thu-hoach/cap/{pair.pk}/")
     assert page.status_code == 200 and len(page.content) < 200_000
     assert len(client_for("commune").get(f"/bai-thu-hoach/bai/{a.pk}/").content) < 200_000
+
+
+@pytest.mark.django_db
+def test_a_check_queued_for_over_a_minute_says_no_worker_took_it(ew: Any, client_for: Any) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    run = services.similarity_request(actor=ew.w.users["commune"], requirement=ew.req)
+    url = f"/bai-thu-hoach/dot/{ew.campaign.pk}/trung-lap/"
+    warning = "Chưa có tiến trình nền nào nhận lần kiểm tra này sau 1 phút"
+    client = client_for("commune")
+    assert "Đang chờ" in (fresh := client.get(url).content.decode()) and warning not in fresh
+    SimilarityRun.objects.filter(pk=run.pk).update(
+        created_at=timezone.now() - dt.timedelta(seconds=61)
+    )
+    assert warning in client.get(url).content.decode()
+    services.similarity_run(run_id=run.pk)
+    assert warning not in client.get(url).content.decode()
