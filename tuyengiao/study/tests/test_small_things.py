@@ -168,3 +168,17 @@ def test_session_page_names_other_guests_only_when_there_are_some(study: Any, cl
     services.session_update(actor=SYSTEM, session=study.session, other_attendees=1250)
     html = client.get(url).content.decode()
     assert "lượt người (kể cả 1.250 người khác)</article>" in html
+
+
+def test_bridge_points_are_a_table_only_when_there_are_some(study: Any, client: Any) -> None:
+    client.force_login(study.users["commune"])
+    in_person = client.get(reverse("study:session", args=[study.session.code])).content.decode()
+    assert "Hội nghị trực tiếp, không có điểm cầu." in in_person
+    assert "<th>Mã</th><th>Đơn vị</th>" not in in_person  # no empty table with its headers
+    main = _commune_online_session(study)
+    url = reverse("study:session", args=[main.code])
+    assert "Chưa có điểm cầu." in client.get(url).content.decode()
+    services.bridge_point_add(actor=SYSTEM, main=main, code="DC-CB1", host=study.cell)
+    online = client.get(url).content.decode()
+    assert "<th>Mã</th><th>Đơn vị</th>" in online and "DC-CB1" in online
+    assert "Chưa có điểm cầu." not in online
