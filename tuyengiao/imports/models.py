@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 
-from tuyengiao.lib.worker import unclaimed
+from tuyengiao.lib.worker import stalled, unclaimed
 
 
 class ImportBatch(models.Model):
@@ -58,6 +58,7 @@ class ImportJob(models.Model):
     batch = models.ForeignKey(ImportBatch, on_delete=models.SET_NULL, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)  # the worker's last saved progress
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -69,7 +70,15 @@ class ImportJob(models.Model):
 
     @property
     def running(self) -> bool:
-        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+        """Queued, or running and heard of lately: its page asks again."""
+        return self.status == self.Status.QUEUED or (
+            self.status == self.Status.RUNNING and not self.stalled
+        )
+
+    @property
+    def stalled(self) -> bool:
+        """Running, but its worker died (``lib.worker``)."""
+        return self.status == self.Status.RUNNING and stalled(self.updated_at)
 
     @property
     def unclaimed(self) -> bool:

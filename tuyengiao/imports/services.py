@@ -156,7 +156,7 @@ def import_job_confirm(
 def _save(job: ImportJob, **fields: Any) -> None:
     for key, value in fields.items():
         setattr(job, key, value)
-    job.save(update_fields=list(fields))
+    job.save(update_fields=[*fields, "updated_at"])  # updated_at: the page's sign of life
 
 
 def import_job_run(*, job_id: int) -> ImportJob:

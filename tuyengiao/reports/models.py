@@ -47,6 +47,7 @@ class ReportRequest(models.Model):
     content = models.BinaryField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)  # the worker's last saved progress
 
     class Meta:
         ordering = ["-created_at", "-id"]

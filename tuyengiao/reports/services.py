@@ -53,7 +53,7 @@ def report_request_create(
 def _progress(request: ReportRequest, percent: int, message: str = "") -> None:
     request.progress = percent
     request.message = message
-    request.save(update_fields=["progress", "message", "status"])
+    request.save(update_fields=["progress", "message", "status", "updated_at"])
 
 
 SYSTEM_ERROR = "Lỗi hệ thống khi tạo báo cáo; hãy thử lại hoặc báo quản trị viên."

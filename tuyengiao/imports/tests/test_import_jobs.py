@@ -106,6 +106,35 @@ def test_a_job_no_worker_took_for_a_minute_says_so_and_keeps_polling(
     assert warning not in done and "Xác nhận ghi dữ liệu" in done
 
 
+def test_a_job_whose_worker_died_says_it_stopped_and_stops_polling(
+    client_for: Any, world: Any, media: Path, settings: Settings
+) -> None:
+    """The worker took the job and was killed (out of memory, a restart): django-tasks
+    gives the task to no one else, so the job says "Đang chạy" forever unless its page
+    tells from the time of its last saved progress."""
+    stopped = "Tiến trình nền đã dừng khi đang xử lý tệp này"
+    client = client_for("commune")
+    url = client.post(reverse("imports:upload"), {"file": _file("a.xlsx", good_book())})["Location"]
+    job = ImportJob.objects.get()
+    services._save(job, status=ImportJob.Status.RUNNING, progress=40, message="Đang kiểm tra")
+    alive = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "every 2s" in alive and stopped not in alive
+
+    ImportJob.objects.update(updated_at=timezone.now() - dt.timedelta(minutes=16))
+    dead = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert stopped in dead and "chưa ghi dữ liệu nào" in dead  # a preview writes nothing
+    assert "every 2s" not in dead and reverse("imports:upload") in dead
+    assert stopped in client.get(url).content.decode()  # the whole page too
+
+    # A longer parse limit than the default leaves a slow worker longer before it is
+    # taken for dead: the limit is twice UPLOAD_WALL_SECONDS when that is longer.
+    settings.UPLOAD_WALL_SECONDS = 10 * 60
+    assert stopped not in client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    settings.UPLOAD_WALL_SECONDS = 180
+    services._save(job, progress=70, message="Đang thử ghi")  # heard of again
+    assert stopped not in client.get(url, HTTP_HX_REQUEST="true").content.decode()
+
+
 def test_a_hostile_file_is_a_message_on_the_page_and_the_worker_lives(
     client_for: Any, world: Any, settings: Any, media: Path
 ) -> None:

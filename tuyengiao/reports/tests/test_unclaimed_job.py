@@ -1,4 +1,5 @@
-"""A report queued with no background worker running says so on its page (issue 11.2)."""
+"""A report queued with no background worker running says so on its page (issue 11.2),
+and so does one whose worker died while making it."""
 
 from __future__ import annotations
 
@@ -53,3 +54,24 @@ def test_a_running_job_is_not_flagged_however_long_it_takes(
     )
     page = client_for("commune").get(reverse("reports:request", kwargs={"pk": job.pk}))
     assert WARNING not in page.content.decode()
+
+
+def test_a_job_whose_worker_died_says_it_stopped_and_stops_polling(
+    data: ReportWorld, world: World, client_for: ClientFor
+) -> None:
+    from tuyengiao.reports.services import _progress
+
+    stopped = "Tiến trình nền đã dừng khi đang tạo báo cáo này"
+    job = _job(world)
+    job.status = "running"
+    _progress(job, 10, "Đang tổng hợp số liệu")
+    url = reverse("reports:request", kwargs={"pk": job.pk})
+    client = client_for("commune")
+    alive = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "every 2s" in alive and stopped not in alive
+    ReportRequest.objects.filter(pk=job.pk).update(
+        updated_at=timezone.now() - dt.timedelta(minutes=16)
+    )
+    dead = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert stopped in dead and "every 2s" not in dead
+    assert reverse("reports:new") in dead
