@@ -16,13 +16,13 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from tuyengiao.lib.numbers import format_int
-from tuyengiao.lib.worker import unclaimed
+from tuyengiao.lib.worker import stalled, unclaimed
 from tuyengiao.orgs.models import Unit
 from tuyengiao.reports.builders.jsonfile import figures_dict
 from tuyengiao.reports.models import Structure
 from tuyengiao.reports.selectors import Report, report_figures
 
-from .models import ReportingPeriod, Submission, SubmissionStatus
+from .models import FilesStatus, ReportingPeriod, Submission, SubmissionStatus
 
 SECTION_KEY = "periods"  # this app's own report section: never part of a snapshot
 # A report counts as sent (DHIS2's "actual") unless it was returned to be redone.
@@ -181,6 +181,17 @@ def freeze_unclaimed(submission: Submission | None, now: dt.datetime | None = No
         and submission.status == SubmissionStatus.SUBMITTED
         and not submission.sha256
         and unclaimed(submission.submitted_at, now)
+    )
+
+
+def files_stalled(submission: Submission | None, now: dt.datetime | None = None) -> bool:
+    """A frozen report whose files are still being made and nothing saved for
+    ``lib.worker`` 's stall limit: the worker died making them."""
+    return (
+        submission is not None
+        and bool(submission.sha256)
+        and submission.files_status == FilesStatus.PENDING
+        and stalled(submission.updated_at, now)
     )
 
 

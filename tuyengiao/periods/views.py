@@ -136,13 +136,14 @@ def unit_report(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         "files_done": submission is not None and submission.files_status == FilesStatus.DONE,
         "unclaimed": selectors.freeze_unclaimed(submission),
         "broken": BROKEN,
+        "files_stalled": selectors.files_stalled(submission),
     }
     return render(request, "periods/unit.html", context)
 
 
 BROKEN = (
-    "Lỗi hệ thống khi chốt số liệu hoặc tạo tệp DOCX, XLSX của báo cáo; hãy nộp lại báo cáo, "
-    "nếu vẫn lỗi thì báo quản trị viên."
+    "Lỗi hệ thống khi chốt số liệu hoặc tạo tệp DOCX, XLSX của báo cáo; hãy nộp lại báo cáo "
+    "(báo cáo đã phê duyệt thì mở lại trước), nếu vẫn lỗi thì báo quản trị viên."
 )
 
 

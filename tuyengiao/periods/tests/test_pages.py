@@ -362,3 +362,24 @@ def test_an_unexpected_failure_of_the_worker_is_said_and_sending_again_mends_it(
     sent.refresh_from_db()
     assert (sent.files_status, len(sent.sha256)) == (FilesStatus.DONE, 64)
     assert BROKEN not in secretary.get(url).content.decode()
+
+
+def test_files_whose_worker_died_are_said_and_the_page_stops_asking(world: Any) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tuyengiao.periods.views import BROKEN
+
+    q = quarter(world)
+    url = f"/ky-bao-cao/{q.period.pk}/don-vi/CB1/"
+    secretary = _login(world, "secretary")
+    secretary.post(f"{url}nop/")
+    sent = Submission.objects.filter(period=q.period, unit=world.cell)
+    sent.update(files_status=FilesStatus.PENDING, docx=None, xlsx=None)  # being made
+    making = secretary.get(url).content.decode()
+    assert "Đang tạo tệp DOCX, XLSX" in making and "every 3s" in making
+    sent.update(updated_at=timezone.now() - dt.timedelta(minutes=16))  # nothing since
+    dead = secretary.get(url).content.decode()
+    assert BROKEN in dead and "every 3s" not in dead
+    assert "Đang tạo tệp DOCX, XLSX" not in dead
