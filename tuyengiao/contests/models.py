@@ -69,6 +69,8 @@ class Question(models.Model):
     source = models.CharField("nguồn nhập", max_length=16, blank=True)
 
     class Meta:
+        verbose_name = "câu hỏi"
+        verbose_name_plural = "câu hỏi"
         ordering = ["bank", "number"]
         constraints = [
             models.UniqueConstraint(fields=["bank", "stem_key"], name="contests_question_stem"),
@@ -108,6 +110,8 @@ class Contest(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = "cuộc thi"
+        verbose_name_plural = "cuộc thi"
         ordering = ["-created_at", "code"]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=Kind.values), name="contests_kind"),
@@ -129,6 +133,8 @@ class Round(models.Model):
     time_limit_seconds = models.PositiveIntegerField("thời gian mỗi lượt (giây)", default=600)
 
     class Meta:
+        verbose_name = "vòng thi"
+        verbose_name_plural = "vòng thi"
         ordering = ["contest", "number"]
         constraints = [
             models.UniqueConstraint(fields=["contest", "number"], name="contests_round_number"),

@@ -20,7 +20,7 @@ class System(models.TextChoices):
 class Issuer(models.Model):
     code = models.CharField("ký hiệu cơ quan", max_length=32)  # TW, TU, BTGDVTU, CP, TTg...
     name = models.CharField("tên cơ quan", max_length=255, blank=True)
-    system = models.CharField(max_length=8, choices=System.choices)
+    system = models.CharField("hệ thống", max_length=8, choices=System.choices)
     valid_from = models.DateField(null=True, blank=True)
     valid_to = models.DateField(null=True, blank=True)
 
@@ -120,8 +120,8 @@ class Attachment(models.Model):
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="attachments")
     name = models.CharField("tên tệp", max_length=255)
     file = models.FileField(upload_to=attachment_path, max_length=300)
-    content_type = models.CharField(max_length=100, blank=True)
-    size = models.PositiveIntegerField(default=0)
+    content_type = models.CharField("kiểu tệp", max_length=100, blank=True)
+    size = models.PositiveIntegerField("dung lượng (byte)", default=0)
     text = models.TextField("nội dung trích xuất", blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
@@ -147,10 +147,18 @@ class Relation(models.TextChoices):
 class DocumentLink(models.Model):
     """``source`` implements / guides / supersedes / cites ``target``."""
 
-    source = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="links_out")
-    target = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="links_in")
+    source = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="links_out", verbose_name="văn bản"
+    )
+    target = models.ForeignKey(
+        Document,
+        on_delete=models.CASCADE,
+        related_name="links_in",
+        verbose_name="văn bản được dẫn chiếu",
+    )
     relation = models.CharField("quan hệ", max_length=16, choices=Relation.choices)
-    automatic = models.BooleanField(default=False)  # made from an extracted reference
+    # made from an extracted reference
+    automatic = models.BooleanField("nhận diện tự động", default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
@@ -169,7 +177,8 @@ class DocumentLink(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.source_id} {self.relation} {self.target_id}"
+        what = self.get_relation_display().lower()
+        return f"văn bản #{self.source_id} {what} văn bản #{self.target_id}"
 
 
 class RefStatus(models.TextChoices):

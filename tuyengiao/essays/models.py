@@ -122,7 +122,9 @@ class Essay(models.Model):
     member = models.ForeignKey("orgs.Member", on_delete=models.PROTECT, related_name="essays")
     # The member's unit when the essay was begun (its scope: who marks and who sees it).
     unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="essays")
-    source = models.CharField(max_length=8, choices=Source.choices, default=Source.BROWSER)
+    source = models.CharField(
+        "cách nộp", max_length=8, choices=Source.choices, default=Source.BROWSER
+    )
     text = models.TextField("nội dung", blank=True)
     file_name = models.CharField("tên tệp", max_length=255, blank=True)
     version = models.PositiveIntegerField(default=0)

@@ -27,6 +27,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from tuyengiao.lib.codes import validate_code
+from tuyengiao.lib.dates import format_date
 
 
 class Programme(models.Model):
@@ -106,13 +107,15 @@ class InspectionTarget(models.Model):
     )
 
     class Meta:
+        verbose_name = "đơn vị được kiểm tra, giám sát"
+        verbose_name_plural = "đơn vị được kiểm tra, giám sát"
         ordering = ["inspection_id", "id"]
         constraints = [
             models.UniqueConstraint(fields=["inspection", "unit"], name="inspection_target_once")
         ]
 
     def __str__(self) -> str:
-        return f"{self.inspection_id}→{self.unit_id}"
+        return f"đơn vị #{self.unit_id} trong cuộc kiểm tra, giám sát #{self.inspection_id}"
 
 
 class Task(models.Model):
@@ -177,7 +180,7 @@ class TaskReport(models.Model):
         verbose_name = "báo cáo tiến độ"
 
     def __str__(self) -> str:
-        return f"{self.task_id} {self.day}"
+        return f"tiến độ nhiệm vụ #{self.task_id} ngày {format_date(self.day)}"
 
 
 class Evidence(models.Model):

@@ -22,6 +22,8 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from tuyengiao.lib.dates import format_date
+
 
 class MediaKind(models.Model):
     code = models.CharField("mã", max_length=32, unique=True)
@@ -81,7 +83,10 @@ class MediaOutput(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind_id} {self.count} @{self.unit_id} {self.date_from}–{self.date_to}"
+        return (
+            f"{self.count} (loại #{self.kind_id}) của đơn vị #{self.unit_id} từ "
+            f"{format_date(self.date_from)} đến {format_date(self.date_to)}"
+        )
 
     @property
     def language_label(self) -> str:

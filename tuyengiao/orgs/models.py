@@ -196,6 +196,16 @@ class Member(models.Model):
         return " ".join(p for p in (self.family_name, self.middle_name, self.given_name) if p)
 
 
+def _interval(row: Membership | Exemption) -> str:
+    """`` từ dd/mm/yyyy đến dd/mm/yyyy`` of a dated row, the ends it has."""
+    ends = [
+        f"{word} {day:%d/%m/%Y}"
+        for word, day in (("từ", row.valid_from), ("đến", row.valid_to))
+        if day is not None
+    ]
+    return (" " + " ".join(ends)) if ends else ""
+
+
 class Membership(models.Model):
     """The member belongs to (sinh hoạt tại) the unit over ``[valid_from, valid_to)``."""
 
@@ -205,6 +215,8 @@ class Membership(models.Model):
     valid_to = models.DateField(null=True, blank=True)
 
     class Meta:
+        verbose_name = "quá trình sinh hoạt"
+        verbose_name_plural = "quá trình sinh hoạt"
         ordering = ["member_id", "valid_from"]
         indexes = [
             models.Index(fields=["unit", "valid_from", "valid_to"], name="membership_unit_idx"),
@@ -218,8 +230,8 @@ class Membership(models.Model):
             )
         ]
 
-    def __str__(self) -> str:
-        return f"{self.member_id}@{self.unit_id} [{self.valid_from} – {self.valid_to})"
+    def __str__(self) -> str:  # no read of the member or the unit: logged at every save
+        return f"đảng viên #{self.member_id} tại đơn vị #{self.unit_id}{_interval(self)}"
 
 
 class Exemption(models.Model):
@@ -231,6 +243,8 @@ class Exemption(models.Model):
     reason = models.CharField("lý do", max_length=255, blank=True)
 
     class Meta:
+        verbose_name = "miễn sinh hoạt"
+        verbose_name_plural = "miễn sinh hoạt"
         ordering = ["member_id", "valid_from"]
         constraints = [
             models.CheckConstraint(
@@ -242,7 +256,7 @@ class Exemption(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"miễn sinh hoạt {self.member_id} [{self.valid_from} – {self.valid_to})"
+        return f"miễn sinh hoạt của đảng viên #{self.member_id}{_interval(self)}"
 
 
 class Role(models.TextChoices):

@@ -40,6 +40,8 @@ class ReportingPeriod(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = "kỳ báo cáo"
+        verbose_name_plural = "kỳ báo cáo"
         ordering = ["-cutoff", "-id"]
         constraints = [
             models.CheckConstraint(
@@ -106,6 +108,8 @@ class Submission(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = "báo cáo nộp theo kỳ"
+        verbose_name_plural = "báo cáo nộp theo kỳ"
         ordering = ["period", "unit__path"]
         constraints = [
             models.UniqueConstraint(fields=["period", "unit"], name="submission_unique"),
@@ -116,7 +120,8 @@ class Submission(models.Model):
         indexes = [models.Index(fields=["status", "unit"], name="submission_status_unit_idx")]
 
     def __str__(self) -> str:
-        return f"báo cáo {self.unit_id} kỳ {self.period_id} ({self.status})"
+        # a few saves a unit and period: the two names are worth their reads
+        return f"báo cáo {self.period.name} của {self.unit.name} ({self.get_status_display()})"
 
 
 class Action(models.TextChoices):

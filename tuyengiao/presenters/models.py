@@ -146,13 +146,15 @@ class SessionPresenter(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = "báo cáo viên của hội nghị"
+        verbose_name_plural = "báo cáo viên của hội nghị"
         ordering = ["session_id", "id"]
         constraints = [
             models.UniqueConstraint(fields=["session", "presenter"], name="session_presenter_once")
         ]
 
     def __str__(self) -> str:
-        return f"{self.presenter_id}@{self.session_id}"
+        return f"báo cáo viên #{self.presenter_id} tại hội nghị #{self.session_id}"
 
 
 # --- dissemination to the public, training, materials, languages of units (issue 14) ---

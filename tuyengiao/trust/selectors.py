@@ -113,6 +113,28 @@ FIELD_LABELS.update(
         "last_name": "họ",
         "last_login": "lần đăng nhập cuối",
         "date_joined": "ngày tạo tài khoản",
+        "issuer": "cơ quan ban hành",
+        "file": "tệp",
+        "uploaded_by": "người tải lên",
+        "uploaded_at": "thời điểm tải lên",
+        "session": "hội nghị",
+        "presenter": "báo cáo viên",
+        "period": "kỳ báo cáo",
+        "opened_by": "người mở kỳ",
+        "first_submitted_at": "nộp lần đầu lúc",
+        "submitted_at": "nộp lúc",
+        "submitted_by": "người nộp",
+        "decided_at": "phê duyệt hoặc trả lại lúc",
+        "decided_by": "người phê duyệt hoặc trả lại",
+        "approved_sha256": "SHA-256 của số liệu được phê duyệt",
+        "requirement": "yêu cầu bài thu hoạch",
+        "marked_by": "người chấm",
+        "released_at": "công bố kết quả lúc",
+        "programme": "chương trình hành động",
+        "task": "nhiệm vụ",
+        "inspection": "cuộc kiểm tra, giám sát",
+        "bank": "ngân hàng câu hỏi",
+        "contest": "cuộc thi",
     }
 )
 _EMPTY = (None, "None", "")
@@ -128,7 +150,7 @@ def _label(model: Any, name: str) -> tuple[str, Any]:
         except Exception:  # a field since removed from the model
             field = None
     verbose = str(getattr(field, "verbose_name", "") or "")
-    if verbose and verbose != name.replace("_", " "):
+    if verbose and verbose.lower() != name.replace("_", " "):  # Django's "ID" too
         return verbose, field
     return FIELD_LABELS.get(name, name.replace("_", " ")), field
 
@@ -151,10 +173,11 @@ def _shown(value: Any, field: Any = None, related: dict[Any, str] | None = None)
         if kind == "DateField":
             return format_date(dt.date.fromisoformat(text[:10]))
         if kind == "DateTimeField":
+            # django-auditlog logs a moment as naive UTC (auditlog.diff.get_field_value)
             moment = dt.datetime.fromisoformat(text)
-            if timezone.is_aware(moment):
-                moment = timezone.localtime(moment)
-            return moment.strftime("%d/%m/%Y %H:%M")
+            if timezone.is_naive(moment):
+                moment = moment.replace(tzinfo=dt.UTC)
+            return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M")
     except ValueError:
         return text
     if field.is_relation and related is not None:

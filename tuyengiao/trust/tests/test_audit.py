@@ -277,3 +277,39 @@ def test_changes_show_vietnamese_values_not_internals(world: Any) -> None:
     values = {after for _, _, after in rows}
     assert "Trực tiếp" in values and "Không" in values and "10/09/2025" in values
     assert not values & {"True", "False", "truc_tiep", "2025-09-10"}
+
+
+def test_every_audited_model_and_logged_field_has_a_vietnamese_name() -> None:
+    """The log's filter lists the models by name and its entries name each changed
+    field: none of them may fall back to Django's English default (the class name
+    split into words, the field name with spaces)."""
+    import re
+
+    from tuyengiao.trust.selectors import _label, audited_types
+
+    unnamed, unlabelled = [], []
+    for model in audit.audited_models():
+        english = re.sub(r"(?<!^)(?=[A-Z])", " ", model.__name__).lower()
+        if str(model._meta.verbose_name) == english:
+            unnamed.append(model._meta.label)
+        excluded = audit.AUDITED[model._meta.label]
+        for field in model._meta.concrete_fields:
+            if field.name in excluded or field.name in {"created_at", "updated_at"}:
+                continue
+            if _label(model, field.name)[0].lower() == field.name.replace("_", " "):
+                unlabelled.append(f"{model._meta.label}.{field.name}")
+    assert unnamed == [] and unlabelled == []
+    assert len(audited_types()) == len(audit.AUDITED)
+
+
+def test_a_logged_moment_is_shown_in_local_time(world: Any) -> None:
+    """django-auditlog logs a moment as naive UTC: the log shows it in the local time
+    zone, as it shows the entry's own time."""
+    from tuyengiao.trust.selectors import describe_changes
+
+    joined = dt.datetime(2025, 9, 10, 1, 30, tzinfo=dt.UTC)  # 08:30 in Hà Nội
+    user = get_user_model().objects.create_user("moi", date_joined=joined)
+    entry = entries_for(get_user_model()).get(object_pk=str(user.pk), action=LogEntry.Action.CREATE)
+    assert entry.changes_dict["date_joined"][1].startswith("2025-09-10 01:30")  # as logged
+    shown = [after for _, _, after in describe_changes(entry) if after.startswith("10/09/2025")]
+    assert shown == ["10/09/2025 08:30"]
