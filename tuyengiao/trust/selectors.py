@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from tuyengiao.lib.dates import format_date
+from tuyengiao.lib.numbers import format_int
 from tuyengiao.orgs import selectors as org_selectors
 from tuyengiao.orgs.models import Unit
 
@@ -138,6 +139,15 @@ FIELD_LABELS.update(
     }
 )
 _EMPTY = (None, "None", "")
+# Counts shown as Vietnamese numbers (2.033); row ids (AutoField) stay as they are.
+_COUNTS = {
+    "IntegerField",
+    "BigIntegerField",
+    "SmallIntegerField",
+    "PositiveIntegerField",
+    "PositiveBigIntegerField",
+    "PositiveSmallIntegerField",
+}
 
 
 def _label(model: Any, name: str) -> tuple[str, Any]:
@@ -178,6 +188,8 @@ def _shown(value: Any, field: Any = None, related: dict[Any, str] | None = None)
             if timezone.is_naive(moment):
                 moment = moment.replace(tzinfo=dt.UTC)
             return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M")
+        if kind in _COUNTS and text.lstrip("-").isdigit():
+            return format_int(int(text))
     except ValueError:
         return text
     if field.is_relation and related is not None:

@@ -313,3 +313,12 @@ def test_a_logged_moment_is_shown_in_local_time(world: Any) -> None:
     assert entry.changes_dict["date_joined"][1].startswith("2025-09-10 01:30")  # as logged
     shown = [after for _, _, after in describe_changes(entry) if after.startswith("10/09/2025")]
     assert shown == ["10/09/2025 08:30"]
+
+
+def test_logged_counts_read_as_vietnamese_numbers() -> None:
+    from tuyengiao.contests.models import Round
+    from tuyengiao.trust.selectors import _shown
+
+    seconds = next(f for f in Round._meta.concrete_fields if "giây" in str(f.verbose_name))
+    assert _shown("1800", seconds) == "1.800"
+    assert _shown("7", Round._meta.get_field("id")) == "7"  # a row's id is no count
