@@ -26,6 +26,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from tuyengiao.lib.numbers import is_digits
+
 LETTERS = "ABCDEF"
 TRUE_FALSE = ["Đúng", "Sai"]
 MAX_CHOICES = len(LETTERS)
@@ -451,7 +453,7 @@ def parse_rows(rows: Sequence[Sequence[Any]]) -> Parsed:
         paragraph: int | None = None
         raw_paragraph = get("Đoạn")
         if raw_paragraph:
-            if raw_paragraph.isdigit() and int(raw_paragraph) > 0:
+            if is_digits(raw_paragraph) and int(raw_paragraph) > 0:
                 paragraph = int(raw_paragraph)
             else:
                 problems.append(

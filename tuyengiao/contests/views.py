@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tuyengiao.documents import access as document_access
+from tuyengiao.lib.numbers import is_digits, parse_id
 from tuyengiao.orgs import access as core
 from tuyengiao.orgs.selectors import unit_search
 
@@ -174,7 +175,7 @@ def bank_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
 def bank_approve(request: HttpRequest, code: str) -> HttpResponse:
     bank = access.get_bank_for_user(request.user, code, write=True)
     # an id is a database integer: longer digit strings are no question of this bank
-    ids = [int(v) for v in request.POST.getlist("q") if v.isdigit() and len(v) <= 18] or None
+    ids = [i for i in map(parse_id, request.POST.getlist("q")) if i is not None] or None
     n = services.questions_set_status(actor=request.user, bank=bank, status="da_duyet", ids=ids)
     messages.success(request, f"Đã duyệt {n} câu hỏi.")
     return redirect("contests:bank", code=bank.code)
@@ -377,7 +378,7 @@ def submit(request: HttpRequest, key: str) -> HttpResponse:
     now = timezone.now()
     for name in request.POST:
         value = request.POST.get(name, "")
-        if name.startswith("q-") and name[2:].isdigit() and value.isdigit():
+        if name.startswith("q-") and is_digits(name[2:]) and is_digits(value):
             try:
                 services.answer_save(
                     actor=request.user,

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from tuyengiao.lib.numbers import is_digits
 from tuyengiao.lib.refs import parse_symbol
 from tuyengiao.lib.text import fold
 
@@ -71,7 +72,7 @@ def _symbol_hits(query: str, limit: int) -> dict[int, float]:
     compact = fold(query).replace(" ", "")
     if not _PARTIAL_SYMBOL.fullmatch(compact):
         return hits
-    if compact.isdigit():
+    if is_digits(compact):
         rows = DocumentSearch.objects.filter(
             symbol_fold__regex=rf"^0*{int(compact)}[-/]"
         ).values_list("document_id", "symbol_fold")

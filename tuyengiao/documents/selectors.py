@@ -10,6 +10,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import F, QuerySet
 from django.db.models.functions import ExtractYear
 
+from tuyengiao.lib.numbers import is_digits
 from tuyengiao.lib.refs import parse_symbol
 from tuyengiao.lib.text import collation_key
 
@@ -37,7 +38,7 @@ class Filters:
             system=(params.get("he_thong") or "").strip(),
             kind=(params.get("loai") or "").strip(),
             issuer=(params.get("co_quan") or "").strip(),
-            year=int(raw_year) if raw_year.isdigit() and len(raw_year) == 4 else None,
+            year=int(raw_year) if is_digits(raw_year) and len(raw_year) == 4 else None,
             status=(params.get("trang_thai") or "").strip(),
         )
 

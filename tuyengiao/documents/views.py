@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tuyengiao.lib.dates import format_date, parse_date
 from tuyengiao.lib.http import wants_fragment
+from tuyengiao.lib.numbers import parse_id
 from tuyengiao.lib.refs import parse_symbol
 from tuyengiao.orgs import access
 
@@ -189,9 +190,8 @@ def parse_symbol_view(request: HttpRequest) -> HttpResponse:
     """HTMX: the symbol as the system reads it, while the user types it."""
     documents_access.check_document_write(request.user)
     document = None
-    raw_pk = request.GET.get("van_ban", "")
-    if raw_pk.isdigit():
-        document = documents_access.get_document_for_user(request.user, int(raw_pk))
+    if (pk := parse_id(request.GET.get("van_ban"))) is not None:
+        document = documents_access.get_document_for_user(request.user, pk)
     return render(
         request,
         "documents/form.html#symbol-preview",
@@ -240,9 +240,8 @@ def prefill(request: HttpRequest) -> HttpResponse:
             if header.ref is None:
                 note += " Không thấy số hiệu ở phần đầu tệp: hãy nhập số hiệu."
     document = None
-    raw_pk = request.GET.get("van_ban", "")
-    if raw_pk.isdigit():
-        document = documents_access.get_document_for_user(request.user, int(raw_pk))
+    if (pk := parse_id(request.GET.get("van_ban"))) is not None:
+        document = documents_access.get_document_for_user(request.user, pk)
     form = DocumentForm(data)
     context = {
         "form": form,
@@ -268,10 +267,10 @@ def resolve_ref(request: HttpRequest, pk: int, ref_id: int) -> HttpResponse:
             services.ref_dismiss(actor=request.user, ref=ref)
             messages.success(request, f"Đã bỏ qua tham chiếu {ref.symbol}.")
         else:
-            raw = request.POST.get("target", "")
+            target_id = parse_id(request.POST.get("target"))
             target = (
-                documents_access.documents_visible_to(request.user).filter(pk=int(raw)).first()
-                if raw.isdigit()
+                documents_access.documents_visible_to(request.user).filter(pk=target_id).first()
+                if target_id is not None
                 else None
             )
             if target is None:
@@ -353,7 +352,7 @@ def document_picker_for(
     selected: list[str] | None = None,
 ) -> DocumentPicker:
     visible = documents_access.documents_visible_to(user)
-    ids = [int(x) for x in selected or [] if x.isdigit()][:50]
+    ids = [i for i in map(parse_id, selected or []) if i is not None][:50]
     chosen = list(visible.filter(pk__in=ids))
     if query.strip():
         hits = [d for d, _score in search_documents(query, limit=PICKER_LIMIT + 1 + len(chosen))]

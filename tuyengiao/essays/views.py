@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tuyengiao.lib.dates import format_date, parse_date
+from tuyengiao.lib.numbers import is_digits, parse_id
 from tuyengiao.orgs import access as core
 from tuyengiao.orgs.selectors import unit_by_code
 
@@ -280,7 +281,7 @@ def mark(request: HttpRequest, pk: int) -> HttpResponse:
     scores = {
         k.removeprefix("tieu_chi_"): int(v)
         for k in request.POST
-        if k.startswith("tieu_chi_") and (v := request.POST.get(k, "").strip()).isdigit()
+        if k.startswith("tieu_chi_") and is_digits(v := request.POST.get(k, "").strip())
     }
     try:
         services.essay_mark(
@@ -325,10 +326,10 @@ def markers(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("Chỉ bí thư chi bộ và cán bộ được phân công người chấm.")
     try:
         if request.POST.get("bo"):
-            raw = request.POST.get("bo", "")
+            marker_id = parse_id(request.POST.get("bo"))
             marker = (
-                access.markers_of(req, request.user).filter(pk=int(raw)).first()
-                if raw.isdigit() and len(raw) <= 18
+                access.markers_of(req, request.user).filter(pk=marker_id).first()
+                if marker_id is not None
                 else None
             )
             if marker is not None:

@@ -52,6 +52,7 @@ from tuyengiao.lib.actors import account_of
 from tuyengiao.lib.codes import code_error
 from tuyengiao.lib.dates import format_date
 from tuyengiao.lib.filenames import purge_orphans, short_filename
+from tuyengiao.lib.numbers import check_count
 from tuyengiao.lib.text import normalize
 from tuyengiao.orgs import access as core
 from tuyengiao.orgs.hooks import Span, check_figures_open
@@ -476,8 +477,7 @@ def inspection_problems(
 
 
 def _check_members(members: int, named: int) -> None:
-    if members < 0:
-        raise ValidationError("Số đảng viên không được âm.")
+    check_count(members, "Số đảng viên")
     if named > members:
         raise ValidationError(
             f"Số đảng viên ({members}) ít hơn số đảng viên được nêu tên ({named})."

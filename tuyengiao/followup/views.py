@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tuyengiao.documents import access as documents_access
 from tuyengiao.documents import views as document_views
 from tuyengiao.lib.http import wants_fragment
+from tuyengiao.lib.numbers import parse_id
 from tuyengiao.orgs import access as core
 from tuyengiao.orgs import views as org_views
 from tuyengiao.orgs.models import Unit
@@ -57,10 +58,10 @@ def programmes(request: HttpRequest) -> HttpResponse:
 
 
 def _document_choice(request: HttpRequest, name: str) -> Any:
-    raw = next((x for x in request.POST.getlist(name) if x.isdigit()), "")
-    if not raw:
+    pk = next((i for i in map(parse_id, request.POST.getlist(name)) if i is not None), None)
+    if pk is None:
         return None
-    return documents_access.get_document_for_user(request.user, int(raw))
+    return documents_access.get_document_for_user(request.user, pk)
 
 
 @login_required

@@ -5,6 +5,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
+from tuyengiao.lib.numbers import parse_id
 from tuyengiao.orgs import access
 
 from .models import ImportBatch, ImportJob
@@ -36,6 +37,6 @@ def get_job_for_user(user: Any, pk: int) -> ImportJob:
 
 
 def find_job_for_user(user: Any, pk: str) -> ImportJob | None:
-    if not pk.isdigit() or len(pk) > 18:
+    if (key := parse_id(pk)) is None:
         return None
-    return ImportJob.objects.filter(actor=user, pk=int(pk)).first()
+    return ImportJob.objects.filter(actor=user, pk=key).first()

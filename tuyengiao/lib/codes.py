@@ -18,6 +18,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from .numbers import is_digits
 from .text import normalize
 
 MAX_LENGTH = 64
@@ -87,7 +88,7 @@ LOST_ZEROS = (
 def lost_zeros_hint(code: str) -> str:
     """A sentence to add to "not found" when the code is only digits: the likely cause
     is a column Excel formatted as numbers."""
-    if code.isdigit():
+    if is_digits(code):
         return (
             " Mã chỉ gồm chữ số: có thể Excel đã bỏ các số 0 ở đầu; hãy định dạng cột là "
             "Văn bản (Text) rồi nhập lại mã đầy đủ."

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from .numbers import is_digits
+
 
 def format_date(value: dt.date | dt.datetime) -> str:
     return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
@@ -26,7 +28,7 @@ def parse_date(text: str) -> dt.date:
     raw = text.strip()
     for sep in ("/", "-", "."):
         parts = raw.split(sep)
-        if len(parts) == 3 and all(p.strip().isdigit() for p in parts):
+        if len(parts) == 3 and all(is_digits(p.strip()) for p in parts):
             day, month, year = (int(p) for p in parts)
             if len(parts[2].strip()) == 4 and not MIN_YEAR <= year <= MAX_YEAR:
                 raise ValueError(

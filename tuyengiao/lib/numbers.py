@@ -87,12 +87,46 @@ def parse_decimal(s: str) -> Decimal:
 
 MAX_OFFSET = 1_000_000_000  # beyond any list; the databases' integers hold it
 
+# A head count or number of copies typed by a user: below a bound no real figure
+# reaches, so that a typo of extra digits is refused with a sentence instead of
+# reaching a column that cannot hold it (PostgreSQL's integer stops at 2.147.483.647,
+# SQLite's at 2^63).
+MAX_COUNT = 10_000_000
+# Row ids from a form or a query string: digits that fit a 64-bit integer.
+MAX_ID_DIGITS = 18
+
+
+def check_count(value: int | None, what: str, *, most: int = MAX_COUNT) -> None:
+    """Refuse a count that is missing, negative or above ``most``, naming ``what``
+    (``"Số lượt người nghe"``)."""
+    from django.core.exceptions import ValidationError
+
+    if value is None or value < 0:
+        raise ValidationError(f"{what} phải là số nguyên không âm.")
+    if value > most:
+        raise ValidationError(f"{what} quá lớn (tối đa {format_int(most)}).")
+
+
+def is_digits(text: str) -> bool:
+    """Only the digits 0–9 (and at least one). ``str.isdigit`` is also true of "²" and
+    other digits ``int`` refuses: a ``ValueError`` (a 500) from a typed value."""
+    return text.isascii() and text.isdigit()
+
+
+def parse_id(raw: str | None) -> int | None:
+    """A row id from a form or a query string, or ``None`` when it is not plain digits
+    that fit the databases' integers (a lookup ``pk__in=[10**20]`` fails on SQLite)."""
+    text = (raw or "").strip()
+    if not is_digits(text) or len(text) > MAX_ID_DIGITS:
+        return None
+    return int(text)
+
 
 def parse_offset(raw: str | None) -> int:
     """A list offset from a query string (``?tu=200``): plain digits up to
     ``MAX_OFFSET``; anything else (empty, negative, huge, not a number) is 0."""
     text = (raw or "").strip()
-    if not text.isdigit() or len(text) > 10:
+    if not is_digits(text) or len(text) > 10:
         return 0
     value = int(text)
     return value if value <= MAX_OFFSET else 0

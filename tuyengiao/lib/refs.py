@@ -87,6 +87,8 @@ import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, replace
 
+from .numbers import is_digits
+
 __all__ = [
     "KIND_CODES",
     "Ref",
@@ -346,7 +348,7 @@ def _boundary_ok(text: str, pos: int) -> bool:
     prev = text[pos - 1]
     if prev.isalnum() or prev == "_" or prev == "/" or prev in _DASHES:
         return False
-    return not (prev in ".," and pos >= 2 and text[pos - 2].isdigit())
+    return not (prev in ".," and pos >= 2 and is_digits(text[pos - 2]))
 
 
 def _try_party(text: str, pos: int, lenient: bool) -> _Sym | None:

@@ -36,6 +36,7 @@ from tuyengiao.documents import selectors as document_selectors
 from tuyengiao.documents.models import Document
 from tuyengiao.lib.codes import check_code
 from tuyengiao.lib.dates import format_date
+from tuyengiao.lib.numbers import MAX_COUNT
 from tuyengiao.lib.refs import parse_symbol
 from tuyengiao.lib.text import fold, normalize
 from tuyengiao.orgs.hooks import check_figures_open
@@ -46,7 +47,6 @@ from .models import Award, AwardKind, MediaKind, MediaOutput
 
 # Said of the language column: blank, or one of these, is Vietnamese.
 VIETNAMESE = {"", "viet", "tieng viet", "viet nam", "kinh", "tieng kinh"}
-MAX_COUNT = 10_000_000
 MAX_MINUTES = 100_000_000
 
 

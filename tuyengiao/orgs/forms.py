@@ -3,8 +3,10 @@ from __future__ import annotations
 from django import forms
 
 from tuyengiao.lib.codes import validate_code
+from tuyengiao.lib.numbers import format_int
 
 from .models import Gender
+from .services import MAX_POPULATION
 
 
 def _on(label: str = "Từ ngày") -> forms.DateField:
@@ -54,10 +56,12 @@ class UnitForm(forms.Form):
         label="Dân số",
         required=False,
         min_value=0,
+        max_value=MAX_POPULATION,
         localize=True,  # 12.000 as written in Vietnamese
         error_messages={
             "invalid": "Dân số phải là một số nguyên, ví dụ 12.500.",
             "min_value": "Dân số không được là số âm.",
+            "max_value": f"Dân số quá lớn (tối đa {format_int(MAX_POPULATION)}).",
         },
         help_text="để tính tỷ lệ nhân dân được tuyên truyền",
     )

@@ -37,6 +37,7 @@ from django.utils import timezone
 from tuyengiao.lib import pgcopy
 from tuyengiao.lib.actors import account_of
 from tuyengiao.lib.codes import check_code
+from tuyengiao.lib.numbers import check_count
 from tuyengiao.lib.text import collation_key, fold, name_sort_key, normalize, split_full_name
 
 from . import access, hooks
@@ -185,6 +186,11 @@ def unit_keys_refresh(*, unit_ids: Iterable[int] | None = None) -> int:
     return len(batch)
 
 
+# A unit's population, for the public reach rate: the whole country is about a
+# hundred million; a bound well above it refuses a typo the column cannot hold.
+MAX_POPULATION = 1_000_000_000
+
+
 @transaction.atomic
 def unit_create(
     *,
@@ -205,6 +211,8 @@ def unit_create(
         raise ValidationError("Mã, tên và loại đơn vị là bắt buộc.")
     check_code(code, "Mã đơn vị")
     check_structure_date(valid_from)
+    if population is not None:
+        check_count(population, "Dân số", most=MAX_POPULATION)
     if Unit.objects.filter(code=code).exists():
         raise ValidationError(f"Mã đơn vị {code} đã tồn tại.")
     if parent is not None:
@@ -475,6 +483,8 @@ def unit_update(
     public reach rate) and the place written on the unit's documents (``None``:
     unchanged)."""
     check_unit_write(actor, unit)
+    if population is not None:
+        check_count(population, "Dân số", most=MAX_POPULATION)
     unit.population = population
     fields = ["population"]
     if place is not None:

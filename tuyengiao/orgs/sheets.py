@@ -34,6 +34,7 @@ from tuyengiao.imports.framework import (
     register_sheet,
 )
 from tuyengiao.lib.codes import code_cell_parser, lost_zeros_hint
+from tuyengiao.lib.numbers import is_digits
 from tuyengiao.lib.text import normalize, split_full_name
 
 from . import services
@@ -612,7 +613,7 @@ def digit_variants(model: type[Model]) -> Callable[[str], list[str]]:
         return sorted(
             c
             for c in found.values_list("code", flat=True)
-            if c.isdigit() and c.lstrip("0") == digits.lstrip("0")
+            if is_digits(c) and c.lstrip("0") == digits.lstrip("0")
         )
 
     return variants

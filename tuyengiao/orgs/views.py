@@ -200,9 +200,13 @@ def unit_edit(request: HttpRequest, code: str) -> HttpResponse:
         request.POST or None, initial={"population": unit.population, "place": unit.place}
     )
     if request.method == "POST" and form.is_valid():
-        services.unit_update(actor=request.user, unit=unit, **form.cleaned_data)
-        messages.success(request, "Đã lưu thông tin đơn vị.")
-        return redirect("orgs:unit", code=unit.code)
+        try:
+            services.unit_update(actor=request.user, unit=unit, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Đã lưu thông tin đơn vị.")
+            return redirect("orgs:unit", code=unit.code)
     status = 400 if request.method == "POST" else 200
     return render(request, "orgs/unit_edit.html", {"unit": unit, "form": form}, status=status)
 

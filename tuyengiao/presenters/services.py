@@ -33,6 +33,7 @@ from django.db import transaction
 
 from tuyengiao.documents import selectors as document_selectors
 from tuyengiao.lib.codes import check_code
+from tuyengiao.lib.numbers import check_count
 from tuyengiao.lib.text import fold, name_sort_key, normalize, split_full_name
 from tuyengiao.orgs import access as core
 from tuyengiao.orgs.hooks import check_figures_open
@@ -325,8 +326,7 @@ def event_save(*, actor: Any, data: EventData) -> tuple[DisseminationEvent, str]
     if not code:
         raise ValidationError("Mã buổi tuyên truyền là bắt buộc.")
     check_code(code, "Mã buổi")
-    if data.listeners is None or data.listeners < 0:
-        raise ValidationError("Số lượt người nghe phải là số nguyên không âm.")
+    check_count(data.listeners, "Số lượt người nghe")
     _check_unit_on(data.unit, data.date)
     for presenter in data.presenters:
         _check_presenter_visible(actor, presenter)
@@ -391,8 +391,7 @@ def course_save(*, actor: Any, data: CourseData) -> tuple[Course, str]:
     check_code(code, "Mã lớp")
     if data.date_to is not None and data.date_to < data.date_from:
         raise ValidationError("'Đến ngày' phải sau 'Từ ngày'.")
-    if data.extra_participants is None or data.extra_participants < 0:
-        raise ValidationError("Số lượt học viên phải là số nguyên không âm.")
+    check_count(data.extra_participants, "Số lượt học viên")
     _check_unit_on(data.unit, data.date_from)
     values: dict[str, Any] = {
         "title": title,
@@ -533,8 +532,7 @@ def material_save(
     check_code(code, "Mã tài liệu")
     if data.kind not in MaterialKind.values:
         raise ValidationError("Loại tài liệu không hợp lệ.")
-    if data.copies is None or data.copies < 0:
-        raise ValidationError("Số bản phải là số nguyên không âm.")
+    check_count(data.copies, "Số bản")
     _check_unit_on(data.unit, data.date)
     values: dict[str, Any] = {
         "title": title,

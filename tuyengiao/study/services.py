@@ -43,6 +43,7 @@ from tuyengiao.documents.models import Document
 from tuyengiao.lib.actors import account_of
 from tuyengiao.lib.codes import check_code
 from tuyengiao.lib.db import fetchall_hot, fetchone_hot, sqlite_writers_take_turns
+from tuyengiao.lib.numbers import check_count, is_digits
 from tuyengiao.orgs import access
 from tuyengiao.orgs.hooks import FiguresLocked, check_figures_open, figure_write_guards
 from tuyengiao.orgs.models import (
@@ -278,16 +279,11 @@ def _clean_code(code: str) -> str:
     return code
 
 
-# A session's head counts: never negative, and below a bound no real session
-# reaches (a typo of extra digits, or a value the database cannot store).
-MAX_COUNT = 10_000_000
-
-
 def _check_counts(*counts: int | None) -> None:
-    if any(c is not None and c < 0 for c in counts):
-        raise ValidationError("Số lượt người tham dự không được âm.")
-    if any(c is not None and c > MAX_COUNT for c in counts):
-        raise ValidationError("Số lượt người tham dự quá lớn (tối đa 10.000.000).")
+    """A session's head counts (``None``: not given): ``lib.numbers.check_count``."""
+    for count in counts:
+        if count is not None:
+            check_count(count, "Số lượt người tham dự")
 
 
 def _check_session_fields(
@@ -800,7 +796,7 @@ def read_any_token(token: str, *, max_age: int | None = None) -> tuple[int, str]
     except signing.BadSignature as exc:
         raise ValidationError("Mã QR không hợp lệ (không do hệ thống tạo ra).") from exc
     pk, _, kind = value.partition(".")
-    if kind not in (IN, OUT) or not pk.isdigit():
+    if kind not in (IN, OUT) or not is_digits(pk):
         raise ValidationError("Mã QR không hợp lệ (không do hệ thống tạo ra).")
     return int(pk), kind
 

@@ -34,8 +34,9 @@ from tuyengiao.documents import views as document_views
 from tuyengiao.documents.models import Document
 from tuyengiao.lib.codes import validate_code
 from tuyengiao.lib.dates import parse_date
+from tuyengiao.lib.forms import RowsField
 from tuyengiao.lib.http import wants_fragment
-from tuyengiao.lib.numbers import format_int, parse_offset
+from tuyengiao.lib.numbers import format_int, is_digits, parse_offset
 from tuyengiao.lib.paging import OpenPage
 from tuyengiao.orgs import access
 from tuyengiao.orgs import views as org_views
@@ -71,7 +72,7 @@ def _day(request: HttpRequest, default: dt.date) -> tuple[dt.date, str | None]:
 
 class CampaignForm(forms.Form):
     title = forms.CharField(label="Tên đợt học tập", max_length=255)
-    documents: forms.ModelMultipleChoiceField[Document] = forms.ModelMultipleChoiceField(
+    documents: forms.ModelMultipleChoiceField[Document] = RowsField(
         label="Văn bản học tập",
         queryset=None,  # the view sets it per user
     )
@@ -402,7 +403,7 @@ def _int_or_none(value: str | None) -> int | None:
     value = (value or "").strip().replace(".", "")
     if not value:
         return None
-    if not value.isdigit():
+    if not is_digits(value):
         raise ValidationError("Số lượt phải là số nguyên không âm.")
     return int(value)
 

@@ -9,6 +9,9 @@
 - The subtree test of the tree (one materialised path a prefix of another) is written
   only in the access modules (``*/access.py``); everything else calls
   ``Scope.covers``, ``access.in_subtree`` or an app's access helper.
+- ``str.isdigit`` is called only in ``lib/numbers.py`` (``is_digits``, ``parse_id``):
+  it is true of "²", which ``int`` refuses, so ``x.isdigit()`` then ``int(x)`` is a 500
+  from a typed value.
 """
 
 from __future__ import annotations
@@ -81,6 +84,22 @@ def view_objects_calls(root: Path = PACKAGE) -> list[str]:
     return bad
 
 
+def isdigit_calls(root: Path = PACKAGE) -> list[str]:
+    bad: list[str] = []
+    for path in _sources(root):
+        if path.relative_to(root).as_posix() == "lib/numbers.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        bad.extend(
+            f"{path.relative_to(root)}:{node.lineno} calls .isdigit()"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "isdigit"
+        )
+    return bad
+
+
 def _is_tree_path(node: ast.expr) -> bool:
     """``x.path`` (a unit's or a scope's), or a name like ``path`` / ``host_path``."""
     if isinstance(node, ast.Attribute):
@@ -121,6 +140,10 @@ def test_scope_tests_only_in_access_modules() -> None:
     assert hand_written_scope_tests() == []
 
 
+def test_isdigit_only_in_the_numbers_module() -> None:
+    assert isdigit_calls() == []
+
+
 def _tree(tmp_path: Path, files: dict[str, str]) -> Path:
     root = tmp_path / "tuyengiao"
     for name, text in files.items():
@@ -131,7 +154,7 @@ def _tree(tmp_path: Path, files: dict[str, str]) -> Path:
 
 
 def test_the_checks_catch_what_they_are_for(tmp_path: Path) -> None:
-    """Each check fires on a planted violation (so the three tests above are not
+    """Each check fires on a planted violation (so the four tests above are not
     vacuous), and lets the allowed forms through."""
     root = _tree(
         tmp_path,
@@ -152,6 +175,8 @@ def test_the_checks_catch_what_they_are_for(tmp_path: Path) -> None:
                 "    c = request.path.startswith('/static/')\n"
             ),
             "study/access.py": "def g(u, s):\n    return u.path.startswith(s.path)\n",
+            "study/forms.py": "def h(raw):\n    return int(raw) if raw.isdigit() else None\n",
+            "lib/numbers.py": "def is_digits(t):\n    return t.isascii() and t.isdigit()\n",
         },
     )
     assert orgs_foreign_imports(root) == [
@@ -159,6 +184,7 @@ def test_the_checks_catch_what_they_are_for(tmp_path: Path) -> None:
         "orgs/views.py:2 imports tuyengiao.study",
     ]
     assert view_objects_calls(root) == ["study/views.py:2 uses .objects"]
+    assert isdigit_calls(root) == ["study/forms.py:2 calls .isdigit()"]
     assert hand_written_scope_tests(root) == [
         "study/services.py:2 unit.path.startswith(scope.path)",
         "study/services.py:3 member_path.startswith(host_path)",

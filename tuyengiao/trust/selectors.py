@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from tuyengiao.lib.dates import format_date
-from tuyengiao.lib.numbers import format_int
+from tuyengiao.lib.numbers import format_int, is_digits
 from tuyengiao.orgs import selectors as org_selectors
 from tuyengiao.orgs.models import Unit
 
@@ -188,7 +188,7 @@ def _shown(value: Any, field: Any = None, related: dict[Any, str] | None = None)
             if timezone.is_naive(moment):
                 moment = moment.replace(tzinfo=dt.UTC)
             return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M")
-        if kind in _COUNTS and text.lstrip("-").isdigit():
+        if kind in _COUNTS and is_digits(text.lstrip("-")):
             return format_int(int(text))
     except ValueError:
         return text
@@ -212,7 +212,7 @@ def related_names(entries: Iterable[Any]) -> dict[Any, str]:
             if field is None or not field.is_relation or field.related_model is None:
                 continue
             for value in values if isinstance(values, list) else [values]:
-                if value not in _EMPTY and str(value).isdigit():
+                if value not in _EMPTY and is_digits(str(value)):
                     wanted.setdefault(field.related_model, set()).add(str(value))
     names: dict[Any, str] = {}
     for model, keys in wanted.items():

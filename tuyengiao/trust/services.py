@@ -11,6 +11,8 @@ from django.db import transaction
 from django.http import HttpRequest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tuyengiao.lib.numbers import is_digits
+
 from .models import AccessLog
 
 if TYPE_CHECKING:
@@ -68,7 +70,7 @@ def totp_device_start(*, actor: User) -> TOTPDevice:
 
 def _clean_token(token: str) -> str:
     cleaned = "".join(ch for ch in str(token) if not ch.isspace())
-    if not cleaned.isdigit() or len(cleaned) != 6:
+    if not is_digits(cleaned) or len(cleaned) != 6:
         raise ValidationError("Mã xác thực gồm 6 chữ số.")
     return cleaned
 

@@ -190,6 +190,10 @@ def test_symbol_preview_as_the_user_types(client_for: Any, lib: dict[str, Docume
     assert "không đúng dạng" in bad
     state = client.get(reverse("documents:parse"), {"symbol": "25/2024/tt-btc"}).content.decode()
     assert "25/2024/TT-BTC" in state and "Thông tư" in state and "năm 2024" in state
+    # "²" is a digit to str.isdigit but not to int: it was a 500
+    for odd in ("²", "9" * 20, "-1"):
+        odd_id = client.get(reverse("documents:parse"), {"symbol": "57-NQ/TW", "van_ban": odd})
+        assert odd_id.status_code == 200, odd
 
 
 def test_choosing_a_docx_fills_the_form_from_its_header(client_for: Any, world: Any) -> None:

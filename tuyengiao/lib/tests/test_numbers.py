@@ -197,3 +197,39 @@ def test_parse_offset_is_bounded() -> None:
     assert [parse_offset(v) for v in ("", None, "-1", "1.5", "9" * 40, "x", "2000000000")] == [
         0
     ] * 7
+
+
+def test_parse_id_takes_only_ids_a_database_integer_holds() -> None:
+    from tuyengiao.lib.numbers import parse_id
+
+    assert parse_id("42") == 42 and parse_id(" 7 ") == 7
+    assert parse_id("9" * 18) == int("9" * 18)
+    for bad in ("9" * 19, "99999999999999999999", "-1", "1.5", "", None, "١٢", "²", "abc"):
+        assert parse_id(bad) is None, bad
+
+
+def test_check_count_refuses_missing_negative_and_huge_counts_by_name() -> None:
+    from django.core.exceptions import ValidationError
+
+    from tuyengiao.lib.numbers import MAX_COUNT, check_count
+
+    check_count(0, "Số bản")
+    check_count(MAX_COUNT, "Số bản")
+    with pytest.raises(ValidationError, match=r"^\['Số bản phải là số nguyên không âm.'\]$"):
+        check_count(-1, "Số bản")
+    with pytest.raises(ValidationError, match="Số bản phải là số nguyên không âm"):
+        check_count(None, "Số bản")
+    with pytest.raises(ValidationError, match=r"Số bản quá lớn \(tối đa 10\.000\.000\)"):
+        check_count(MAX_COUNT + 1, "Số bản")
+    with pytest.raises(ValidationError, match=r"Dân số quá lớn \(tối đa 1\.000\)"):
+        check_count(1001, "Dân số", most=1000)
+
+
+def test_a_date_of_odd_digits_is_a_vietnamese_error() -> None:
+    """"²" passes str.isdigit; int refuses it with an English message that reached the
+    page as "Ngày không hợp lệ: invalid literal for int()"."""
+    from tuyengiao.lib.dates import parse_date
+
+    with pytest.raises(ValueError, match="^ngày không hợp lệ") as refused:
+        parse_date("²/²/²⁰²⁵")
+    assert "invalid literal" not in str(refused.value)

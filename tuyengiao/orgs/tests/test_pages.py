@@ -36,8 +36,34 @@ def test_bad_population_is_a_vietnamese_error_and_changes_nothing(
     assert "Dân số không được là số âm." in response.content.decode()
     response = client.post(f"/don-vi/{world.cell.code}/sua/", {"population": "nhiều"})
     assert "Dân số phải là một số nguyên, ví dụ 12.500." in response.content.decode()
+    # more digits than any column holds: a sentence, not a 500 (it was, on both databases)
+    response = client.post(f"/don-vi/{world.cell.code}/sua/", {"population": "9" * 20})
+    assert response.status_code == 400
+    assert "Dân số quá lớn (tối đa 1.000.000.000)." in response.content.decode()
     unit = Unit.objects.get(pk=world.cell.pk)
     assert (unit.population, unit.place) == (None, "")
+
+
+def test_the_service_refuses_a_population_no_column_holds(world: Any) -> None:
+    """The rule is the service's, for every door (the form only says it earlier)."""
+    from django.core.exceptions import ValidationError
+
+    from tuyengiao.orgs import services
+    from tuyengiao.orgs.access import SYSTEM
+
+    with pytest.raises(ValidationError, match="Dân số quá lớn"):
+        services.unit_update(actor=SYSTEM, unit=world.cell, population=10**12)
+    with pytest.raises(ValidationError, match="Dân số quá lớn"):
+        services.unit_create(
+            actor=SYSTEM,
+            code="CB-MOI",
+            name="Chi bộ mới",
+            kind="Chi bộ",
+            parent=world.commune,
+            population=10**12,
+        )
+    assert Unit.objects.get(pk=world.cell.pk).population is None
+    assert not Unit.objects.filter(code="CB-MOI").exists()
 
 
 def test_a_member_cannot_edit_and_a_sibling_unit_is_not_found(client_for: Any, world: Any) -> None:

@@ -177,6 +177,10 @@ def test_event_refusals(world: Any, roster: Any) -> None:
         services.event_save(
             actor=SYSTEM, data=services.EventData(unit=world.cell, **{**base, "listeners": -1})
         )
+    with pytest.raises(ValidationError, match="quá lớn"):  # the column holds 2.147.483.647
+        services.event_save(
+            actor=SYSTEM, data=services.EventData(unit=world.cell, **{**base, "listeners": 10**20})
+        )
     assert not DisseminationEvent.objects.exists()
 
 

@@ -32,6 +32,11 @@ def test_campaign_created_in_the_browser(study: Any, client: Any) -> None:
     assert "Hạn hoàn thành (30/09/2025) phải sau ngày bắt đầu (01/10/2025)." in bad.content.decode()
     assert not Campaign.objects.filter(title=data["title"]).exists()
     data["deadline"] = "31/12/2025"
+    # a document id no database integer holds: Django's field read it with pk__in, an
+    # OverflowError (500) on SQLite; now an invalid choice like any other
+    huge = client.post(reverse("study:campaign_new"), {**data, "documents": ["9" * 20]})
+    assert huge.status_code == 400 and "9" * 20 in huge.content.decode()
+    assert not Campaign.objects.filter(title=data["title"]).exists()
     ok = client.post(reverse("study:campaign_new"), data)
     campaign = Campaign.objects.get(title=data["title"])
     assert ok.status_code == 302 and ok["Location"] == reverse("study:campaign", args=[campaign.pk])
