@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from tuyengiao.documents.models import Document
 from tuyengiao.lib.dates import format_date
+from tuyengiao.lib.numbers import check_count
 from tuyengiao.orgs import access as core
 from tuyengiao.orgs.hooks import check_figures_open
 from tuyengiao.orgs.models import Assignment, Member, Unit
@@ -240,12 +241,18 @@ class Saved:
     accepted: bool  # False: a newer save was already there
 
 
+# The edit counter of an autosave: the page counts up from the version it was given;
+# the bound keeps a forged one inside the column (PostgreSQL integer).
+MAX_SEQ = 2_000_000_000
+
+
 @transaction.atomic
 def draft_save(*, actor: Any, requirement: EssayRequirement, text: str, seq: int) -> Saved:
     """Save the member's draft as they type. ``seq`` counts the edits on the
     member's side; a save older than the one kept (a resend that arrives late) is
     acknowledged and ignored."""
     member, unit = _author(actor, requirement)
+    check_count(seq, "Số thứ tự bản lưu", most=MAX_SEQ)
     essay = _essay_for(member, unit, requirement)
     if essay.handed_in:
         raise ValidationError("Bài thu hoạch đã nộp, không sửa được nữa.")

@@ -42,6 +42,9 @@ def test_autosave_endpoint_answers_json(ew: Any, client_for: Any) -> None:
     assert again.json()["accepted"] is False
     assert Essay.objects.get().text == "Nội dung đang viết"
     assert client.post(url, {"text": "x"}).status_code == 400
+    huge = client.post(url, {"text": "Nội dung mới", "seq": "9" * 20})  # was a 500
+    assert huge.status_code == 400 and "Số thứ tự bản lưu quá lớn" in huge.json()["error"]
+    assert Essay.objects.get().text == "Nội dung đang viết"
 
 
 def test_hand_in_once_and_late_is_marked(ew: Any) -> None:

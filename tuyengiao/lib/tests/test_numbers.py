@@ -226,10 +226,10 @@ def test_check_count_refuses_missing_negative_and_huge_counts_by_name() -> None:
 
 
 def test_a_date_of_odd_digits_is_a_vietnamese_error() -> None:
-    """"²" passes str.isdigit; int refuses it with an English message that reached the
+    """ "²" passes str.isdigit; int refuses it with an English message that reached the
     page as "Ngày không hợp lệ: invalid literal for int()"."""
     from tuyengiao.lib.dates import parse_date
 
-    with pytest.raises(ValueError, match="^ngày không hợp lệ") as refused:
+    with pytest.raises(ValueError, match=r"^ngày không hợp lệ") as refused:
         parse_date("²/²/²⁰²⁵")
     assert "invalid literal" not in str(refused.value)
