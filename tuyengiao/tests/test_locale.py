@@ -25,3 +25,15 @@ def test_form_errors_read_as_vietnamese_users_write() -> None:
         ]
         # untouched messages still come from Django's catalogue
         assert _Form({}).errors["count"] == ["Trường này là bắt buộc."]
+
+
+def test_the_admin_pages_have_no_english_left_from_django_s_catalogue() -> None:
+    """Messages of Django's admin templates its Vietnamese catalogue lacks (the
+    index's table headings, read aloud by screen readers; the theme switch) come from
+    the project's catalogue."""
+    from django.utils.translation import gettext
+
+    with translation.override("vi"):
+        assert gettext("Model name") == "Loại dữ liệu"
+        assert gettext("Toggle theme (current theme: dark)") == "Đổi giao diện (đang dùng: tối)"
+        assert gettext("Skip to main content") == "Chuyển đến nội dung chính"
