@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.db.models.expressions import Combinable
 
 from tuyengiao.lib.codes import validate_code
+from tuyengiao.lib.dates import format_date
 from tuyengiao.lib.worker import unclaimed
 
 
@@ -199,7 +200,7 @@ class Member(models.Model):
 def _interval(row: Membership | Exemption) -> str:
     """`` từ dd/mm/yyyy đến dd/mm/yyyy`` of a dated row, the ends it has."""
     ends = [
-        f"{word} {day:%d/%m/%Y}"
+        f"{word} {format_date(day)}"
         for word, day in (("từ", row.valid_from), ("đến", row.valid_to))
         if day is not None
     ]

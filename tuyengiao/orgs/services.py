@@ -191,6 +191,11 @@ def unit_keys_refresh(*, unit_ids: Iterable[int] | None = None) -> int:
 MAX_POPULATION = 1_000_000_000
 
 
+def _check_population(population: int | None) -> None:
+    if population is not None:
+        check_count(population, "Dân số", most=MAX_POPULATION)
+
+
 @transaction.atomic
 def unit_create(
     *,
@@ -211,8 +216,7 @@ def unit_create(
         raise ValidationError("Mã, tên và loại đơn vị là bắt buộc.")
     check_code(code, "Mã đơn vị")
     check_structure_date(valid_from)
-    if population is not None:
-        check_count(population, "Dân số", most=MAX_POPULATION)
+    _check_population(population)
     if Unit.objects.filter(code=code).exists():
         raise ValidationError(f"Mã đơn vị {code} đã tồn tại.")
     if parent is not None:
@@ -483,8 +487,7 @@ def unit_update(
     public reach rate) and the place written on the unit's documents (``None``:
     unchanged)."""
     check_unit_write(actor, unit)
-    if population is not None:
-        check_count(population, "Dân số", most=MAX_POPULATION)
+    _check_population(population)
     unit.population = population
     fields = ["population"]
     if place is not None:

@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent
@@ -72,32 +73,45 @@ def orgs_foreign_imports(root: Path = PACKAGE) -> list[str]:
     return bad
 
 
-def view_objects_calls(root: Path = PACKAGE) -> list[str]:
+def _found(
+    root: Path,
+    paths: Iterable[Path],
+    wanted: Callable[[ast.expr], bool],
+    say: Callable[[ast.expr], str],
+) -> list[str]:
+    """``file:line what`` of every expression of ``paths`` that ``wanted`` picks."""
     bad: list[str] = []
-    for path in sorted(root.glob("*/views.py")):
+    for path in paths:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         bad.extend(
-            f"{path.relative_to(root)}:{node.lineno} uses .objects"
+            f"{path.relative_to(root)}:{node.lineno} {say(node)}"
             for node in ast.walk(tree)
-            if isinstance(node, ast.Attribute) and node.attr == "objects"
+            if isinstance(node, ast.expr) and wanted(node)
         )
     return bad
+
+
+def view_objects_calls(root: Path = PACKAGE) -> list[str]:
+    return _found(
+        root,
+        sorted(root.glob("*/views.py")),
+        lambda node: isinstance(node, ast.Attribute) and node.attr == "objects",
+        lambda node: "uses .objects",
+    )
 
 
 def isdigit_calls(root: Path = PACKAGE) -> list[str]:
-    bad: list[str] = []
-    for path in _sources(root):
-        if path.relative_to(root).as_posix() == "lib/numbers.py":
-            continue
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        bad.extend(
-            f"{path.relative_to(root)}:{node.lineno} calls .isdigit()"
-            for node in ast.walk(tree)
-            if isinstance(node, ast.Call)
+    paths = [p for p in _sources(root) if p.relative_to(root).as_posix() != "lib/numbers.py"]
+    return _found(
+        root,
+        paths,
+        lambda node: (
+            isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)
             and node.func.attr == "isdigit"
-        )
-    return bad
+        ),
+        lambda node: "calls .isdigit()",
+    )
 
 
 def _is_tree_path(node: ast.expr) -> bool:
@@ -110,22 +124,18 @@ def _is_tree_path(node: ast.expr) -> bool:
 
 
 def hand_written_scope_tests(root: Path = PACKAGE) -> list[str]:
-    bad: list[str] = []
-    for path in _sources(root):
-        if path.name == "access.py":
-            continue
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        bad.extend(
-            f"{path.relative_to(root)}:{node.lineno} {ast.unparse(node)}"
-            for node in ast.walk(tree)
-            if isinstance(node, ast.Call)
+    def scope_test(node: ast.expr) -> bool:
+        return (
+            isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)
             and node.func.attr == "startswith"
-            and node.args
+            and bool(node.args)
             and _is_tree_path(node.func.value)
             and _is_tree_path(node.args[0])
         )
-    return bad
+
+    paths = [p for p in _sources(root) if p.name != "access.py"]
+    return _found(root, paths, scope_test, ast.unparse)
 
 
 def test_orgs_imports_no_other_app() -> None:
