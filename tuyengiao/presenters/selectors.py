@@ -211,11 +211,17 @@ def communes_without_presenter(unit: Unit, day: dt.date) -> list[UnitVersion]:
     """Communes in ``unit``'s subtree on ``day`` (the unit itself included) where no
     presenter or communicator recognised by the commune or a unit below it serves on
     ``day``: their versions, in the order of ``commune_gaps``."""
-    gaps = commune_gaps(unit, day)[1]
+    return commune_gap_versions(unit, day)[1]
+
+
+def commune_gap_versions(unit: Unit, day: dt.date) -> tuple[int, list[UnitVersion]]:
+    """``commune_gaps`` with the versions of the communes without a presenter
+    (``communes_without_presenter``): how many communes the subtree holds, and those."""
+    count, gaps = commune_gaps(unit, day)
     ids = [g.unit_id for g in gaps]
     versions = UnitVersion.objects.filter(valid_on_q(day), unit_id__in=in_ids(ids))
     by_unit = {v.unit_id: v for v in versions.select_related("unit")}
-    return [by_unit[uid] for uid in ids]
+    return count, [by_unit[uid] for uid in ids]
 
 
 # --- report figures ---------------------------------------------------------------------

@@ -223,10 +223,11 @@ def unit_gaps(request: HttpRequest, code: str) -> HttpResponse:
     if core.require_scope(request.user).role == "member":
         raise Http404("Không tìm thấy đơn vị.")
     day, _ = _day(request)
-    missing = selectors.communes_without_presenter(unit, day)
+    communes, missing = selectors.commune_gap_versions(unit, day)
     context = {
         "unit": unit,
         "day": day,
+        "communes": communes,
         "missing": missing[:GAPS_SHOWN],
         "more": max(len(missing) - GAPS_SHOWN, 0),
         "total": len(missing),

@@ -147,3 +147,11 @@ def test_communes_without_a_serving_presenter(world: Any, client_for: Any) -> No
     assert "Đảng ủy xã Hai" in page.content.decode()
     unit_page = client_for("province").get(reverse("orgs:unit", args=["TINH"])).content.decode()
     assert reverse("presenters:unit_gaps", args=["TINH"]) in unit_page
+    # a cell holds no commune: its page says so, not that every commune has a presenter
+    cell_gaps = (
+        client_for("secretary")
+        .get(reverse("presenters:unit_gaps", args=["CB1"]), HTTP_HX_REQUEST="true")
+        .content.decode()
+    )
+    assert "Chi bộ bản Một không có xã, phường nào trực thuộc" in cell_gaps
+    assert "Mọi xã, phường" not in cell_gaps
