@@ -27,7 +27,7 @@ from django.db.models import Q
 
 from tuyengiao.documents.models import Document
 from tuyengiao.lib.codes import validate_code
-from tuyengiao.lib.worker import unclaimed
+from tuyengiao.lib.worker import stalled, unclaimed
 from tuyengiao.orgs.models import Member, Unit
 
 
@@ -219,6 +219,7 @@ class QuestionImport(models.Model):
 
     class Status(models.TextChoices):
         QUEUED = "cho", "Đang chờ"
+        RUNNING = "dang", "Đang nhập"
         DONE = "xong", "Đã nhập"
         FAILED = "loi", "Có lỗi, chưa nhập gì"
 
@@ -230,6 +231,7 @@ class QuestionImport(models.Model):
     errors = models.JSONField(default=list)
     imported = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return self.file_name
@@ -238,3 +240,9 @@ class QuestionImport(models.Model):
     def unclaimed(self) -> bool:
         """Still queued a minute after it was asked for: no task worker is running."""
         return self.status == self.Status.QUEUED and unclaimed(self.created_at)
+
+    @property
+    def stalled(self) -> bool:
+        """Being imported, but its worker died (``lib.worker``): the import is one
+        transaction, so no question was written."""
+        return self.status == self.Status.RUNNING and stalled(self.started_at)

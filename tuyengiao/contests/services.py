@@ -293,6 +293,8 @@ def question_import_run(*, job_id: int) -> None:
     job = QuestionImport.objects.select_related("bank", "bank__unit", "actor").get(pk=job_id)
     if job.status != QuestionImport.Status.QUEUED:
         return
+    job.status, job.started_at = QuestionImport.Status.RUNNING, timezone.now()
+    job.save(update_fields=["status", "started_at"])
     try:
         outcome = questions_import(
             actor=job.actor, bank=job.bank, name=job.file_name, data=bytes(job.content)

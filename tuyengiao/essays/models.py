@@ -24,7 +24,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from tuyengiao.lib.worker import unclaimed
+from tuyengiao.lib.worker import stalled, unclaimed
 
 
 class Grade(models.TextChoices):
@@ -192,6 +192,7 @@ class SimilarityRun(models.Model):
     flagged = models.PositiveIntegerField(default=0)
     message = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -199,6 +200,12 @@ class SimilarityRun(models.Model):
 
     def __str__(self) -> str:
         return f"Kiểm tra trùng lặp {self.pk}"
+
+    @property
+    def stalled(self) -> bool:
+        """Running, but its worker died (``lib.worker``): the pairs are written at the
+        end in one transaction, so those of the run before are still shown."""
+        return self.status == self.Status.RUNNING and stalled(self.started_at)
 
     @property
     def unclaimed(self) -> bool:

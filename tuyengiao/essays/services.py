@@ -540,7 +540,8 @@ def similarity_run(*, run_id: int, progress: Callable[[str], None] | None = None
     if run.status not in (SimilarityRun.Status.QUEUED, SimilarityRun.Status.RUNNING):
         return run
     run.status = SimilarityRun.Status.RUNNING
-    run.save(update_fields=["status"])
+    run.started_at = _now()
+    run.save(update_fields=["status", "started_at"])
     req = run.requirement
     try:
         essays = list(

@@ -24,7 +24,7 @@ from django.db.models.expressions import Combinable
 
 from tuyengiao.lib.codes import validate_code
 from tuyengiao.lib.dates import format_date
-from tuyengiao.lib.worker import unclaimed
+from tuyengiao.lib.worker import stalled, unclaimed
 
 
 class Unit(models.Model):
@@ -332,6 +332,7 @@ class OfficialListRun(models.Model):
     skipped = models.PositiveIntegerField(default=0)
     message = models.CharField(max_length=1000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -345,3 +346,9 @@ class OfficialListRun(models.Model):
     def unclaimed(self) -> bool:
         """Still queued a minute after it was asked for: no task worker is running."""
         return self.status == self.Status.QUEUED and unclaimed(self.created_at)
+
+    @property
+    def stalled(self) -> bool:
+        """Running, but its worker died (``lib.worker``): the run is one transaction,
+        so nothing was created."""
+        return self.status == self.Status.RUNNING and stalled(self.started_at)

@@ -1115,7 +1115,8 @@ def official_list_run(*, run_id: int) -> OfficialListRun:
 
     run = OfficialListRun.objects.select_related("parent", "requested_by").get(pk=run_id)
     run.status = OfficialListRun.Status.RUNNING
-    run.save(update_fields=["status"])
+    run.started_at = timezone.now()
+    run.save(update_fields=["status", "started_at"])
     try:
         with transaction.atomic():
             _check_official_request(run.requested_by, run.parent, run.province_code)

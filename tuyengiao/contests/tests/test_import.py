@@ -189,3 +189,47 @@ def test_an_unexpected_failure_is_said_and_a_waiting_job_says_no_worker_took_it(
     page = client.get(page_url).content.decode()
     assert services.IMPORT_SYSTEM_ERROR in page and "every 2s" not in page
     assert not Question.objects.exists()
+
+
+def test_a_job_being_imported_says_so_and_one_whose_worker_died_says_it_stopped(
+    bank: Any, client_for: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tuyengiao.contests import services
+
+    client = client_for("commune")
+    gift = io.BytesIO(GIFT.encode())
+    gift.name = "nq57.gift"
+    client.post(reverse("contests:bank_upload", args=["NH-57"]), {"file": gift})
+    job = QuestionImport.objects.get()
+    page_url = reverse("contests:import_job", args=[job.pk])
+    seen: list[tuple[str, bool, str]] = []
+    real = services.questions_import
+
+    def watched(**kwargs: Any) -> Any:  # the page while the worker imports
+        row = QuestionImport.objects.get(pk=job.pk)
+        page = client.get(page_url, HTTP_HX_REQUEST="true").content.decode()
+        seen.append((row.status, row.started_at is not None, page))
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "questions_import", watched)
+    services.question_import_run(job_id=job.pk)
+    ((status, started, page),) = seen
+    assert status == "dang" and started
+    assert "Đang nhập" in page and "every 2s" in page and "đã dừng" not in page
+    assert QuestionImport.objects.get(pk=job.pk).status == "xong"
+
+    # the worker took a second file and died: after STALLED_AFTER the page says so
+    gift = io.BytesIO(GIFT.encode())
+    gift.name = "lan2.gift"
+    client.post(reverse("contests:bank_upload", args=["NH-57"]), {"file": gift})
+    second = QuestionImport.objects.exclude(pk=job.pk).get()
+    QuestionImport.objects.filter(pk=second.pk).update(
+        status="dang", started_at=timezone.now() - dt.timedelta(minutes=16)
+    )
+    page = client.get(reverse("contests:import_job", args=[second.pk])).content.decode()
+    assert "Tiến trình nền đã dừng khi đang nhập tệp này" in page
+    assert "chưa câu hỏi nào được nhập" in page and "every 2s" not in page

@@ -214,3 +214,35 @@ def test_a_check_queued_for_over_a_minute_says_no_worker_took_it(ew: Any, client
     assert warning in client.get(url).content.decode()
     services.similarity_run(run_id=run.pk)
     assert warning not in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_check_whose_worker_died_says_it_stopped_and_keeps_the_pairs_before(
+    ew: Any, client_for: Any
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    text = essay_text(7)
+    record(ew.req, ew.w.members[0], text)
+    record(ew.req, ew.w.members[1], text)
+    first = services.similarity_run(
+        run_id=services.similarity_request(actor=SYSTEM, requirement=ew.req).pk
+    )
+    assert first.started_at is not None and first.status == SimilarityRun.Status.DONE
+    run = services.similarity_request(actor=SYSTEM, requirement=ew.req)
+    url = f"/bai-thu-hoach/dot/{ew.campaign.pk}/trung-lap/"
+    stopped = "Tiến trình nền đã dừng khi đang kiểm tra"
+    SimilarityRun.objects.filter(pk=run.pk).update(
+        status=SimilarityRun.Status.RUNNING, started_at=timezone.now() - dt.timedelta(minutes=14)
+    )
+    client = client_for("commune")
+    assert stopped not in (running := client.get(url).content.decode())
+    assert "Đang chạy" in running
+    SimilarityRun.objects.filter(pk=run.pk).update(
+        started_at=timezone.now() - dt.timedelta(minutes=16)
+    )
+    page = client.get(url).content.decode()
+    assert stopped in page
+    assert "So sánh" in page  # the pairs of the run before are still there

@@ -233,3 +233,34 @@ def test_a_request_queued_for_over_a_minute_says_no_worker_took_it(
     )
     stale = client.get(url, HTTP_HX_REQUEST="true").content.decode()
     assert warning in stale and "every 2s" in stale  # still waiting for the worker
+
+
+def test_a_run_whose_worker_died_says_it_stopped_and_stops_asking(
+    client_for: Any, world: Any
+) -> None:
+    from django.utils import timezone
+
+    run = services.official_list_request(
+        actor=world.users["province"],
+        parent=world.province,
+        province_code=LAI_CHAU,
+        codes=[official.communes(LAI_CHAU)[0].code],
+        valid_from=dt.date(2025, 7, 1),
+    )
+    client = client_for("province")
+    url = f"/don-vi/TINH/danh-muc-xa/{run.pk}/"
+    stopped = "Tiến trình nền đã dừng khi đang tạo các đơn vị"
+    OfficialListRun.objects.filter(pk=run.pk).update(
+        status=OfficialListRun.Status.RUNNING, started_at=timezone.now() - dt.timedelta(minutes=1)
+    )
+    running = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert stopped not in running and "every 2s" in running
+    OfficialListRun.objects.filter(pk=run.pk).update(
+        started_at=timezone.now() - dt.timedelta(minutes=16)
+    )
+    page = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert stopped in page and "every 2s" not in page
+    assert "/don-vi/TINH/danh-muc-xa/" in page  # ask again
+    # the task records when it started
+    done = services.official_list_run(run_id=run.pk)
+    assert done.status == OfficialListRun.Status.DONE and done.started_at is not None
