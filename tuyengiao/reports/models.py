@@ -8,6 +8,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from tuyengiao.lib.worker import stalled, unclaimed
+
 
 class ReportFormat(models.TextChoices):
     DOCX = "docx", "Word (DOCX)"
@@ -60,3 +62,20 @@ class ReportRequest(models.Model):
 
     def __str__(self) -> str:
         return f"báo cáo {self.unit_id} {self.date_from}–{self.date_to} ({self.status})"
+
+    @property
+    def running(self) -> bool:
+        """Queued, or running and heard of lately: its page asks again."""
+        return self.status == RequestStatus.QUEUED or (
+            self.status == RequestStatus.RUNNING and not self.stalled
+        )
+
+    @property
+    def stalled(self) -> bool:
+        """Running, but its worker died (``lib.worker``)."""
+        return self.status == RequestStatus.RUNNING and stalled(self.updated_at)
+
+    @property
+    def unclaimed(self) -> bool:
+        """Still queued a minute after it was asked for: no task worker is running."""
+        return self.status == RequestStatus.QUEUED and unclaimed(self.created_at)

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tuyengiao.lib.dates import format_date, parse_date
 from tuyengiao.lib.http import wants_fragment
-from tuyengiao.lib.worker import stalled, unclaimed
 from tuyengiao.orgs import access
 from tuyengiao.orgs.models import Unit
 from tuyengiao.orgs.selectors import today
@@ -216,28 +215,7 @@ def report_request(request: HttpRequest, pk: int) -> HttpResponse:
     template = "reports/report_request.html"
     if wants_fragment(request):
         template += "#status"
-    context = {
-        "job": job,
-        "running": _running(job),
-        "unclaimed": _unclaimed(job),
-        "stalled": _stalled(job),
-    }
-    return render(request, template, context)
-
-
-def _running(job: ReportRequest) -> bool:
-    """Queued, or running and heard of lately: the page asks again."""
-    return job.status == RequestStatus.QUEUED or (
-        job.status == RequestStatus.RUNNING and not _stalled(job)
-    )
-
-
-def _stalled(job: ReportRequest) -> bool:
-    return job.status == RequestStatus.RUNNING and stalled(job.updated_at)
-
-
-def _unclaimed(job: ReportRequest) -> bool:
-    return job.status == RequestStatus.QUEUED and unclaimed(job.created_at)
+    return render(request, template, {"job": job})
 
 
 @login_required
