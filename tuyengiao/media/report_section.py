@@ -144,6 +144,7 @@ def _media_tables(f: MediaFigures, query: ReportQuery, *, codes: bool) -> list[S
             ["Loại", "Ngôn ngữ", "Số lượng", "Thời lượng (phút)"],
             by_kind_language,
             [TEXT, TEXT, INT, INT],
+            total=True,
         ),
         SectionTable(
             "Tin bài theo đơn vị",
@@ -320,6 +321,7 @@ def _award_tables(f: AwardFigures, query: ReportQuery, *, codes: bool) -> list[S
             ["Loại", "Tổng số", "Tập thể", "Cá nhân"],
             by_kind,
             [TEXT, INT, INT, INT],
+            total=True,
         ),
         SectionTable(
             "Khen thưởng theo đơn vị",

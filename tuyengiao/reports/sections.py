@@ -70,6 +70,7 @@ class SectionTable:
     headers: list[str]
     rows: list[list[Any]]
     kinds: list[str]  # TEXT, INT or PERCENT per column
+    total: bool = False  # the last row is the total ("Cộng"): no number, in bold
 
 
 @dataclass
