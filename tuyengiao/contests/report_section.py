@@ -47,7 +47,7 @@ def paragraphs(f: ContestFigures, query: ReportQuery) -> list[str]:
     n = len(f.contests)
     names = "; ".join(f"“{c.title}”" for c in f.contests[:5]) + ("…" if n > 5 else "")
     return [
-        f"Trong kỳ báo cáo ({query.period_label}), {query.unit_name} và các đơn vị trực thuộc "
+        f"Trong kỳ báo cáo ({query.period_label}), {query.who} "
         f"có {format_int(f.participants)} lượt người tham gia {format_int(n)} cuộc thi, hội "
         f"thi trực tuyến tìm hiểu nghị quyết ({names}), trong đó {format_int(f.members)} "
         f"đảng viên; tổng số {format_int(f.attempts)} bài dự thi, "
@@ -127,10 +127,7 @@ class ContestsSection(ReportSection):
             key=self.key,
             title=self.title,
             empty=f.empty,
-            empty_sentence=(
-                f"Không có bài dự thi nào của {query.unit_name} và các đơn vị trực thuộc "
-                f"{query.period_label}."
-            ),
+            empty_sentence=(f"Không có bài dự thi nào của {query.who} {query.period_label}."),
             paragraphs=paragraphs(f, query) if not f.empty else [],
             tables=_tables(f, query, with_codes=False),
             summary=[

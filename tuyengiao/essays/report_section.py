@@ -42,8 +42,8 @@ def _share(part: int, whole: int) -> Any:
 def paragraphs(f: EssayFigures, query: ReportQuery) -> list[str]:
     t = f.total
     out = [
-        f"Trong kỳ báo cáo ({query.period_label}), đảng viên của {query.unit_name} và các "
-        f"đơn vị trực thuộc đã nộp {format_int(t.handed_in)} bài thu hoạch "
+        f"Trong kỳ báo cáo ({query.period_label}), đảng viên của {query.who} "
+        f"đã nộp {format_int(t.handed_in)} bài thu hoạch "
         f"({format_int(t.on_time)} bài đúng hạn, {format_int(t.late)} bài nộp muộn)."
     ]
     if t.graded:
@@ -166,8 +166,8 @@ class EssaysSection(ReportSection):
             title=self.title,
             empty=f.empty,
             empty_sentence=(
-                f"Không có bài thu hoạch nào của đảng viên {query.unit_name} và các đơn vị trực "
-                f"thuộc được nộp {query.period_label}."
+                f"Không có bài thu hoạch nào của đảng viên {query.who} "
+                f"được nộp {query.period_label}."
             ),
             paragraphs=paragraphs(f, query),
             tables=_tables(f, query),

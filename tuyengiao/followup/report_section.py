@@ -60,8 +60,8 @@ def task_paragraphs(f: TaskFigures, query: ReportQuery) -> list[str]:
     if follow is not None:
         origin += " và các kiến nghị sau kiểm tra, giám sát"
     return [
-        f"Thực hiện {origin}, trong kỳ báo cáo ({query.period_label}) {query.unit_name} và "
-        f"các đơn vị trực thuộc được giao {format_int(t.total)} nhiệm vụ; tính đến ngày "
+        f"Thực hiện {origin}, trong kỳ báo cáo ({query.period_label}) {query.who} "
+        f"được giao {format_int(t.total)} nhiệm vụ; tính đến ngày "
         f"{format_date(f.day)} đã hoàn thành {format_int(t.done)} nhiệm vụ "
         f"({format_int(t.done_on_time)} đúng hạn, {format_int(t.done_late)} trễ hạn), "
         f"{format_int(t.in_time)} nhiệm vụ đang thực hiện trong hạn, "
@@ -116,7 +116,7 @@ class TasksSection(ReportSection):
             title=self.title,
             empty=f.empty,
             empty_sentence=(
-                f"{query.unit_name} và các đơn vị trực thuộc không có nhiệm vụ nào của chương "
+                f"{query.who} không có nhiệm vụ nào của chương "
                 f"trình hành động, kế hoạch trong kỳ báo cáo ({query.period_label})."
             ),
             paragraphs=task_paragraphs(f, query),
@@ -264,7 +264,7 @@ class InspectionsSection(ReportSection):
             empty=f.empty,
             empty_sentence=(
                 f"Trong kỳ báo cáo ({query.period_label}), chưa ghi cuộc kiểm tra, giám sát, "
-                f"khảo sát nào của {query.unit_name} và các đơn vị trực thuộc."
+                f"khảo sát nào của {query.who}."
             ),
             paragraphs=inspection_paragraphs(f, query),
             tables=_inspection_tables(f, query, codes=False),

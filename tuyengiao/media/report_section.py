@@ -86,8 +86,8 @@ def media_paragraphs(f: MediaFigures, query: ReportQuery) -> list[str]:
     total = f.totals
     minutes = f", với tổng thời lượng {_minutes(total.minutes)}" if total.minutes else ""
     out = [
-        f"Trong kỳ báo cáo ({query.period_label}), {query.unit_name} và các đơn vị trực "
-        f"thuộc đã thực hiện {format_int(total.count)} tin, bài, chương trình tuyên truyền"
+        f"Trong kỳ báo cáo ({query.period_label}), {query.who} "
+        f"đã thực hiện {format_int(total.count)} tin, bài, chương trình tuyên truyền"
         f"{minutes}, gồm " + "; ".join(parts) + "."
     ]
     others = [key for key in f.languages if key]
@@ -239,7 +239,7 @@ class MediaSection(ReportSection):
             empty=f.empty,
             empty_sentence=(
                 f"Chưa có số liệu tin, bài, chương trình tuyên truyền nào của "
-                f"{query.unit_name} và các đơn vị trực thuộc {query.period_label}."
+                f"{query.who} {query.period_label}."
             ),
             paragraphs=media_paragraphs(f, query) if not f.empty else [],
             tables=_media_tables(f, query, codes=False) if not f.empty else [],
@@ -271,7 +271,7 @@ def award_paragraphs(f: AwardFigures, query: ReportQuery) -> list[str]:
     models = [(k, f.by_kind[k.code]) for k in f.kinds if k.is_model and k.code in f.by_kind]
     out = []
     lead = f"Trong kỳ báo cáo ({query.period_label}), "
-    subject = f"{query.unit_name} và các đơn vị trực thuộc"
+    subject = query.who
     if awards:
         said = "; ".join(f"{format_int(c.total)} {k.label} ({_who(c)})" for k, c in awards)
         out.append(f"{lead}{subject} được khen thưởng: {said}.")
@@ -398,7 +398,7 @@ class AwardsSection(ReportSection):
             empty=f.empty,
             empty_sentence=(
                 f"Chưa có khen thưởng, điển hình tiên tiến hay mô hình nào của "
-                f"{query.unit_name} và các đơn vị trực thuộc {query.period_label}."
+                f"{query.who} {query.period_label}."
             ),
             paragraphs=award_paragraphs(f, query) if not f.empty else [],
             tables=_award_tables(f, query, codes=False) if not f.empty else [],

@@ -80,6 +80,11 @@ class Subtree:
     def leaves(self) -> set[int]:
         return {uid for uid in self.names if uid not in self.parents}
 
+    @property
+    def has_units_below(self) -> bool:
+        """Whether any unit is under the root (a party cell's subtree is itself)."""
+        return len(self.names) > 1
+
 
 def unit_in(units: Subtree | Iterable[int], field: str = "unit_id") -> Q:
     """``field`` among ``units``: a resolved subtree (its subquery or literal list,

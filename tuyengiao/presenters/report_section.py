@@ -41,8 +41,8 @@ def paragraphs(f: PresenterFigures, query: ReportQuery) -> list[str]:
         else ""
     )
     out = [
-        f"Tính đến ngày {day}, đội ngũ báo cáo viên của {query.unit_name} và các đơn vị "
-        f"trực thuộc có {format_int(f.presenters)} đồng chí{detail}; đội ngũ tuyên truyền "
+        f"Tính đến ngày {day}, đội ngũ báo cáo viên của {query.who} "
+        f"có {format_int(f.presenters)} đồng chí{detail}; đội ngũ tuyên truyền "
         f"viên cơ sở gồm {format_int(f.communicators)} đồng chí."
     ]
     shares = [
@@ -338,8 +338,8 @@ class PresentersSection(ReportSection):
             title=self.title,
             empty=f.empty,
             empty_sentence=(
-                f"Chưa có báo cáo viên, tuyên truyền viên nào của {query.unit_name} và các đơn "
-                f"vị trực thuộc đang hoạt động ngày {format_date(query.date_to)}, và không có "
+                f"Chưa có báo cáo viên, tuyên truyền viên nào của {query.who} "
+                f"đang hoạt động ngày {format_date(query.date_to)}, và không có "
                 f"hội nghị nào ghi báo cáo viên trong danh sách, buổi tuyên truyền hay lớp "
                 f"tập huấn nào {query.period_label}."
             ),

@@ -63,6 +63,19 @@ class ReportQuery:
     def period_label(self) -> str:
         return f"từ ngày {format_date(self.date_from)} đến ngày {format_date(self.date_to)}"
 
+    @property
+    def who(self) -> str:
+        """Whose work a sentence tells: "Đảng ủy xã Mường Tè và các đơn vị trực thuộc",
+        or the unit alone when nothing is under it (a party cell)."""
+        return self.unit_and_below("đơn vị")
+
+    def unit_and_below(self, below: str) -> str:
+        """The unit's name, and "và các {below} trực thuộc" when the subtree holds
+        units under it."""
+        if not self.subtree.has_units_below:
+            return self.unit_name
+        return f"{self.unit_name} và các {below} trực thuộc"
+
 
 @dataclass
 class SectionTable:

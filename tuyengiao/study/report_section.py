@@ -45,9 +45,7 @@ def _num(value: Decimal | None) -> float | None:
 
 def paragraphs(f: StudyFigures, query: ReportQuery) -> list[str]:
     t = f.totals
-    who = (
-        f"Trong kỳ báo cáo ({query.period_label}), {query.unit_name} và các tổ chức đảng trực thuộc"
-    )
+    who = f"Trong kỳ báo cáo ({query.period_label}), {query.unit_and_below('tổ chức đảng')}"
     bridge = f" (với {format_int(t.bridge_points)} điểm cầu)" if t.bridge_points else ""
     first = (
         f"{who} đã tổ chức {format_int(t.sessions)} hội nghị{bridge} với "
@@ -92,12 +90,14 @@ def paragraphs(f: StudyFigures, query: ReportQuery) -> list[str]:
     return out
 
 
-def _tables(f: StudyFigures) -> list[SectionTable]:
+def _tables(f: StudyFigures, query: ReportQuery) -> list[SectionTable]:
+    """By campaign; by unit under the report's unit (none under a party cell: its one
+    row would be the totals again)."""
     shown = f.campaigns[:3]
     # Two children of one name ("Chi bộ trạm y tế số 4" twice) are told apart by code.
     seen = Counter(ch.name for ch in f.children)
     repeated = {name for name, n in seen.items() if n > 1}
-    return [
+    tables = [
         SectionTable(
             "Kết quả học tập theo văn bản",
             ["Đợt học tập, văn bản", "Phải học", "Đã học", "Tỷ lệ", "Chỉ tiêu", "Đánh giá"],
@@ -138,6 +138,7 @@ def _tables(f: StudyFigures) -> list[SectionTable]:
             [TEXT, INT, INT, INT, INT, *[PERCENT] * len(shown)],
         ),
     ]
+    return tables if query.subtree.has_units_below else tables[:1]
 
 
 def _summary(f: StudyFigures) -> list[tuple[str, Any]]:
@@ -308,17 +309,14 @@ class StudySection(ReportSection):
 
     def figures(self, query: ReportQuery) -> SectionResult:
         f = study_figures(query.subtree, query.date_from, query.date_to)
-        empty = (
-            f"Không có hội nghị nào của {query.unit_name} và các đơn vị trực thuộc "
-            f"{query.period_label}."
-        )
+        empty = f"Không có hội nghị nào của {query.who} {query.period_label}."
         return SectionResult(
             key=self.key,
             title=self.title,
             empty=f.is_empty,
             empty_sentence=empty,
             paragraphs=paragraphs(f, query),
-            tables=_tables(f),
+            tables=_tables(f, query),
             summary=_summary(f),
             sheets=_sheets(f),
             data=_data(f),

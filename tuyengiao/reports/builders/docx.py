@@ -317,7 +317,8 @@ def build_docx(f: Report, *, signer: str = "") -> bytes:
     lp.alignment = WD_ALIGN_PARAGRAPH.LEFT
     _run(lp, "Nơi nhận:", bold=True, italic=True, size=12)
     upper = f"- {f.parent_name}," if f.parent_name else "- Cấp ủy cấp trên,"
-    for line in (upper, "- Các tổ chức đảng trực thuộc,", "- Lưu Văn phòng."):
+    below = ["- Các tổ chức đảng trực thuộc,"] if f.query.subtree.has_units_below else []
+    for line in (upper, *below, "- Lưu Văn phòng."):
         _para(left, line, align=WD_ALIGN_PARAGRAPH.LEFT, size=11)
     is_cell = f.issuer == "CB"
     rp = right.paragraphs[0]

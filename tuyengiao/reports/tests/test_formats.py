@@ -50,6 +50,20 @@ def test_docx_has_the_party_layout_and_the_figures(data: ReportWorld, tmp_path: 
     assert doc.styles["Normal"].font.name == "Times New Roman"
 
 
+def test_a_cells_report_names_no_units_under_it(data: ReportWorld, tmp_path: Path) -> None:
+    """A party cell has no unit under it: its report tells the cell's own work and is
+    not sent to units under it."""
+    doc = open_docx(io.BytesIO(_report(tmp_path, "docx", unit="CB1")))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "Chi bộ bản Một" in text and "trực thuộc" not in text
+    foot = doc.tables[-1].rows[0].cells
+    assert "T/M CHI BỘ" in foot[1].text and "trực thuộc" not in foot[0].text
+    commune = open_docx(io.BytesIO(_report(tmp_path, "docx", unit="XA1")))
+    assert "Các tổ chức đảng trực thuộc" in commune.tables[-1].rows[0].cells[0].text
+    said = "\n".join(p.text for p in commune.paragraphs)
+    assert "Đảng ủy xã Một và các tổ chức đảng trực thuộc đã tổ chức" in said
+
+
 def test_xlsx_stores_numbers_as_numbers(data: ReportWorld, tmp_path: Path) -> None:
     wb = load_workbook(io.BytesIO(_report(tmp_path, "xlsx")))
     summary = {r[0]: r[1] for r in wb["Tổng hợp"].iter_rows(min_row=2, values_only=True)}
