@@ -37,6 +37,13 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
+def has_units_below(unit: Unit, day: dt.date | None = None) -> bool:
+    """Whether any unit is under ``unit`` on ``day`` (default today): a page says "và
+    các đơn vị trực thuộc" only then (a party cell has none)."""
+    day = day or today()
+    return UnitVersion.objects.filter(valid_on_q(day), parent=unit).exists()
+
+
 def units_valid_on(day: dt.date) -> QuerySet[UnitVersion]:
     return UnitVersion.objects.filter(valid_on_q(day)).select_related("unit")
 

@@ -151,7 +151,7 @@ _CRAMPED = 0.5  # at 11 points a column gets less than this share of its one lin
 def _text_mm(text: str, *, bold: bool = False, size: int = 11) -> float:
     wide = sum(
         1.94
-        if c.isdigit()
+        if "0" <= c <= "9"
         else 2.64
         if c.isupper()
         else 3.2
