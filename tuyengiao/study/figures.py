@@ -33,7 +33,7 @@ sessions count main sessions, bridge points are counted apart; person-times are
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -428,7 +428,7 @@ def study_figures(sub: Subtree, date_from: dt.date, date_to: dt.date) -> StudyFi
                 bridge_points=counts.bridge_points,
                 person_times=counts.person_times,
                 units_total=len(expected),
-                units_without_session=[sub.names[u][1] for u in missing if u in sub.names],
+                units_without_session=_told_apart(sub, missing),
             )
         )
 
@@ -495,3 +495,14 @@ def latest_session_date(unit: Unit, until: dt.date) -> dt.date | None:
         .values_list("date", flat=True)
         .first()
     )
+
+
+def _told_apart(sub: Subtree, ids: list[int]) -> list[str]:
+    """The names of units ``ids`` of ``sub`` for a sentence; a name another unit of
+    the subtree also bears is followed by the unit's code ("Chi bộ thôn Khổng Lào
+    (X-MUONGTE-CB06)")."""
+    units = [sub.names[u] for u in ids if u in sub.names]
+    if not units:
+        return []
+    seen = Counter(name for _code, name in sub.names.values())
+    return [f"{name} ({code})" if seen[name] > 1 else name for code, name in units]

@@ -32,7 +32,7 @@ from tuyengiao.reports.sections import (
     register_section,
 )
 
-from .figures import StudyFigures, latest_session_date, study_figures
+from .figures import ChildFigures, StudyFigures, latest_session_date, study_figures
 
 
 def _pct(value: Decimal | None) -> str:
@@ -61,6 +61,7 @@ def paragraphs(f: StudyFigures, query: ReportQuery) -> list[str]:
         f"{format_int(t.absent)}."
     )
     out = [first, second]
+    repeated = _repeated_names(f)
     for c in f.campaigns:
         status = "đạt" if c.met else "chưa đạt"
         docs = f" ({c.documents})" if c.documents else ""
@@ -83,20 +84,31 @@ def paragraphs(f: StudyFigures, query: ReportQuery) -> list[str]:
         late = f.lagging(c)
         if late:
             sentence += " Các đơn vị có tỷ lệ thấp hơn chỉ tiêu: " + ", ".join(
-                f"{child.name} ({_pct(r)})" for child, r in late[:10]
+                f"{child.name} ({child.code}, {_pct(r)})"
+                if child.name in repeated
+                else f"{child.name} ({_pct(r)})"
+                for child, r in late[:10]
             )
             sentence += "."
         out.append(sentence)
     return out
 
 
+def _repeated_names(f: StudyFigures) -> set[str]:
+    """Names two children share ("Chi bộ trạm y tế số 4" twice): told apart by code."""
+    seen = Counter(ch.name for ch in f.children)
+    return {name for name, n in seen.items() if n > 1}
+
+
+def _child_name(child: ChildFigures, repeated: set[str]) -> str:
+    return f"{child.name} ({child.code})" if child.name in repeated else child.name
+
+
 def _tables(f: StudyFigures, query: ReportQuery) -> list[SectionTable]:
     """By campaign; by unit under the report's unit (none under a party cell: its one
     row would be the totals again)."""
     shown = f.campaigns[:3]
-    # Two children of one name ("Chi bộ trạm y tế số 4" twice) are told apart by code.
-    seen = Counter(ch.name for ch in f.children)
-    repeated = {name for name, n in seen.items() if n > 1}
+    repeated = _repeated_names(f)
     tables = [
         SectionTable(
             "Kết quả học tập theo văn bản",
@@ -126,7 +138,7 @@ def _tables(f: StudyFigures, query: ReportQuery) -> list[SectionTable]:
             ],
             [
                 [
-                    f"{ch.name} ({ch.code})" if ch.name in repeated else ch.name,
+                    _child_name(ch, repeated),
                     ch.counts.sessions,
                     ch.counts.bridge_points,
                     ch.counts.person_times,

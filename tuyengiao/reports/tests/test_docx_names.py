@@ -29,3 +29,26 @@ def test_children_of_one_name_show_their_codes(data: Any, tmp_path: Any) -> None
     doc = open_docx(io.BytesIO(out.read_bytes()))
     names = [r.cells[1].text for r in doc.tables[2].rows[1:]]
     assert "Đảng ủy xã Một (XA1)" in names and "Đảng ủy xã Một (XA2)" in names
+
+
+def test_the_sentences_tell_apart_units_of_one_name(data: Any, tmp_path: Any) -> None:
+    """The units without a session and those below the target are named in sentences
+    too: a name two units bear comes with the code of the one meant."""
+    services.unit_rename(
+        actor=SYSTEM, unit=data.sibling_commune, name="Đảng ủy xã Một", on=dt.date(2024, 6, 1)
+    )
+    services.unit_rename(
+        actor=SYSTEM, unit=data.sibling_cell, name="Chi bộ bản Hai", on=dt.date(2024, 6, 1)
+    )
+    out = tmp_path / "r.docx"
+    call_command(
+        "report",
+        unit="TINH",
+        date_from="01/01/2025",
+        date_to="31/12/2025",
+        format="docx",
+        output=str(out),
+    )
+    text = "\n".join(p.text for p in open_docx(io.BytesIO(out.read_bytes())).paragraphs)
+    assert "chưa tổ chức hội nghị: Chi bộ bản Hai (CB2)." in text
+    assert "thấp hơn chỉ tiêu: Đảng ủy xã Một (XA1, 50,00%)." in text
