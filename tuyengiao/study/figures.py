@@ -412,6 +412,7 @@ def study_figures(sub: Subtree, date_from: dt.date, date_to: dt.date) -> StudyFi
     campaigns = _campaigns(sub, date_from, date_to, set(by_campaign))
     campaign_figures: list[CampaignFigures] = []
     leaves = sub.leaves()
+    told_apart = _TellApart(sub)
     for campaign in campaigns:
         counts = by_campaign.get(campaign.id, Counts())
         expected = _expected_units(sub, campaign, leaves, date_from, date_to)
@@ -428,7 +429,7 @@ def study_figures(sub: Subtree, date_from: dt.date, date_to: dt.date) -> StudyFi
                 bridge_points=counts.bridge_points,
                 person_times=counts.person_times,
                 units_total=len(expected),
-                units_without_session=_told_apart(sub, missing),
+                units_without_session=told_apart(missing),
             )
         )
 
@@ -497,12 +498,18 @@ def latest_session_date(unit: Unit, until: dt.date) -> dt.date | None:
     )
 
 
-def _told_apart(sub: Subtree, ids: list[int]) -> list[str]:
-    """The names of units ``ids`` of ``sub`` for a sentence; a name another unit of
-    the subtree also bears is followed by the unit's code ("Chi bộ thôn Khổng Lào
-    (X-MUONGTE-CB06)")."""
-    units = [sub.names[u] for u in ids if u in sub.names]
-    if not units:
-        return []
-    seen = Counter(name for _code, name in sub.names.values())
-    return [f"{name} ({code})" if seen[name] > 1 else name for code, name in units]
+class _TellApart:
+    """The names of units of ``sub`` for a sentence; a name another unit of the
+    subtree also bears is followed by the unit's code ("Chi bộ thôn Khổng Lào
+    (X-MUONGTE-CB06)"). The subtree's names are counted once, when first needed."""
+
+    def __init__(self, sub: Subtree) -> None:
+        self.sub = sub
+        self.seen: Counter[str] | None = None
+
+    def __call__(self, ids: list[int]) -> list[str]:
+        units = [self.sub.names[u] for u in ids if u in self.sub.names]
+        if units and self.seen is None:
+            self.seen = Counter(name for _code, name in self.sub.names.values())
+        seen = self.seen or Counter()
+        return [f"{name} ({code})" if seen[name] > 1 else name for code, name in units]
