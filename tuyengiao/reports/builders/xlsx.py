@@ -63,7 +63,11 @@ def _table_sheet(wb: Workbook, table: SectionTable) -> None:
         for row in table.rows
     ]
     formats = [_FORMATS.get(kind) for kind in table.kinds]
-    _sheet(wb, _sheet_title(wb, table.title), table.headers, rows, formats)
+    name = _sheet_title(wb, table.title)
+    _sheet(wb, name, table.headers, rows, formats)
+    if table.total and rows:  # the total row ("Cộng") in bold, as in the DOCX
+        for cell in wb[name][len(rows) + 1]:
+            cell.font = Font(bold=True)
 
 
 def build_xlsx(r: Report) -> bytes:

@@ -7,6 +7,7 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from tuyengiao.reports.builders.docx import _section_table, _text_mm, column_widths
+from tuyengiao.reports.builders.xlsx import _table_sheet
 from tuyengiao.reports.sections import INT, PERCENT, TEXT, SectionTable
 
 TEXT_MM = 165.0  # A4 less the default margins of 30 and 15 mm
@@ -68,3 +69,22 @@ def test_the_heading_repeats_rows_stay_whole_and_the_total_has_no_number() -> No
     last = body[-1].cells[1].paragraphs[0].runs[0]
     first = body[0].cells[1].paragraphs[0].runs[0]
     assert last.bold and not first.bold
+
+
+def test_the_total_row_is_bold_in_the_workbook_too() -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    _table_sheet(
+        wb,
+        SectionTable(
+            "Khen thưởng theo loại",
+            ["Loại", "Tổng số"],
+            [["Kỷ niệm chương", 8], ["Cộng", 8]],
+            [TEXT, INT],
+            total=True,
+        ),
+    )
+    ws = wb["Khen thưởng theo loại"]
+    assert [c.value for c in ws[3]] == ["Cộng", 8]
+    assert all(c.font.bold for c in ws[3]) and not any(c.font.bold for c in ws[2])
