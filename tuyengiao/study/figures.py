@@ -149,7 +149,14 @@ class StudyFigures:
 
     @property
     def is_empty(self) -> bool:
-        return self.totals.sessions == 0 and self.totals.bridge_points == 0
+        """Nothing to tell: no session or bridge point in the subtree, and none of its
+        members at a session elsewhere (a cell's members at the commune's conference
+        are the cell's study)."""
+        return (
+            self.totals.sessions == 0
+            and self.totals.bridge_points == 0
+            and self.members_attended == 0
+        )
 
     def lagging(self, campaign: CampaignFigures) -> list[tuple[ChildFigures, Decimal | None]]:
         rows = [(c, c.rate_for(campaign.id)) for c in self.children if c.required > 0]

@@ -47,11 +47,22 @@ def paragraphs(f: StudyFigures, query: ReportQuery) -> list[str]:
     t = f.totals
     who = f"Trong kỳ báo cáo ({query.period_label}), {query.unit_and_below('tổ chức đảng')}"
     bridge = f" (với {format_int(t.bridge_points)} điểm cầu)" if t.bridge_points else ""
-    first = (
-        f"{who} đã tổ chức {format_int(t.sessions)} hội nghị{bridge} với "
+    reached = (
         f"{format_int(t.person_times)} lượt người tham gia học tập, quán triệt; "
         f"{format_int(t.public_reached)} lượt đoàn viên, hội viên và nhân dân được tuyên truyền."
     )
+    if t.sessions:
+        first = f"{who} đã tổ chức {format_int(t.sessions)} hội nghị{bridge} với {reached}"
+    elif t.bridge_points:  # only bridge points of conferences held above
+        first = (
+            f"{who} không chủ trì hội nghị nào; {format_int(t.bridge_points)} điểm cầu của "
+            f"các hội nghị do cấp trên tổ chức có {reached}"
+        )
+    else:  # its members studied at conferences held by other units
+        first = (
+            f"{who} không tự tổ chức hội nghị nào; đảng viên tham gia học tập, quán triệt "
+            "tại các hội nghị do đơn vị khác tổ chức."
+        )
     second = (
         f"Có {format_int(f.members_attended)} đảng viên thuộc diện học tập đã tham gia ít nhất "
         "một hội nghị trong kỳ; "
@@ -70,7 +81,10 @@ def paragraphs(f: StudyFigures, query: ReportQuery) -> list[str]:
             f"đảng viên đã tham gia học tập, đạt tỷ lệ {_pct(c.rate)}, {status} chỉ tiêu "
             f"{_pct(c.target)} đề ra."
         )
-        if c.units_without_session:
+        below = query.subtree.has_units_below
+        if c.units_without_session and not below:  # a party cell: itself
+            sentence += f" {query.unit_name} chưa tổ chức hội nghị của đợt học tập này."
+        elif c.units_without_session:
             names = ", ".join(c.units_without_session[:10])
             more = (
                 f" và {format_int(len(c.units_without_session) - 10)} đơn vị khác"
@@ -81,15 +95,13 @@ def paragraphs(f: StudyFigures, query: ReportQuery) -> list[str]:
                 f" Còn {format_int(len(c.units_without_session))}/{format_int(c.units_total)} "
                 f"đơn vị cơ sở chưa tổ chức hội nghị: {names}{more}."
             )
-        late = f.lagging(c)
+        late = f.lagging(c) if below else []  # a cell's own rate is told above
         if late:
-            sentence += " Các đơn vị có tỷ lệ thấp hơn chỉ tiêu: " + ", ".join(
-                f"{child.name} ({child.code}, {_pct(r)})"
-                if child.name in repeated
-                else f"{child.name} ({_pct(r)})"
-                for child, r in late[:10]
+            sentence += (
+                " Các đơn vị có tỷ lệ thấp hơn chỉ tiêu: "
+                + ", ".join(_with_rate(_child_name(child, repeated), r) for child, r in late[:10])
+                + "."
             )
-            sentence += "."
         out.append(sentence)
     return out
 
@@ -102,6 +114,14 @@ def _repeated_names(f: StudyFigures) -> set[str]:
 
 def _child_name(child: ChildFigures, repeated: set[str]) -> str:
     return f"{child.name} ({child.code})" if child.name in repeated else child.name
+
+
+def _with_rate(label: str, rate: Decimal | None) -> str:
+    """ "Đảng ủy xã Một (50,00%)"; a label ending in brackets takes the rate inside them:
+    "Đảng ủy xã Một (XA1, 50,00%)", "Tỉnh ủy Thử (trực tiếp, 40,00%)"."""
+    if label.endswith(")"):
+        return f"{label[:-1]}, {_pct(rate)})"
+    return f"{label} ({_pct(rate)})"
 
 
 def _tables(f: StudyFigures, query: ReportQuery) -> list[SectionTable]:

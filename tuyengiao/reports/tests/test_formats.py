@@ -56,6 +56,16 @@ def test_a_cells_report_names_no_units_under_it(data: ReportWorld, tmp_path: Pat
     doc = open_docx(io.BytesIO(_report(tmp_path, "docx", unit="CB1")))
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "Chi bộ bản Một" in text and "trực thuộc" not in text
+    # its own rate is told once, not again as a unit under it below the target
+    assert "đạt tỷ lệ 33,33%" in text and "thấp hơn chỉ tiêu" not in text
+    # a cell that held no conference: its members studied at the commune's
+    other = "\n".join(
+        p.text for p in open_docx(io.BytesIO(_report(tmp_path, "docx", unit="CB2"))).paragraphs
+    )
+    assert "Chi bộ bản Hai không tự tổ chức hội nghị nào; đảng viên tham gia học tập" in other
+    assert "1/1 đảng viên đã tham gia học tập, đạt tỷ lệ 100,00%" in other
+    assert "Chi bộ bản Hai chưa tổ chức hội nghị của đợt học tập này." in other
+    assert "Không có hội nghị nào" not in other
     foot = doc.tables[-1].rows[0].cells
     assert "T/M CHI BỘ" in foot[1].text and "trực thuộc" not in foot[0].text
     commune = open_docx(io.BytesIO(_report(tmp_path, "docx", unit="XA1")))
