@@ -26,12 +26,14 @@ def rate_bars(rows: list[tuple[str, Decimal | None]], target: Decimal | None) ->
         w = plot_w * min(v, 100) / 100
         below = target is not None and (value is None or value < target)
         colour = "#c62828" if below else "#2e7d32"
+        shown = format_percent(value) if value is not None else "—"
         parts.append(
+            f"<g><title>{escape(label)}: {escape(shown)}</title>"
             f'<text x="{label_w - 6}" y="{y + bar_h * 0.7:.0f}" text-anchor="end" '
-            f'font-size="12">{escape(label[:28])}</text>'
+            f'font-size="12">{escape(_fit(label, 28))}</text>'
             f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{colour}"/>'
             f'<text x="{label_w + w + 4:.1f}" y="{y + bar_h * 0.7:.0f}" font-size="12">'
-            f"{escape(format_percent(value) if value is not None else '—')}</text>"
+            f"{escape(shown)}</text></g>"
         )
     if target is not None:
         x = label_w + plot_w * float(target) / 100
@@ -43,6 +45,19 @@ def rate_bars(rows: list[tuple[str, Decimal | None]], target: Decimal | None) ->
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _fit(label: str, most: int) -> str:
+    """``label`` in at most ``most`` characters: cut after a whole word, with "…" (the
+    bar's title holds the whole name)."""
+    if len(label) <= most:
+        return label
+    cut = label[: most - 1]
+    space = cut.rfind(" ")
+    cut = cut[:space] if space > most // 2 else cut
+    if cut.count("(") > cut.count(")"):  # no bracket left open: "(trực tiếp)" whole or not
+        cut = cut[: cut.rfind("(")]
+    return cut.rstrip(" ,") + "…"
 
 
 def month_bars(rows: list[tuple[str, int, int]]) -> str:
