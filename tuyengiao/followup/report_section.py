@@ -119,7 +119,7 @@ class TasksSection(ReportSection):
                 f"{query.who} không có nhiệm vụ nào của chương "
                 f"trình hành động, kế hoạch trong kỳ báo cáo ({query.period_label})."
             ),
-            paragraphs=task_paragraphs(f, query),
+            paragraphs=task_paragraphs(f, query) if not f.empty else [],
             tables=_task_tables(f, query, codes=False),
             summary=[
                 ("Số nhiệm vụ", t.total),
@@ -266,7 +266,7 @@ class InspectionsSection(ReportSection):
                 f"Trong kỳ báo cáo ({query.period_label}), chưa ghi cuộc kiểm tra, giám sát, "
                 f"khảo sát nào của {query.who}."
             ),
-            paragraphs=inspection_paragraphs(f, query),
+            paragraphs=inspection_paragraphs(f, query) if not f.empty else [],
             tables=_inspection_tables(f, query, codes=False),
             summary=[
                 *[

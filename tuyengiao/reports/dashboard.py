@@ -93,6 +93,11 @@ class SnapshotReport:
     period_label: str
     is_empty: bool
 
+    @property
+    def who(self) -> str:
+        """As ``ReportQuery.who``: a unit shown from a snapshot has many units under it."""
+        return f"{self.unit_name} và các đơn vị trực thuộc"
+
 
 def from_snapshot(
     *, unit: Unit, date_from: dt.date, date_to: dt.date, structure: str, params: Mapping[str, str]

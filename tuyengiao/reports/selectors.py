@@ -68,6 +68,10 @@ class Report:
         return self.query.period_label
 
     @property
+    def who(self) -> str:
+        return self.query.who
+
+    @property
     def results(self) -> list[SectionResult]:
         return [result for _section, result in self.parts]
 

@@ -366,8 +366,10 @@ class StudySection(ReportSection):
         chosen = params.get("dot", "")
         campaign = next((c for c in f.campaigns if str(c.id) == chosen), None)
         campaign = campaign or (f.campaigns[0] if f.campaigns else None)
+        below = query.subtree.has_units_below  # a party cell: no units, no chart of them
         context: dict[str, Any] = {
             "figures": f,
+            "below": below,
             "campaign": campaign,
             "child_rows": [
                 (ch, ch.rate_for(campaign.id) if campaign else None) for ch in f.children
@@ -376,7 +378,7 @@ class StudySection(ReportSection):
                 [(m.month.strftime("%m/%Y"), m.sessions, m.person_times) for m in f.months]
             ),
         }
-        if campaign is not None:
+        if campaign is not None and below:
             context["rate_chart"] = charts.rate_bars(
                 [(c.name, c.rate_for(campaign.id)) for c in f.children if c.required],
                 campaign.target,

@@ -52,6 +52,30 @@ def test_dashboard_explains_a_reversed_range_and_an_empty_period(
     assert "ngày không hợp lệ" in html.content.decode()
 
 
+def test_an_empty_part_of_a_cells_dashboard_says_one_sentence_and_no_broken_ones(
+    data: ReportWorld, client_for: ClientFor
+) -> None:
+    html = (
+        client_for("secretary")
+        .get(reverse("reports:unit", kwargs={"code": "CB1"}), PERIOD)
+        .content.decode()
+    )
+    # the inspections and programmes parts are empty: their sentence only, not
+    # "đã tiến hành ." or "Thực hiện 0 chương trình" in the tables below it
+    assert "chưa ghi cuộc kiểm tra, giám sát, khảo sát nào của Chi bộ bản Một." in html
+    assert "đã tiến hành ." not in html and "Thực hiện 0 chương trình" not in html
+    assert "trực thuộc" not in html.split("<main", 1)[1].replace("Xem bảng theo đơn vị", "")
+    html = (
+        client_for("secretary")
+        .get(
+            reverse("reports:unit", kwargs={"code": "CB1"}),
+            {"tu": "01/01/2020", "den": "31/01/2020"},
+        )
+        .content.decode()
+    )
+    assert "Không có số liệu nào của Chi bộ bản Một từ ngày 01/01/2020" in html
+
+
 def test_report_page_refuses_a_unit_outside_scope_with_a_message(
     data: ReportWorld, client_for: ClientFor
 ) -> None:
