@@ -367,12 +367,14 @@ class StudySection(ReportSection):
         campaign = next((c for c in f.campaigns if str(c.id) == chosen), None)
         campaign = campaign or (f.campaigns[0] if f.campaigns else None)
         below = query.subtree.has_units_below  # a party cell: no units, no chart of them
+        repeated = _repeated_names(f)
         context: dict[str, Any] = {
             "figures": f,
             "below": below,
             "campaign": campaign,
             "child_rows": [
-                (ch, ch.rate_for(campaign.id) if campaign else None) for ch in f.children
+                (ch, _child_name(ch, repeated), ch.rate_for(campaign.id) if campaign else None)
+                for ch in f.children
             ],
             "month_chart": charts.month_bars(
                 [(m.month.strftime("%m/%Y"), m.sessions, m.person_times) for m in f.months]
@@ -380,10 +382,16 @@ class StudySection(ReportSection):
         }
         if campaign is not None and below:
             context["rate_chart"] = charts.rate_bars(
-                [(c.name, c.rate_for(campaign.id)) for c in f.children if c.required],
+                [
+                    (_child_name(c, repeated), c.rate_for(campaign.id))
+                    for c in f.children
+                    if c.required
+                ],
                 campaign.target,
             )
-            context["lagging"] = f.lagging(campaign)
+            context["lagging"] = [
+                (child, _child_name(child, repeated), r) for child, r in f.lagging(campaign)
+            ]
         return context
 
 

@@ -52,3 +52,21 @@ def test_the_sentences_tell_apart_units_of_one_name(data: Any, tmp_path: Any) ->
     text = "\n".join(p.text for p in open_docx(io.BytesIO(out.read_bytes())).paragraphs)
     assert "chưa tổ chức hội nghị: Chi bộ bản Hai (CB2)." in text
     assert "thấp hơn chỉ tiêu: Đảng ủy xã Một (XA1, 50,00%)." in text
+
+
+def test_the_dashboard_tells_them_apart_too(data: Any, client_for: Any) -> None:
+    from django.urls import reverse
+
+    services.unit_rename(
+        actor=SYSTEM, unit=data.sibling_commune, name="Đảng ủy xã Một", on=dt.date(2024, 6, 1)
+    )
+    html = (
+        client_for("province")
+        .get(reverse("reports:dashboard"), {"tu": "01/01/2025", "den": "31/12/2025"})
+        .content.decode()
+    )
+    lagging = html.split("Đơn vị chưa đạt chỉ tiêu", 1)[1].split("</ul>", 1)[0]
+    assert ">Đảng ủy xã Một (XA1)</a>" in lagging
+    table = html.split("<h3>Đơn vị trực thuộc</h3>", 1)[1].split("</table>", 1)[0]
+    assert ">Đảng ủy xã Một (XA1)</a>" in table and ">Đảng ủy xã Một (XA2)</a>" in table
+    assert "Đảng ủy xã Một (XA1)</text>" in html  # the chart's label
