@@ -58,10 +58,12 @@ def _children(groups: dict[int, Any], query: ReportQuery) -> list[tuple[str, str
 
 
 def _completeness(reported: set[int], query: ReportQuery) -> Completeness:
-    """Expected: the report unit's children (the unit itself when it has none);
-    reported: those with a record counted in the period."""
-    root = query.subtree.root.pk
-    children = {c for c in query.subtree.child.values() if c != root} or {root}
+    """Expected: the report unit's children with units under them (communes under a
+    province; party cells put out no news or broadcasts), else the unit itself (a
+    commune, whose cells are all it holds, reports its own); reported: those with a
+    record counted in the period."""
+    root, sub = query.subtree.root.pk, query.subtree
+    children = {c for c in sub.child.values() if c != root and c in sub.parents} or {root}
     missing = sorted(
         (query.subtree.names.get(c, ("", ""))[1] for c in children - reported), key=collation_key
     )

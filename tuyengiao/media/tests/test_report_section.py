@@ -229,3 +229,16 @@ def test_an_empty_periods_message_fits_its_column(world: Any) -> None:
     assert done.message.startswith("Không có hội nghị nào")
     done.refresh_from_db()
     assert done.message.endswith("…")
+
+
+def test_a_commune_is_expected_to_report_its_media_itself_not_its_cells(
+    world: Any, outputs: Any, tmp_path: Path
+) -> None:
+    """A province expects its communes; a commune, whose units are party cells (they
+    put out no news or broadcasts), expects itself: '1/1', not '0/2' cells."""
+    province = json.loads(_report(tmp_path, "json"))["sections"]["media"]["completeness"]
+    assert (province["expected"], province["reported"]) == (2, 2)
+    commune = json.loads(_report(tmp_path, "json", "XA1"))["sections"]["media"]["completeness"]
+    assert (commune["expected"], commune["reported"], commune["missing"]) == (1, 1, [])
+    sibling = json.loads(_report(tmp_path, "json", "XA2"))["sections"]["media"]["completeness"]
+    assert (sibling["expected"], sibling["reported"]) == (1, 1)
