@@ -248,6 +248,19 @@ def _section_table(doc: DocxDocument, table: SectionTable) -> None:
 _SHORT_TEXT = 12  # a text column of codes, dates or languages stays centred
 
 
+_HEADER_RIGHT_MM = (90.0, 108.0)  # "ĐẢNG CỘNG SẢN VIỆT NAM" and the date line: at least, at most
+
+
+def header_widths(date_line: str, text_mm: float) -> tuple[float, float]:
+    """The widths (mm) of the header's two columns: the right one as wide as the
+    place-and-date line needs on one line at 14 points ("Thành phố Hồ Chí Minh, ngày
+    01 tháng 12 năm 2026"), within ``_HEADER_RIGHT_MM``; the issuing committee's
+    column the rest."""
+    need = _text_mm(date_line, size=14) + _CELL_PADDING_MM
+    right = min(max(need, _HEADER_RIGHT_MM[0]), _HEADER_RIGHT_MM[1])
+    return text_mm - right, right
+
+
 def build_docx(f: Report, *, signer: str = "") -> bytes:
     doc = Document()
     section = doc.sections[0]
@@ -260,10 +273,16 @@ def build_docx(f: Report, *, signer: str = "") -> bytes:
     normal.font.size = Pt(14)
 
     # --- header
+    date_line = party_date_line(timezone.localdate(), f.place)
     head = doc.add_table(rows=1, cols=2)
     _no_borders(head)
+    head.autofit = False
     left, right = head.rows[0].cells
-    left.width, right.width = Cm(7.5), Cm(9)
+    for column, mm in zip(
+        head.columns, header_widths(date_line, 210 - m["left"] - m["right"]), strict=True
+    ):
+        column.width = Mm(mm)  # the grid LibreOffice reads
+        column.cells[0].width = Mm(mm)
     lp = left.paragraphs[0]
     lp.alignment = WD_ALIGN_PARAGRAPH.CENTER
     if f.parent_name:
@@ -276,7 +295,7 @@ def build_docx(f: Report, *, signer: str = "") -> bytes:
     rp.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _run(rp, "ĐẢNG CỘNG SẢN VIỆT NAM", bold=True, underline=True, size=14)
     _para(right, "")
-    _para(right, party_date_line(timezone.localdate(), f.place), italic=True, size=14)
+    _para(right, date_line, italic=True, size=14)
 
     # --- title
     _para(doc, "")

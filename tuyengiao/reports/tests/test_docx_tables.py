@@ -6,7 +6,12 @@ from __future__ import annotations
 from docx import Document
 from docx.oxml.ns import qn
 
-from tuyengiao.reports.builders.docx import _section_table, _text_mm, column_widths
+from tuyengiao.reports.builders.docx import (
+    _section_table,
+    _text_mm,
+    column_widths,
+    header_widths,
+)
 from tuyengiao.reports.builders.xlsx import _table_sheet
 from tuyengiao.reports.sections import INT, PERCENT, TEXT, SectionTable
 
@@ -88,3 +93,13 @@ def test_the_total_row_is_bold_in_the_workbook_too() -> None:
     ws = wb["Khen thưởng theo loại"]
     assert [c.value for c in ws[3]] == ["Cộng", 8]
     assert all(c.font.bold for c in ws[3]) and not any(c.font.bold for c in ws[2])
+
+
+def test_the_place_and_date_line_gets_the_width_it_needs_in_the_header() -> None:
+    short = "Lai Châu, ngày 01 tháng 12 năm 2026"
+    left, right = header_widths(short, TEXT_MM)
+    assert (left, right) == (TEXT_MM - 90, 90)  # the usual 9 cm
+    assert right > _text_mm(short, size=14)
+    long = "Thành phố Hồ Chí Minh, ngày 01 tháng 12 năm 2026"
+    left, right = header_widths(long, TEXT_MM)
+    assert right > _text_mm(long, size=14) and left + right == TEXT_MM and left >= 57

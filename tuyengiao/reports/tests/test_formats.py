@@ -31,6 +31,9 @@ def test_docx_has_the_party_layout_and_the_figures(data: ReportWorld, tmp_path: 
     header = doc.tables[0].rows[0].cells
     assert "TỈNH ỦY THỬ" in header[0].text and "Số" in header[0].text and "-BC/TU" in header[0].text
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" in header[1].text
+    # the grid LibreOffice and Word read: the date line's column 9 cm, not half the page
+    widths = [c.width.mm for c in doc.tables[0].columns if c.width is not None]
+    assert [round(w) for w in widths] == [75, 90]
     right_runs = [r for p in header[1].paragraphs for r in p.runs]
     assert right_runs[0].bold and right_runs[0].underline
     assert any(r.italic and "ngày" in r.text.lower() for r in right_runs)
