@@ -222,3 +222,13 @@ def test_the_unit_page_lists_the_surveys_the_unit_takes_part_in(
     assert reverse("surveys:unit_panel", args=["XA1"]) in unit_page
     outside = client.get(reverse("surveys:unit_panel", args=["XA2"]))
     assert outside.status_code == 404
+
+
+def test_a_question_shows_its_form_name_only_to_those_who_manage_the_survey(
+    survey: Any, client_for: Any
+) -> None:
+    url = reverse("surveys:detail", args=[survey.code])
+    staff = client_for("province").get(url).content.decode()
+    assert "tên trong biểu mẫu: vai_tro" in staff
+    member = client_for("member").get(url)
+    assert member.status_code == 200 and "vai_tro" not in member.content.decode()
