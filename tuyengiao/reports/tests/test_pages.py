@@ -65,6 +65,12 @@ def test_an_empty_part_of_a_cells_dashboard_says_one_sentence_and_no_broken_ones
     assert "chưa ghi cuộc kiểm tra, giám sát, khảo sát nào của Chi bộ bản Một." in html
     assert "đã tiến hành ." not in html and "Thực hiện 0 chương trình" not in html
     assert "trực thuộc" not in html.split("<main", 1)[1].replace("Xem bảng theo đơn vị", "")
+    # a cell that held none is not listed as its own "unit without a conference"
+    other = client_for("commune").get(reverse("reports:unit", kwargs={"code": "CB2"}), PERIOD)
+    assert "Chi bộ bản Hai" in other.content.decode()
+    assert "Đơn vị cơ sở chưa tổ chức hội nghị" not in other.content.decode()
+    commune = client_for("commune").get(reverse("reports:unit", kwargs={"code": "XA1"}), PERIOD)
+    assert "Đơn vị cơ sở chưa tổ chức hội nghị (1)" in commune.content.decode()
     html = (
         client_for("secretary")
         .get(
