@@ -31,3 +31,12 @@ def test_a_cells_lists_name_no_units_under_it(
     assert "trực thuộc" not in text
     commune = client_for("commune").get(reverse(name) + query.format(code="XA1"))
     assert "Đảng ủy xã Một và các đơn vị trực thuộc" in commune.content.decode()
+
+
+def test_the_home_page_offers_reports_only_to_those_who_can_make_them(
+    world: Any, client_for: Any
+) -> None:
+    offer = "lập báo cáo sơ kết, tổng kết (Word, Excel)"
+    member = client_for("member").get(reverse("home")).content.decode()
+    assert "Tổng hợp kết quả học tập" in member and offer not in member
+    assert offer in client_for("secretary").get(reverse("home")).content.decode()
