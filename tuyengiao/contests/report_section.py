@@ -72,6 +72,7 @@ def _tables(f: ContestFigures, query: ReportQuery, *, with_codes: bool) -> list[
                 for g in _children(f, query)
             ],
             [*([TEXT] * len(unit_head)), INT, INT, INT, INT],
+            by_unit=True,
         ),
         SectionTable(
             "Các cuộc thi",

@@ -111,6 +111,7 @@ def _tables(f: EssayFigures, query: ReportQuery) -> list[SectionTable]:
                 for _, name, t in _children(f, query)
             ],
             [TEXT, *KINDS, PERCENT],
+            by_unit=True,
         ),
     ]
 
@@ -128,6 +129,7 @@ def _sheets(f: EssayFigures, query: ReportQuery) -> list[SectionTable]:
             ["Mã đơn vị", "Đơn vị", *HEADERS],
             [[code, name, *_row(t)] for code, name, t in _children(f, query)],
             [TEXT, TEXT, *KINDS],
+            by_unit=True,
         ),
     ]
 

@@ -98,6 +98,7 @@ def _task_tables(f: TaskFigures, query: ReportQuery, *, codes: bool) -> list[Sec
                 for code, name, g in _named_groups(f.groups, query)
             ],
             [*([TEXT] if codes else []), TEXT, INT, INT, INT, INT, INT],
+            by_unit=True,
         ),
     ]
 
@@ -246,6 +247,7 @@ def _inspection_tables(
                 for code, name, g in _named_groups(f.groups, query)
             ],
             [*([TEXT] if codes else []), TEXT, *[INT] * 9],
+            by_unit=True,
         ),
     ]
 

@@ -153,6 +153,7 @@ def _media_tables(f: MediaFigures, query: ReportQuery, *, codes: bool) -> list[S
             [*lead, *[k.label for k in shown], "Tổng số", "Thời lượng (phút)"],
             unit_rows,
             [TEXT] * len(lead) + [INT] * (len(shown) + 2),
+            by_unit=True,
         ),
     ]
     if f.by_document:
@@ -330,6 +331,7 @@ def _award_tables(f: AwardFigures, query: ReportQuery, *, codes: bool) -> list[S
             [*lead, *[k.label for k in shown], "Tổng số"],
             unit_rows,
             [TEXT] * len(lead) + [INT] * (len(shown) + 1),
+            by_unit=True,
         ),
     ]
     if f.by_document:

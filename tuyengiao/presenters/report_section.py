@@ -145,6 +145,7 @@ def _tables(f: PresenterFigures, query: ReportQuery) -> list[SectionTable]:
                 for _code, name, g in _children(f, query)
             ],
             [TEXT, INT, INT, INT, INT],
+            by_unit=True,
         ),
         SectionTable(
             "Báo cáo viên theo đơn vị",
@@ -161,6 +162,7 @@ def _tables(f: PresenterFigures, query: ReportQuery) -> list[SectionTable]:
                 for _code, name, g in _children(f, query)
             ],
             [TEXT, INT, INT, INT, INT, INT],
+            by_unit=True,
         ),
     ]
 
@@ -223,6 +225,7 @@ def _sheets(f: PresenterFigures, query: ReportQuery) -> list[SectionTable]:
                 for code, name, g in _children(f, query)
             ],
             [TEXT, TEXT, INT, INT, INT, INT, INT, INT],
+            by_unit=True,
         ),
         SectionTable(
             "Tuyên truyền theo cấp BCV",

@@ -84,6 +84,9 @@ class SectionTable:
     rows: list[list[Any]]
     kinds: list[str]  # TEXT, INT or PERCENT per column
     total: bool = False  # the last row is the total ("Cộng"): no number, in bold
+    # one row per unit under the report's unit: left out of the report and the dashboard
+    # of a unit with none under it (a party cell: its one row would be its totals again)
+    by_unit: bool = False
 
 
 @dataclass

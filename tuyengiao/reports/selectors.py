@@ -163,6 +163,9 @@ def report_figures(
     """Every section's figures for ``unit``'s subtree over ``[date_from, date_to]``."""
     query = report_query(unit=unit, date_from=date_from, date_to=date_to, structure=structure)
     parts = [(section, section.figures(query)) for section in registered_sections()]
+    if not query.subtree.has_units_below:
+        for _section, result in parts:
+            result.tables = [table for table in result.tables if not table.by_unit]
     national = is_national(unit)
     parent = unit.parent
     report = Report(

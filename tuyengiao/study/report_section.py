@@ -124,12 +124,11 @@ def _with_rate(label: str, rate: Decimal | None) -> str:
     return f"{label} ({_pct(rate)})"
 
 
-def _tables(f: StudyFigures, query: ReportQuery) -> list[SectionTable]:
-    """By campaign; by unit under the report's unit (none under a party cell: its one
-    row would be the totals again)."""
+def _tables(f: StudyFigures) -> list[SectionTable]:
+    """By campaign; by unit under the report's unit (``by_unit``: none under a cell)."""
     shown = f.campaigns[:3]
     repeated = _repeated_names(f)
-    tables = [
+    return [
         SectionTable(
             "Kết quả học tập theo văn bản",
             ["Đợt học tập, văn bản", "Phải học", "Đã học", "Tỷ lệ", "Chỉ tiêu", "Đánh giá"],
@@ -168,9 +167,9 @@ def _tables(f: StudyFigures, query: ReportQuery) -> list[SectionTable]:
                 for ch in f.children
             ],
             [TEXT, INT, INT, INT, INT, *[PERCENT] * len(shown)],
+            by_unit=True,
         ),
     ]
-    return tables if query.subtree.has_units_below else tables[:1]
 
 
 def _summary(f: StudyFigures) -> list[tuple[str, Any]]:
@@ -348,7 +347,7 @@ class StudySection(ReportSection):
             empty=f.is_empty,
             empty_sentence=empty,
             paragraphs=paragraphs(f, query),
-            tables=_tables(f, query),
+            tables=_tables(f),
             summary=_summary(f),
             sheets=_sheets(f),
             data=_data(f),

@@ -242,3 +242,21 @@ def test_a_commune_is_expected_to_report_its_media_itself_not_its_cells(
     assert (commune["expected"], commune["reported"], commune["missing"]) == (1, 1, [])
     sibling = json.loads(_report(tmp_path, "json", "XA2"))["sections"]["media"]["completeness"]
     assert (sibling["expected"], sibling["reported"]) == (1, 1)
+
+
+def test_a_cells_report_has_no_table_of_units_under_it(
+    world: Any, outputs: Any, awards: Any, tmp_path: Path
+) -> None:
+    """A party cell's news and awards are told in their sentences and tables by kind;
+    a table 'theo đơn vị' would hold the cell's one row, its totals again."""
+    from docx import Document as open_docx
+
+    def said(unit: str) -> str:
+        doc = open_docx(io.BytesIO(_report(tmp_path, "docx", unit)))
+        return "\n".join(p.text for p in doc.paragraphs)
+
+    cell = said("CB1")
+    assert "Tin bài theo loại và ngôn ngữ" in cell and "Khen thưởng theo loại" in cell
+    assert "Tin bài theo đơn vị" not in cell and "Khen thưởng theo đơn vị" not in cell
+    commune = said("XA1")
+    assert "Tin bài theo đơn vị" in commune and "Khen thưởng theo đơn vị" in commune

@@ -61,6 +61,7 @@ def test_a_cells_report_names_no_units_under_it(data: ReportWorld, tmp_path: Pat
     assert "Chi bộ bản Một" in text and "trực thuộc" not in text
     # its own rate is told once, not again as a unit under it below the target
     assert "đạt tỷ lệ 33,33%" in text and "thấp hơn chỉ tiêu" not in text
+    assert "theo đơn vị" not in text  # no table of its one row (its totals again)
     # a cell that held no conference: its members studied at the commune's
     other = "\n".join(
         p.text for p in open_docx(io.BytesIO(_report(tmp_path, "docx", unit="CB2"))).paragraphs
@@ -75,6 +76,7 @@ def test_a_cells_report_names_no_units_under_it(data: ReportWorld, tmp_path: Pat
     assert "Các tổ chức đảng trực thuộc" in commune.tables[-1].rows[0].cells[0].text
     said = "\n".join(p.text for p in commune.paragraphs)
     assert "Đảng ủy xã Một và các tổ chức đảng trực thuộc đã tổ chức" in said
+    assert "Kết quả theo đơn vị trực thuộc" in said
 
 
 def test_xlsx_stores_numbers_as_numbers(data: ReportWorld, tmp_path: Path) -> None:
