@@ -401,7 +401,7 @@ def unit_panel(request: HttpRequest, code: str) -> HttpResponse:
     """The unit page's part: the unit's open tasks and what is overdue below it."""
     unit = core.get_unit_for_user(request.user, code)
     panel = selectors.unit_panel(access.tasks_visible_to(request.user), unit, today())
-    context = {"p": panel, "unit": unit}
+    context = {"p": panel, "unit": unit, "below": has_units_below(unit)}
     if not _hx(request):
         return render(
             request,

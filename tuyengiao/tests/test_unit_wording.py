@@ -19,6 +19,8 @@ LISTS = [
     ("presenters:events", ""),
     ("presenters:courses", ""),
 ]
+# the unit page's parts, by the unit's code
+PANELS = ["followup:unit_panel", "media:unit_panel", "presenters:unit_gaps", "surveys:unit_panel"]
 
 
 @pytest.mark.parametrize(("name", "query"), LISTS)
@@ -40,3 +42,14 @@ def test_the_home_page_offers_reports_only_to_those_who_can_make_them(
     member = client_for("member").get(reverse("home")).content.decode()
     assert "Tổng hợp kết quả học tập" in member and offer not in member
     assert offer in client_for("secretary").get(reverse("home")).content.decode()
+
+
+@pytest.mark.parametrize("name", PANELS)
+def test_a_cells_unit_page_parts_name_no_units_under_it(
+    world: Any, client_for: Any, name: str
+) -> None:
+    cell = client_for("secretary").get(reverse(name, args=["CB1"]), HTTP_HX_REQUEST="true")
+    assert cell.status_code == 200 and "và các đơn vị trực thuộc" not in cell.content.decode()
+    if name == "followup:unit_panel":  # the one part that names the units under
+        commune = client_for("commune").get(reverse(name, args=["XA1"]), HTTP_HX_REQUEST="true")
+        assert "và các đơn vị trực thuộc" in commune.content.decode()
