@@ -21,7 +21,7 @@ from tuyengiao.lib.numbers import parse_id
 from tuyengiao.orgs import access as core
 from tuyengiao.orgs import views as org_views
 from tuyengiao.orgs.models import Unit
-from tuyengiao.orgs.selectors import has_units_below, today
+from tuyengiao.orgs.selectors import has_units_below, today, unit_and_below
 
 from . import access, selectors, services
 from .forms import InspectionForm, ProgrammeForm, ReportForm, TargetForm, TaskForm
@@ -308,7 +308,7 @@ def tasks(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, PAGE).get_page(request.GET.get("trang"))
     context = {
         "unit": unit,
-        "below": has_units_below(unit),
+        "who": unit_and_below(unit),
         "state": state,
         "states": State.choices,
         "q": query,
@@ -437,7 +437,7 @@ def inspections(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "unit": unit,
-            "below": unit is not None and has_units_below(unit),
+            "who": unit_and_below(unit) if unit is not None else "",
             "kind": kind,
             "kinds": Kind.choices,
             "q": query,

@@ -21,7 +21,7 @@ from tuyengiao.lib.http import wants_fragment
 from tuyengiao.lib.numbers import format_int
 from tuyengiao.orgs import access as core
 from tuyengiao.orgs import views as org_views
-from tuyengiao.orgs.selectors import has_units_below, today
+from tuyengiao.orgs.selectors import today, unit_and_below
 
 from . import access, selectors, services
 from .forms import AwardForm, MediaForm
@@ -91,7 +91,7 @@ def media_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, PAGE).get_page(request.GET.get("trang"))
     context = {
         "unit": unit,
-        "below": has_units_below(unit),
+        "who": unit_and_below(unit),
         "date_from": date_from,
         "date_to": date_to,
         "error": error,
@@ -207,7 +207,7 @@ def award_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, PAGE).get_page(request.GET.get("trang"))
     context = {
         "unit": unit,
-        "below": has_units_below(unit),
+        "who": unit_and_below(unit),
         "date_from": date_from,
         "date_to": date_to,
         "error": error,

@@ -44,6 +44,17 @@ def has_units_below(unit: Unit, day: dt.date | None = None) -> bool:
     return UnitVersion.objects.filter(valid_on_q(day), parent=unit).exists()
 
 
+def name_and_below(name: str, below: bool, units: str = "đơn vị") -> str:
+    """Whose work a page or a sentence tells: "Đảng ủy xã Mường Tè và các đơn vị trực
+    thuộc", or the name alone when no unit is under it (a party cell)."""
+    return f"{name} và các {units} trực thuộc" if below else name
+
+
+def unit_and_below(unit: Unit) -> str:
+    """``name_and_below`` for ``unit`` today."""
+    return name_and_below(unit.name, has_units_below(unit))
+
+
 def units_valid_on(day: dt.date) -> QuerySet[UnitVersion]:
     return UnitVersion.objects.filter(valid_on_q(day)).select_related("unit")
 

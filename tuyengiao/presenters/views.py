@@ -19,7 +19,7 @@ from tuyengiao.lib.dates import parse_date
 from tuyengiao.lib.http import wants_fragment
 from tuyengiao.orgs import access as core
 from tuyengiao.orgs import views as org_views
-from tuyengiao.orgs.selectors import has_units_below, today
+from tuyengiao.orgs.selectors import today, unit_and_below
 from tuyengiao.study import access as study_access
 from tuyengiao.study.models import Session
 
@@ -75,7 +75,7 @@ def roster(request: HttpRequest) -> HttpResponse:
         "everyone": everyone,
         "page": page,
         "can_add": scope.is_staff,
-        "below": has_units_below(unit),
+        "who": unit_and_below(unit),
     }
     template = "presenters/roster.html"
     if wants_fragment(request):
@@ -410,7 +410,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
         "presenters/events.html",
         {
             "unit": unit,
-            "below": has_units_below(unit),
+            "who": unit_and_below(unit),
             "q": query,
             "page": page,
             "totals": selectors.event_totals(qs),
@@ -517,7 +517,7 @@ def course_list(request: HttpRequest) -> HttpResponse:
         "presenters/courses.html",
         {
             "unit": unit,
-            "below": has_units_below(unit),
+            "who": unit_and_below(unit),
             "q": query,
             "page": page,
             "can_add": scope.is_staff,

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tuyengiao.orgs.models import Unit
+from tuyengiao.orgs.selectors import name_and_below
 from tuyengiao.snapshots.services import Shown, snapshot_shown, stored_html
 
 from .sections import ReportQuery, ReportSection, SectionResult
@@ -96,7 +97,7 @@ class SnapshotReport:
     @property
     def who(self) -> str:
         """As ``ReportQuery.who``: a unit shown from a snapshot has many units under it."""
-        return f"{self.unit_name} và các đơn vị trực thuộc"
+        return name_and_below(self.unit_name, below=True)
 
 
 def from_snapshot(

@@ -32,6 +32,7 @@ from django.template.loader import render_to_string
 from tuyengiao.lib.dates import format_date
 from tuyengiao.lib.numbers import format_int, format_percent
 from tuyengiao.orgs.models import Unit
+from tuyengiao.orgs.selectors import name_and_below
 from tuyengiao.orgs.subtree import Subtree
 
 # Column kinds of a section table: how each builder shows a value.
@@ -71,10 +72,8 @@ class ReportQuery:
 
     def unit_and_below(self, below: str) -> str:
         """The unit's name, and "và các {below} trực thuộc" when the subtree holds
-        units under it."""
-        if not self.subtree.has_units_below:
-            return self.unit_name
-        return f"{self.unit_name} và các {below} trực thuộc"
+        units under it (``orgs.selectors.name_and_below``)."""
+        return name_and_below(self.unit_name, self.subtree.has_units_below, below)
 
 
 @dataclass

@@ -73,6 +73,7 @@ def paragraphs(f: StudyFigures, query: ReportQuery) -> list[str]:
     )
     out = [first, second]
     repeated = _repeated_names(f)
+    below = query.subtree.has_units_below
     for c in f.campaigns:
         status = "đạt" if c.met else "chưa đạt"
         docs = f" ({c.documents})" if c.documents else ""
@@ -81,7 +82,6 @@ def paragraphs(f: StudyFigures, query: ReportQuery) -> list[str]:
             f"đảng viên đã tham gia học tập, đạt tỷ lệ {_pct(c.rate)}, {status} chỉ tiêu "
             f"{_pct(c.target)} đề ra."
         )
-        below = query.subtree.has_units_below
         if c.units_without_session and not below:  # a party cell: itself
             sentence += f" {query.unit_name} chưa tổ chức hội nghị của đợt học tập này."
         elif c.units_without_session:

@@ -212,18 +212,23 @@ def test_an_unexpected_failure_creates_nothing_and_the_page_stops_waiting(
     assert "every 2s" not in page
 
 
-def test_a_request_queued_for_over_a_minute_says_no_worker_took_it(
-    client_for: Any, world: Any
-) -> None:
-    from django.utils import timezone
-
-    run = services.official_list_request(
+def _one_commune_request(world: Any) -> OfficialListRun:
+    """A request for the first commune of Lai Châu's list, not yet run."""
+    return services.official_list_request(
         actor=world.users["province"],
         parent=world.province,
         province_code=LAI_CHAU,
         codes=[official.communes(LAI_CHAU)[0].code],
         valid_from=dt.date(2025, 7, 1),
     )
+
+
+def test_a_request_queued_for_over_a_minute_says_no_worker_took_it(
+    client_for: Any, world: Any
+) -> None:
+    from django.utils import timezone
+
+    run = _one_commune_request(world)
     client = client_for("province")
     url = f"/don-vi/TINH/danh-muc-xa/{run.pk}/"
     warning = "Chưa có tiến trình nền nào nhận yêu cầu này sau 1 phút"
@@ -240,13 +245,7 @@ def test_a_run_whose_worker_died_says_it_stopped_and_stops_asking(
 ) -> None:
     from django.utils import timezone
 
-    run = services.official_list_request(
-        actor=world.users["province"],
-        parent=world.province,
-        province_code=LAI_CHAU,
-        codes=[official.communes(LAI_CHAU)[0].code],
-        valid_from=dt.date(2025, 7, 1),
-    )
+    run = _one_commune_request(world)
     client = client_for("province")
     url = f"/don-vi/TINH/danh-muc-xa/{run.pk}/"
     stopped = "Tiến trình nền đã dừng khi đang tạo các đơn vị"

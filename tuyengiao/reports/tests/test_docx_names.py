@@ -13,10 +13,8 @@ from tuyengiao.orgs import services
 from tuyengiao.orgs.access import SYSTEM
 
 
-def test_children_of_one_name_show_their_codes(data: Any, tmp_path: Any) -> None:
-    services.unit_rename(
-        actor=SYSTEM, unit=data.sibling_commune, name="Đảng ủy xã Một", on=dt.date(2024, 6, 1)
-    )
+def _province_report(tmp_path: Any) -> Any:
+    """The root's DOCX report of 2025, opened."""
     out = tmp_path / "r.docx"
     call_command(
         "report",
@@ -26,7 +24,14 @@ def test_children_of_one_name_show_their_codes(data: Any, tmp_path: Any) -> None
         format="docx",
         output=str(out),
     )
-    doc = open_docx(io.BytesIO(out.read_bytes()))
+    return open_docx(io.BytesIO(out.read_bytes()))
+
+
+def test_children_of_one_name_show_their_codes(data: Any, tmp_path: Any) -> None:
+    services.unit_rename(
+        actor=SYSTEM, unit=data.sibling_commune, name="Đảng ủy xã Một", on=dt.date(2024, 6, 1)
+    )
+    doc = _province_report(tmp_path)
     names = [r.cells[1].text for r in doc.tables[2].rows[1:]]
     assert "Đảng ủy xã Một (XA1)" in names and "Đảng ủy xã Một (XA2)" in names
 
@@ -40,16 +45,7 @@ def test_the_sentences_tell_apart_units_of_one_name(data: Any, tmp_path: Any) ->
     services.unit_rename(
         actor=SYSTEM, unit=data.sibling_cell, name="Chi bộ bản Hai", on=dt.date(2024, 6, 1)
     )
-    out = tmp_path / "r.docx"
-    call_command(
-        "report",
-        unit="TINH",
-        date_from="01/01/2025",
-        date_to="31/12/2025",
-        format="docx",
-        output=str(out),
-    )
-    text = "\n".join(p.text for p in open_docx(io.BytesIO(out.read_bytes())).paragraphs)
+    text = "\n".join(p.text for p in _province_report(tmp_path).paragraphs)
     assert "chưa tổ chức hội nghị: Chi bộ bản Hai (CB2)." in text
     assert "thấp hơn chỉ tiêu: Đảng ủy xã Một (XA1, 50,00%)." in text
 
