@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tuyengiao.orgs import access as core
-from tuyengiao.orgs.selectors import today
+from tuyengiao.orgs.selectors import today, unit_and_below
 from tuyengiao.snapshots.services import is_large
 
 from . import access, live_changes, selectors, services
@@ -54,7 +54,11 @@ def period_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Đã mở kỳ báo cáo {period.name}.")
             return redirect("periods:detail", pk=period.pk)
-    return render(request, "periods/new.html", {"form": form, "unit": scope.unit})
+    return render(
+        request,
+        "periods/new.html",
+        {"form": form, "unit": scope.unit, "who": unit_and_below(scope.unit)},
+    )
 
 
 def _root(request: HttpRequest, period: ReportingPeriod) -> Any:

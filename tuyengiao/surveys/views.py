@@ -29,7 +29,7 @@ from tuyengiao.lib.cells import append
 from tuyengiao.lib.http import wants_fragment
 from tuyengiao.orgs import access as core
 from tuyengiao.orgs import views as org_views
-from tuyengiao.orgs.selectors import today
+from tuyengiao.orgs.selectors import today, unit_and_below
 
 from . import access, charts, selectors, services
 from .forms import CodesForm, SurveyForm
@@ -134,6 +134,7 @@ def survey_detail(request: HttpRequest, code: str) -> HttpResponse:
         "surveys/detail.html",
         {
             "survey": survey,
+            "who": unit_and_below(survey.unit),
             "questions": spec.questions,
             "choices": spec.choices,
             "can_manage": access.can_manage(request.user, survey.unit),

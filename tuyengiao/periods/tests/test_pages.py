@@ -10,13 +10,17 @@ from typing import Any
 
 import openpyxl
 import pytest
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.test import Client
+from django.urls import reverse
 from pytest_django.fixtures import Settings
 
 from tuyengiao.imports.framework import run_import
+from tuyengiao.orgs import services as orgs
 from tuyengiao.orgs.access import SYSTEM
 from tuyengiao.orgs.hooks import FiguresLocked
+from tuyengiao.orgs.models import Role
 from tuyengiao.periods.models import FilesStatus, Submission, SubmissionStatus
 from tuyengiao.study import services as study
 from tuyengiao.study.models import Attendance, Status
@@ -383,3 +387,22 @@ def test_files_whose_worker_died_are_said_and_the_page_stops_asking(world: Any) 
     dead = secretary.get(url).content.decode()
     assert BROKEN in dead and "every 3s" not in dead
     assert "Đang tạo tệp DOCX, XLSX" not in dead
+
+
+def test_the_opening_page_names_units_below_only_when_there_are_some(world: Any) -> None:
+    page = _login(world, "commune").get(reverse("periods:new")).content.decode()
+    assert "cho Đảng ủy xã Một và các đơn vị trực thuộc" in page
+    new = orgs.unit_create(
+        actor=SYSTEM,
+        code="XA9",
+        name="Đảng ủy xã Mới",
+        kind="Đảng ủy xã",
+        parent=world.province,
+        valid_from=dt.date(2025, 1, 1),
+    )
+    client = Client()
+    staff = User.objects.create_user(username="xamoi", password="mat-khau-dai-123")
+    orgs.assignment_set(actor=SYSTEM, user=staff, unit=new, role=Role.COMMUNE_STAFF)
+    client.force_login(staff)
+    page = client.get(reverse("periods:new")).content.decode()
+    assert "cho Đảng ủy xã Mới</p>" in page

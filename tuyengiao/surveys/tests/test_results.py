@@ -17,7 +17,7 @@ from tuyengiao.surveys import selectors, services
 from tuyengiao.surveys.models import Survey
 from tuyengiao.surveys.suppression import Tree
 
-from .conftest import answer
+from .conftest import answer, make_survey
 from .test_suppression import determined
 
 pytestmark = pytest.mark.django_db
@@ -232,3 +232,18 @@ def test_a_question_shows_its_form_name_only_to_those_who_manage_the_survey(
     assert "tên trong biểu mẫu: vai_tro" in staff
     member = client_for("member").get(url)
     assert member.status_code == 200 and "vai_tro" not in member.content.decode()
+
+
+def test_the_survey_page_names_units_below_only_when_there_are_some(
+    world: Any, client_for: Any
+) -> None:
+    of_cell = make_survey(world.cell2)
+    url = reverse("surveys:detail", args=[of_cell.code])
+    page = client_for("province").get(url).content.decode()
+    assert "Chi bộ bản Hai ·" in page and "trực thuộc" not in page
+
+
+def test_the_survey_page_of_a_province_names_its_units_below(survey: Any, client_for: Any) -> None:
+    url = reverse("surveys:detail", args=[survey.code])
+    page = client_for("province").get(url).content.decode()
+    assert "Tỉnh ủy Thử và các đơn vị trực thuộc ·" in page
