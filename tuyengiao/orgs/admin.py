@@ -1,21 +1,35 @@
-"""The administrator's pages for accounts (Django admin, superusers only).
+"""The administrator's pages for accounts (Django admin, superusers only:
+``trust/admin_site.py``).
 
 An account is a Django user (Người dùng), bound to one unit with one role
 (Phân quyền), and for a member, linked to their record (Đảng viên → tài khoản)
 so that QR check-in and "my history" know who they are. Units and members are
 read-only here: the tree changes through its dated services (the unit pages and
 the import) and members through their pages, which keep history and sort keys.
-Every change is in the audit trail (the models are in ``trust.audit.AUDITED``).
+A role and a member's account are written by the services (``assignment_set``,
+``assignment_remove``, ``member_link_account``), whose rules the forms here check
+before saving, as every other door does. The system grants nothing through Django's
+permissions or groups, so the account pages do not offer them. Every change is in
+the audit trail (the models are in ``trust.audit.AUDITED``).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group, User
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from tuyengiao.lib.admin import M as _M
 from tuyengiao.lib.admin import ModelAdmin as _Admin
 
+from . import services
 from .models import Assignment, Member, Unit
 
 
@@ -37,8 +51,20 @@ class UnitAdmin(_ReadOnly[Unit]):
         return False
 
 
+class MemberForm(forms.ModelForm):  # type: ignore[type-arg]  # django-stubs' generic form
+    class Meta:
+        model = Member
+        fields = ["user"]
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        services.check_member_account(self.instance, data.get("user"))
+        return data
+
+
 @admin.register(Member)
 class MemberAdmin(_ReadOnly[Member]):
+    form = MemberForm
     list_display = ["code", "full_name", "user"]
     search_fields = ["code", "search_key", "user__username"]
     fields = ["code", "family_name", "middle_name", "given_name", "user"]
@@ -46,10 +72,77 @@ class MemberAdmin(_ReadOnly[Member]):
     autocomplete_fields = ["user"]
     ordering = ["sort_key"]
 
+    def save_model(self, request: HttpRequest, obj: Member, form: Any, change: bool) -> None:
+        saved = Member.objects.get(pk=obj.pk)
+        services.member_link_account(actor=request.user, member=saved, user=obj.user)
+
+
+class AssignmentForm(forms.ModelForm):  # type: ignore[type-arg]  # django-stubs' generic form
+    class Meta:
+        model = Assignment
+        fields = ["user", "unit", "role", "can_export_personal_data"]
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        role = data.get("role")
+        if role:
+            try:
+                services.check_assignment(role, bool(data.get("can_export_personal_data")))
+            except ValidationError as exc:
+                raise ValidationError({"can_export_personal_data": exc.messages}) from exc
+        return data
+
 
 @admin.register(Assignment)
 class AssignmentAdmin(_Admin[Assignment]):
+    form = AssignmentForm
     list_display = ["user", "unit", "role", "can_export_personal_data"]
     list_filter = ["role", "can_export_personal_data"]
     search_fields = ["user__username", "unit__code", "unit__name"]
     autocomplete_fields = ["user", "unit"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Assignment | None = None) -> Any:
+        # The account of an assignment is its key (one assignment an account).
+        return ["user"] if obj is not None else []
+
+    def save_model(self, request: HttpRequest, obj: Assignment, form: Any, change: bool) -> None:
+        saved = services.assignment_set(
+            actor=request.user,
+            user=obj.user,
+            unit=obj.unit,
+            role=obj.role,
+            can_export_personal_data=obj.can_export_personal_data,
+        )
+        obj.pk = saved.pk
+        obj._state.adding = False
+
+    def delete_model(self, request: HttpRequest, obj: Assignment) -> None:
+        services.assignment_remove(actor=request.user, assignment=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Assignment]) -> None:
+        for assignment in queryset:
+            services.assignment_remove(actor=request.user, assignment=assignment)
+
+
+admin.site.unregister(Group)
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]  # not subscriptable at run time
+    """Django's account pages without groups and permissions (nothing here reads them)
+    and without the switch for signing in with something other than a password (there
+    is nothing else)."""
+
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
+        ("Trạng thái", {"fields": ("is_active", "is_superuser")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "password1", "password2")}),
+    )
+    list_display = ("username", "first_name", "last_name", "is_active", "is_superuser")
+    list_filter = ("is_superuser", "is_active")
+    filter_horizontal = ()

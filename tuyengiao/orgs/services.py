@@ -858,12 +858,32 @@ def _member_units_changed(member: Member) -> None:
 
 
 @transaction.atomic
+def check_assignment(role: Role | str, can_export_personal_data: bool) -> None:
+    """A member's role is never given the export of personal data."""
+    if can_export_personal_data and role == Role.MEMBER:
+        raise ValidationError("Không cấp quyền xuất dữ liệu cá nhân cho vai trò đảng viên.")
+
+
+@transaction.atomic
 def assignment_set(
-    *, actor: Actor, user: AbstractBaseUser, unit: Unit, role: Role | str
+    *,
+    actor: Actor,
+    user: AbstractBaseUser,
+    unit: Unit,
+    role: Role | str,
+    can_export_personal_data: bool | None = None,
 ) -> Assignment:
+    """Bind ``user`` to ``unit`` with ``role`` (the system administrator only). The
+    export permission is set when given and kept otherwise, except that a member's
+    role loses it."""
     check_system(actor)
+    export = can_export_personal_data
+    if export is None:
+        current = Assignment.objects.filter(user_id=user.pk).first()
+        export = bool(current and current.can_export_personal_data) and role != Role.MEMBER
+    check_assignment(role, export)
     assignment, _ = Assignment.objects.update_or_create(
-        user=user, defaults={"unit": unit, "role": role}
+        user=user, defaults={"unit": unit, "role": role, "can_export_personal_data": export}
     )
     return assignment
 
@@ -875,12 +895,43 @@ def assignment_set_export(*, actor: Actor, user: AbstractBaseUser, allowed: bool
     assignment = Assignment.objects.filter(user_id=user.pk).first()
     if assignment is None:
         raise ValidationError("Tài khoản chưa được gán đơn vị, không thể cấp quyền xuất dữ liệu.")
-    if allowed and assignment.role == Role.MEMBER:
-        raise ValidationError("Không cấp quyền xuất dữ liệu cá nhân cho vai trò đảng viên.")
+    check_assignment(assignment.role, allowed)
     if assignment.can_export_personal_data != allowed:
         assignment.can_export_personal_data = allowed
         assignment.save(update_fields=["can_export_personal_data"])
     return assignment
+
+
+@transaction.atomic
+def assignment_remove(*, actor: Actor, assignment: Assignment) -> None:
+    """Take the account's unit and role away (it then sees nothing)."""
+    check_system(actor)
+    assignment.delete()
+
+
+def check_member_account(member: Member, user: AbstractBaseUser | None) -> None:
+    """An account belongs to one member at most."""
+    if user is None:
+        return
+    other = Member.objects.filter(user_id=user.pk).exclude(pk=member.pk).first()
+    if other is not None:
+        raise ValidationError(
+            f"Tài khoản {user.get_username()} đã gắn với đảng viên {other.code} "
+            f"({other.full_name})."
+        )
+
+
+@transaction.atomic
+def member_link_account(*, actor: Actor, member: Member, user: AbstractBaseUser | None) -> Member:
+    """Link ``member``'s record to the account they sign in with (``None``: unlink), so
+    that a QR check-in and their history know who they are; an account belongs to one
+    member at most."""
+    check_system(actor)
+    check_member_account(member, user)
+    if member.user_id != (user.pk if user is not None else None):
+        member.user = user  # type: ignore[assignment]
+        member.save(update_fields=["user"])
+    return member
 
 
 def units_by_code(codes: Iterable[str]) -> dict[str, Unit]:

@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 
+from tuyengiao.orgs import services
+from tuyengiao.orgs.access import SYSTEM
 from tuyengiao.orgs.models import Assignment, Member, Role, Unit
 
 pytestmark = pytest.mark.django_db
@@ -63,3 +65,101 @@ def test_units_and_members_cannot_be_added_changed_or_deleted_there(
 def test_staff_of_the_province_are_not_administrators(client_for: Any, world: Any) -> None:
     response = client_for("province").get("/quan-tri/orgs/assignment/")
     assert response.status_code == 302 and "/quan-tri/login/" in response["Location"]
+
+
+def test_a_staff_account_holding_model_permissions_is_not_let_in(client: Any, world: Any) -> None:
+    """Django's default site opens to staff with a model permission; here only a
+    superuser is an administrator (nothing in the system grants by Django's permissions)."""
+    from django.contrib.auth.models import Permission
+
+    staff = get_user_model().objects.create_user(
+        "nhanvien", password="mat-khau-dai-123", is_staff=True
+    )
+    staff.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label="orgs", codename__endswith="assignment")
+    )
+    client.force_login(staff)
+    for page in ("/quan-tri/", "/quan-tri/orgs/assignment/", "/quan-tri/orgs/assignment/add/"):
+        response = client.get(page)
+        assert response.status_code == 302 and "/quan-tri/login/" in response["Location"], page
+    response = client.post(
+        "/quan-tri/orgs/assignment/add/",
+        {"user": staff.pk, "unit": world.province.pk, "role": Role.PROVINCE_STAFF},
+    )
+    assert response.status_code == 302 and not Assignment.objects.filter(user=staff).exists()
+
+
+def test_a_members_role_is_refused_the_export_of_personal_data_as_by_the_command(
+    admin_client: Any, world: Any
+) -> None:
+    user = get_user_model().objects.create_user("dv9", password="mat-khau-dai-123")
+    response = admin_client.post(
+        "/quan-tri/orgs/assignment/add/",
+        {
+            "user": user.pk,
+            "unit": world.cell.pk,
+            "role": Role.MEMBER,
+            "can_export_personal_data": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert "Không cấp quyền xuất dữ liệu cá nhân cho vai trò đảng viên." in (
+        response.content.decode()
+    )
+    assert not Assignment.objects.filter(user=user).exists()
+    # A staffer who may export, made a member there, loses the permission.
+    staff = world.users["commune"]
+    assignment = Assignment.objects.get(user=staff)
+    assignment.can_export_personal_data = True
+    assignment.save()
+    response = admin_client.post(
+        f"/quan-tri/orgs/assignment/{assignment.pk}/change/",
+        {"unit": world.cell.pk, "role": Role.MEMBER, "can_export_personal_data": "on"},
+    )
+    assert response.status_code == 200
+    assignment.refresh_from_db()
+    assert assignment.role == Role.COMMUNE_STAFF and assignment.can_export_personal_data
+    services.assignment_set(actor=SYSTEM, user=staff, unit=world.cell, role=Role.MEMBER)
+    assignment.refresh_from_db()
+    assert assignment.role == Role.MEMBER and not assignment.can_export_personal_data
+
+
+def test_an_account_links_to_one_member_only(admin_client: Any, world: Any) -> None:
+    linked = world.members[0]
+    assert linked.user is not None
+    other = world.members[3]
+    response = admin_client.post(
+        f"/quan-tri/orgs/member/{other.pk}/change/", {"user": linked.user.pk}
+    )
+    assert response.status_code == 200
+    assert f"đã gắn với đảng viên {linked.code}" in response.content.decode()
+    assert Member.objects.get(pk=other.pk).user is None
+
+
+def test_a_role_taken_away_there_is_audited(admin_client: Any, world: Any) -> None:
+    from auditlog.models import LogEntry
+
+    assignment = Assignment.objects.get(user=world.users["secretary"])
+    response = admin_client.post(
+        f"/quan-tri/orgs/assignment/{assignment.pk}/delete/", {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not Assignment.objects.filter(pk=assignment.pk).exists()
+    assert LogEntry.objects.filter(
+        object_pk=str(assignment.pk), action=LogEntry.Action.DELETE
+    ).exists()
+
+
+def test_the_account_pages_offer_no_groups_or_permissions(admin_client: Any, world: Any) -> None:
+    user = world.users["commune"]
+    for page in (f"/quan-tri/auth/user/{user.pk}/change/", "/quan-tri/auth/user/add/"):
+        html = admin_client.get(page).content.decode()
+        for english in ("Can add", "Can change", "user_permissions", "groups", "Password-based"):
+            assert english not in html, (page, english)
+    assert admin_client.get("/quan-tri/auth/group/").status_code == 404
+    response = admin_client.post(
+        "/quan-tri/auth/user/add/",
+        {"username": "moi", "password1": "Mat-khau-dai-123!", "password2": "Mat-khau-dai-123!"},
+    )
+    assert response.status_code == 302
+    assert get_user_model().objects.get(username="moi").has_usable_password()
