@@ -11,15 +11,46 @@ from auditlog.models import LogEntry
 from django.contrib import admin
 from django.http import HttpRequest
 from django.urls import URLPattern
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tuyengiao.lib.admin import ModelAdmin
 
+from . import selectors
 from .models import AccessLog
 
 
 class ReadOnlyLogEntryAdmin(LogEntryAdmin):  # type: ignore[misc]  # django-auditlog ships no type stubs
+    """django-auditlog's pages, the changes read as the audit page reads them
+    (``selectors.describe_changes``: Vietnamese labels, choice labels, dd/mm/yyyy, names
+    of related rows, "—" for nothing) instead of field names and raw values."""
+
+    @admin.display(description="Thời điểm", ordering="timestamp")
+    def created(self, obj: LogEntry) -> str:
+        return str(timezone.localtime(obj.timestamp).strftime("%H:%M:%S %d/%m/%Y"))
+
+    @admin.display(description="Thay đổi")
+    def msg(self, obj: LogEntry) -> Any:
+        rows = selectors.describe_changes(obj)
+        if not rows:
+            return "—"
+        return format_html(
+            "<table><thead><tr><th>Trường</th><th>Giá trị cũ</th><th>Giá trị mới</th></tr>"
+            "</thead><tbody>{}</tbody></table>",
+            format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td></tr>", rows),
+        )
+
+    @admin.display(description="Thay đổi")
+    def msg_short(self, obj: LogEntry) -> str:
+        if obj.action in (LogEntry.Action.DELETE, LogEntry.Action.ACCESS):
+            return ""
+        model = obj.content_type.model_class() if obj.content_type_id else None
+        labels = [selectors.field_label(model, name) for name in obj.changes_dict or {}]
+        shown = ", ".join(labels[:4]) + (", …" if len(labels) > 4 else "")
+        return f"{len(labels)} thay đổi: {shown}" if labels else ""
+
     def has_delete_permission(self, request: HttpRequest, obj: LogEntry | None = None) -> bool:
         return False
 

@@ -165,6 +165,11 @@ def _label(model: Any, name: str) -> tuple[str, Any]:
     return FIELD_LABELS.get(name, name.replace("_", " ")), field
 
 
+def field_label(model: Any, name: str) -> str:
+    """A logged field's Vietnamese label (``_label``)."""
+    return _label(model, name)[0]
+
+
 def _shown(value: Any, field: Any = None, related: dict[Any, str] | None = None) -> str:
     """A logged value as a user reads it: choice labels, Có/Không, dd/mm/yyyy, the name
     of a related row; anything else as logged."""

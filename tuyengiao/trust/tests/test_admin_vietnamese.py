@@ -64,3 +64,22 @@ def test_the_audit_trail_in_vietnamese(admin_client: Any, world: Any) -> None:
     assert "Nhật ký thay đổi" in page or "mục nhật ký" in page
     for english in ("Resource Type", "Correlation ID", "log entries"):
         assert english not in page, english
+
+
+def test_an_audit_entry_reads_as_on_the_audit_page(admin_client: Any, world: Any) -> None:
+    """django-auditlog's pages showed field names ("can export personal data"), "None"
+    and ISO moments; they read as the audit page does."""
+    from auditlog.models import LogEntry
+    from django.utils import timezone
+
+    from tuyengiao.orgs import services
+    from tuyengiao.orgs.access import SYSTEM
+
+    services.assignment_set_export(actor=SYSTEM, user=world.users["commune"], allowed=True)
+    entry = LogEntry.objects.filter(changes__icontains="can_export_personal_data").latest("pk")
+    page = _page(admin_client, f"/quan-tri/auditlog/logentry/{entry.pk}/change/")
+    assert "được xuất dữ liệu cá nhân" in page and "<td>Không</td><td>Có</td>" in page
+    assert "can_export_personal_data" not in page and "None" not in page
+    assert timezone.localtime(entry.timestamp).strftime("%H:%M:%S %d/%m/%Y") in page
+    listed = _page(admin_client, "/quan-tri/auditlog/logentry/")
+    assert "1 thay đổi: được xuất dữ liệu cá nhân" in listed and "1 change" not in listed
