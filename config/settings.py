@@ -63,11 +63,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "template_partials",
     "django_tasks",
-    "django_tasks.backends.database",
+    "tuyengiao.trust.admin_site.TasksConfig",  # django_tasks.backends.database
     "auditlog",
-    "axes",
+    "tuyengiao.trust.admin_site.AxesConfig",  # axes
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "tuyengiao.trust.admin_site.TotpConfig",  # django_otp.plugins.otp_totp
     "tuyengiao.orgs",
     "tuyengiao.imports",
     "tuyengiao.documents",

@@ -44,6 +44,7 @@ class _ReadOnly(_Admin[_M]):
 @admin.register(Unit)
 class UnitAdmin(_ReadOnly[Unit]):
     list_display = ["code", "name", "kind", "valid_from", "valid_to"]
+    fields = ["code", "name", "kind", "parent", "valid_from", "valid_to", "population", "place"]
     search_fields = ["code", "name"]
     ordering = ["path"]
 
@@ -65,12 +66,16 @@ class MemberForm(forms.ModelForm):  # type: ignore[type-arg]  # django-stubs' ge
 @admin.register(Member)
 class MemberAdmin(_ReadOnly[Member]):
     form = MemberForm
-    list_display = ["code", "full_name", "user"]
+    list_display = ["code", "name", "user"]
     search_fields = ["code", "search_key", "user__username"]
     fields = ["code", "family_name", "middle_name", "given_name", "user"]
     readonly_fields = ["code", "family_name", "middle_name", "given_name"]
     autocomplete_fields = ["user"]
     ordering = ["sort_key"]
+
+    @admin.display(description="họ và tên", ordering="sort_key")
+    def name(self, member: Member) -> str:
+        return member.full_name
 
     def save_model(self, request: HttpRequest, obj: Member, form: Any, change: bool) -> None:
         saved = Member.objects.get(pk=obj.pk)

@@ -32,11 +32,16 @@ class Unit(models.Model):
     name = models.CharField("tên đơn vị", max_length=255)
     kind = models.CharField("loại đơn vị", max_length=100)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name="đơn vị cấp trên",
     )
     # "/1/7/42/": ids of the ancestors and the unit, today's structure.
-    path = models.CharField(max_length=255, db_index=True)
-    depth = models.PositiveSmallIntegerField(default=0)
+    path = models.CharField("vị trí trong cây", max_length=255, db_index=True)
+    depth = models.PositiveSmallIntegerField("cấp", default=0)
     valid_from = models.DateField("hiệu lực từ", null=True, blank=True)
     valid_to = models.DateField("hết hiệu lực từ", null=True, blank=True)
     population = models.PositiveIntegerField(
@@ -178,6 +183,7 @@ class Member(models.Model):
         null=True,
         blank=True,
         related_name="member",
+        verbose_name="tài khoản",
     )
     # Derived keys, written by the services: Vietnamese order and search without marks.
     sort_key = models.CharField(max_length=400, db_index=True, editable=False)
@@ -271,9 +277,14 @@ class Assignment(models.Model):
     """A user is bound to exactly one unit with one role (see ``access.py``)."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignment"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="assignment",
+        verbose_name="tài khoản",
     )
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="assignments")
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="assignments", verbose_name="đơn vị"
+    )
     role = models.CharField("vai trò", max_length=32, choices=Role.choices)
     can_export_personal_data = models.BooleanField("được xuất dữ liệu cá nhân", default=False)
 

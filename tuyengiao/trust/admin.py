@@ -7,25 +7,46 @@ from __future__ import annotations
 from typing import Any
 
 from auditlog.admin import LogEntryAdmin
+from auditlog.filters import CIDFilter, ResourceTypeFilter
 from auditlog.models import LogEntry
 from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
 from django.http import HttpRequest
 from django.urls import URLPattern
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tasks.backends.database.admin import DBTaskResultAdmin
+from django_tasks.backends.database.models import DBTaskResult
 
 from tuyengiao.lib.admin import ModelAdmin
+from tuyengiao.lib.text import collation_key
 
 from . import selectors
 from .models import AccessLog
+
+
+class KindFilter(ResourceTypeFilter):  # type: ignore[misc]  # django-auditlog ships no type stubs
+    """auditlog's filter by kind of data, listing the models' Vietnamese names, not
+    their internal ones ("submission")."""
+
+    title = "loại dữ liệu"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[int, str]]:
+        out = []
+        for type_id, _model in super().lookups(request, model_admin):
+            model = ContentType.objects.get_for_id(type_id).model_class()
+            out.append((type_id, str(model._meta.verbose_name) if model else _model))
+        return sorted(out, key=lambda row: collation_key(row[1]))
 
 
 class ReadOnlyLogEntryAdmin(LogEntryAdmin):  # type: ignore[misc]  # django-auditlog ships no type stubs
     """django-auditlog's pages, the changes read as the audit page reads them
     (``selectors.describe_changes``: Vietnamese labels, choice labels, dd/mm/yyyy, names
     of related rows, "—" for nothing) instead of field names and raw values."""
+
+    list_filter = ["action", KindFilter, CIDFilter]
 
     @admin.display(description="Thời điểm", ordering="timestamp")
     def created(self, obj: LogEntry) -> str:
@@ -134,3 +155,27 @@ class TwoFactorDeviceAdmin(TOTPDeviceAdmin):  # type: ignore[misc]  # django-otp
 
 admin.site.unregister(TOTPDevice)
 admin.site.register(TOTPDevice, TwoFactorDeviceAdmin)
+
+
+class TaskResultAdmin(DBTaskResultAdmin):
+    """django-tasks' results, the task's column named in Vietnamese (the model's
+    property has no label of its own)."""
+
+    list_display = (
+        "id",
+        "task",
+        "status",
+        "enqueued_at",
+        "started_at",
+        "finished_at",
+        "priority",
+        "queue_name",
+    )
+
+    @admin.display(description="tác vụ")
+    def task(self, result: DBTaskResult[Any, Any]) -> str:
+        return str(result.task_name)
+
+
+admin.site.unregister(DBTaskResult)
+admin.site.register(DBTaskResult, TaskResultAdmin)

@@ -83,3 +83,45 @@ def test_an_audit_entry_reads_as_on_the_audit_page(admin_client: Any, world: Any
     assert timezone.localtime(entry.timestamp).strftime("%H:%M:%S %d/%m/%Y") in page
     listed = _page(admin_client, "/quan-tri/auditlog/logentry/")
     assert "1 thay đổi: được xuất dữ liệu cá nhân" in listed and "1 change" not in listed
+
+
+def test_the_admins_own_and_the_libraries_labels_are_vietnamese(
+    admin_client: Any, world: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Labels the libraries and Django 5's admin leave in English, and fields of the
+    account models without a label of their own, found by a crawl of the demo's admin."""
+    from auditlog.models import LogEntry
+    from django_tasks.backends.database.models import DBTaskResult
+
+    from tuyengiao.orgs import services
+    from tuyengiao.orgs.access import SYSTEM
+    from tuyengiao.orgs.models import Assignment
+    from tuyengiao.reports.tasks import report_generate
+
+    services.assignment_set_export(actor=SYSTEM, user=world.users["commune"], allowed=True)
+    assignment = Assignment.objects.get(user=world.users["commune"])
+    with django_capture_on_commit_callbacks(execute=True):
+        report_generate.enqueue(0)  # waits in the database backend: no worker in tests
+    result = DBTaskResult.objects.get()
+    pages = {
+        "/quan-tri/": ["Tác vụ nền", "Xác thực hai lớp", "Đăng nhập (django-axes)"],
+        "/quan-tri/django_tasks_database/dbtaskresult/": ["tác vụ", "Đang chờ", "trạng thái"],
+        f"/quan-tri/django_tasks_database/dbtaskresult/{result.pk}/change/": ["Hàm của tác vụ"],
+        "/quan-tri/auditlog/logentry/": ["mục nhật ký", "loại dữ liệu", "phân quyền"],
+        f"/quan-tri/orgs/unit/{world.cell.pk}/change/": ["đơn vị cấp trên"],
+        f"/quan-tri/orgs/assignment/{assignment.pk}/change/": ["tài khoản"],
+        f"/quan-tri/auth/user/{world.users['commune'].pk}/change/": ["Đặt lại mật khẩu"],
+        "/quan-tri/orgs/member/": ["họ và tên"],
+    }
+    english = [
+        "Tasks Database Backend", "Task Results", "Task name", "Ready", "Task path",
+        "Toggle navigation", "Filter navigation items", "Reset password", "Resource Type",
+        ">Parent", ">Depth", ">Path", ">User", ">Unit", "Full name", "mục đăng nhập",
+    ]  # fmt: skip
+    for path, wanted in pages.items():
+        page = _page(admin_client, path)
+        for text in wanted:  # labels are capitalised on some pages
+            assert text.lower() in page.lower(), (path, text)
+        for text in english:
+            assert text not in page, (path, text)
+    assert LogEntry.objects.exists()
