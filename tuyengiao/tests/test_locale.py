@@ -37,3 +37,48 @@ def test_the_admin_pages_have_no_english_left_from_django_s_catalogue() -> None:
         assert gettext("Model name") == "Loại dữ liệu"
         assert gettext("Toggle theme (current theme: dark)") == "Đổi giao diện (đang dùng: tối)"
         assert gettext("Skip to main content") == "Chuyển đến nội dung chính"
+
+
+def test_the_messages_bad_input_can_bring_up_are_vietnamese() -> None:
+    """Messages Django's Vietnamese catalogue leaves empty, taken from Django itself
+    (so that a changed wording shows here): posting garbage to every form of the demo
+    brought up "“…” is not a valid value." on the new campaign page."""
+    from django.core import paginator, validators
+    from django.db import models
+    from django.forms import formsets
+
+    messages = [
+        forms.ModelMultipleChoiceField.default_error_messages["invalid_pk_value"],
+        forms.JSONField.default_error_messages["invalid"],
+        forms.UUIDField.default_error_messages["invalid"],
+        forms.DurationField.default_error_messages["invalid"],
+        forms.MultiValueField.default_error_messages["incomplete"],
+        paginator.Paginator.default_error_messages["invalid_page"],
+        validators.ProhibitNullCharactersValidator.message,
+        validators.FileExtensionValidator.message,
+        models.IntegerField.default_error_messages["invalid"],
+        models.FloatField.default_error_messages["invalid"],
+        models.DecimalField.default_error_messages["invalid"],
+        models.BooleanField.default_error_messages["invalid"],
+        models.BooleanField.default_error_messages["invalid_nullable"],
+        models.DateField.default_error_messages["invalid"],
+        models.DateField.default_error_messages["invalid_date"],
+        models.DateTimeField.default_error_messages["invalid"],
+        models.DateTimeField.default_error_messages["invalid_datetime"],
+        models.TimeField.default_error_messages["invalid"],
+        models.TimeField.default_error_messages["invalid_time"],
+        models.ForeignKey.default_error_messages["invalid"],
+        models.JSONField.default_error_messages["invalid"],
+        formsets.BaseFormSet.default_error_messages["missing_management_form"],
+        forms.models.InlineForeignKeyField.default_error_messages["invalid_choice"],
+    ]
+    messages += [
+        paginator.Paginator.default_error_messages["min_page"],
+        paginator.Paginator.default_error_messages["no_results"],
+    ]
+    with translation.override("en"):
+        english = [str(m) for m in messages]
+    with translation.override("vi"):
+        vietnamese = [str(m) for m in messages]
+    untranslated = [e for e, v in zip(english, vietnamese, strict=True) if e == v]
+    assert untranslated == []
