@@ -125,6 +125,8 @@ def test_province_staff_browse_and_filter_the_log(client_for: Any, world: Any) -
     client = client_for("province")
     page = client.get("/an-toan/nhat-ky/")
     assert page.status_code == 200
+    # what it does not hold, it says where to find: imports are kept per import
+    assert 'được ghi theo từng lần nhập, ở trang <a href="/nhap-du-lieu/">' in page.content.decode()
     assert page.context["page"].paginator.count == LogEntry.objects.count()
     mine = client.get("/an-toan/nhat-ky/", {"ai": "tinh", "loai": "orgs.unit"})
     rows = list(mine.context["page"].object_list)
