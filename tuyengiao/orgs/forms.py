@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from tuyengiao.lib.codes import validate_code
@@ -43,12 +45,22 @@ class ExemptForm(forms.Form):
     on = _on()
     reason = forms.CharField(label="Lý do", max_length=255, required=False)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Its own ids: the member page holds this form beside TransferForm, both with
+        # a date "on"; one id for both would give the second date's label to the first.
+        kwargs.setdefault("auto_id", "mien_%s")
+        super().__init__(*args, **kwargs)
+
 
 class TransferForm(forms.Form):
     unit_code = forms.CharField(
         label="Mã đơn vị chuyển đến", max_length=64, validators=[validate_code]
     )
     on = _on()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "chuyen_%s")
+        super().__init__(*args, **kwargs)
 
 
 class UnitForm(forms.Form):
