@@ -129,6 +129,20 @@ class AssignmentAdmin(_Admin[Assignment]):
             services.assignment_remove(actor=request.user, assignment=assignment)
 
 
+class AssignmentInline(admin.StackedInline):  # type: ignore[type-arg]  # not subscriptable at run time
+    """The account's unit and role on the account's own page, so that an account is
+    created and given its place in one step; saved by the services
+    (``UserAdmin.save_formset``)."""
+
+    model = Assignment
+    form = AssignmentForm
+    fields = ["unit", "role", "can_export_personal_data"]
+    autocomplete_fields = ["unit"]
+    max_num = 1
+    extra = 1
+    verbose_name = verbose_name_plural = "đơn vị và vai trò"
+
+
 admin.site.unregister(Group)
 admin.site.unregister(User)
 
@@ -151,3 +165,22 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]  # not subscriptable
     list_display = ("username", "first_name", "last_name", "is_active", "is_superuser")
     list_filter = ("is_superuser", "is_active")
     filter_horizontal = ()
+    inlines = [AssignmentInline]
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        """The unit and role through the services, as on the assignments' page."""
+        if formset.model is not Assignment:
+            super().save_formset(request, form, formset, change)
+            return
+        changed = formset.save(commit=False)
+        for assignment in formset.deleted_objects:
+            services.assignment_remove(actor=request.user, assignment=assignment)
+        for assignment in changed:
+            saved = services.assignment_set(
+                actor=request.user,
+                user=form.instance,
+                unit=assignment.unit,
+                role=assignment.role,
+                can_export_personal_data=assignment.can_export_personal_data,
+            )
+            assignment.pk = saved.pk

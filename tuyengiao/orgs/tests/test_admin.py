@@ -163,3 +163,58 @@ def test_the_account_pages_offer_no_groups_or_permissions(admin_client: Any, wor
     )
     assert response.status_code == 302
     assert get_user_model().objects.get(username="moi").has_usable_password()
+
+
+def _inline(unit: Unit, role: str, export: bool = False, pk: int | None = None) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "assignment-TOTAL_FORMS": "1",
+        "assignment-INITIAL_FORMS": "1" if pk else "0",
+        "assignment-MIN_NUM_FORMS": "0",
+        "assignment-MAX_NUM_FORMS": "1",
+        "assignment-0-unit": unit.pk,
+        "assignment-0-role": role,
+    }
+    if pk:
+        data["assignment-0-id"] = pk
+    if export:
+        data["assignment-0-can_export_personal_data"] = "on"
+    return data
+
+
+def test_an_account_is_created_with_its_unit_and_role_on_one_page(
+    admin_client: Any, world: Any
+) -> None:
+    from auditlog.models import LogEntry
+
+    page = admin_client.get("/quan-tri/auth/user/add/").content.decode()
+    assert "đơn vị và vai trò" in page.lower()
+    password = {"password1": "Mat-khau-dai-123!", "password2": "Mat-khau-dai-123!"}
+    refused = admin_client.post(
+        "/quan-tri/auth/user/add/",
+        {"username": "dv10", **password, **_inline(world.cell, Role.MEMBER, export=True)},
+    )
+    assert refused.status_code == 200
+    assert "Không cấp quyền xuất dữ liệu cá nhân" in refused.content.decode()
+    assert not get_user_model().objects.filter(username="dv10").exists()
+    response = admin_client.post(
+        "/quan-tri/auth/user/add/",
+        {"username": "bithu3", **password, **_inline(world.cell2, Role.CELL_SECRETARY)},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    user = get_user_model().objects.get(username="bithu3")
+    assignment = Assignment.objects.get(user=user)
+    assert (assignment.unit, assignment.role) == (world.cell2, Role.CELL_SECRETARY)
+    assert LogEntry.objects.get_for_object(assignment).exists()
+    # changed on the account's page too: made a member, the export right is refused
+    change = {
+        "username": "bithu3",
+        "is_active": "on",
+        "date_joined_0": "01/12/2026",
+        "date_joined_1": "08:00:00",
+        **_inline(world.cell2, Role.MEMBER, export=True, pk=assignment.pk),
+    }
+    response = admin_client.post(f"/quan-tri/auth/user/{user.pk}/change/", change)
+    assert response.status_code == 200
+    assert "Không cấp quyền xuất dữ liệu cá nhân" in response.content.decode()
+    assignment.refresh_from_db()
+    assert assignment.role == Role.CELL_SECRETARY
