@@ -159,10 +159,20 @@ def test_the_account_pages_offer_no_groups_or_permissions(admin_client: Any, wor
     assert admin_client.get("/quan-tri/auth/group/").status_code == 404
     response = admin_client.post(
         "/quan-tri/auth/user/add/",
-        {"username": "moi", "password1": "Mat-khau-dai-123!", "password2": "Mat-khau-dai-123!"},
+        {
+            "username": "moi",
+            "password1": "Mat-khau-dai-123!",
+            "password2": "Mat-khau-dai-123!",
+            # no unit and role yet: the inline's form left empty
+            "assignment-TOTAL_FORMS": "1",
+            "assignment-INITIAL_FORMS": "0",
+            "assignment-0-unit": "",
+            "assignment-0-role": "",
+        },
     )
     assert response.status_code == 302
-    assert get_user_model().objects.get(username="moi").has_usable_password()
+    made = get_user_model().objects.get(username="moi")
+    assert made.has_usable_password() and not Assignment.objects.filter(user=made).exists()
 
 
 def _inline(unit: Unit, role: str, export: bool = False, pk: int | None = None) -> dict[str, Any]:
