@@ -54,7 +54,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "t
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "tuyengiao.trust.admin_site.AdminConfig",  # django.contrib.admin, superusers only
+    "tuyengiao.trust.library_apps.AdminConfig",  # django.contrib.admin, superusers only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -63,11 +63,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "template_partials",
     "django_tasks",
-    "tuyengiao.trust.admin_site.TasksConfig",  # django_tasks.backends.database
+    "tuyengiao.trust.library_apps.TasksConfig",  # django_tasks.backends.database
     "auditlog",
-    "tuyengiao.trust.admin_site.AxesConfig",  # axes
+    "tuyengiao.trust.library_apps.AxesConfig",  # axes
     "django_otp",
-    "tuyengiao.trust.admin_site.TotpConfig",  # django_otp.plugins.otp_totp
+    "tuyengiao.trust.library_apps.TotpConfig",  # django_otp.plugins.otp_totp
     "tuyengiao.orgs",
     "tuyengiao.imports",
     "tuyengiao.documents",

@@ -228,3 +228,20 @@ def test_an_account_is_created_with_its_unit_and_role_on_one_page(
     assert "Không cấp quyền xuất dữ liệu cá nhân" in response.content.decode()
     assignment.refresh_from_db()
     assert assignment.role == Role.CELL_SECRETARY
+
+
+def test_the_admins_sign_in_asks_for_a_superuser_not_a_staff_account(
+    client: Any, world: Any
+) -> None:
+    users = get_user_model().objects
+    users.create_user("nhanvien2", password="mat-khau-dai-123", is_staff=True)
+    # made an administrator on the account page, which no longer shows "staff"
+    users.create_user("quantri2", password="mat-khau-dai-123", is_superuser=True)
+    refused = client.post(
+        "/quan-tri/login/", {"username": "nhanvien2", "password": "mat-khau-dai-123"}
+    )
+    assert refused.status_code == 200 and "_auth_user_id" not in client.session
+    let_in = client.post(
+        "/quan-tri/login/", {"username": "quantri2", "password": "mat-khau-dai-123"}
+    )
+    assert let_in.status_code == 302 and client.get("/quan-tri/").status_code == 200
