@@ -9,6 +9,7 @@ from typing import Any
 from auditlog.admin import LogEntryAdmin
 from auditlog.filters import CIDFilter, ResourceTypeFilter
 from auditlog.models import LogEntry
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.http import HttpRequest
@@ -25,6 +26,14 @@ from tuyengiao.lib.text import collation_key
 
 from . import selectors
 from .models import AccessLog
+
+
+def _moment(value: Any) -> str:
+    """A moment as the admin's pages show it ("19:10:26 01/12/2026", local time; "—"):
+    a method's value is printed as it is, in UTC and ISO form."""
+    if value is None:
+        return "—"
+    return str(timezone.localtime(value).strftime("%H:%M:%S %d/%m/%Y"))
 
 
 class KindFilter(ResourceTypeFilter):  # type: ignore[misc]  # django-auditlog ships no type stubs
@@ -50,7 +59,7 @@ class ReadOnlyLogEntryAdmin(LogEntryAdmin):  # type: ignore[misc]  # django-audi
 
     @admin.display(description="Thời điểm", ordering="timestamp")
     def created(self, obj: LogEntry) -> str:
-        return str(timezone.localtime(obj.timestamp).strftime("%H:%M:%S %d/%m/%Y"))
+        return _moment(obj.timestamp)
 
     @admin.display(description="Thay đổi")
     def msg(self, obj: LogEntry) -> Any:
@@ -84,10 +93,24 @@ admin.site.unregister(LogEntry)
 admin.site.register(LogEntry, ReadOnlyLogEntryAdmin)
 
 
+_ACCESS_FIELDS = ["at", "user", "action", "kind", "object_key", "object_repr", "row_count"]
+
+
 @admin.register(AccessLog)
 class AccessLogAdmin(ModelAdmin[AccessLog]):
     list_display = ["at", "user", "action", "object_repr", "row_count", "remote_addr"]
+    fields = [*_ACCESS_FIELDS, "remote_addr"]
+    readonly_fields = [*_ACCESS_FIELDS, "remote_addr"]
     list_filter = ["action"]
+
+    @admin.display(description="loại đối tượng")
+    def kind(self, entry: AccessLog) -> str:
+        """The model's Vietnamese name, not its label ("orgs.Member")."""
+        try:
+            return str(apps.get_model(entry.object_type)._meta.verbose_name)
+        except (LookupError, ValueError):
+            return entry.object_type
+
     search_fields = ["object_repr", "object_key", "user__username"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -126,12 +149,12 @@ class TwoFactorDeviceAdmin(TOTPDeviceAdmin):  # type: ignore[misc]  # django-otp
         return bool(device.confirmed)
 
     @admin.display(description="tạo lúc", ordering="created_at")
-    def created(self, device: TOTPDevice) -> Any:
-        return device.created_at
+    def created(self, device: TOTPDevice) -> str:
+        return _moment(device.created_at)
 
     @admin.display(description="dùng gần nhất", ordering="last_used_at")
-    def last_used(self, device: TOTPDevice) -> Any:
-        return device.last_used_at
+    def last_used(self, device: TOTPDevice) -> str:
+        return _moment(device.last_used_at)
 
     def get_list_display(self, request: HttpRequest) -> list[str]:
         return self.list_display
@@ -151,6 +174,12 @@ class TwoFactorDeviceAdmin(TOTPDeviceAdmin):  # type: ignore[misc]  # django-otp
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
         title = {"title": "Thiết bị xác thực hai lớp"}
         return super().changelist_view(request, {**(extra_context or {}), **title})
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> Any:
+        title = {"title": "Thiết bị xác thực hai lớp"}
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), **title})
 
 
 admin.site.unregister(TOTPDevice)

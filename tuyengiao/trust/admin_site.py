@@ -37,6 +37,18 @@ class AdminSite(admin.AdminSite):
     site_title = "Quản trị"
     index_title = "Tài khoản, phân quyền và nhật ký"
 
+    # Models of libraries whose names are plain English strings (not translatable).
+    model_names = {("otp_totp", "TOTPDevice"): "Thiết bị xác thực hai lớp"}
+
+    def get_app_list(self, request: HttpRequest, app_label: str | None = None) -> Any:
+        apps = super().get_app_list(request, app_label)
+        for app in apps:
+            for model in app["models"]:
+                name = self.model_names.get((app["app_label"], model["object_name"]))
+                if name:
+                    model["name"] = name
+        return apps
+
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user
         return bool(user.is_active and getattr(user, "is_superuser", False))

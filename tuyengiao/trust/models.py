@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class AccessLog(models.Model):
@@ -10,7 +11,11 @@ class AccessLog(models.Model):
         EXPORT_MEMBERS = "export_members", "Xuất danh sách đảng viên"
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name="người xem",
     )
     action = models.CharField("thao tác", max_length=32, choices=Action.choices)
     object_type = models.CharField("loại đối tượng", max_length=64)
@@ -27,4 +32,7 @@ class AccessLog(models.Model):
         indexes = [models.Index(fields=["object_type", "object_key"], name="accesslog_object_idx")]
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()} {self.object_repr} ({self.at:%d/%m/%Y %H:%M})"
+        return (
+            f"{self.get_action_display()} {self.object_repr} "
+            f"({timezone.localtime(self.at):%d/%m/%Y %H:%M})"
+        )
