@@ -82,6 +82,20 @@ class MemberAdmin(_ReadOnly[Member]):
         services.member_link_account(actor=request.user, member=saved, user=obj.user)
 
 
+def _save_assignment(request: HttpRequest, assignment: Assignment, user: Any) -> None:
+    """What an admin form holds for ``assignment`` written by the service; the form's
+    instance then stands for the saved row (the admin logs it and redirects to it)."""
+    saved = services.assignment_set(
+        actor=request.user,
+        user=user,
+        unit=assignment.unit,
+        role=assignment.role,
+        can_export_personal_data=assignment.can_export_personal_data,
+    )
+    assignment.pk = saved.pk
+    assignment._state.adding = False
+
+
 class AssignmentForm(forms.ModelForm):  # type: ignore[type-arg]  # django-stubs' generic form
     class Meta:
         model = Assignment
@@ -111,15 +125,7 @@ class AssignmentAdmin(_Admin[Assignment]):
         return ["user"] if obj is not None else []
 
     def save_model(self, request: HttpRequest, obj: Assignment, form: Any, change: bool) -> None:
-        saved = services.assignment_set(
-            actor=request.user,
-            user=obj.user,
-            unit=obj.unit,
-            role=obj.role,
-            can_export_personal_data=obj.can_export_personal_data,
-        )
-        obj.pk = saved.pk
-        obj._state.adding = False
+        _save_assignment(request, obj, obj.user)
 
     def delete_model(self, request: HttpRequest, obj: Assignment) -> None:
         services.assignment_remove(actor=request.user, assignment=obj)
@@ -176,11 +182,4 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]  # not subscriptable
         for assignment in formset.deleted_objects:
             services.assignment_remove(actor=request.user, assignment=assignment)
         for assignment in changed:
-            saved = services.assignment_set(
-                actor=request.user,
-                user=form.instance,
-                unit=assignment.unit,
-                role=assignment.role,
-                can_export_personal_data=assignment.can_export_personal_data,
-            )
-            assignment.pk = saved.pk
+            _save_assignment(request, assignment, form.instance)
