@@ -28,12 +28,24 @@ from django.utils.translation import gettext_lazy as _
 
 from tuyengiao.lib.admin import M as _M
 from tuyengiao.lib.admin import ModelAdmin as _Admin
+from tuyengiao.lib.text import fold
 
 from . import services
 from .models import Assignment, Member, Unit
 
 
-class _ReadOnly(_Admin[_M]):
+class _FoldedSearch(_Admin[_M]):
+    """Searched as the app searches: the term folded (no marks, "đ" as "d", lower case)
+    against the folded ``search_key``, so that "Nguyễn Minh An" and "nguyen minh an"
+    find the same rows (the term as typed found none in a key without marks)."""
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[_M], search_term: str
+    ) -> tuple[QuerySet[_M], bool]:
+        return super().get_search_results(request, queryset, fold(search_term))
+
+
+class _ReadOnly(_FoldedSearch[_M]):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
@@ -45,7 +57,7 @@ class _ReadOnly(_Admin[_M]):
 class UnitAdmin(_ReadOnly[Unit]):
     list_display = ["code", "name", "kind", "valid_from", "valid_to"]
     fields = ["code", "name", "kind", "parent", "valid_from", "valid_to", "population", "place"]
-    search_fields = ["code", "name"]
+    search_fields = ["code", "search_key"]
     ordering = ["path"]
 
     def has_change_permission(self, request: HttpRequest, obj: Unit | None = None) -> bool:

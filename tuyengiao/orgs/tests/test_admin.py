@@ -245,3 +245,15 @@ def test_the_admins_sign_in_asks_for_a_superuser_not_a_staff_account(
         "/quan-tri/login/", {"username": "quantri2", "password": "mat-khau-dai-123"}
     )
     assert let_in.status_code == 302 and client.get("/quan-tri/").status_code == 200
+
+
+def test_members_and_units_are_found_with_or_without_marks(admin_client: Any, world: Any) -> None:
+    for term in ("Lê Văn Cường", "le van cuong", "LÊ VĂN CƯỜNG"):
+        found = admin_client.get("/quan-tri/orgs/member/", {"q": term})
+        assert list(found.context["cl"].result_list) == [world.members[2]], term
+    for term in ("Đảng ủy xã Một", "dang uy xa mot"):
+        picked = admin_client.get(
+            "/quan-tri/autocomplete/",
+            {"app_label": "orgs", "model_name": "assignment", "field_name": "unit", "term": term},
+        ).json()
+        assert [row["id"] for row in picked["results"]] == [str(world.commune.pk)], term
