@@ -125,11 +125,11 @@ class AssignmentForm(forms.ModelForm):  # type: ignore[type-arg]  # django-stubs
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(_Admin[Assignment]):
+class AssignmentAdmin(_FoldedSearch[Assignment]):
     form = AssignmentForm
     list_display = ["user", "unit", "role", "can_export_personal_data"]
     list_filter = ["role", "can_export_personal_data"]
-    search_fields = ["user__username", "unit__code", "unit__name"]
+    search_fields = ["user__username", "unit__code", "unit__search_key"]
     autocomplete_fields = ["user", "unit"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Assignment | None = None) -> Any:

@@ -257,3 +257,5 @@ def test_members_and_units_are_found_with_or_without_marks(admin_client: Any, wo
             {"app_label": "orgs", "model_name": "assignment", "field_name": "unit", "term": term},
         ).json()
         assert [row["id"] for row in picked["results"]] == [str(world.commune.pk)], term
+        roles = admin_client.get("/quan-tri/orgs/assignment/", {"q": term})
+        assert {a.unit for a in roles.context["cl"].result_list} == {world.commune}, term
