@@ -20,6 +20,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -28,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tuyengiao.lib.admin import M as _M
 from tuyengiao.lib.admin import ModelAdmin as _Admin
-from tuyengiao.lib.text import fold
+from tuyengiao.lib.text import fold, normalize
 
 from . import services
 from .models import Assignment, Member, Unit
@@ -161,6 +162,50 @@ class AssignmentInline(admin.StackedInline):  # type: ignore[type-arg]  # not su
     verbose_name = verbose_name_plural = "đơn vị và vai trò"
 
 
+MEMBER_CODE_HELP = (
+    "Nếu tài khoản là của một đảng viên: mã đảng viên, để điểm danh bằng mã QR và xem quá "
+    "trình học tập của mình. Để trống nếu không phải."
+)
+
+
+def _member_for(code: str, user: Any) -> Member | None:
+    """The member whose code was typed on the account's page, checked by the service's
+    rules (``services.check_member_account``); ``None`` when left empty."""
+    code = normalize(code).strip()
+    if not code:
+        return None
+    member = Member.objects.select_related("user").filter(code__iexact=code).first()
+    if member is None:
+        raise ValidationError(f"Không có đảng viên mã {code}.")
+    services.check_member_account(member, user)
+    return member
+
+
+class AccountChangeForm(UserChangeForm):  # type: ignore[type-arg]  # django-stubs' generic form
+    member_code = forms.CharField(
+        label="Mã đảng viên", required=False, max_length=64, help_text=MEMBER_CODE_HELP
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        linked = Member.objects.filter(user_id=self.instance.pk).first()
+        self.fields["member_code"].initial = linked.code if linked else ""
+
+    def clean_member_code(self) -> str:
+        self.member = _member_for(self.cleaned_data.get("member_code") or "", self.instance)
+        return self.member.code if self.member else ""
+
+
+class AccountCreationForm(AdminUserCreationForm):
+    member_code = forms.CharField(
+        label="Mã đảng viên", required=False, max_length=64, help_text=MEMBER_CODE_HELP
+    )
+
+    def clean_member_code(self) -> str:
+        self.member = _member_for(self.cleaned_data.get("member_code") or "", self.instance)
+        return self.member.code if self.member else ""
+
+
 admin.site.unregister(Group)
 admin.site.unregister(User)
 
@@ -171,19 +216,36 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]  # not subscriptable
     and without the switch for signing in with something other than a password (there
     is nothing else)."""
 
+    form = AccountChangeForm
+    add_form = AccountCreationForm
     fieldsets = (
-        (None, {"fields": ("username", "password")}),
+        (None, {"fields": ("username", "password", "member_code")}),
         (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
         ("Trạng thái", {"fields": ("is_active", "is_superuser")}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("username", "password1", "password2")}),
+        (
+            None,
+            {"classes": ("wide",), "fields": ("username", "password1", "password2", "member_code")},
+        ),
     )
     list_display = ("username", "first_name", "last_name", "is_active", "is_superuser")
     list_filter = ("is_superuser", "is_active")
     filter_horizontal = ()
     inlines = [AssignmentInline]
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        """The account, then its member through ``services.member_link_account``: the
+        member typed linked, a member linked before and no longer typed unlinked."""
+        super().save_model(request, obj, form, change)
+        member = getattr(form, "member", None)
+        before = Member.objects.filter(user_id=obj.pk).first()
+        if before is not None and before != member:
+            services.member_link_account(actor=request.user, member=before, user=None)
+        if member is not None:
+            member.refresh_from_db()
+            services.member_link_account(actor=request.user, member=member, user=obj)
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         """The unit and role through the services, as on the assignments' page."""

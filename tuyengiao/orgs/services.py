@@ -910,8 +910,18 @@ def assignment_remove(*, actor: Actor, assignment: Assignment) -> None:
 
 
 def check_member_account(member: Member, user: AbstractBaseUser | None) -> None:
-    """An account belongs to one member at most."""
+    """An account belongs to one member at most, and a member's account is not
+    replaced by another in passing (unlink it first: whoever signs in with it is that
+    member for check-in and history)."""
     if user is None:
+        return
+    if member.user_id is not None and member.user_id != user.pk:
+        current = member.user.get_username() if member.user is not None else ""
+        raise ValidationError(
+            f"Đảng viên {member.code} đã gắn với tài khoản {current}; bỏ gắn tài khoản đó "
+            "trước khi gắn tài khoản khác."
+        )
+    if user.pk is None:  # an account being created has no member yet
         return
     other = Member.objects.filter(user_id=user.pk).exclude(pk=member.pk).first()
     if other is not None:

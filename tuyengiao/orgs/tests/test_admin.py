@@ -259,3 +259,46 @@ def test_members_and_units_are_found_with_or_without_marks(admin_client: Any, wo
         assert [row["id"] for row in picked["results"]] == [str(world.commune.pk)], term
         roles = admin_client.get("/quan-tri/orgs/assignment/", {"q": term})
         assert {a.unit for a in roles.context["cl"].result_list} == {world.commune}, term
+
+
+def test_a_members_account_is_linked_on_the_account_page(admin_client: Any, world: Any) -> None:
+    password = {"password1": "Mat-khau-dai-123!", "password2": "Mat-khau-dai-123!"}
+    unlinked, linked = world.members[3], world.members[0]
+    assert unlinked.user is None and linked.user is not None
+    for code, error in (
+        ("DV99", "Không có đảng viên mã DV99."),
+        (linked.code, f"Đảng viên {linked.code} đã gắn với tài khoản {linked.user.username}"),
+    ):
+        refused = admin_client.post(
+            "/quan-tri/auth/user/add/",
+            {"username": "dv3", "member_code": code, **password, **_inline(world.cell2, "")},
+        )
+        assert refused.status_code == 200 and error in refused.content.decode(), code
+    assert not get_user_model().objects.filter(username="dv3").exists()
+    response = admin_client.post(
+        "/quan-tri/auth/user/add/",
+        {
+            "username": "dv3",
+            "member_code": unlinked.code.lower(),
+            **password,
+            **_inline(world.cell2, Role.MEMBER),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    user = get_user_model().objects.get(username="dv3")
+    assert Member.objects.get(pk=unlinked.pk).user == user
+    page = admin_client.get(f"/quan-tri/auth/user/{user.pk}/change/").content.decode()
+    assert f'value="{unlinked.code}"' in page
+    # left empty on the account's page: the member is unlinked
+    assignment = Assignment.objects.get(user=user)
+    change = {
+        "username": "dv3",
+        "is_active": "on",
+        "member_code": "",
+        "date_joined_0": "01/12/2026",
+        "date_joined_1": "08:00:00",
+        **_inline(world.cell2, Role.MEMBER, pk=assignment.pk),
+    }
+    response = admin_client.post(f"/quan-tri/auth/user/{user.pk}/change/", change)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert Member.objects.get(pk=unlinked.pk).user is None
