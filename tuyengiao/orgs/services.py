@@ -857,7 +857,6 @@ def _member_units_changed(member: Member) -> None:
     hooks.members_changed(set(member.memberships.values_list("unit_id", flat=True)))
 
 
-@transaction.atomic
 def check_assignment(role: Role | str, can_export_personal_data: bool) -> None:
     """A member's role is never given the export of personal data."""
     if can_export_personal_data and role == Role.MEMBER:
