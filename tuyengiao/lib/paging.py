@@ -15,6 +15,8 @@ from typing import Any, Generic, TypeVar
 
 from django.db.models import Model, QuerySet
 
+from .numbers import MAX_OFFSET
+
 M = TypeVar("M", bound=Model)
 
 
@@ -26,6 +28,9 @@ class OpenPage(Generic[M]):
             self.number = max(1, int(number))
         except (TypeError, ValueError):
             self.number = 1
+        # a page past the last offset a list is read to (``?trang=`` typed huge) is the
+        # last such page, not an offset the database cannot hold
+        self.number = min(self.number, max(1, MAX_OFFSET // per_page))
         start = (self.number - 1) * per_page
         read = list(rows[start : start + per_page + 1])
         self.object_list: Sequence[M] = read[:per_page]
