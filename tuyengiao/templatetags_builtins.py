@@ -40,8 +40,10 @@ def phantram(value: object, places: int = 2) -> str:
         return str(value)
 
 
-@register.filter
+@register.filter(expects_localtime=True)
 def ngay(value: dt.date | dt.datetime | None) -> str:
+    """dd/mm/yyyy; a moment is read in local time (an activation code that runs out at
+    01:00 local runs out on that local day, not on the day before in UTC)."""
     return format_date(value) if value else ""
 
 

@@ -58,3 +58,10 @@ def test_parse_date_only_raises_value_error(text: str) -> None:
         parse_date(text)
     except ValueError as exc:
         assert "dd/mm/yyyy" in str(exc)
+
+
+def test_a_moment_is_dated_in_local_time() -> None:
+    """18:30 UTC on 31/12 is already 01/01 in Việt Nam (UTC+7): a code that runs out
+    then runs out on the local day, as the slip says."""
+    moment = dt.datetime(2026, 12, 31, 18, 30, tzinfo=dt.UTC)
+    assert Template("{{ m|ngay }}").render(Context({"m": moment})) == "01/01/2027"
