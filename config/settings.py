@@ -308,6 +308,9 @@ CHECKIN_CLOSES_MINUTES_AFTER = int(os.environ.get("CHECKIN_CLOSES_MINUTES_AFTER"
 CHECKIN_TOKEN_SECONDS = int(os.environ.get("CHECKIN_TOKEN_SECONDS", "30"))
 CHECKIN_DEVICE_WINDOW_SECONDS = int(os.environ.get("CHECKIN_DEVICE_WINDOW_SECONDS", "180"))
 
+# A member's activation code (printed by their unit, orgs.accounts) is valid this many days.
+ACCOUNT_CODE_DAYS = int(os.environ.get("ACCOUNT_CODE_DAYS", "30"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -32,3 +32,19 @@
     if (ev.persisted) document.querySelectorAll("form[data-sending]").forEach(release);
   });
 })();
+
+// A box that ticks every box of its form named by its data-check-all ("chọn cả
+// trang" on the members' accounts); a button with data-print prints the page.
+(function () {
+  "use strict";
+  document.addEventListener("change", function (ev) {
+    var box = ev.target;
+    if (!(box instanceof HTMLInputElement) || !box.dataset.checkAll || !box.form) return;
+    box.form.querySelectorAll('input[type="checkbox"][name="' + box.dataset.checkAll + '"]')
+      .forEach(function (other) { other.checked = box.checked; });
+  });
+  document.addEventListener("click", function (ev) {
+    var button = ev.target instanceof Element ? ev.target.closest("[data-print]") : null;
+    if (button) window.print();
+  });
+})();

@@ -24,6 +24,7 @@ views, services and sheets call those, never a hand-written ``path`` prefix test
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -237,13 +238,18 @@ def members_visible_to(user: Any, on: dt.date | None = None) -> QuerySet[Member]
 def can_edit_member(user: Any, member: Member) -> bool:
     """Writers may change members whose current unit is in their subtree (a member
     role may not, not even their own record: it is kept by the cell)."""
+    return member.pk in members_editable_by(user, [member.pk])
+
+
+def members_editable_by(user: Any, member_ids: Iterable[int]) -> set[int]:
+    """Of ``member_ids``, those ``can_edit_member`` allows, in one query."""
     scope = scope_of(user)
     if scope is None or not scope.can_write:
-        return False
-    return (
-        Membership.objects.filter(valid_on_q(_today()), member=member)
+        return set()
+    return set(
+        Membership.objects.filter(valid_on_q(_today()), member_id__in=list(member_ids))
         .filter(unit__path__startswith=scope.path)
-        .exists()
+        .values_list("member_id", flat=True)
     )
 
 

@@ -123,3 +123,40 @@ class DissolveForm(forms.Form):
         required=False,
         help_text="bắt buộc nếu đơn vị còn đơn vị trực thuộc hoặc đảng viên",
     )
+
+
+class ActivationForm(forms.Form):
+    """A member chooses a password with the activation code on their slip."""
+
+    username = forms.CharField(
+        label="Tên đăng nhập",
+        max_length=150,
+        help_text="In trên phiếu, thường là mã đảng viên.",
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
+    code = forms.CharField(
+        label="Mã kích hoạt",
+        max_length=40,
+        help_text="12 ký tự in trên phiếu; gõ chữ hoa hay thường, có dấu gạch hay không đều được.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false"}),
+    )
+    password1 = forms.CharField(
+        label="Mật khẩu mới",
+        strip=False,
+        max_length=128,
+        help_text="Ít nhất 8 ký tự, không toàn chữ số, không quá phổ biến.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label="Nhập lại mật khẩu mới",
+        strip=False,
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", "Hai lần nhập mật khẩu không khớp nhau.")
+        return cleaned

@@ -296,6 +296,40 @@ class Assignment(models.Model):
         return f"{self.user} — {self.get_role_display()} — {self.unit.code}"
 
 
+class AccountCode(models.Model):
+    """The activation code of a member's account, handed out on a printed slip by the
+    unit that issued it (``orgs.accounts``): the member types it with their username
+    to choose a password, on first sign-in or after forgetting it. Only its keyed
+    digest is kept; one live code an account, used once, void after
+    ``accounts.FAILURE_LIMIT`` wrong tries or at ``expires_at``."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="account_code",
+        verbose_name="tài khoản",
+    )
+    digest = models.CharField("mã (băm)", max_length=64)
+    issued_at = models.DateTimeField("cấp lúc")
+    expires_at = models.DateTimeField("hết hạn lúc")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="người cấp",
+    )
+    failures = models.PositiveSmallIntegerField("số lần nhập sai", default=0)
+
+    class Meta:
+        verbose_name = "mã kích hoạt"
+        verbose_name_plural = "mã kích hoạt"
+
+    def __str__(self) -> str:
+        return f"Mã kích hoạt của {self.user}"
+
+
 def ids_on_path(path: str) -> list[int]:
     """The unit ids a materialised path lists, the root first ("/1/7/42/" → [1, 7, 42])."""
     return [int(part) for part in path.split("/") if part]

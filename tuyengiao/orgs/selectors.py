@@ -11,7 +11,19 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from tuyengiao.lib.text import collation_key, fold
@@ -253,6 +265,48 @@ def members_with_unit(
         unit_name=Subquery(unit_on_day.values("unit__name")[:1]),
         unit_code=Subquery(unit_on_day.values("unit__code")[:1]),
         is_exempt=exempt_on_q(day),
+    )
+
+
+class AccountState(TypedDict):
+    unit_name: str | None
+    unit_code: str | None
+    is_exempt: bool
+    username: str | None
+    last_login: dt.datetime | None
+    has_password: bool
+    code_expires_at: dt.datetime | None
+
+
+ACCOUNT_FILTERS = {
+    "": "Mọi đảng viên",
+    "chua-co": "Chưa có tài khoản",
+    "chua-kich-hoat": "Có tài khoản, chưa đặt mật khẩu",
+}
+
+
+def members_with_accounts(
+    unit: Unit, day: dt.date, *, search: str = "", state: str = ""
+) -> QuerySet[WithAnnotations[Member, AccountState]]:
+    """``members_with_unit`` with the state of each member's account: its username,
+    last sign-in, whether a password is set (Django marks an unusable one with
+    ``!``) and until when its activation code runs. ``state``: a key of
+    ``ACCOUNT_FILTERS``."""
+    rows = members_with_unit(unit, day, search=search)
+    if state == "chua-co":
+        rows = rows.filter(user__isnull=True)
+    elif state == "chua-kich-hoat":
+        rows = rows.filter(user__isnull=False, user__password__startswith=UNUSABLE_PASSWORD_PREFIX)
+    return rows.annotate(
+        username=F("user__username"),
+        last_login=F("user__last_login"),
+        has_password=Case(
+            When(user__isnull=True, then=Value(False)),
+            When(user__password__startswith=UNUSABLE_PASSWORD_PREFIX, then=Value(False)),
+            default=Value(True),
+            output_field=BooleanField(),
+        ),
+        code_expires_at=F("user__account_code__expires_at"),
     )
 
 

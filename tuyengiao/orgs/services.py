@@ -827,6 +827,11 @@ def member_transfer(*, actor: Actor, member: Member, to_unit: Unit, on: dt.date)
         current.valid_to = on
         current.save(update_fields=["valid_to"])
     created = Membership.objects.create(member=member, unit=to_unit, valid_from=on)
+    if member.user_id is not None and on <= timezone.localdate():
+        # the member's own account reads the unit they belong to now
+        for assignment in Assignment.objects.filter(user_id=member.user_id, role=Role.MEMBER):
+            assignment.unit = to_unit
+            assignment.save(update_fields=["unit"])
     hooks.members_changed({to_unit.pk} | ({current.unit_id} if current is not None else set()))
     return created
 

@@ -16,6 +16,8 @@ urlpatterns = [
     path("don-vi/<code:code>/co-cau/", views.unit_structure, name="unit_structure"),
     path("don-vi/<code:code>/danh-muc-xa/", views.official_list, name="official_list"),
     path("don-vi/<code:code>/danh-muc-xa/<int:pk>/", views.official_run, name="official_run"),
+    path("don-vi/<code:code>/tai-khoan/", views.unit_accounts, name="unit_accounts"),
+    path("kich-hoat/", views.activate, name="activate"),
     path("dang-vien/<code:code>/", views.member_detail, name="member"),
     path("dang-vien/<code:code>/sua/", views.member_edit, name="member_edit"),
 ]

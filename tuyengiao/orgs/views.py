@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser, User
@@ -17,14 +18,18 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tuyengiao.lib.dates import parse_date
 from tuyengiao.lib.http import wants_fragment
 from tuyengiao.lib.numbers import parse_offset
+from tuyengiao.lib.paging import OpenPage
 
-from . import access, hooks, selectors, services
+from . import access, accounts, hooks, selectors, services
 from .forms import (
+    ActivationForm,
     AddChildForm,
     DissolveForm,
     ExemptForm,
@@ -169,6 +174,9 @@ def member_detail(request: HttpRequest, code: str) -> HttpResponse:
             "exemptions": member.exemptions.all(),
             "unit_now": selectors.member_unit_on(member, day),
             "can_edit": access.can_edit_member(request.user, member),
+            "account_code": accounts.code_states([member.user_id]).get(member.user_id)
+            if member.user_id is not None
+            else None,
         },
     )
 
@@ -589,3 +597,97 @@ def official_run(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     if wants_fragment(request):
         template += "#status"
     return render(request, template, {"unit": unit, "run": run})
+
+
+ACCOUNTS_PAGE = 50
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_accounts(request: HttpRequest, code: str) -> HttpResponse:
+    """The accounts of a unit's members, for its writers: who has one, who has set a
+    password, until when a code runs; ticked members get an account (if they have
+    none) and a new activation code, shown once on slips to print
+    (``accounts.issue_codes``)."""
+    unit = access.get_unit_for_user(request.user, code, write=True)
+    errors: list[str] = []
+    if request.method == "POST":
+        wanted = list(dict.fromkeys(request.POST.getlist("dang_vien")))[: accounts.ISSUE_LIMIT + 1]
+        found = {m.code: m for m in access.members_visible_to(request.user).filter(code__in=wanted)}
+        missing = [c for c in wanted if c not in found]
+        if missing:
+            errors.append("Không tìm thấy đảng viên: " + ", ".join(missing[:20]) + ".")
+        else:
+            try:
+                issued = accounts.issue_codes(
+                    actor=request.user, members=[found[c] for c in wanted]
+                )
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+            else:
+                response = render(
+                    request,
+                    "orgs/account_slips.html",
+                    {
+                        "unit": unit,
+                        "issued": issued,
+                        "created": sum(1 for i in issued if i.created),
+                        "activate_url": request.build_absolute_uri(reverse("orgs:activate")),
+                    },
+                )
+                response["Cache-Control"] = "no-store"  # the codes are shown once
+                return response
+    day = selectors.today()
+    query = request.GET.get("q", "").strip()
+    state = request.GET.get("loc", "")
+    if state not in selectors.ACCOUNT_FILTERS:
+        state = ""
+    rows = selectors.members_with_accounts(unit, day, search=query, state=state)
+    page = OpenPage(rows, ACCOUNTS_PAGE, request.GET.get("trang"))
+    context = {
+        "unit": unit,
+        "page": page,
+        "q": query,
+        "state": state,
+        "filters": selectors.ACCOUNT_FILTERS,
+        "errors": errors,
+        "days": settings.ACCOUNT_CODE_DAYS,
+        "now": timezone.now(),
+        "limit": accounts.ISSUE_LIMIT,
+    }
+    template = "orgs/unit_accounts.html"
+    if wants_fragment(request):
+        template += "#account-rows"
+    return render(request, template, context, status=400 if errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def activate(request: HttpRequest) -> HttpResponse:
+    """A member sets their password with the activation code on their slip (no
+    sign-in needed; the first sign-in and a forgotten password alike), then signs
+    in on the sign-in page as everyone does."""
+    form = ActivationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = accounts.activate(
+                username=data["username"], code=data["code"], password=data["password1"]
+            )
+        except ValidationError as exc:
+            if exc.messages == [accounts.REFUSED]:
+                form.add_error(None, accounts.REFUSED)
+            else:
+                form.add_error("password1", exc)
+        else:
+            messages.success(
+                request,
+                f"Đã đặt mật khẩu cho tài khoản {user.get_username()}. "
+                "Mời đồng chí đăng nhập bằng mật khẩu mới.",
+            )
+            return redirect("login")
+    return render(
+        request,
+        "orgs/activate.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )

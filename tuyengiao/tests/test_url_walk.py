@@ -196,6 +196,11 @@ ROUTES: dict[str, Route] = {
         lambda w: {"code": w.commune.code}, lambda w: {"code": w.sibling_commune.code}, STAFF_ONLY
     ),
     "orgs:unit_picker_search": Route(none, None, ALL_200),
+    "orgs:unit_accounts": Route(
+        lambda w: {"code": w.commune.code}, lambda w: {"code": w.sibling_commune.code}, STAFF_ONLY
+    ),
+    # a member's activation page: no account needed (its tests: orgs/tests/test_accounts.py)
+    "orgs:activate": Route(none, None, {p: 200 for p in PERSONAS}, anonymous=200),
     "orgs:official_list": Route(
         lambda w: {"code": w.commune.code}, lambda w: {"code": w.sibling_commune.code}, STAFF_ONLY
     ),
@@ -1316,8 +1321,10 @@ FORMS = {
     "followup:task_edit",
     "followup:task_new",
     "imports:upload",
+    "orgs:activate",
     "orgs:official_list",
     "orgs:member_edit",
+    "orgs:unit_accounts",
     "orgs:unit_edit",
     "orgs:unit_structure",
     "presenters:course_edit",
@@ -1624,6 +1631,7 @@ LISTS: dict[str, tuple[Callable[[Any, int, int], None], str | None]] = {
     "study:grid": (_add_members, "Nguyễn Văn Đếm 8"),
     "orgs:tree": (_add_communes, "Đảng ủy xã đếm 8"),  # the first level is open
     "orgs:unit": (_add_cells, "Chi bộ đếm 8"),
+    "orgs:unit_accounts": (_add_members, "Nguyễn Văn Đếm 8"),
     "presenters:roster": (_add_presenters, "Lò Văn Đếmi"),
     "presenters:events": (_add_outreach("events"), "TT-Q008"),
     "presenters:courses": (_add_outreach("courses"), "Lớp đếm 8"),

@@ -32,6 +32,9 @@ AUDITED: dict[str, list[str]] = {
     "orgs.Membership": [],
     "orgs.Exemption": [],
     "orgs.Assignment": [],
+    # a member's activation code: who issued it, when, its wrong tries, its use (the
+    # row deleted); never its digest
+    "orgs.AccountCode": ["digest"],
     # auth: never the password hash; last_login changes at every sign-in.
     "auth.User": ["password", "last_login"],
     # documents (issue 3): the body and extracted text are large and derived from
