@@ -646,6 +646,7 @@ def unit_accounts(request: HttpRequest, code: str) -> HttpResponse:
     page = OpenPage(rows, ACCOUNTS_PAGE, request.GET.get("trang"))
     context = {
         "unit": unit,
+        "scope_name": selectors.unit_and_below(unit),
         "page": page,
         "q": query,
         "state": state,

@@ -168,6 +168,9 @@ def test_issue_print_and_activate_in_the_browser_pages(world: Any, client: Any) 
     html = page.content.decode()
     assert world.members[1].full_name in html and "chưa có tài khoản" in html
     assert world.members[0].full_name not in html  # has an account: filtered out
+    assert "trực thuộc" not in html  # a cell has no units under it
+    commune = client.get(f"/don-vi/{world.commune.code}/tai-khoan/")
+    assert commune.status_code == 404  # above the secretary's cell
 
     slips = client.post(
         f"/don-vi/{world.cell.code}/tai-khoan/",
