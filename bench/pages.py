@@ -70,6 +70,8 @@ def _pages(root: Any) -> dict[str, str]:
         "unit_search": reverse("orgs:unit_picker_search") + "?q=phuong",
         "campaigns": reverse("study:campaigns"),
         "dashboard_root": reverse("reports:unit", args=[root.code]),
+        "accounts_root": reverse("orgs:unit_accounts", args=[root.code]),
+        "accounts_root_none": reverse("orgs:unit_accounts", args=[root.code]) + "?loc=chua-co",
     }
     if child is not None:
         pages["unit_child"] = reverse("orgs:unit", args=[child.code])
