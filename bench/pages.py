@@ -46,6 +46,18 @@ def _client(root: Any) -> Any:
     return client
 
 
+def _api_client(root: Any) -> Any:
+    """A client calling the API with a read-only key of the root's staff."""
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    from tuyengiao.api import keys
+
+    user = User.objects.get(username="bench-pages")
+    _, text = keys.key_create(actor=user, name="bench", unit=root, can_write=False, days=1)
+    return Client(HTTP_AUTHORIZATION=f"Bearer {text}")
+
+
 def _pages(root: Any) -> dict[str, str]:
     from django.db.models import Count
     from django.urls import reverse
@@ -72,6 +84,9 @@ def _pages(root: Any) -> dict[str, str]:
         "dashboard_root": reverse("reports:unit", args=[root.code]),
         "accounts_root": reverse("orgs:unit_accounts", args=[root.code]),
         "accounts_root_none": reverse("orgs:unit_accounts", args=[root.code]) + "?loc=chua-co",
+        # the API with a key of the root's staff: a page of 500, far into the list
+        "api_units": "/api/v1/units?limit=500&offset=2000",
+        "api_sessions": "/api/v1/sessions?limit=500&offset=10000",
     }
     if child is not None:
         pages["unit_child"] = reverse("orgs:unit", args=[child.code])
@@ -99,17 +114,19 @@ def measure(ctx: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     with override_settings(ROOT_URLCONF="bench.urls", ALLOWED_HOSTS=["testserver"]):
         client = _client(root)
+        api = _api_client(root)
         pages = _pages(root)
         out.update(_snapshots(client, pages))
         medians: dict[str, float] = {}
         for name, url in pages.items():
-            response = client.get(url)  # warm
+            caller = api if name.startswith("api_") else client
+            response = caller.get(url)  # warm
             if response.status_code != 200:
                 raise AssertionError(f"{name} {url}: {response.status_code}")
             times = []
             for _ in range(RUNS):
                 start = time.perf_counter()
-                response = client.get(url)
+                response = caller.get(url)
                 times.append(time.perf_counter() - start)
             medians[name] = sorted(times)[RUNS // 2]
             out[f"pages.{name}_kb"] = round(len(response.content) / 1024, 1)

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "tuyengiao.reports",
     "tuyengiao.snapshots",
     "tuyengiao.trust",
+    "tuyengiao.api",
 ]
 
 MIDDLEWARE = [
@@ -310,6 +311,9 @@ CHECKIN_DEVICE_WINDOW_SECONDS = int(os.environ.get("CHECKIN_DEVICE_WINDOW_SECOND
 
 # A member's activation code (printed by their unit, orgs.accounts) is valid this many days.
 ACCOUNT_CODE_DAYS = int(os.environ.get("ACCOUNT_CODE_DAYS", "30"))
+
+# An API key (api.keys) runs out after this many days at most.
+API_KEY_MAX_DAYS = int(os.environ.get("API_KEY_MAX_DAYS", "365"))
 
 LOGGING = {
     "version": 1,

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from tuyengiao.api.api import urlconf as api_urls
 from tuyengiao.orgs import views as org_views
 
 urlpatterns = [
@@ -22,6 +23,8 @@ urlpatterns = [
     path("cuoc-thi/", include("tuyengiao.contests.urls")),
     path("bao-cao/", include("tuyengiao.reports.urls")),
     path("an-toan/", include("tuyengiao.trust.urls")),
+    path("khoa-api/", include("tuyengiao.api.urls")),
+    path("api/v1/", api_urls()),
     path("quan-tri/", admin.site.urls),
 ]
 

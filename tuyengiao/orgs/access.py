@@ -89,6 +89,9 @@ class Scope:
     unit: Unit
     role: str
     assignment: Assignment
+    # an API key acts as its account narrowed to the key's unit and, unless it may
+    # write, reading only (``api.keys``): every write service then refuses it
+    read_only: bool = False
 
     @property
     def path(self) -> str:
@@ -101,7 +104,7 @@ class Scope:
 
     @property
     def can_write(self) -> bool:
-        return self.role in WRITER_ROLES
+        return self.role in WRITER_ROLES and not self.read_only
 
     @property
     def is_staff(self) -> bool:

@@ -181,6 +181,7 @@ class Source(models.TextChoices):
     GRID = "grid", "Bảng điểm danh"
     QR = "qr", "Mã QR"
     IMPORT = "import", "Nhập từ tệp"
+    API = "api", "Hệ thống khác (API)"
 
 
 class Attendance(models.Model):

@@ -266,6 +266,26 @@ def _add(
     group.absent += counts.get(Status.ABSENT, 0)
 
 
+def attendance_rows(session: Session) -> QuerySet[Attendance]:
+    """The session's attendance rows with their members' codes and names, by member
+    code (the API's listing; a page of it is read at a time)."""
+    return (
+        Attendance.objects.filter(session=session)
+        .select_related("member")
+        .order_by("member__code")
+        .only(
+            "status",
+            "checked_in_at",
+            "checked_out_at",
+            "source",
+            "member__code",
+            "member__family_name",
+            "member__middle_name",
+            "member__given_name",
+        )
+    )
+
+
 def left_early(session: Session) -> QuerySet[Attendance]:
     if session.checkout_opened_at is None:
         return Attendance.objects.none()

@@ -695,6 +695,76 @@ def attendance_bulk_set(
     return created, len(writes) - created, unchanged
 
 
+@dataclass(frozen=True)
+class AttendanceRow:
+    """One row of a session's attendance sent by another system (the API)."""
+
+    member_code: str
+    status: str
+
+
+class AttendanceRefused(ValidationError):
+    """Rows of ``attendance_set_rows`` refused: ``issues`` lists (row number from 1,
+    field, value, Vietnamese reason) for each, as an import lists its cells."""
+
+    def __init__(self, issues: list[tuple[int, str, str, str]]) -> None:
+        super().__init__([f"Dòng {n}, {field} “{value}”: {why}" for n, field, value, why in issues])
+        self.issues = issues
+
+
+ROWS_LIMIT = 5000  # rows of one call: a conference of thousands, bounded
+
+
+@transaction.atomic
+def attendance_set_rows(
+    *, actor: Actor, session: Session, rows: Sequence[AttendanceRow], source: str = Source.API
+) -> tuple[int, int, int]:
+    """One session's attendance from another system: the actor must be a writer of the
+    host, and every row is checked (a status, a member known and in the host's scope on
+    the session's day, one row a member) before anything is written; the refusals are
+    listed together (``AttendanceRefused``). Then written as the ``Điểm danh`` sheet
+    is (``attendance_bulk_set``). Returns (created, updated, unchanged)."""
+    check_host_write(actor, session.host, "điểm danh hội nghị")
+    if not rows:
+        raise ValidationError("Không có dòng điểm danh nào.")
+    if len(rows) > ROWS_LIMIT:
+        raise ValidationError(
+            f"Mỗi lần gửi tối đa {ROWS_LIMIT:,} dòng điểm danh.".replace(",", ".")
+        )
+    codes = {r.member_code for r in rows}
+    ids = dict(Member.objects.filter(code__in=list(codes)).values_list("code", "pk"))
+    in_scope = members_in_host_scope(session, ids.values())
+    issues: list[tuple[int, str, str, str]] = []
+    seen: set[str] = set()
+    entries: list[AttendanceEntry] = []
+    for n, row in enumerate(rows, start=1):
+        if row.status not in Status.values:
+            issues.append(
+                (n, "trạng thái", row.status, "phải là " + ", ".join(Status.values) + ".")
+            )
+        member_id = ids.get(row.member_code)
+        if member_id is None:
+            issues.append((n, "mã đảng viên", row.member_code, "không có đảng viên mang mã này."))
+        elif member_id not in in_scope:
+            issues.append(
+                (
+                    n,
+                    "mã đảng viên",
+                    row.member_code,
+                    f"không sinh hoạt trong phạm vi {session.host.name} "
+                    f"vào ngày {_fmt(session.date)}.",
+                )
+            )
+        elif row.member_code in seen:
+            issues.append((n, "mã đảng viên", row.member_code, "đã có ở một dòng trên."))
+        else:
+            entries.append(AttendanceEntry(session.pk, member_id, row.status))
+        seen.add(row.member_code)
+    if issues:
+        raise AttendanceRefused(issues)
+    return attendance_bulk_set(actor=actor, entries=entries, source=source)
+
+
 @transaction.atomic
 def attendance_mark_all_present(
     *, actor: Actor, session: Session, member_ids: Iterable[int]

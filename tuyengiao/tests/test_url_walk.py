@@ -196,6 +196,38 @@ ROUTES: dict[str, Route] = {
         lambda w: {"code": w.commune.code}, lambda w: {"code": w.sibling_commune.code}, STAFF_ONLY
     ),
     "orgs:unit_picker_search": Route(none, None, ALL_200),
+    # --- the API's keys (its own tests: tuyengiao/api/tests) -----------------------------
+    "api_keys:list": Route(none, None, WRITERS | {"member": 404, "outsider": 200}),
+    "api_keys:revoke": Route(
+        lambda w: {"pk": _api_key(w).pk},
+        None,
+        # the maker (commune staff) and staff above revoke; the rest do not see it
+        {"province": 302, "commune": 302, "secretary": 404, "member": 404}
+        | {"outsider": 404, "unassigned": 404},
+        method="post",
+    ),
+    # --- the API: a session cookie is not a key, so every persona is refused (401)
+    "api:api-root": Route(none, None, {p: 404 for p in PERSONAS}, anonymous=404),
+    "api:openapi-json": Route(none, None, {p: 200 for p in PERSONAS}, anonymous=200),
+    "api:units": Route(none, None, {p: 401 for p in PERSONAS}, anonymous=401),
+    "api:unit": Route(
+        lambda w: {"code": w.commune.code}, None, {p: 401 for p in PERSONAS}, anonymous=401
+    ),
+    "api:sessions": Route(none, None, {p: 401 for p in PERSONAS}, anonymous=401),
+    "api:session": Route(
+        lambda w: {"code": w.session.code}, None, {p: 401 for p in PERSONAS}, anonymous=401
+    ),
+    "api:attendance": Route(
+        lambda w: {"code": w.session.code}, None, {p: 401 for p in PERSONAS}, anonymous=401
+    ),
+    "api:attendance_set": Route(
+        lambda w: {"code": w.session.code},
+        None,
+        {p: 401 for p in PERSONAS},
+        method="put",
+        data={"rows": [{"member": "DV0", "status": "co_mat"}]},
+        anonymous=401,
+    ),
     "orgs:unit_accounts": Route(
         lambda w: {"code": w.commune.code}, lambda w: {"code": w.sibling_commune.code}, STAFF_ONLY
     ),
@@ -1282,7 +1314,22 @@ def _study_objects(world: Any) -> None:
 def _request(client: Any, route: Route, url: str) -> Any:
     if route.method == "post":
         return client.post(url, route.data)
+    if route.method == "put":  # the API's: a JSON body
+        return client.put(url, route.data, content_type="application/json")
     return client.get(url)
+
+
+def _api_key(w: Any) -> Any:
+    """An API key the commune's staff made for cell CB1."""
+    from tuyengiao.api import keys
+    from tuyengiao.api.models import ApiKey
+
+    found = ApiKey.objects.filter(name="Khóa của URL walk").first()
+    if found is None:
+        found, _ = keys.key_create(
+            actor=w.users["commune"], name="Khóa của URL walk", unit=w.cell, can_write=False, days=9
+        )
+    return found
 
 
 @pytest.mark.parametrize("name", sorted(ROUTES))
@@ -1307,6 +1354,7 @@ def test_route_with_every_persona(name: str, walk_world: Any, db: Any, client: A
 
 # Routes that answer both GET and POST (forms); the others answer one of them.
 FORMS = {
+    "api_keys:list",
     "contests:bank_new",
     "contests:contest_new",
     "contests:public",
@@ -1352,6 +1400,10 @@ FORMS = {
 }
 
 
+# The API reads and sets a session's attendance at one path (GET and PUT).
+SHARED_PATH = {"api:attendance": {"put"}, "api:attendance_set": {"get"}}
+
+
 @pytest.mark.parametrize("name", sorted(ROUTES))
 def test_wrong_method_is_405(name: str, walk_world: Any, db: Any, client: Any) -> None:
     """A method the route does not answer is refused before the view runs."""
@@ -1361,6 +1413,7 @@ def test_wrong_method_is_405(name: str, walk_world: Any, db: Any, client: Any) -
     wrong = ["delete", "put"]
     if name not in FORMS:
         wrong.append("get" if route.method == "post" else "post")
+    wrong = [m for m in wrong if m != route.method and m not in SHARED_PATH.get(name, ())]
     for method in wrong:
         got = getattr(client, method)(url).status_code
         assert got == 405, f"{method.upper()} {name}: {got}"

@@ -1,0 +1,353 @@
+"""``/api/v1/``: the system read and written by other systems with an API key.
+
+Described in OpenAPI (``/api/v1/openapi.json``; no documentation page, which would
+load its scripts from outside). Every call names its key in ``Authorization: Bearer
+tg_…`` (``api.keys``): the key acts as its account narrowed to its unit, so the
+views only parse, select through the apps' ``access`` modules (out of scope is a
+404) and call the services, whose checks refuse what the account may not do (403).
+Errors are JSON with a Vietnamese ``detail``; a refused batch lists each row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import URLPattern, URLResolver, path
+from django.views.decorators.http import require_GET
+from ninja import Field, NinjaAPI, Query, Schema
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as SchemaError
+from ninja.security import HttpBearer
+
+from tuyengiao.lib.numbers import MAX_OFFSET
+from tuyengiao.orgs import access
+from tuyengiao.orgs.models import Unit
+from tuyengiao.study import access as study_access
+from tuyengiao.study import selectors as study_selectors
+from tuyengiao.study import services as study_services
+from tuyengiao.study.models import Session
+
+from . import keys
+
+PAGE_MOST = 500
+
+
+class KeyAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = keys.authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Tuyên giáo",
+    version="1",
+    description="Đọc và ghi dữ liệu của hệ thống bằng khóa API (tạo ở trang Khóa API).",
+    urls_namespace="api",
+    docs_url=None,
+    docs_decorator=require_GET,  # the schema: read only
+    auth=KeyAuth(),
+)
+
+
+def urlconf() -> tuple[list[URLPattern | URLResolver], str, str]:
+    """The API's URLs for ``config/urls.py``. Ninja's root answers any method with a
+    documentation page this API does not serve: here it is a 404 to a GET only (the
+    schema's paths are read from its place)."""
+    patterns, app, namespace = api.urls
+    return (
+        [
+            path("", require_GET(_no_root), name="api-root")
+            if getattr(p, "name", None) == "api-root"
+            else p
+            for p in patterns
+        ],
+        app,
+        namespace,
+    )
+
+
+def _no_root(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(
+        '{"detail": "Không tìm thấy: xem /api/v1/openapi.json."}',
+        status=404,
+        content_type="application/json",
+    )
+
+
+# --- errors: JSON, in Vietnamese ---------------------------------------------------------
+
+
+def _problem(
+    request: HttpRequest, status: int, detail: str, errors: list[dict[str, Any]] | None = None
+) -> HttpResponse:
+    body: dict[str, Any] = {"detail": detail}
+    if errors:
+        body["errors"] = errors
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _problem(request, 401, "Thiếu khóa API, khóa không đúng, đã hết hạn hoặc đã bị thu hồi.")
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _problem(request, 404, str(exc) or "Không tìm thấy.")
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return _problem(request, 403, str(exc) or "Khóa API này không có quyền làm việc này.")
+
+
+@api.exception_handler(DjangoValidationError)
+def _refused(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    issues = getattr(exc, "issues", None)
+    if issues:
+        errors = [
+            {"row": n, "field": field, "value": value, "message": why}
+            for n, field, value, why in issues
+        ]
+        return _problem(request, 400, "Không ghi dòng nào: có dòng không hợp lệ.", errors)
+    return _problem(request, 400, " ".join(exc.messages))
+
+
+_SCHEMA_MESSAGES = {
+    "missing": "thiếu",
+    "string_too_long": "dài quá",
+    "string_type": "phải là chuỗi ký tự",
+    "int_parsing": "phải là số nguyên",
+    "int_type": "phải là số nguyên",
+    "date_from_datetime_parsing": "phải là ngày dạng yyyy-mm-dd",
+    "date_parsing": "phải là ngày dạng yyyy-mm-dd",
+    "date_type": "phải là ngày dạng yyyy-mm-dd",
+    "list_type": "phải là danh sách",
+    "too_long": "quá nhiều phần tử",
+    "greater_than_equal": "nhỏ quá",
+    "less_than_equal": "lớn quá",
+    "json_invalid": "không phải JSON hợp lệ",
+    "model_attributes_type": "phải là một đối tượng JSON",
+    "dict_type": "phải là một đối tượng JSON",
+}
+
+
+@api.exception_handler(SchemaError)
+def _bad_shape(request: HttpRequest, exc: SchemaError) -> HttpResponse:
+    errors = []
+    for error in exc.errors[:50]:
+        where = ".".join(str(part) for part in error.get("loc", ()))
+        why = _SCHEMA_MESSAGES.get(str(error.get("type")), "không hợp lệ")
+        errors.append({"field": where, "message": why})
+    return _problem(request, 400, "Yêu cầu không đúng dạng.", errors)
+
+
+# --- schemas ------------------------------------------------------------------------------
+
+
+class Page(Schema):
+    next_offset: int | None = Field(None, description="offset của trang sau; null: hết")
+
+
+class UnitOut(Schema):
+    code: str
+    name: str
+    kind: str
+    parent: str | None = Field(None, description="mã đơn vị cấp trên")
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+
+
+class UnitPage(Page):
+    items: list[UnitOut]
+
+
+class SessionOut(Schema):
+    code: str
+    title: str
+    date: dt.date
+    start_time: dt.time | None
+    end_time: dt.time | None
+    place: str
+    format: str
+    host: str = Field(description="mã đơn vị tổ chức")
+    campaign: int = Field(description="số của đợt học tập")
+    main: str | None = Field(None, description="mã hội nghị chính (điểm cầu)")
+    other_attendees: int
+    public_reached: int
+
+
+class SessionPage(Page):
+    items: list[SessionOut]
+
+
+class AttendanceOut(Schema):
+    member: str = Field(description="mã đảng viên")
+    full_name: str
+    status: str = Field(description="co_mat, vang_co_ly_do hoặc vang_khong_ly_do")
+    checked_in_at: dt.datetime | None
+    checked_out_at: dt.datetime | None
+    source: str
+
+
+class AttendancePage(Page):
+    items: list[AttendanceOut]
+
+
+class AttendanceRowIn(Schema):
+    member: str = Field(max_length=64, description="mã đảng viên")
+    status: str = Field(max_length=20, description="co_mat, vang_co_ly_do hoặc vang_khong_ly_do")
+
+
+class AttendanceIn(Schema):
+    rows: list[AttendanceRowIn] = Field(max_length=study_services.ROWS_LIMIT)
+
+
+class Written(Schema):
+    created: int
+    updated: int
+    unchanged: int
+
+
+class Problem(Schema):
+    detail: str
+    errors: list[dict[str, Any]] | None = None
+
+
+class Paging(Schema):
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
+    limit: int = Field(100, ge=1, le=PAGE_MOST)
+
+
+def _page(rows: Any, paging: Paging) -> tuple[list[Any], int | None]:
+    read = list(rows[paging.offset : paging.offset + paging.limit + 1])
+    more = len(read) > paging.limit
+    return read[: paging.limit], (paging.offset + paging.limit if more else None)
+
+
+ERRORS: dict[int, type[Schema]] = {401: Problem, 403: Problem, 404: Problem}
+
+
+# --- units -----------------------------------------------------------------------------
+
+
+@api.get("/units", response={200: UnitPage, **ERRORS}, tags=["Đơn vị"])
+def units(request: HttpRequest, paging: Query[Paging]) -> dict[str, Any]:
+    """The units of the key's subtree, the unit first, in tree order."""
+    rows = (
+        access.units_visible_to(request.user)
+        .select_related("parent")
+        .order_by("path", "pk")
+        .only("code", "name", "kind", "valid_from", "valid_to", "parent__code")
+    )
+    read, more = _page(rows, paging)
+    return {"items": [_unit(u) for u in read], "next_offset": more}
+
+
+def _unit(unit: Unit) -> dict[str, Any]:
+    return {
+        "code": unit.code,
+        "name": unit.name,
+        "kind": unit.kind,
+        "parent": unit.parent.code if unit.parent is not None else None,
+        "valid_from": unit.valid_from,
+        "valid_to": unit.valid_to,
+    }
+
+
+@api.get("/units/{code}", response={200: UnitOut, **ERRORS}, tags=["Đơn vị"])
+def unit(request: HttpRequest, code: str) -> dict[str, Any]:
+    return _unit(access.get_unit_for_user(request.user, code))
+
+
+# --- sessions and attendance -------------------------------------------------------------
+
+
+class SessionFilter(Paging):
+    date_from: dt.date | None = Field(None, description="từ ngày (yyyy-mm-dd)")
+    date_to: dt.date | None = Field(None, description="đến ngày (yyyy-mm-dd)")
+    unit: str | None = Field(None, max_length=64, description="mã đơn vị: hội nghị của cây dưới nó")
+
+
+@api.get("/sessions", response={200: SessionPage, **ERRORS}, tags=["Học tập"])
+def sessions(request: HttpRequest, filters: Query[SessionFilter]) -> dict[str, Any]:
+    """Sessions hosted in the key's subtree, by date then code."""
+    rows = study_access.sessions_in_scope(request.user)
+    if filters.unit:
+        root = access.get_unit_for_user(request.user, filters.unit)
+        rows = rows.filter(host__path__startswith=root.path)
+    if filters.date_from:
+        rows = rows.filter(date__gte=filters.date_from)
+    if filters.date_to:
+        rows = rows.filter(date__lte=filters.date_to)
+    rows = rows.select_related("host", "main").order_by("date", "code")
+    read, more = _page(rows, filters)
+    return {"items": [_session(s) for s in read], "next_offset": more}
+
+
+def _session(session: Session) -> dict[str, Any]:
+    return {
+        "code": session.code,
+        "title": session.title,
+        "date": session.date,
+        "start_time": session.start_time,
+        "end_time": session.end_time,
+        "place": session.place,
+        "format": session.format,
+        "host": session.host.code,
+        "campaign": session.campaign_id,
+        "main": session.main.code if session.main is not None else None,
+        "other_attendees": session.other_attendees,
+        "public_reached": session.public_reached,
+    }
+
+
+@api.get("/sessions/{code}", response={200: SessionOut, **ERRORS}, tags=["Học tập"])
+def session(request: HttpRequest, code: str) -> dict[str, Any]:
+    return _session(study_access.get_session_for_user(request.user, code))
+
+
+@api.get("/sessions/{code}/attendance", response={200: AttendancePage, **ERRORS}, tags=["Học tập"])
+def attendance(request: HttpRequest, code: str, paging: Query[Paging]) -> dict[str, Any]:
+    """The session's attendance rows, by member code."""
+    found = study_access.get_session_for_user(request.user, code)
+    rows = study_selectors.attendance_rows(found)
+    read, more = _page(rows, paging)
+    return {
+        "items": [
+            {
+                "member": row.member.code,
+                "full_name": row.member.full_name,
+                "status": row.status,
+                "checked_in_at": row.checked_in_at,
+                "checked_out_at": row.checked_out_at,
+                "source": row.source,
+            }
+            for row in read
+        ],
+        "next_offset": more,
+    }
+
+
+@api.put(
+    "/sessions/{code}/attendance",
+    response={200: Written, 400: Problem, **ERRORS},
+    tags=["Học tập"],
+)
+def attendance_set(request: HttpRequest, code: str, body: AttendanceIn) -> dict[str, int]:
+    """Set members' statuses at the session (a key that may write, of a writer of the
+    host): all rows or none; a member left out keeps their row. Sending the same rows
+    again changes nothing."""
+    found = study_access.get_session_for_user(request.user, code)
+    created, updated, unchanged = study_services.attendance_set_rows(
+        actor=request.user,
+        session=found,
+        rows=[study_services.AttendanceRow(r.member.strip(), r.status.strip()) for r in body.rows],
+    )
+    return {"created": created, "updated": updated, "unchanged": unchanged}

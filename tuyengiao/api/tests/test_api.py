@@ -1,0 +1,218 @@
+"""``/api/v1/`` with API keys: a key reads its unit's subtree as its account would,
+writes only when it may, and every refusal is JSON in Vietnamese."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
+from django.utils import timezone
+
+from tuyengiao.api import keys
+from tuyengiao.api.models import ApiKey
+from tuyengiao.orgs.access import SYSTEM
+from tuyengiao.orgs.models import Assignment, Role
+from tuyengiao.study import services as study
+from tuyengiao.study.models import Attendance, Source
+from tuyengiao.tests import factories
+
+pytestmark = pytest.mark.django_db
+
+DAY = dt.date(2025, 9, 1)
+
+
+@pytest.fixture
+def sessions(world: Any) -> dict[str, Any]:
+    document = factories.document("35-CT/TW", "về đại hội")
+    out = {}
+    for owner, host, code in (
+        (world.commune, world.cell, "HN-CB1"),
+        (world.sibling_commune, world.sibling_cell, "HN-CB3"),
+    ):
+        campaign = study.campaign_create(
+            actor=SYSTEM,
+            title=f"Học tập ({owner.code})",
+            documents=[document],
+            owner=owner,
+            start=DAY,
+            deadline=dt.date(2025, 12, 31),
+        )
+        out[code] = study.session_create(
+            actor=SYSTEM, campaign=campaign, code=code, host=host, date=DAY
+        )
+    return out
+
+
+def _key(world: Any, persona: str, unit: Any, *, write: bool = False) -> str:
+    _, text = keys.key_create(
+        actor=world.users[persona], name="Phần mềm tỉnh", unit=unit, can_write=write, days=30
+    )
+    return text
+
+
+def _api(text: str) -> Client:
+    return Client(HTTP_AUTHORIZATION=f"Bearer {text}")
+
+
+def test_a_key_reads_its_subtree_and_nothing_else(world: Any, sessions: Any) -> None:
+    client = _api(_key(world, "commune", world.commune))
+    units = client.get("/api/v1/units").json()
+    assert [u["code"] for u in units["items"]] == ["XA1", "CB1", "CB2"]
+    assert units["items"][1]["parent"] == "XA1" and units["next_offset"] is None
+    listed = client.get("/api/v1/sessions", {"date_from": "2025-09-01"}).json()
+    assert [s["code"] for s in listed["items"]] == ["HN-CB1"]
+    assert client.get("/api/v1/sessions/HN-CB3").status_code == 404  # the sibling's
+    assert client.get("/api/v1/units/XA2").status_code == 404
+    missing = client.get("/api/v1/sessions/HN-CB3/attendance")
+    assert missing.status_code == 404 and "Không tìm thấy" in missing.json()["detail"]
+
+
+def test_a_key_narrows_its_account_to_its_unit(world: Any, sessions: Any) -> None:
+    """Commune staff make a key for cell CB2: it sees CB2 only, not the commune."""
+    client = _api(_key(world, "commune", world.cell2))
+    assert [u["code"] for u in client.get("/api/v1/units").json()["items"]] == ["CB2"]
+    assert client.get("/api/v1/sessions/HN-CB1").status_code == 404  # hosted by CB1
+
+
+def test_paging_is_bounded_and_continues(world: Any, sessions: Any) -> None:
+    client = _api(_key(world, "province", world.province))
+    first = client.get("/api/v1/units", {"limit": 2}).json()
+    assert len(first["items"]) == 2 and first["next_offset"] == 2
+    rest = client.get("/api/v1/units", {"limit": 2, "offset": 2}).json()
+    assert {u["code"] for u in first["items"]} & {u["code"] for u in rest["items"]} == set()
+    too_many = client.get("/api/v1/units", {"limit": 501})
+    assert too_many.status_code == 400
+    assert too_many.json()["errors"][0] == {"field": "query.limit", "message": "lớn quá"}
+
+
+def test_a_writing_key_sets_attendance_all_or_nothing(world: Any, sessions: Any) -> None:
+    client = _api(_key(world, "secretary", world.cell, write=True))
+    url = "/api/v1/sessions/HN-CB1/attendance"
+    rows = [
+        {"member": world.members[0].code, "status": "co_mat"},
+        {"member": world.members[1].code, "status": "vang_co_ly_do"},
+    ]
+    bad = [
+        *rows,
+        {"member": world.members[3].code, "status": "co_mat"},  # CB2: outside the host
+        {"member": "KHONGCO", "status": "di_choi"},
+    ]
+    refused = client.put(url, json.dumps({"rows": bad}), content_type="application/json")
+    assert refused.status_code == 400
+    errors = refused.json()["errors"]
+    assert [(e["row"], e["field"]) for e in errors] == [
+        (3, "mã đảng viên"),
+        (4, "trạng thái"),
+        (4, "mã đảng viên"),
+    ]
+    assert "không sinh hoạt trong phạm vi Chi bộ bản Một" in errors[0]["message"]
+    assert not Attendance.objects.exists()
+
+    done = client.put(url, json.dumps({"rows": rows}), content_type="application/json")
+    assert done.status_code == 200 and done.json() == {"created": 2, "updated": 0, "unchanged": 0}
+    again = client.put(url, json.dumps({"rows": rows}), content_type="application/json")
+    assert again.json() == {"created": 0, "updated": 0, "unchanged": 2}
+    assert set(Attendance.objects.values_list("source", flat=True)) == {Source.API}
+    read = client.get(url).json()["items"]
+    assert [(r["member"], r["status"]) for r in read] == [
+        ("DV0", "co_mat"),
+        ("DV1", "vang_co_ly_do"),
+    ]
+
+
+def test_a_reading_key_writes_nothing(world: Any, sessions: Any) -> None:
+    client = _api(_key(world, "secretary", world.cell))
+    body = json.dumps({"rows": [{"member": world.members[0].code, "status": "co_mat"}]})
+    refused = client.put(
+        "/api/v1/sessions/HN-CB1/attendance", body, content_type="application/json"
+    )
+    assert refused.status_code == 403 and "không có quyền" in refused.json()["detail"]
+    assert not Attendance.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["", "Bearer ", "Bearer tg_x_y", "Bearer tg_0123456789_wrong", "Basic dGluaDpkZW1v", "Token x"],
+)
+def test_no_key_no_entry(world: Any, header: str) -> None:
+    client = Client(HTTP_AUTHORIZATION=header) if header else Client()
+    response = client.get("/api/v1/units")
+    assert response.status_code == 401
+    assert response.json()["detail"].startswith("Thiếu khóa API")
+
+
+def test_a_signed_in_browser_is_not_a_key(world: Any, client: Any) -> None:
+    """The session cookie opens the pages, never the API (no CSRF to forge)."""
+    client.force_login(world.users["province"])
+    assert client.get("/api/v1/units").status_code == 401
+
+
+def test_revoked_expired_and_moved_keys_are_refused(world: Any) -> None:
+    text = _key(world, "commune", world.cell)
+    key = ApiKey.objects.get()
+    assert _api(text).get("/api/v1/units").status_code == 200
+    assert key.__class__.objects.get().last_used_at is not None
+    ApiKey.objects.update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    assert _api(text).get("/api/v1/units").status_code == 401
+    ApiKey.objects.update(expires_at=timezone.now() + dt.timedelta(days=1))
+    # the account moved to the sibling commune: its key no longer covers CB1
+    Assignment.objects.filter(user=world.users["commune"]).update(unit=world.sibling_commune)
+    assert _api(text).get("/api/v1/units").status_code == 401
+    Assignment.objects.filter(user=world.users["commune"]).update(unit=world.commune)
+    keys.key_revoke(actor=world.users["province"], key=key)  # staff above may revoke
+    assert _api(text).get("/api/v1/units").status_code == 401
+
+
+def test_who_may_make_and_revoke_keys(world: Any) -> None:
+    with pytest.raises(PermissionDenied):  # a member
+        keys.key_create(
+            actor=world.users["member"], name="x", unit=world.cell, can_write=False, days=1
+        )
+    with pytest.raises(PermissionDenied):  # outside the secretary's cell
+        keys.key_create(
+            actor=world.users["secretary"], name="x", unit=world.commune, can_write=False, days=1
+        )
+    with pytest.raises(ValidationError):
+        keys.key_create(
+            actor=world.users["secretary"], name="x", unit=world.cell, can_write=False, days=9999
+        )
+    key, _ = keys.key_create(
+        actor=world.users["secretary"], name="x", unit=world.cell, can_write=False, days=1
+    )
+    with pytest.raises(PermissionDenied):  # the sibling commune's staff
+        keys.key_revoke(actor=world.users["outsider"], key=key)
+    assert Assignment.objects.get(user=world.users["secretary"]).role == Role.CELL_SECRETARY
+
+
+def test_the_keys_page_makes_shows_once_and_revokes(world: Any, client: Any) -> None:
+    client.force_login(world.users["commune"])
+    page = client.get("/khoa-api/")
+    assert page.status_code == 200 and "Tạo khóa" in page.content.decode()
+    made = client.post(
+        "/khoa-api/", {"name": "Sổ tay đảng viên", "unit": "CB1", "can_write": "on", "days": "30"}
+    )
+    assert made.status_code == 200 and made["Cache-Control"] == "no-store"
+    key = ApiKey.objects.get()
+    html = made.content.decode()
+    assert f"tg_{key.prefix}_" in html and key.can_write and key.unit == world.cell
+    listed = client.get("/khoa-api/").content.decode()
+    assert "Sổ tay đảng viên" in listed and "chưa dùng" in listed and key.digest not in listed
+    assert client.post(f"/khoa-api/{key.pk}/thu-hoi/").status_code == 302
+    key.refresh_from_db()
+    assert key.revoked_at is not None
+    bad = client.post("/khoa-api/", {"name": "", "unit": "XA2", "days": "0"})
+    assert bad.status_code == 400 and ApiKey.objects.count() == 1
+    assert 'href="/khoa-api/"' in client.get("/").content.decode()  # in the user menu
+    client.force_login(world.users["member"])
+    assert client.get("/khoa-api/").status_code == 404
+    assert 'href="/khoa-api/"' not in client.get("/").content.decode()
+
+
+def test_the_schema_describes_the_calls(world: Any) -> None:
+    schema = Client().get("/api/v1/openapi.json").json()
+    assert {"/api/v1/units", "/api/v1/sessions/{code}/attendance"} <= set(schema["paths"])
+    assert "put" in schema["paths"]["/api/v1/sessions/{code}/attendance"]
