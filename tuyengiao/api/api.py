@@ -142,7 +142,10 @@ _SCHEMA_MESSAGES = {
 def _bad_shape(request: HttpRequest, exc: SchemaError) -> HttpResponse:
     errors = []
     for error in exc.errors[:50]:
-        where = ".".join(str(part) for part in error.get("loc", ()))
+        loc = [str(part) for part in error.get("loc", ())]
+        if loc[:1] == ["body"] and len(loc) > 2:  # ("body", <parameter>, field...)
+            loc = [loc[0], *loc[2:]]
+        where = ".".join(loc)
         why = _SCHEMA_MESSAGES.get(str(error.get("type")), "không hợp lệ")
         errors.append({"field": where, "message": why})
     return _problem(request, 400, "Yêu cầu không đúng dạng.", errors)

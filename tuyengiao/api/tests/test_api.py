@@ -216,3 +216,44 @@ def test_the_schema_describes_the_calls(world: Any) -> None:
     schema = Client().get("/api/v1/openapi.json").json()
     assert {"/api/v1/units", "/api/v1/sessions/{code}/attendance"} <= set(schema["paths"])
     assert "put" in schema["paths"]["/api/v1/sessions/{code}/attendance"]
+
+
+def test_every_key_sees_exactly_its_subtree(world: Any, sessions: Any) -> None:
+    """Every unit a key can be made for, against every unit and session of the world:
+    200 inside the key's subtree, 404 outside (never a 403 that tells it exists)."""
+    everything = [
+        world.province,
+        world.commune,
+        world.cell,
+        world.cell2,
+        world.sibling_commune,
+        world.sibling_cell,
+    ]
+    hosts = {"HN-CB1": world.cell, "HN-CB3": world.sibling_cell}
+    for key_unit in everything:
+        client = _api(_key(world, "province", key_unit))
+        for unit in everything:
+            inside = unit.path.startswith(key_unit.path)
+            got = client.get(f"/api/v1/units/{unit.code}").status_code
+            assert got == (200 if inside else 404), (key_unit.code, unit.code, got)
+        for code, host in hosts.items():
+            inside = host.path.startswith(key_unit.path)
+            for url in (f"/api/v1/sessions/{code}", f"/api/v1/sessions/{code}/attendance"):
+                got = client.get(url).status_code
+                assert got == (200 if inside else 404), (key_unit.code, url, got)
+        listed = {u["code"] for u in client.get("/api/v1/units").json()["items"]}
+        assert listed == {u.code for u in everything if u.path.startswith(key_unit.path)}
+
+
+def test_a_body_too_large_or_too_long_is_refused(world: Any, sessions: Any, settings: Any) -> None:
+    client = _api(_key(world, "secretary", world.cell, write=True))
+    url = "/api/v1/sessions/HN-CB1/attendance"
+    rows = [{"member": "DV0", "status": "co_mat"}] * (study.ROWS_LIMIT + 1)
+    too_long = client.put(url, json.dumps({"rows": rows}), content_type="application/json")
+    assert too_long.status_code == 400
+    assert too_long.json()["errors"][0] == {"field": "body.rows", "message": "quá nhiều phần tử"}
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    big = client.put(url, json.dumps({"rows": rows[:100]}), content_type="application/json")
+    assert big.status_code in (400, 413) and not Attendance.objects.exists()
+    garbage = client.put(url, b"\x00{not json", content_type="application/json")
+    assert garbage.status_code == 400
