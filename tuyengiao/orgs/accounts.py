@@ -128,6 +128,8 @@ def _refusals(actor: Actor, members: Sequence[Member], units: dict[int, Unit]) -
                 f"{label}: tài khoản của đồng chí có vai trò cán bộ; chỉ quản trị hệ thống "
                 "đặt lại được."
             )
+        elif member.user is not None and not member.user.is_active:
+            errors.append(f"{label}: tài khoản đang bị khóa; mở khóa trước khi cấp mã.")
     return errors
 
 
@@ -238,3 +240,29 @@ def activate(*, username: str, code: str, password: str) -> User:
 def code_states(user_ids: Sequence[int]) -> dict[int, AccountCode]:
     """The live codes of these accounts, for the unit's list."""
     return {row.user_id: row for row in AccountCode.objects.filter(user_id__in=user_ids)}
+
+
+@transaction.atomic
+def account_set_active(*, actor: Actor, member: Member, active: bool) -> User:
+    """Lock a member's account (a lost phone, a member who left) or open it again, by
+    the writers of the member's unit. Locked, it signs in nowhere and its sessions end
+    (Django refuses an inactive account on every request), and its activation code is
+    void; opened, its password works again. Only a member's own account, as for codes."""
+    if not access.is_system(actor) and not access.members_editable_by(actor, [member.pk]):
+        raise PermissionDenied(
+            f"Bạn không có quyền thay đổi tài khoản của đảng viên {member.code}."
+        )
+    user = member.user
+    if user is None:
+        raise ValidationError(f"Đảng viên {member.code} chưa có tài khoản.")
+    if _not_member_accounts({user.pk}):
+        raise ValidationError(
+            f"Tài khoản {user.get_username()} có vai trò cán bộ; chỉ quản trị hệ thống "
+            "khóa hoặc mở được."
+        )
+    if user.is_active != active:
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+    if not active:
+        AccountCode.objects.filter(user=user).delete()
+    return user

@@ -273,6 +273,7 @@ class AccountState(TypedDict):
     unit_code: str | None
     is_exempt: bool
     username: str | None
+    is_active: bool | None
     last_login: dt.datetime | None
     has_password: bool
     code_expires_at: dt.datetime | None
@@ -299,6 +300,7 @@ def members_with_accounts(
         rows = rows.filter(user__isnull=False, user__password__startswith=UNUSABLE_PASSWORD_PREFIX)
     return rows.annotate(
         username=F("user__username"),
+        is_active=F("user__is_active"),
         last_login=F("user__last_login"),
         has_password=Case(
             When(user__isnull=True, then=Value(False)),

@@ -20,4 +20,5 @@ urlpatterns = [
     path("kich-hoat/", views.activate, name="activate"),
     path("dang-vien/<code:code>/", views.member_detail, name="member"),
     path("dang-vien/<code:code>/sua/", views.member_edit, name="member_edit"),
+    path("dang-vien/<code:code>/tai-khoan/", views.member_account, name="member_account"),
 ]

@@ -20,7 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tuyengiao.lib.dates import parse_date
 from tuyengiao.lib.http import wants_fragment
@@ -692,3 +692,19 @@ def activate(request: HttpRequest) -> HttpResponse:
         {"form": form},
         status=400 if request.method == "POST" else 200,
     )
+
+
+@login_required
+@require_POST
+def member_account(request: HttpRequest, code: str) -> HttpResponse:
+    """Lock (``khoa=1``) or open (``khoa=0``) a member's account."""
+    member = access.get_member_for_user(request.user, code, write=True)
+    lock = request.POST.get("khoa") == "1"
+    try:
+        user = accounts.account_set_active(actor=request.user, member=member, active=not lock)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        done = "Đã khóa" if lock else "Đã mở khóa"
+        messages.success(request, f"{done} tài khoản {user.get_username()} của {member.full_name}.")
+    return redirect("orgs:member", code=member.code)

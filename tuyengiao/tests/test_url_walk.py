@@ -228,6 +228,14 @@ ROUTES: dict[str, Route] = {
         data={"rows": [{"member": "DV0", "status": "co_mat"}]},
         anonymous=401,
     ),
+    "orgs:member_account": Route(
+        lambda w: {"code": w.members[1].code},  # no account: a message, back to the page
+        lambda w: {"code": w.sibling_members[0].code},
+        {"province": 302, "commune": 302, "secretary": 302, "member": 404}
+        | {"outsider": 404, "unassigned": 404},
+        method="post",
+        data={"khoa": "1"},
+    ),
     "orgs:unit_accounts": Route(
         lambda w: {"code": w.commune.code}, lambda w: {"code": w.sibling_commune.code}, STAFF_ONLY
     ),

@@ -249,3 +249,53 @@ def test_the_member_page_offers_a_code_to_writers_only(world: Any, client: Any) 
     assert "Cấp lại mã kích hoạt" in html and f"/don-vi/{world.cell.code}/tai-khoan/" in html
     client.force_login(world.users["member"])
     assert "mã kích hoạt" not in client.get(f"/dang-vien/{member.code}/").content.decode()
+
+
+def test_a_writer_locks_and_opens_a_members_account(world: Any, client: Any) -> None:
+    member = world.members[0]  # the "member" persona's record
+    (issued,) = accounts.issue_codes(actor=world.users["secretary"], members=[member])
+    client.force_login(world.users["member"])
+    assert client.get("/").status_code == 200
+    accounts.account_set_active(actor=world.users["secretary"], member=member, active=False)
+    assert client.get("/").status_code == 302  # its session ends at the next request
+    assert not AccountCode.objects.exists()  # the code is void
+    with pytest.raises(ValidationError) as locked:
+        accounts.issue_codes(actor=world.users["secretary"], members=[_fresh(member)])
+    assert "đang bị khóa" in locked.value.messages[0]
+    with pytest.raises(ValidationError):
+        accounts.activate(username=member.code, code=issued.code, password=PASSWORD)
+    accounts.account_set_active(actor=world.users["commune"], member=member, active=True)
+    assert User.objects.get(pk=world.users["member"].pk).is_active
+
+
+def test_locking_keeps_to_members_accounts_in_scope(world: Any) -> None:
+    with pytest.raises(PermissionDenied):
+        accounts.account_set_active(
+            actor=world.users["outsider"], member=world.members[0], active=False
+        )
+    with pytest.raises(PermissionDenied):
+        accounts.account_set_active(
+            actor=world.users["member"], member=world.members[0], active=False
+        )
+    services.member_link_account(
+        actor=SYSTEM, member=world.members[2], user=world.users["secretary"]
+    )
+    with pytest.raises(ValidationError):  # the secretary's own account: the administrator's
+        accounts.account_set_active(
+            actor=world.users["commune"], member=_fresh(world.members[2]), active=False
+        )
+    assert User.objects.get(pk=world.users["secretary"].pk).is_active
+
+
+def test_the_member_page_locks_the_account(world: Any, client: Any) -> None:
+    member = world.members[0]
+    client.force_login(world.users["secretary"])
+    page = client.get(f"/dang-vien/{member.code}/").content.decode()
+    assert "Khóa tài khoản" in page
+    done = client.post(f"/dang-vien/{member.code}/tai-khoan/", {"khoa": "1"}, follow=True)
+    assert "Đã khóa tài khoản dangvien" in done.content.decode()
+    assert "đã khóa" in done.content.decode() and "Mở khóa tài khoản" in done.content.decode()
+    listed = client.get(f"/don-vi/{world.cell.code}/tai-khoan/").content.decode()
+    assert "đã khóa" in listed
+    client.post(f"/dang-vien/{member.code}/tai-khoan/", {"khoa": "0"})
+    assert User.objects.get(pk=world.users["member"].pk).is_active
