@@ -26,6 +26,7 @@ from typing import Any, TypedDict
 from django.db.models import (
     Count,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Q,
@@ -264,6 +265,21 @@ def _add(
     group.present += counts.get(Status.PRESENT, 0)
     group.excused += counts.get(Status.EXCUSED, 0)
     group.absent += counts.get(Status.ABSENT, 0)
+
+
+CALENDAR_MOST = 500  # sessions in a calendar download
+
+
+def coming_sessions(visible: QuerySet[Session], today: dt.date) -> QuerySet[Session]:
+    """The sessions of ``visible`` from a week ago to half a year ahead, by time (a
+    user's calendar download), at most ``CALENDAR_MOST``."""
+    return (
+        visible.filter(
+            date__gte=today - dt.timedelta(days=7), date__lte=today + dt.timedelta(days=183)
+        )
+        .select_related("campaign", "host")
+        .order_by("date", F("start_time").asc(nulls_first=True), "code")[:CALENDAR_MOST]
+    )
 
 
 def attendance_rows(session: Session) -> QuerySet[Attendance]:

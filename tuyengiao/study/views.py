@@ -44,7 +44,7 @@ from tuyengiao.orgs.models import Role, Unit
 from tuyengiao.snapshots.services import is_large
 
 from . import access as study_access
-from . import campaign_figures, exports, scan_page, selectors, services
+from . import calendar, campaign_figures, exports, scan_page, selectors, services
 from .models import Audience, Campaign, Format, Session, Status
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
@@ -733,3 +733,39 @@ def history(request: HttpRequest) -> HttpResponse:
         "scope": scope,
     }
     return render(request, "study/history.html", context)
+
+
+def _ics(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_GET
+def session_ics(request: HttpRequest, code: str) -> HttpResponse:
+    """The session as a calendar event ("Thêm vào lịch")."""
+    session = study_access.get_session_for_user(request.user, code)
+    url = request.build_absolute_uri(reverse("study:session", args=[session.code]))
+    return _ics(
+        calendar.calendar_of([session], {session.code: url}, session.title or session.code),
+        f"{session.code}.ics",
+    )
+
+
+@login_required
+@require_GET
+def calendar_ics(request: HttpRequest) -> HttpResponse:
+    """The coming sessions the user sees (a week back, half a year ahead), to import
+    into a phone's calendar."""
+    access.require_scope(request.user)
+    sessions = list(
+        selectors.coming_sessions(study_access.sessions_visible_to(request.user), selectors.today())
+    )
+    urls = {
+        s.code: request.build_absolute_uri(reverse("study:session", args=[s.code]))
+        for s in sessions
+    }
+    return _ics(
+        calendar.calendar_of(sessions, urls, "Lịch học tập, quán triệt"), "lich-hoc-tap.ics"
+    )

@@ -376,6 +376,12 @@ ROUTES: dict[str, Route] = {
         lambda w: {"code": w.sibling_session.code},
         {p: 200 for p in PERSONAS[:4]} | {"outsider": 404, "unassigned": 404},
     ),
+    "study:session_ics": Route(
+        lambda w: {"code": w.session.code},
+        lambda w: {"code": w.sibling_session.code},
+        {p: 200 for p in PERSONAS[:4]} | {"outsider": 404, "unassigned": 404},
+    ),
+    "study:calendar_ics": Route(none, None, ALL_200),
     "study:session_update": Route(
         lambda w: {"code": w.session.code},
         lambda w: {"code": w.sibling_session.code},
