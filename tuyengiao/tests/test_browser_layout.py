@@ -36,7 +36,7 @@ DESKTOP = {"width": 1366, "height": 768}
 PERSONAS = ["admin", "tinh", "xa", "chibo", "dangvien"]
 # Downloads, actions and pages outside the application's own templates.
 SKIP = ("/dang-xuat/", "/quan-tri/", "/static/", "/media/", "/tep/", "/tai-ve/", "/anh/", "/xuat/")
-SKIP_SUFFIX = (".xlsx", ".docx", ".json")
+SKIP_SUFFIX = (".xlsx", ".docx", ".json", ".ics")
 KEY_PAGES = {
     "home",
     "orgs:tree",
