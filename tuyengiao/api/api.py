@@ -11,7 +11,7 @@ Errors are JSON with a Vietnamese ``detail``; a refused batch lists each row.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -21,11 +21,16 @@ from django.views.decorators.http import require_GET
 from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as SchemaError
+from ninja.responses import Status
 from ninja.security import HttpBearer
 
 from tuyengiao.lib.numbers import MAX_OFFSET
 from tuyengiao.orgs import access
 from tuyengiao.orgs.models import Unit
+from tuyengiao.reports import access as reports_access
+from tuyengiao.reports import services as report_services
+from tuyengiao.reports.models import ReportFormat, ReportRequest, RequestStatus, Structure
+from tuyengiao.reports.tasks import report_generate
 from tuyengiao.study import access as study_access
 from tuyengiao.study import selectors as study_selectors
 from tuyengiao.study import services as study_services
@@ -354,3 +359,83 @@ def attendance_set(request: HttpRequest, code: str, body: AttendanceIn) -> dict[
         rows=[study_services.AttendanceRow(r.member.strip(), r.status.strip()) for r in body.rows],
     )
     return {"created": created, "updated": updated, "unchanged": unchanged}
+
+
+# --- reports -------------------------------------------------------------------------------
+
+
+class ReportIn(Schema):
+    unit: str = Field(max_length=64, description="mã đơn vị")
+    date_from: dt.date
+    date_to: dt.date
+    structure: Literal["today", "asof"] = Field(
+        "today", description="today: cơ cấu hiện nay; asof: cơ cấu tại ngày cuối kỳ"
+    )
+
+
+class ReportOut(Schema):
+    id: int
+    unit: str
+    date_from: dt.date
+    date_to: dt.date
+    structure: str
+    status: str = Field(description="queued, running, done hoặc failed")
+    progress: int
+    message: str
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+    content: str | None = Field(None, description="địa chỉ tải báo cáo (JSON) khi đã xong")
+
+
+def _report(request: HttpRequest, job: ReportRequest) -> dict[str, Any]:
+    done = job.status == RequestStatus.DONE and bool(job.content)
+    return {
+        "id": job.pk,
+        "unit": job.unit.code,
+        "date_from": job.date_from,
+        "date_to": job.date_to,
+        "structure": job.structure,
+        "status": job.status,
+        "progress": job.progress,
+        "message": job.message,
+        "created_at": job.created_at,
+        "finished_at": job.finished_at,
+        "content": request.build_absolute_uri(f"/api/v1/reports/{job.pk}/content")
+        if done
+        else None,
+    }
+
+
+@api.post("/reports", response={202: ReportOut, 400: Problem, **ERRORS}, tags=["Báo cáo"])
+def report_create(request: HttpRequest, body: ReportIn) -> Status[dict[str, Any]]:
+    """Ask for the sơ kết / tổng kết figures of a unit over a period, as the report page
+    does: produced in the background in JSON (every section's figures, sentences and
+    tables); ask its state with ``GET /reports/{id}``."""
+    unit = access.get_unit_for_user(request.user, body.unit)
+    job = report_services.report_request_create(
+        actor=request.user,
+        unit=unit,
+        date_from=body.date_from,
+        date_to=body.date_to,
+        structure=Structure(body.structure),
+        format=ReportFormat.JSON,
+    )
+    report_generate.enqueue(request_id=job.pk)
+    job.refresh_from_db()  # a worker that runs at once has finished it
+    return Status(202, _report(request, job))
+
+
+@api.get("/reports/{report_id}", response={200: ReportOut, **ERRORS}, tags=["Báo cáo"])
+def report_state(request: HttpRequest, report_id: int) -> dict[str, Any]:
+    """A report asked for with this key's account: its progress, and once done where its
+    JSON is."""
+    return _report(request, reports_access.get_report_request_for_user(request.user, report_id))
+
+
+@api.get("/reports/{report_id}/content", response={409: Problem, **ERRORS}, tags=["Báo cáo"])
+def report_content(request: HttpRequest, report_id: int) -> Any:
+    """The report's JSON, once done."""
+    job = reports_access.get_report_request_for_user(request.user, report_id)
+    if job.status != RequestStatus.DONE or not job.content or job.format != ReportFormat.JSON:
+        return Status(409, {"detail": job.message or "Báo cáo chưa xong."})
+    return HttpResponse(bytes(job.content), content_type="application/json")

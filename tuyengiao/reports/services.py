@@ -32,12 +32,17 @@ def validate_period(date_from: dt.date | None, date_to: dt.date | None) -> None:
 def report_request_create(
     *, actor: Any, unit: Any, date_from: dt.date, date_to: dt.date, structure: str, format: str
 ) -> ReportRequest:
-    """A report file asked for by a user who writes (staff, secretaries) and can see
-    ``unit``; a member, or a unit out of scope, is refused."""
+    """A report file asked for by staff or a cell's secretary who can see ``unit``; a
+    member, or a unit out of scope, is refused. Producing a report reads the figures:
+    an API key that only reads may ask for one (``Scope.read_only``), its role decides."""
     from tuyengiao.orgs import access
 
     scope = access.scope_of(actor)
-    if scope is None or not scope.can_write or not access.can_see_unit(actor, unit):
+    if (
+        scope is None
+        or scope.role not in access.WRITER_ROLES
+        or not access.can_see_unit(actor, unit)
+    ):
         raise PermissionDenied("Bạn không có quyền lập báo cáo cho đơn vị này.")
     validate_period(date_from, date_to)
     return ReportRequest.objects.create(

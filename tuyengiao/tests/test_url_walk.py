@@ -220,6 +220,20 @@ ROUTES: dict[str, Route] = {
     "api:attendance": Route(
         lambda w: {"code": w.session.code}, None, {p: 401 for p in PERSONAS}, anonymous=401
     ),
+    "api:report_create": Route(
+        none,
+        None,
+        {p: 401 for p in PERSONAS},
+        method="post",
+        data={"unit": "XA1", "date_from": "2025-01-01", "date_to": "2025-12-31"},
+        anonymous=401,
+    ),
+    "api:report_state": Route(
+        lambda w: {"report_id": 1}, None, {p: 401 for p in PERSONAS}, anonymous=401
+    ),
+    "api:report_content": Route(
+        lambda w: {"report_id": 1}, None, {p: 401 for p in PERSONAS}, anonymous=401
+    ),
     "api:attendance_set": Route(
         lambda w: {"code": w.session.code},
         None,

@@ -257,3 +257,56 @@ def test_a_body_too_large_or_too_long_is_refused(world: Any, sessions: Any, sett
     assert big.status_code in (400, 413) and not Attendance.objects.exists()
     garbage = client.put(url, b"\x00{not json", content_type="application/json")
     assert garbage.status_code == 400
+
+
+IMMEDIATE = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        "ENQUEUE_ON_COMMIT": False,  # the test transaction never commits
+    }
+}
+
+
+def test_a_reading_key_asks_for_a_report_and_reads_its_json(
+    world: Any, sessions: Any, settings: Any
+) -> None:
+    settings.TASKS = IMMEDIATE
+    study.attendance_set_rows(
+        actor=SYSTEM,
+        session=sessions["HN-CB1"],
+        rows=[study.AttendanceRow(m.code, "co_mat") for m in world.members[:3]],
+    )
+    client = _api(_key(world, "commune", world.commune))
+    body = {"unit": "XA1", "date_from": "2025-01-01", "date_to": "2025-12-31"}
+    asked = client.post("/api/v1/reports", json.dumps(body), content_type="application/json")
+    assert asked.status_code == 202
+    job = asked.json()
+    assert job["status"] == "done" and job["content"].endswith(
+        f"/api/v1/reports/{job['id']}/content"
+    )
+    assert client.get(f"/api/v1/reports/{job['id']}").json()["progress"] == 100
+    report = client.get(f"/api/v1/reports/{job['id']}/content")
+    assert report.status_code == 200 and report["Content-Type"] == "application/json"
+    totals = report.json()["sections"]["study"]["totals"]
+    assert (totals["person_times"], totals["members_attended"]) == (3, 3)
+
+    other = _api(_key(world, "province", world.province))  # another account's key
+    assert other.get(f"/api/v1/reports/{job['id']}").status_code == 404
+    sibling = {**body, "unit": "XA2"}
+    outside = client.post("/api/v1/reports", json.dumps(sibling), content_type="application/json")
+    assert outside.status_code == 404
+
+
+def test_a_report_of_an_empty_period_says_why(world: Any, sessions: Any, settings: Any) -> None:
+    settings.TASKS = IMMEDIATE
+    client = _api(_key(world, "secretary", world.cell))
+    body = {"unit": "CB1", "date_from": "2020-01-01", "date_to": "2020-01-31"}
+    job = client.post("/api/v1/reports", json.dumps(body), content_type="application/json").json()
+    assert job["status"] == "failed" and job["content"] is None and job["message"]
+    late = client.get(f"/api/v1/reports/{job['id']}/content")
+    assert late.status_code == 409 and late.json()["detail"] == job["message"]
+    backwards = {**body, "date_from": "2020-02-01"}
+    refused = client.post("/api/v1/reports", json.dumps(backwards), content_type="application/json")
+    assert (
+        refused.status_code == 400 and "Khoảng thời gian không hợp lệ" in refused.json()["detail"]
+    )
