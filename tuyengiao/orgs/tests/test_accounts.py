@@ -299,3 +299,15 @@ def test_the_member_page_locks_the_account(world: Any, client: Any) -> None:
     assert "đã khóa" in listed
     client.post(f"/dang-vien/{member.code}/tai-khoan/", {"khoa": "0"})
     assert User.objects.get(pk=world.users["member"].pk).is_active
+
+
+def test_the_page_counts_every_member_ticked(
+    world: Any, client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(accounts, "ISSUE_LIMIT", 2)
+    client.force_login(world.users["commune"])
+    codes = [m.code for m in world.members[:4]]
+    many = client.post(f"/don-vi/{world.commune.code}/tai-khoan/", {"dang_vien": codes})
+    assert many.status_code == 400
+    assert "Mỗi lần cấp tối đa 2 đảng viên (đã chọn 4)." in many.content.decode()
+    assert not AccountCode.objects.exists()
