@@ -274,6 +274,57 @@ def unit(request: HttpRequest, code: str) -> dict[str, Any]:
     return _unit(access.get_unit_for_user(request.user, code))
 
 
+# --- campaigns -----------------------------------------------------------------------------
+
+
+class CampaignOut(Schema):
+    id: int
+    title: str
+    owner: str = Field(description="mã đơn vị chủ trì")
+    documents: list[str] = Field(description="số, ký hiệu văn bản học tập")
+    audiences: list[str] = Field(description="members (đảng viên), public (nhân dân)…")
+    start: dt.date
+    deadline: dt.date
+    member_target: float = Field(description="chỉ tiêu tỷ lệ đảng viên tham gia (%)")
+    public_target: float = Field(description="chỉ tiêu tỷ lệ nhân dân được tuyên truyền (%)")
+
+
+class CampaignPage(Page):
+    items: list[CampaignOut]
+
+
+class CampaignFilter(Paging):
+    active_on: dt.date | None = Field(None, description="đợt đang diễn ra vào ngày này")
+
+
+@api.get("/campaigns", response={200: CampaignPage, **ERRORS}, tags=["Học tập"])
+def campaigns(request: HttpRequest, filters: Query[CampaignFilter]) -> dict[str, Any]:
+    """The study campaigns the key's account sees (its subtree's and those above it
+    that its units study), newest first."""
+    rows = study_access.campaigns_visible_to(request.user)
+    if filters.active_on:
+        rows = rows.filter(start__lte=filters.active_on, deadline__gte=filters.active_on)
+    rows = rows.select_related("owner").prefetch_related("documents").order_by("-start", "-pk")
+    read, more = _page(rows, filters)
+    return {
+        "items": [
+            {
+                "id": c.pk,
+                "title": c.title,
+                "owner": c.owner.code,
+                "documents": [d.symbol for d in c.documents.all()],
+                "audiences": c.audience_list,
+                "start": c.start,
+                "deadline": c.deadline,
+                "member_target": float(c.member_target),
+                "public_target": float(c.public_target),
+            }
+            for c in read
+        ],
+        "next_offset": more,
+    }
+
+
 # --- sessions and attendance -------------------------------------------------------------
 
 

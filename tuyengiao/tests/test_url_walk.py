@@ -214,6 +214,7 @@ ROUTES: dict[str, Route] = {
         lambda w: {"code": w.commune.code}, None, {p: 401 for p in PERSONAS}, anonymous=401
     ),
     "api:sessions": Route(none, None, {p: 401 for p in PERSONAS}, anonymous=401),
+    "api:campaigns": Route(none, None, {p: 401 for p in PERSONAS}, anonymous=401),
     "api:session": Route(
         lambda w: {"code": w.session.code}, None, {p: 401 for p in PERSONAS}, anonymous=401
     ),

@@ -310,3 +310,15 @@ def test_a_report_of_an_empty_period_says_why(world: Any, sessions: Any, setting
     assert (
         refused.status_code == 400 and "Khoảng thời gian không hợp lệ" in refused.json()["detail"]
     )
+
+
+def test_campaigns_are_read_with_their_documents(world: Any, sessions: Any) -> None:
+    client = _api(_key(world, "secretary", world.cell))
+    listed = client.get("/api/v1/campaigns").json()["items"]
+    assert [c["title"] for c in listed] == ["Học tập (XA1)"]  # the commune's, studied by CB1
+    (campaign,) = listed
+    assert campaign["owner"] == "XA1" and campaign["documents"] == ["35-CT/TW"]
+    assert campaign["member_target"] == 95.0 and campaign["audiences"] == ["members"]
+    assert sessions["HN-CB1"].campaign_id == campaign["id"]
+    later = client.get("/api/v1/campaigns", {"active_on": "2026-06-01"}).json()["items"]
+    assert later == []
