@@ -95,3 +95,5 @@ def test_the_coming_sessions_one_sees(world: Any, coming: Any, client: Any) -> N
     seen = {str(e["uid"]) for e in _events(client.get("/hoc-tap/lich.ics"))}
     assert {"HN-LICH-1@tuyengiao", "HN-LICH-3@tuyengiao"} <= seen
     assert "/hoc-tap/lich.ics" in client.get("/hoc-tap/cua-toi/").content.decode()
+    client.force_login(world.users["member"])
+    assert 'href="/hoc-tap/lich.ics"' in client.get("/").content.decode()  # the home page
