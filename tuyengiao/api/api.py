@@ -11,6 +11,9 @@ Errors are JSON with a Vietnamese ``detail``; a refused batch lists each row.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
+from collections.abc import Callable
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
@@ -63,18 +66,34 @@ api = NinjaAPI(
 def urlconf() -> tuple[list[URLPattern | URLResolver], str, str]:
     """The API's URLs for ``config/urls.py``. Ninja's root answers any method with a
     documentation page this API does not serve: here it is a 404 to a GET only (the
-    schema's paths are read from its place)."""
+    schema's paths are read from its place). A method a path does not answer gets
+    ninja's 405 with its ``Allow`` header and a Vietnamese JSON ``detail``."""
     patterns, app, namespace = api.urls
-    return (
-        [
-            path("", require_GET(_no_root), name="api-root")
-            if getattr(p, "name", None) == "api-root"
-            else p
-            for p in patterns
-        ],
-        app,
-        namespace,
-    )
+    urls: list[URLPattern | URLResolver] = []
+    for p in patterns:
+        if getattr(p, "name", None) == "api-root":
+            urls.append(path("", require_GET(_no_root), name="api-root"))
+        elif isinstance(p, URLPattern):
+            urls.append(URLPattern(p.pattern, _vietnamese_405(p.callback), p.default_args, p.name))
+        else:
+            urls.append(p)
+    return urls, app, namespace
+
+
+def _vietnamese_405(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @functools.wraps(view)  # keeps ninja's csrf_exempt mark
+    def answer(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if response.status_code == 405:
+            allowed = response.get("Allow", "")
+            response.content = json.dumps(
+                {"detail": f"Phương thức {request.method} không dùng được ở đây; dùng {allowed}."},
+                ensure_ascii=False,
+            ).encode()
+            response["Content-Type"] = "application/json"
+        return response
+
+    return answer
 
 
 def _no_root(request: HttpRequest) -> HttpResponse:

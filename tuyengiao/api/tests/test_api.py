@@ -322,3 +322,25 @@ def test_campaigns_are_read_with_their_documents(world: Any, sessions: Any) -> N
     assert sessions["HN-CB1"].campaign_id == campaign["id"]
     later = client.get("/api/v1/campaigns", {"active_on": "2026-06-01"}).json()["items"]
     assert later == []
+
+
+def test_a_wrong_method_is_told_in_vietnamese(world: Any) -> None:
+    client = _api(_key(world, "commune", world.commune))
+    refused = client.delete("/api/v1/units")
+    assert refused.status_code == 405 and refused["Allow"] == "GET"
+    assert refused.json() == {"detail": "Phương thức DELETE không dùng được ở đây; dùng GET."}
+    assert client.get("/api/v1/units").status_code == 200
+
+
+def test_a_key_needs_no_csrf_token(world: Any, sessions: Any) -> None:
+    """Django's CSRF check stays on for the pages; the API's calls carry no cookie to
+    forge, so a program's PUT is not refused for want of a token."""
+    client = Client(enforce_csrf_checks=True)
+    client.defaults["HTTP_AUTHORIZATION"] = "Bearer " + _key(
+        world, "secretary", world.cell, write=True
+    )
+    body = json.dumps({"rows": [{"member": world.members[0].code, "status": "co_mat"}]})
+    done = client.put("/api/v1/sessions/HN-CB1/attendance", body, content_type="application/json")
+    assert done.status_code == 200
+    page = client.post("/khoa-api/", {"name": "x"})  # a page: refused without the token
+    assert page.status_code == 403
