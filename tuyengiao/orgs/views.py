@@ -612,13 +612,22 @@ def unit_accounts(request: HttpRequest, code: str) -> HttpResponse:
     unit = access.get_unit_for_user(request.user, code, write=True)
     errors: list[str] = []
     if request.method == "POST":
-        # bounded by DATA_UPLOAD_MAX_NUMBER_FIELDS; the service refuses over ISSUE_LIMIT
-        wanted = list(dict.fromkeys(request.POST.getlist("dang_vien")))
+        if request.POST.get("chua_co") == "1":  # the next members without an account
+            wanted = list(
+                selectors.members_with_accounts(
+                    unit, selectors.today(), state="chua-co"
+                ).values_list("code", flat=True)[: accounts.ISSUE_LIMIT]
+            )
+            if not wanted:
+                errors.append("Mọi đảng viên của đơn vị đã có tài khoản.")
+        else:
+            # bounded by DATA_UPLOAD_MAX_NUMBER_FIELDS; the service refuses over ISSUE_LIMIT
+            wanted = list(dict.fromkeys(request.POST.getlist("dang_vien")))
         found = {m.code: m for m in access.members_visible_to(request.user).filter(code__in=wanted)}
         missing = [c for c in wanted if c not in found]
         if missing:
             errors.append("Không tìm thấy đảng viên: " + ", ".join(missing[:20]) + ".")
-        else:
+        if not errors:
             try:
                 issued = accounts.issue_codes(
                     actor=request.user, members=[found[c] for c in wanted]

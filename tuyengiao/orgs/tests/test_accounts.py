@@ -311,3 +311,28 @@ def test_the_page_counts_every_member_ticked(
     assert many.status_code == 400
     assert "Mỗi lần cấp tối đa 2 đảng viên (đã chọn 4)." in many.content.decode()
     assert not AccountCode.objects.exists()
+
+
+def test_the_next_members_without_an_account_in_one_press(
+    world: Any, client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Commune staff issue the commune's accounts a batch at a time, in name order."""
+    monkeypatch.setattr(accounts, "ISSUE_LIMIT", 2)
+    client.force_login(world.users["commune"])
+    url = f"/don-vi/{world.commune.code}/tai-khoan/"
+    without = [m for m in world.members if m.user_id is None]  # DV1, DV2, DV3
+    first = client.post(url, {"chua_co": "1"})
+    assert (
+        first.status_code == 200
+        and len(re.findall('class="slip-code"', first.content.decode())) == 2
+    )
+    second = client.post(url, {"chua_co": "1"})
+    assert len(re.findall('class="slip-code"', second.content.decode())) == 1
+    assert {m.code for m in without} == set(
+        AccountCode.objects.values_list("user__username", flat=True)
+    )
+    done = client.post(url, {"chua_co": "1"})
+    assert (
+        done.status_code == 400
+        and "Mọi đảng viên của đơn vị đã có tài khoản." in done.content.decode()
+    )
