@@ -81,6 +81,9 @@ AUDITED: dict[str, list[str]] = {
     "contests.Question": ["stem_key"],
     "contests.Contest": [],
     "contests.Round": [],
+    # api: who made which key for which unit and right, and its revocation; never its
+    # digest; its last use is written without signals (a query's update), never logged
+    "api.ApiKey": ["digest", "last_used_at"],
 }
 
 SYSTEM_LABEL = "Hệ thống"

@@ -344,3 +344,16 @@ def test_a_key_needs_no_csrf_token(world: Any, sessions: Any) -> None:
     assert done.status_code == 200
     page = client.post("/khoa-api/", {"name": "x"})  # a page: refused without the token
     assert page.status_code == 403
+
+
+def test_making_and_revoking_a_key_are_in_the_audit_trail(world: Any, client: Any) -> None:
+    from auditlog.models import LogEntry
+
+    client.force_login(world.users["commune"])
+    client.post("/khoa-api/", {"name": "Sổ tay", "unit": "CB1", "days": "30"})
+    key = ApiKey.objects.get()
+    client.post(f"/khoa-api/{key.pk}/thu-hoi/")
+    entries = LogEntry.objects.get_for_object(key).order_by("timestamp")
+    assert [e.action for e in entries] == [LogEntry.Action.CREATE, LogEntry.Action.UPDATE]
+    assert all(e.actor == world.users["commune"] for e in entries)
+    assert key.digest not in str(entries[0].changes) and "revoked_at" in str(entries[1].changes)
