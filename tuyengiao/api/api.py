@@ -393,8 +393,9 @@ def session(request: HttpRequest, code: str) -> dict[str, Any]:
 
 @api.get("/sessions/{code}/attendance", response={200: AttendancePage, **ERRORS}, tags=["Học tập"])
 def attendance(request: HttpRequest, code: str, paging: Query[Paging]) -> dict[str, Any]:
-    """The session's attendance rows, by member code."""
-    found = study_access.get_session_for_user(request.user, code)
+    """The session's attendance rows, by member code (a session the key's unit hosts,
+    or one below it: as the attendance grid, not a conference above it)."""
+    found = study_access.get_session_attendance_for_user(request.user, code)
     rows = study_selectors.attendance_rows(found)
     read, more = _page(rows, paging)
     return {

@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from tuyengiao.orgs.access import (
+    WRITER_ROLES,
     Scope,
     ancestor_paths,
     check_write,
@@ -140,4 +141,18 @@ def get_session_for_user(user: Any, code: str, *, write: bool = False) -> Sessio
         raise Http404("Không tìm thấy hội nghị.")
     if write:
         check_write(user, session.host)
+    return session
+
+
+def get_session_attendance_for_user(user: Any, code: str) -> Session:
+    """A session whose attendance rows (members' names and statuses) the user may list:
+    as for the grid and its export, staff and secretaries whose scope covers the host,
+    an API key of theirs that only reads included; a session above them (their
+    commune's conference) is seen, its list of other cells' members is not (403)."""
+    session = get_session_for_user(user, code)
+    scope = scope_of(user)
+    if scope is None or scope.role not in WRITER_ROLES or not scope.covers(session.host):
+        raise PermissionDenied(
+            "Chỉ cán bộ, bí thư của đơn vị tổ chức hội nghị xem được danh sách điểm danh."
+        )
     return session

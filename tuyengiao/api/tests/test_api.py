@@ -17,7 +17,7 @@ from tuyengiao.api.models import ApiKey
 from tuyengiao.orgs.access import SYSTEM
 from tuyengiao.orgs.models import Assignment, Role
 from tuyengiao.study import services as study
-from tuyengiao.study.models import Attendance, Source
+from tuyengiao.study.models import Attendance, Session, Source
 from tuyengiao.tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -357,3 +357,27 @@ def test_making_and_revoking_a_key_are_in_the_audit_trail(world: Any, client: An
     assert [e.action for e in entries] == [LogEntry.Action.CREATE, LogEntry.Action.UPDATE]
     assert all(e.actor == world.users["commune"] for e in entries)
     assert key.digest not in str(entries[0].changes) and "revoked_at" in str(entries[1].changes)
+
+
+def test_a_conference_above_is_seen_but_not_its_list_of_names(world: Any, sessions: Any) -> None:
+    """The commune's conference: a cell's key reads the session (as its secretary's pages
+    do) but not who of the other cells attended (the grid is the host's)."""
+    study.session_create(
+        actor=SYSTEM,
+        campaign=sessions["HN-CB1"].campaign,
+        code="HN-XA1",
+        host=world.commune,
+        date=DAY,
+    )
+    study.attendance_set_rows(
+        actor=SYSTEM,
+        session=Session.objects.get(code="HN-XA1"),
+        rows=[study.AttendanceRow(world.members[3].code, "co_mat")],  # of CB2
+    )
+    cell = _api(_key(world, "secretary", world.cell))
+    assert cell.get("/api/v1/sessions/HN-XA1").status_code == 200
+    refused = cell.get("/api/v1/sessions/HN-XA1/attendance")
+    assert refused.status_code == 403 and "DV3" not in refused.content.decode()
+    commune = _api(_key(world, "commune", world.commune))
+    rows = commune.get("/api/v1/sessions/HN-XA1/attendance").json()["items"]
+    assert [r["member"] for r in rows] == ["DV3"]
