@@ -392,7 +392,9 @@ def session_detail(request: HttpRequest, code: str) -> HttpResponse:
             "bridge_points": bridge_points,
             "openable": openable,
             "counts": selectors.session_counts(session),
-            "left_early": selectors.left_early(session)[:200],
+            # who left early, by name: for the host's writers, as the grid (a member,
+            # or a cell seeing its commune's conference, sees the count only)
+            "left_early": selectors.left_early(session)[:200] if can_write else [],
             "can_write": can_write,
             "bridge_picker": bridge_picker,
         },

@@ -117,6 +117,20 @@ def test_checkout_and_early_leavers(study: Any) -> None:
         services.checkout(actor=c, token=out, device_id="d3")
 
 
+def test_who_left_early_is_named_to_the_hosts_writers_only(study: Any, client: Any) -> None:
+    b = study.users["member"]
+    services.checkin(actor=b, token=services.make_token(study.session), device_id="d2")
+    services.checkout_open(actor=study.users["secretary"], session=study.session)
+    url = f"/hoc-tap/hoi-nghi/{study.session.code}/"
+    name = study.members[0].full_name
+    client.force_login(study.users["secretary"])
+    assert "Về sớm" in (html := client.get(url).content.decode()) and name in html
+    client.force_login(study.users["member"])
+    page = client.get(url)
+    assert page.status_code == 200 and "Về sớm" not in page.content.decode()
+    assert "về sớm (chưa điểm danh ra)" in page.content.decode()  # the count stays
+
+
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_checkins_lose_nothing_and_duplicate_nothing(world: Any) -> None:
     """Many threads, each its own connection: distinct members checking in at
