@@ -13,6 +13,7 @@ Used by the services (the rule), the forms and sheets (early, friendly errors) a
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Callable
 from typing import Any
 
@@ -123,3 +124,18 @@ def code_cell_parser(
         return text
 
     return parse
+
+
+# --- codes handed out on paper and typed back (survey codes, activation codes) -----------
+
+PAPER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # 32 symbols, no 0/O, 1/I
+
+
+def paper_code(length: int) -> str:
+    """A random code of ``length`` symbols of ``PAPER_ALPHABET`` (5 bits each)."""
+    return "".join(secrets.choice(PAPER_ALPHABET) for _ in range(length))
+
+
+def typed_paper_code(raw: str, most: int) -> str:
+    """A paper code as typed: spaces, dashes and case do not matter; at most ``most``."""
+    return "".join(ch for ch in (raw or "").upper() if ch.isalnum())[:most]

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -43,14 +42,14 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from tuyengiao.lib.actors import account_of
+from tuyengiao.lib.codes import paper_code, typed_paper_code
 from tuyengiao.lib.numbers import format_int
 
 from . import access
 from .models import AccountCode, Assignment, Member, Membership, Role, Unit, valid_on_q
 from .services import Actor
 
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # 32 symbols, no 0/O, 1/I
-CODE_LENGTH = 12  # 60 bits
+CODE_LENGTH = 12  # 60 bits of lib.codes.PAPER_ALPHABET
 FAILURE_LIMIT = 5
 ISSUE_LIMIT = 200  # members a request: a page of the unit's list is 50
 _SALT = "tuyengiao.orgs.accounts.activation"
@@ -80,7 +79,7 @@ class IssuedCode:
 
 def clean_code(raw: str) -> str:
     """A code as typed: spaces, dashes and case do not matter."""
-    return "".join(ch for ch in (raw or "").upper() if ch.isalnum())[: CODE_LENGTH * 2]
+    return typed_paper_code(raw, CODE_LENGTH * 2)
 
 
 def _digest(user_id: int, code: str) -> str:
@@ -88,7 +87,7 @@ def _digest(user_id: int, code: str) -> str:
 
 
 def _new_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return paper_code(CODE_LENGTH)
 
 
 def _refusals(actor: Actor, members: Sequence[Member], units: dict[int, Unit]) -> list[str]:

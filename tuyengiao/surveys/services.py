@@ -31,7 +31,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,7 +41,7 @@ from django.db import transaction
 
 from tuyengiao.lib import isolated
 from tuyengiao.lib.actors import account_of
-from tuyengiao.lib.codes import check_code
+from tuyengiao.lib.codes import check_code, paper_code, typed_paper_code
 from tuyengiao.lib.dates import format_date
 from tuyengiao.lib.isolated import Limits
 from tuyengiao.lib.numbers import parse_int
@@ -56,7 +55,6 @@ from .models import Answer, Choice, Kind, Question, Response, Source, Survey, Su
 
 MAX_TEXT = 2000  # characters of one free-text answer
 MAX_CODES = 5000  # single-use codes made at once
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 CODE_LENGTH = 8
 _LINK_SALT = "surveys.link"
 
@@ -234,7 +232,7 @@ def codes_generate(*, actor: Any, survey: Survey, count: int) -> list[str]:
     existing = set(SurveyCode.objects.filter(survey=survey).values_list("code", flat=True))
     made: list[str] = []
     while len(made) < count:
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        code = paper_code(CODE_LENGTH)
         if code not in existing:
             existing.add(code)
             made.append(code)
@@ -246,7 +244,7 @@ def codes_generate(*, actor: Any, survey: Survey, count: int) -> list[str]:
 
 
 def clean_code(raw: str) -> str:
-    return "".join(ch for ch in (raw or "").upper() if ch.isalnum())[:16]
+    return typed_paper_code(raw, 16)
 
 
 # --- answers -------------------------------------------------------------------------
